@@ -1,0 +1,15 @@
+import path from "node:path";
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  resolve: { alias: { "@": path.resolve(import.meta.dirname) } },
+  test: {
+    include: ["**/*.test.ts"],
+    exclude: ["node_modules/**", "e2e/**", ".next/**", "data/**", "models/**", ".cache/**"],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    // 2-core machines: files run in parallel forks, tests inside a file in order.
+    pool: "forks",
+    maxWorkers: 2,
+  },
+});
