@@ -1,0 +1,65 @@
+import path from "node:path";
+import { z } from "zod";
+
+/**
+ * The one reader of process.env. Every variable has a default that runs Framewise on one
+ * machine with nothing set; README.md documents each of them.
+ */
+const csv = z
+  .string()
+  .optional()
+  .transform((value) => (value ?? "").split(",").map((part) => part.trim()).filter(Boolean));
+
+const onOff = z.enum(["on", "off"]);
+
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  APP_NAME: z.string().default("Framewise"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default("0.0.0.0"),
+  /** Public base URL used for absolute links; derived from the request when unset. */
+  PUBLIC_URL: z.string().url().optional(),
+  DATA_DIR: z.string().default("./data"),
+  DATABASE_URL: z.string().optional(),
+  VIDEO_INPUT_DIR: z.string().optional(),
+  MODELS_DIR: z.string().default("./models"),
+  FRONTEND_ORIGIN: z.string().default("*"),
+  AUTH_SECRET: z.string().optional(),
+  ADMIN_EMAIL: z.string().optional(),
+  ANONYMOUS_API: onOff.default("on"),
+  RATE_LIMIT_PER_HOUR: z.coerce.number().int().positive().default(100),
+  MAX_CONCURRENT_UPLOADS: z.coerce.number().int().positive().default(10),
+  MAX_UPLOAD_MB: z.coerce.number().int().positive().default(500),
+  MAX_JOB_MINUTES: z.coerce.number().positive().default(10),
+  INNGEST_BASE_URL: z.string().optional(),
+  INNGEST_EVENT_KEY: z.string().optional(),
+  INNGEST_SIGNING_KEY: z.string().optional(),
+  WORKER_URLS: csv,
+  WORKER_DEVICE: z.enum(["auto", "cpu", "cuda"]).default("auto"),
+  WORKER_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+});
+
+export type Env = z.infer<typeof schema> & { dataDir: string; modelsDir: string };
+
+let cached: Env | undefined;
+
+export function env(): Env {
+  if (!cached) {
+    const parsed = schema.safeParse(process.env);
+    if (!parsed.success) {
+      const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
+      throw new Error(`Invalid configuration:\n  ${problems.join("\n  ")}`);
+    }
+    cached = {
+      ...parsed.data,
+      dataDir: path.resolve(parsed.data.DATA_DIR),
+      modelsDir: path.resolve(parsed.data.MODELS_DIR),
+    };
+  }
+  return cached;
+}
+
+/** Tests change variables between cases; production never calls this. */
+export function resetEnvForTests(): void {
+  cached = undefined;
+}
