@@ -1,0 +1,8 @@
+import { AuthForm } from "@/components/auth-form";
+import { signInAction } from "@/lib/auth/actions";
+
+export const metadata = { title: "Sign in · Framewise" };
+
+export default function SignInPage() {
+  return <AuthForm mode="sign-in" action={signInAction} />;
+}

@@ -1,0 +1,8 @@
+import { AuthForm } from "@/components/auth-form";
+import { signUpAction } from "@/lib/auth/actions";
+
+export const metadata = { title: "Create account · Framewise" };
+
+export default function SignUpPage() {
+  return <AuthForm mode="sign-up" action={signUpAction} />;
+}

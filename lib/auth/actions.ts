@@ -1,0 +1,64 @@
+"use server";
+
+import { AuthError } from "next-auth";
+import { redirect } from "next/navigation";
+import { revalidatePath } from "next/cache";
+import { createApiKey, revokeApiKey } from "./api-keys";
+import { currentUser, signIn, signOut } from "./session";
+import { createUser } from "./users";
+import { db } from "@/lib/db/client";
+import { isAppError } from "@/lib/errors";
+
+export type FormState = { error?: string; key?: string; keyName?: string };
+
+function field(form: FormData, name: string): string {
+  const value = form.get(name);
+  return typeof value === "string" ? value : "";
+}
+
+export async function signInAction(_state: FormState, form: FormData): Promise<FormState> {
+  try {
+    await signIn("credentials", { email: field(form, "email"), password: field(form, "password"), redirectTo: "/" });
+  } catch (error) {
+    if (error instanceof AuthError) return { error: "Wrong email or password" };
+    throw error; // the redirect after a successful sign-in travels as an error
+  }
+  return {};
+}
+
+export async function signUpAction(_state: FormState, form: FormData): Promise<FormState> {
+  const email = field(form, "email");
+  const password = field(form, "password");
+  try {
+    await createUser(await db(), { email, password, name: field(form, "name") });
+  } catch (error) {
+    if (isAppError(error)) return { error: error.message };
+    throw error;
+  }
+  await signIn("credentials", { email, password, redirectTo: "/" });
+  return {};
+}
+
+export async function signOutAction(): Promise<void> {
+  await signOut({ redirectTo: "/sign-in" });
+}
+
+async function requireUser() {
+  const user = await currentUser();
+  if (!user) redirect("/sign-in");
+  return user;
+}
+
+export async function createKeyAction(_state: FormState, form: FormData): Promise<FormState> {
+  const user = await requireUser();
+  const name = field(form, "name").slice(0, 80);
+  const { key, summary } = await createApiKey(await db(), user.id, name);
+  revalidatePath("/keys");
+  return { key, keyName: summary.name };
+}
+
+export async function revokeKeyAction(form: FormData): Promise<void> {
+  const user = await requireUser();
+  await revokeApiKey(await db(), user.id, field(form, "id"));
+  revalidatePath("/keys");
+}

@@ -1,0 +1,76 @@
+import { count, eq, sql } from "drizzle-orm";
+import { z } from "zod";
+import type { Db } from "@/lib/db/client";
+import { users, type User, type UserRole } from "@/lib/db/schema";
+import { env } from "@/lib/env";
+import { AppError } from "@/lib/errors";
+import { hashPassword, verifyPassword } from "./password";
+
+export type AuthUser = { id: string; email: string; role: UserRole; name: string | null };
+
+export const emailSchema = z.string().trim().toLowerCase().pipe(z.email()).pipe(z.string().max(254));
+
+export function toAuthUser(user: User): AuthUser {
+  return { id: user.id, email: user.email, role: user.role, name: user.name };
+}
+
+export function parseEmail(raw: unknown): string {
+  const parsed = emailSchema.safeParse(raw);
+  if (!parsed.success) throw new AppError("bad_request", "Invalid email format");
+  return parsed.data;
+}
+
+/**
+ * Creates an account. The first account, or the one whose email is ADMIN_EMAIL, is an admin.
+ * `password` is absent for accounts made through `POST /register`, which use API keys.
+ */
+export async function createUser(db: Db, input: { email: string; password?: string; name?: string }): Promise<AuthUser> {
+  const email = parseEmail(input.email);
+  if (input.password !== undefined && input.password.length < 8) {
+    throw new AppError("bad_request", "Password must be at least 8 characters");
+  }
+  const passwordHash = input.password === undefined ? null : await hashPassword(input.password);
+  const adminEmail = env().ADMIN_EMAIL?.trim().toLowerCase();
+  try {
+    return await db.transaction(async (tx) => {
+      const [{ value: existing }] = await tx.select({ value: count() }).from(users);
+      const role: UserRole = existing === 0 || email === adminEmail ? "admin" : "user";
+      const [row] = await tx
+        .insert(users)
+        .values({ email, passwordHash, role, name: input.name?.trim() || null })
+        .returning();
+      return toAuthUser(row);
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new AppError("bad_request", "Email already registered");
+    throw error;
+  }
+}
+
+export async function findUserByEmail(db: Db, email: string): Promise<User | undefined> {
+  const [row] = await db
+    .select()
+    .from(users)
+    .where(eq(sql`lower(${users.email})`, email.trim().toLowerCase()))
+    .limit(1);
+  return row;
+}
+
+export async function getUser(db: Db, id: string): Promise<AuthUser | undefined> {
+  const [row] = await db.select().from(users).where(eq(users.id, id)).limit(1);
+  return row && toAuthUser(row);
+}
+
+/** Checks email and password; the same answer for an unknown email and a wrong password. */
+export async function authenticateWithPassword(db: Db, email: string, password: string): Promise<AuthUser | null> {
+  const user = await findUserByEmail(db, email);
+  if (!user?.passwordHash) return null;
+  return (await verifyPassword(password, user.passwordHash)) ? toAuthUser(user) : null;
+}
+
+export function isUniqueViolation(error: unknown): boolean {
+  for (let current = error; current; current = (current as { cause?: unknown }).cause) {
+    if ((current as { code?: string }).code === "23505") return true;
+  }
+  return false;
+}

@@ -1,0 +1,81 @@
+import fs from "node:fs";
+import path from "node:path";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { sql } from "drizzle-orm";
+import { env } from "@/lib/env";
+import * as schema from "./schema";
+
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+export type DatabaseHandle = {
+  db: Db;
+  driver: "pglite" | "postgres";
+  close: () => Promise<void>;
+};
+
+const migrationsFolder = path.resolve(import.meta.dirname ?? __dirname, "../../drizzle");
+
+/**
+ * Opens a database and applies every migration in drizzle/ before anyone queries it.
+ * `url` undefined -> PGlite in `dataDir`/db (or in memory with "memory://"); a postgres:// URL
+ * -> postgres.js. The same SQL migrations serve both.
+ */
+export async function openDatabase(options: { url?: string; dataDir?: string }): Promise<DatabaseHandle> {
+  if (options.url && !options.url.startsWith("memory://")) {
+    const { default: postgres } = await import("postgres");
+    const { drizzle } = await import("drizzle-orm/postgres-js");
+    const { migrate } = await import("drizzle-orm/postgres-js/migrator");
+    const client = postgres(options.url, { max: 10, onnotice: () => {} });
+    const db = drizzle(client, { schema });
+    await migrate(db, { migrationsFolder });
+    return { db: db as unknown as Db, driver: "postgres", close: () => client.end({ timeout: 5 }) };
+  }
+  const { PGlite } = await import("@electric-sql/pglite");
+  const { drizzle } = await import("drizzle-orm/pglite");
+  const { migrate } = await import("drizzle-orm/pglite/migrator");
+  let dataPath: string | undefined;
+  if (!options.url && options.dataDir) {
+    dataPath = path.join(options.dataDir, "db");
+    fs.mkdirSync(dataPath, { recursive: true });
+  }
+  const client = dataPath ? new PGlite(dataPath) : new PGlite();
+  await client.waitReady;
+  const db = drizzle(client, { schema });
+  await migrate(db, { migrationsFolder });
+  return { db: db as unknown as Db, driver: "pglite", close: () => client.close() };
+}
+
+// PGlite allows one opener per data folder. Next bundles route handlers apart from server.ts,
+// so the handle lives on globalThis: every copy of this module finds the same one.
+type Shared = { handle?: Promise<DatabaseHandle> };
+const shared = ((globalThis as { __framewiseDb?: Shared }).__framewiseDb ??= {});
+
+/** The process-wide database, opened (and migrated) on first use. */
+export function database(): Promise<DatabaseHandle> {
+  shared.handle ??= openDatabase({ url: env().DATABASE_URL, dataDir: env().dataDir }).catch((error) => {
+    shared.handle = undefined;
+    throw error;
+  });
+  return shared.handle;
+}
+
+export async function db(): Promise<Db> {
+  return (await database()).db;
+}
+
+export async function closeDatabase(): Promise<void> {
+  const handle = shared.handle;
+  shared.handle = undefined;
+  if (handle) await (await handle).close();
+}
+
+/** For health checks: a round trip, with the error when it fails. */
+export async function pingDatabase(): Promise<{ connected: boolean; driver?: string; error?: string }> {
+  try {
+    const handle = await database();
+    await handle.db.execute(sql`select 1`);
+    return { connected: true, driver: handle.driver };
+  } catch (error) {
+    return { connected: false, error: error instanceof Error ? error.message : String(error) };
+  }
+}

@@ -1,0 +1,6 @@
+export * from "./users";
+export * from "./api-keys";
+export * from "./videos";
+export * from "./jobs";
+export * from "./rate-limits";
+export * from "./engine";

@@ -1,0 +1,26 @@
+import { isAppError, type ErrorKind } from "@/lib/errors";
+
+/** The one place where a domain error kind becomes an HTTP status. */
+export const statusOf: Record<ErrorKind, number> = {
+  bad_request: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  payload_too_large: 413,
+  unsupported_media: 415,
+  rate_limited: 429,
+  unavailable: 503,
+  internal: 500,
+};
+
+export function detail(status: number, message: string, headers: HeadersInit = {}): Response {
+  return Response.json({ detail: message }, { status, headers });
+}
+
+/** Domain errors keep their message; anything else is logged and answered generically. */
+export function errorResponse(error: unknown): Response {
+  if (isAppError(error)) return detail(statusOf[error.kind], error.message, error.headers);
+  console.error("[http] unhandled error:", error);
+  return detail(500, "Internal server error");
+}

@@ -1,0 +1,44 @@
+import { sql } from "drizzle-orm";
+import type { Db } from "@/lib/db/client";
+import { rateLimits } from "@/lib/db/schema";
+import { env } from "@/lib/env";
+import { AppError } from "@/lib/errors";
+
+const windowMs = 60 * 60 * 1000;
+
+export type RateLimitState = { limit: number; remaining: number; reset: number };
+
+export function rateLimitHeaders(state: RateLimitState): Record<string, string> {
+  return {
+    "X-RateLimit-Limit": String(state.limit),
+    "X-RateLimit-Remaining": String(state.remaining),
+    "X-RateLimit-Reset": String(state.reset),
+  };
+}
+
+/**
+ * Counts one request for `subject` (an API key) in the current hour and refuses past the
+ * limit with 429 and Retry-After (contracts/reframer.md "Rate Limiting"). One upsert per
+ * request keeps it correct across replicas that share PostgreSQL.
+ */
+export async function consumeRateLimit(db: Db, subject: string, now = Date.now()): Promise<RateLimitState> {
+  const limit = env().RATE_LIMIT_PER_HOUR;
+  const windowStart = new Date(Math.floor(now / windowMs) * windowMs);
+  const reset = Math.floor((windowStart.getTime() + windowMs) / 1000);
+  const [row] = await db
+    .insert(rateLimits)
+    .values({ subject, windowStart, count: 1 })
+    .onConflictDoUpdate({
+      target: [rateLimits.subject, rateLimits.windowStart],
+      set: { count: sql`${rateLimits.count} + 1` },
+    })
+    .returning({ count: rateLimits.count });
+  const state = { limit, remaining: Math.max(0, limit - row.count), reset };
+  if (row.count > limit) {
+    throw new AppError("rate_limited", "Rate limit exceeded", {
+      ...rateLimitHeaders(state),
+      "Retry-After": String(Math.max(1, reset - Math.floor(now / 1000))),
+    });
+  }
+  return state;
+}
