@@ -27,7 +27,7 @@ export function AuthForm({ mode, action }: Props) {
         )}
         <label className="block text-sm font-medium">
           Email
-          <input name="email" type="email" required autoComplete="email" className="mt-1 w-full rounded-md border border-slate-300 px-3 py-2 outline-none focus:border-brand-500 focus:ring-2 focus:ring-brand-500/20" />
+          <input name="email" type="email" required autoComplete="email" defaultValue={state.email} className="mt-1 w-full rounded-md border border-slate-300 px-3 py-2 outline-none focus:border-brand-500 focus:ring-2 focus:ring-brand-500/20" />
         </label>
         <label className="block text-sm font-medium">
           Password

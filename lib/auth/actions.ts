@@ -9,7 +9,8 @@ import { createUser } from "./users";
 import { db } from "@/lib/db/client";
 import { isAppError } from "@/lib/errors";
 
-export type FormState = { error?: string; key?: string; keyName?: string };
+/** What a form shows after its action: an error, the email typed (React resets forms), a new key. */
+export type FormState = { error?: string; email?: string; key?: string; keyName?: string };
 
 function field(form: FormData, name: string): string {
   const value = form.get(name);
@@ -20,7 +21,7 @@ export async function signInAction(_state: FormState, form: FormData): Promise<F
   try {
     await signIn("credentials", { email: field(form, "email"), password: field(form, "password"), redirectTo: "/" });
   } catch (error) {
-    if (error instanceof AuthError) return { error: "Wrong email or password" };
+    if (error instanceof AuthError) return { error: "Wrong email or password", email: field(form, "email") };
     throw error; // the redirect after a successful sign-in travels as an error
   }
   return {};
@@ -32,7 +33,7 @@ export async function signUpAction(_state: FormState, form: FormData): Promise<F
   try {
     await createUser(await db(), { email, password, name: field(form, "name") });
   } catch (error) {
-    if (isAppError(error)) return { error: error.message };
+    if (isAppError(error)) return { error: error.message, email };
     throw error;
   }
   await signIn("credentials", { email, password, redirectTo: "/" });

@@ -20,6 +20,12 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
   trustHost: true,
   session: { strategy: "jwt" },
   pages: { signIn: "/sign-in" },
+  // A wrong password is an answer, not a server error: keep it out of the error log.
+  logger: {
+    error(error) {
+      if (error.name !== "CredentialsSignin") console.error("[auth]", error);
+    },
+  },
   providers: [
     Credentials({
       credentials: { email: { label: "Email" }, password: { label: "Password", type: "password" } },

@@ -49,9 +49,9 @@ export function route<P extends Schema | undefined = undefined, Q extends Schema
     try {
       const { ctx, keyId } = await authenticate(request, options.auth);
       if (keyId && options.rateLimit !== false) limit = await consumeRateLimit(await db(), keyId);
-      const params = parseWith(options.params, (await context?.params) ?? {}, "path parameter");
-      const query = parseWith(options.query, Object.fromEntries(new URL(request.url).searchParams), "query parameter");
-      const body = options.body ? parseWith(options.body, await readJson(request), "body field") : undefined;
+      const params = parseWith(options.params, (await context?.params) ?? {}, "Path parameter");
+      const query = parseWith(options.query, Object.fromEntries(new URL(request.url).searchParams), "Query parameter");
+      const body = options.body ? parseWith(options.body, await readJson(request), "Request body") : undefined;
       const response = await handler({ request, ctx, params, query, body } as Parameters<Handler<P, Q, B>>[0]);
       return limit ? withHeaders(response, rateLimitHeaders(limit)) : response;
     } catch (error) {
@@ -108,8 +108,8 @@ function parseWith<S extends Schema | undefined>(schema: S, value: unknown, what
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data as Out<S>;
   const issue = parsed.error.issues[0];
-  const where = issue.path.length ? `${what} '${issue.path.join(".")}': ` : "";
-  throw new AppError("bad_request", `Invalid ${where}${issue.message}`);
+  const where = issue.path.length ? `${what} '${issue.path.join(".")}'` : what;
+  throw new AppError("bad_request", `${where}: ${issue.message}`);
 }
 
 async function readJson(request: Request): Promise<unknown> {

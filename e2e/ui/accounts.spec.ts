@@ -1,0 +1,65 @@
+import { expect, test, type Page } from "@playwright/test";
+
+// A person's first visit: an account, a key used and revoked, and the admin page refused.
+
+async function signUp(page: Page, email: string, password: string) {
+  await page.goto("/sign-up");
+  await page.getByLabel("Name").fill("E2E Person");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.getByTestId("signed-in-as")).toHaveText(email);
+}
+
+test("sign up, sign in, create and use a key, revoke it, sign out; admins only on /admin", async ({ page, request }) => {
+  const stamp = Date.now();
+  // The first account of the fresh server is its admin; make it so the next one is a plain user.
+  const admin = await request.post("/register", { data: { email: `first-${stamp}@example.com` } });
+  expect([200, 400]).toContain(admin.status());
+
+  const email = `person-${stamp}@example.com`;
+  const password = "a long enough password";
+  await signUp(page, email, password);
+
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/sign-in/);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill("wrong password!");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByText("Wrong email or password")).toBeVisible();
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByTestId("signed-in-as")).toHaveText(email);
+
+  await page.goto("/keys");
+  await page.getByLabel("Key name").fill("e2e key");
+  await page.getByRole("button", { name: "Create key" }).click();
+  const key = (await page.getByTestId("new-key-value").textContent())!.trim();
+  expect(key).toMatch(/^vr_[0-9a-f]{32}$/);
+  await page.screenshot({ path: "test-results/screenshots/api-keys.png", fullPage: true });
+
+  // Seen once: a reload shows only its prefix.
+  await page.reload();
+  await expect(page.getByTestId("new-key")).toHaveCount(0);
+  await expect(page.getByTestId("keys-table")).toContainText(key.slice(0, 7));
+  await expect(page.getByTestId("keys-table")).not.toContainText(key);
+
+  const used = await request.get("/videos", { headers: { "X-API-Key": key } });
+  expect(used.status()).toBe(200);
+
+  await page.getByTestId("key-row").filter({ hasText: "e2e key" }).getByRole("button", { name: "Revoke" }).click();
+  await expect(page.getByTestId("key-row").filter({ hasText: "e2e key" })).toContainText("revoked");
+  const refused = await request.get("/videos", { headers: { "X-API-Key": key } });
+  expect(refused.status()).toBe(401);
+  expect(await refused.json()).toEqual({ detail: "Invalid API key" });
+
+  await page.goto("/admin");
+  await expect(page.getByTestId("admin-refused")).toBeVisible();
+  await expect(page.getByTestId("admin-page")).toHaveCount(0);
+
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/sign-in/);
+  await page.screenshot({ path: "test-results/screenshots/sign-in.png", fullPage: true });
+  await page.goto("/keys");
+  await expect(page).toHaveURL(/\/sign-in/);
+});

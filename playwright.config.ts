@@ -1,0 +1,42 @@
+import { defineConfig } from "@playwright/test";
+
+/**
+ * End-to-end tests drive the production build through server.ts on a fresh data folder, in
+ * Debian's Chromium (no browser download). `npm run build` must have run (scripts/test.sh does).
+ */
+const port = Number(process.env.E2E_PORT ?? 3210);
+export const e2eDataDir = process.env.E2E_DATA_DIR ?? ".cache/e2e-data";
+export const allowedOrigin = "http://allowed.example";
+
+export default defineConfig({
+  testDir: "e2e",
+  timeout: 120_000,
+  expect: { timeout: 15_000 },
+  fullyParallel: false,
+  workers: 1,
+  reporter: [["list"]],
+  outputDir: "test-results",
+  use: {
+    baseURL: `http://127.0.0.1:${port}`,
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run"],
+    },
+    screenshot: "only-on-failure",
+  },
+  webServer: {
+    command: `rm -rf ${e2eDataDir} && NODE_ENV=production tsx server.ts --prod`,
+    url: `http://127.0.0.1:${port}/health`,
+    timeout: 180_000,
+    reuseExistingServer: false,
+    stdout: "pipe",
+    stderr: "pipe",
+    env: {
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      DATA_DIR: e2eDataDir,
+      FRONTEND_ORIGIN: `${allowedOrigin},http://second.example`,
+      NEXT_TELEMETRY_DISABLED: "1",
+    },
+  },
+});

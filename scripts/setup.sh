@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs what Framewise needs on a Debian machine, only what is missing: ffmpeg, Chromium
+# (for e2e tests), fonts; npm packages (npm ci when the lock file changed); the models.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+missing=()
+command -v ffmpeg >/dev/null || missing+=(ffmpeg)
+command -v chromium >/dev/null || missing+=(chromium)
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "== installing Debian packages: ${missing[*]}"
+  sudo_cmd=""
+  [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+lock_hash=$(sha256sum package-lock.json | cut -d' ' -f1)
+if [ ! -f node_modules/.framewise-lock ] || [ "$(cat node_modules/.framewise-lock)" != "$lock_hash" ]; then
+  echo "== npm ci"
+  ONNXRUNTIME_NODE_INSTALL=skip npm ci --no-audit --no-fund
+  echo "$lock_hash" > node_modules/.framewise-lock
+fi
+
+if [ -f scripts/models.ts ]; then
+  echo "== models"
+  npx tsx scripts/models.ts
+fi

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Runs every test: type check, unit + integration (PGlite and PostgreSQL), and Playwright e2e
+# against the production build. Installs whatever is missing first (scripts/setup.sh), so it
+# works on a fresh machine. Ends with one line: "N passed, N failed".
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export NEXT_TELEMETRY_DISABLED=1
+
+bash scripts/setup.sh
+
+mkdir -p .cache/reports
+status=0
+
+echo "== type check"
+npx tsc --noEmit || status=1
+
+echo "== unit and integration tests (vitest)"
+npx vitest run --reporter=default --reporter=json --outputFile.json=.cache/reports/vitest.json || status=1
+
+echo "== production build"
+npx next build || status=1
+
+echo "== end-to-end tests (playwright, chromium)"
+PLAYWRIGHT_JSON_OUTPUT_NAME=.cache/reports/playwright.json npx playwright test --reporter=list,json || status=1
+
+node scripts/test-summary.mjs .cache/reports/vitest.json .cache/reports/playwright.json || status=1
+exit $status
