@@ -1,0 +1,179 @@
+import { Readable } from "node:stream";
+import type { ReadableStream as NodeReadableStream } from "node:stream/web";
+import busboy from "busboy";
+import { env } from "@/lib/env";
+import { AppError } from "@/lib/errors";
+import { removeQuietly, tempPath, writeStreamToFile } from "@/lib/storage/write-file";
+
+export interface UploadedFile {
+  /** The form field the file came in. */
+  field: string;
+  /** The client's file name, sanitised; never use it as a path without resolveInside. */
+  filename: string;
+  /** Absolute path of the stored bytes under DATA_DIR/tmp; the caller moves or removes it. */
+  path: string;
+  size: number;
+  sha256: string;
+  mimeType: string;
+}
+
+export interface MultipartResult {
+  fields: Record<string, string>;
+  files: UploadedFile[];
+}
+
+export interface ParseMultipartOptions {
+  /** Per-file limit in bytes; defaults to MAX_UPLOAD_MB. */
+  maxFileBytes?: number;
+  maxFiles?: number;
+  maxFields?: number;
+  /** Per-field value limit in bytes. */
+  maxFieldBytes?: number;
+  /** Only these fields may carry files; others are refused. Default: any. */
+  fileFields?: string[];
+  /** DATA_DIR override (tests, tools); files go to <dataDir>/tmp. */
+  dataDir?: string;
+}
+
+const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/g;
+
+/**
+ * Makes a client-supplied file name safe to show and to derive a stored name from: the last
+ * path segment only (either separator), no control or shell-special characters, no leading
+ * dots (hidden files, `..`), at most 200 characters with the extension kept.
+ */
+export function sanitizeFilename(raw: string | undefined): string {
+  const base = (raw ?? "").normalize("NFC").split(/[\\/]/).pop() ?? "";
+  const cleaned = base
+    .replace(CONTROL_CHARS, "")
+    .replace(/[<>:"|?*\u2028\u2029]/g, "_")
+    .replace(/\s+/g, " ")
+    .trim()
+    .replace(/^[.\s]+/, "")
+    .replace(/[.\s]+$/, "");
+  if (!cleaned) return "upload";
+  if (cleaned.length <= 200) return cleaned;
+  const dot = cleaned.lastIndexOf(".");
+  const extension = dot > 0 && cleaned.length - dot <= 10 ? cleaned.slice(dot) : "";
+  return cleaned.slice(0, 200 - extension.length) + extension;
+}
+
+function extensionOf(filename: string): string {
+  const dot = filename.lastIndexOf(".");
+  return dot > 0 ? filename.slice(dot) : "";
+}
+
+function formatLimit(bytes: number): string {
+  const mb = bytes / (1024 * 1024);
+  return Number.isInteger(mb) ? `${mb}MB` : `${bytes} bytes`;
+}
+
+/**
+ * Parses a multipart/form-data request as it streams in. Text fields are collected; each file
+ * part is written straight to DATA_DIR/tmp with its SHA-256 computed on the way, so memory use
+ * does not grow with the upload. A file over the limit fails the whole request with
+ * AppError("payload_too_large", "File size exceeds 500MB limit") and no partial file is left
+ * behind; on any failure every file of the request is removed.
+ */
+export async function parseMultipart(request: Request, options: ParseMultipartOptions = {}): Promise<MultipartResult> {
+  const maxFileBytes = options.maxFileBytes ?? env().MAX_UPLOAD_MB * 1024 * 1024;
+  const { maxFiles = 4, maxFields = 50, maxFieldBytes = 64 * 1024, fileFields, dataDir } = options;
+  const tooLargeMessage = `File size exceeds ${formatLimit(maxFileBytes)} limit`;
+
+  const contentType = request.headers.get("content-type") ?? "";
+  if (!/^multipart\/form-data\s*;/i.test(contentType)) {
+    throw new AppError("bad_request", "Expected a multipart/form-data body");
+  }
+  if (!request.body) throw new AppError("bad_request", "Request body is empty");
+
+  let parser: busboy.Busboy;
+  try {
+    parser = busboy({
+      headers: { "content-type": contentType },
+      // Browsers send file names as raw UTF-8; busboy's default would read them as latin1.
+      defParamCharset: "utf8",
+      // One byte over the limit is enough for the size check to fire; busboy's own
+      // truncation is only a backstop.
+      limits: { fileSize: maxFileBytes + 1, files: maxFiles, fields: maxFields, fieldSize: maxFieldBytes, parts: maxFiles + maxFields },
+    });
+  } catch (error) {
+    throw new AppError("bad_request", `Malformed multipart body: ${(error as Error).message}`);
+  }
+
+  const source = Readable.fromWeb(request.body as unknown as NodeReadableStream<Uint8Array>);
+  const fields: Record<string, string> = {};
+  const files: UploadedFile[] = [];
+  const writes: Promise<unknown>[] = [];
+  const written: string[] = [];
+  // Aborting stops every file write still in progress (their pipelines destroy the parts).
+  const abortWrites = new AbortController();
+  let failure: unknown;
+
+  return new Promise<MultipartResult>((resolve, reject) => {
+    const fail = (error: unknown) => {
+      if (failure) return;
+      failure = error;
+      // Stop reading the request: nothing more of it will be stored.
+      source.unpipe(parser);
+      source.destroy();
+      parser.removeAllListeners("file");
+      // A file part cut off mid-way would otherwise never end, and its write never settle.
+      abortWrites.abort();
+      settle();
+    };
+
+    let settling = false;
+    const settle = () => {
+      if (settling) return;
+      settling = true;
+      void Promise.allSettled(writes).then(async () => {
+        if (failure) {
+          await Promise.all(written.map((file) => removeQuietly(file)));
+          reject(failure);
+        } else {
+          resolve({ fields, files });
+        }
+      });
+    };
+
+    parser.on("field", (name, value, info) => {
+      if (info.valueTruncated) return fail(new AppError("bad_request", `Field ${name} is too long`));
+      fields[name] = value;
+    });
+
+    parser.on("file", (field, stream, info) => {
+      if (failure) return stream.resume();
+      // A form's empty file input arrives as a part with no name and no bytes.
+      if (!info.filename) return stream.resume();
+      if (fileFields && !fileFields.includes(field)) {
+        stream.resume();
+        return fail(new AppError("bad_request", `Unexpected file field ${field}`));
+      }
+      const filename = sanitizeFilename(info.filename);
+      const target = tempPath(extensionOf(filename), dataDir);
+      written.push(target);
+      // Errors on the part reach the write below through pipeline; this keeps a late one
+      // (after the write settled) from becoming an uncaught exception.
+      stream.on("error", () => undefined);
+      const write = writeStreamToFile(target, stream, { maxBytes: maxFileBytes, tooLargeMessage, signal: abortWrites.signal }).then(
+        (result) => {
+          files.push({ field, filename, path: result.path, size: result.size, sha256: result.sha256, mimeType: info.mimeType });
+        },
+        (error: unknown) => {
+          stream.resume();
+          fail(error);
+        },
+      );
+      writes.push(write);
+    });
+
+    parser.on("filesLimit", () => fail(new AppError("bad_request", `Too many files (maximum ${maxFiles})`)));
+    parser.on("fieldsLimit", () => fail(new AppError("bad_request", `Too many fields (maximum ${maxFields})`)));
+    parser.on("partsLimit", () => fail(new AppError("bad_request", "Too many parts")));
+    parser.on("error", (error: Error) => fail(new AppError("bad_request", `Malformed multipart body: ${error.message}`)));
+    parser.on("close", () => settle());
+    source.on("error", (error) => fail(failure ?? new AppError("bad_request", `Upload interrupted: ${error.message}`)));
+
+    source.pipe(parser);
+  });
+}

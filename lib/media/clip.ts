@@ -1,0 +1,105 @@
+import { AppError } from "@/lib/errors";
+import { produceFileAtomic } from "@/lib/storage/write-file";
+import { FfmpegError, ffmpegInput, lastLines, runFfmpeg } from "./ffmpeg";
+import { probeVideo, type VideoProbe } from "./probe";
+
+export interface MakeClipOptions {
+  input: string;
+  /** Event start and end in seconds. */
+  start: number;
+  end: number;
+  /** Seconds of context before and after the event; the window is clamped to the video. */
+  preRoll?: number;
+  postRoll?: number;
+  /** Where the MP4 goes; written atomically. */
+  output: string;
+  /** The input's probe, when the caller already has one. */
+  probe?: VideoProbe;
+  /** Longest side in pixels; larger videos are scaled down (default: keep size). */
+  maxSize?: number;
+  /** libx264 speed/size trade-off; "veryfast" keeps clip rendering cheap on 2 cores. */
+  preset?: string;
+  crf?: number;
+  onProgress?: (percent: number) => void;
+  signal?: AbortSignal;
+}
+
+export interface ClipResult {
+  path: string;
+  /** The window actually cut, after clamping. */
+  start: number;
+  end: number;
+  duration: number;
+  hasAudio: boolean;
+}
+
+/** The [start - pre, end + post] window inside [0, duration], or null when it is empty. */
+export function clipWindow(start: number, end: number, preRoll: number, postRoll: number, duration: number) {
+  const from = Math.max(0, Math.min(start, end) - Math.max(0, preRoll));
+  const to = Math.min(duration > 0 ? duration : Number.POSITIVE_INFINITY, Math.max(start, end) + Math.max(0, postRoll));
+  return to - from > 0.01 ? { start: from, end: to } : null;
+}
+
+/**
+ * Cuts an MP4 clip that every browser plays: H.264 (yuv420p, even dimensions) + AAC when the
+ * source has audio, with the index at the front (+faststart) so playback can start before the
+ * whole file has arrived. Works from any supported input, MS-MPEG4 AVI included, because it
+ * always re-encodes: stream copy cannot start at a non-keyframe nor change codecs.
+ */
+export async function makeClip(options: MakeClipOptions): Promise<ClipResult> {
+  const { input, output, preRoll = 0, postRoll = 0, preset = "veryfast", crf = 23, onProgress, signal } = options;
+  const probe = options.probe ?? (await probeVideo(input));
+  const window = clipWindow(options.start, options.end, preRoll, postRoll, probe.duration);
+  if (!window) {
+    throw new AppError("bad_request", `Clip window ${options.start}-${options.end} s is outside the video (${probe.duration} s)`);
+  }
+  const duration = window.end - window.start;
+  const hasAudio = probe.audio.length > 0;
+
+  // Even dimensions are required by yuv420p; scale down only when asked.
+  const scale = options.maxSize
+    ? `scale=w='min(${options.maxSize},iw)':h='min(${options.maxSize},ih)':force_original_aspect_ratio=decrease:force_divisible_by=2`
+    : "scale=trunc(iw/2)*2:trunc(ih/2)*2";
+
+  try {
+    await produceFileAtomic(output, (partial) =>
+      runFfmpeg(
+        (command) => {
+          command
+            .input(ffmpegInput(input))
+            .inputOptions(["-ss", window.start.toFixed(3)])
+            .outputOptions([
+              "-t", duration.toFixed(3),
+              "-map", "0:v:0",
+              ...(hasAudio ? ["-map", "0:a:0"] : []),
+              "-vf", `${scale},setsar=1`,
+              "-c:v", "libx264",
+              "-preset", preset,
+              "-crf", String(crf),
+              "-pix_fmt", "yuv420p",
+              "-profile:v", "high",
+              ...(hasAudio ? ["-c:a", "aac", "-b:a", "128k", "-ac", "2"] : ["-an"]),
+              "-sn",
+              "-dn",
+              "-map_metadata", "-1",
+              "-movflags", "+faststart",
+              "-f", "mp4",
+            ])
+            .output(partial);
+        },
+        {
+          signal,
+          timeoutMs: Math.max(120_000, duration * 20_000),
+          onTime: onProgress ? (seconds) => onProgress(Math.min(99, Math.round((seconds / duration) * 100))) : undefined,
+        },
+      ),
+    );
+  } catch (error) {
+    if (error instanceof FfmpegError) {
+      throw new AppError("internal", `Clip rendering failed: ${lastLines(error.stderr || error.message, 2)}`);
+    }
+    throw error;
+  }
+  onProgress?.(100);
+  return { path: output, start: window.start, end: window.end, duration, hasAudio };
+}

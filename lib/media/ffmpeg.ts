@@ -1,0 +1,182 @@
+import { spawn } from "node:child_process";
+import path from "node:path";
+import ffmpeg from "fluent-ffmpeg";
+
+/**
+ * The only module that talks to fluent-ffmpeg. The package is archived upstream, so every
+ * other file goes through these few functions and could be moved to another runner here.
+ *
+ * Two primitives:
+ * - `runFfmpeg` for jobs that write files (clips, snapshots, enhancement), with progress,
+ *   cancellation and a timeout, on fluent-ffmpeg.
+ * - `streamFfmpeg` for jobs whose output is read from stdout (raw RGB frames, decode checks).
+ *   fluent-ffmpeg's stream output races its own 'close' handler against process exit and can
+ *   report a spurious "Output stream closed" under load, so pipes spawn the same binary
+ *   directly and settle on the exit code.
+ */
+
+export type FfprobeData = ffmpeg.FfprobeData;
+export type FfmpegCommand = ffmpeg.FfmpegCommand;
+
+/** Paths are passed as `file:` URLs so that a name can never be read as a protocol or option. */
+export function ffmpegInput(filePath: string): string {
+  return `file:${path.resolve(filePath)}`;
+}
+
+export class FfmpegError extends Error {
+  readonly stderr: string;
+
+  constructor(message: string, stderr: string) {
+    super(message);
+    this.name = "FfmpegError";
+    this.stderr = stderr;
+  }
+}
+
+export class FfmpegAbortError extends Error {
+  constructor(message = "ffmpeg was cancelled") {
+    super(message);
+    this.name = "AbortError";
+  }
+}
+
+/** Runs ffprobe with `-show_streams -show_format` plus `extraArgs`. */
+export function runFfprobe(filePath: string, extraArgs: string[] = []): Promise<FfprobeData> {
+  return new Promise((resolve, reject) => {
+    ffmpeg.ffprobe(ffmpegInput(filePath), extraArgs, (error: unknown, data: FfprobeData) => {
+      if (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        reject(new FfmpegError(message, message));
+      } else {
+        resolve(data);
+      }
+    });
+  });
+}
+
+export interface RunFfmpegOptions {
+  /** Called with the media time ffmpeg has reached, in seconds, as it reports it. */
+  onTime?: (seconds: number) => void;
+  signal?: AbortSignal;
+  timeoutMs?: number;
+}
+
+const TIME_PATTERN = /time=\s*(-?\d+):(\d{2}):(\d{2}(?:\.\d+)?)/;
+
+export function parseTimemark(line: string): number | undefined {
+  const match = TIME_PATTERN.exec(line);
+  if (!match) return undefined;
+  const seconds = Number(match[1]) * 3600 + Number(match[2]) * 60 + Number(match[3]);
+  return Number.isFinite(seconds) && seconds >= 0 ? seconds : undefined;
+}
+
+/**
+ * Builds a fluent-ffmpeg command with `build` and runs it to completion. Progress is read from
+ * ffmpeg's own stderr stats lines rather than fluent-ffmpeg's 'progress' event, which would
+ * start a second ffprobe of the input just to compute a percentage we compute ourselves.
+ */
+export function runFfmpeg(build: (command: FfmpegCommand) => void, options: RunFfmpegOptions = {}): Promise<void> {
+  const { onTime, signal, timeoutMs } = options;
+  if (signal?.aborted) return Promise.reject(new FfmpegAbortError());
+
+  return new Promise((resolve, reject) => {
+    const command = ffmpeg();
+    build(command);
+
+    let settled = false;
+    let timer: NodeJS.Timeout | undefined;
+    const finish = (error?: Error) => {
+      if (settled) return;
+      settled = true;
+      if (timer) clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
+      if (error) reject(error);
+      else resolve();
+    };
+    const kill = () => {
+      // fluent-ffmpeg warns when there is no process yet; only signal a running one.
+      if ((command as unknown as { ffmpegProc?: unknown }).ffmpegProc) command.kill("SIGKILL");
+    };
+    const onAbort = () => {
+      kill();
+      finish(new FfmpegAbortError());
+    };
+
+    signal?.addEventListener("abort", onAbort, { once: true });
+    if (timeoutMs) {
+      timer = setTimeout(() => {
+        kill();
+        finish(new FfmpegError(`ffmpeg ran longer than ${Math.round(timeoutMs / 1000)} s`, ""));
+      }, timeoutMs);
+    }
+    if (onTime) {
+      command.on("stderr", (line: string) => {
+        const seconds = parseTimemark(line);
+        if (seconds !== undefined) onTime(seconds);
+      });
+    }
+    command.on("error", (error: Error, _stdout: string | null, stderr: string | null) => {
+      finish(new FfmpegError(error.message, stderr ?? ""));
+    });
+    command.on("end", () => finish());
+    command.run();
+  });
+}
+
+export interface StreamFfmpegOptions {
+  signal?: AbortSignal;
+  /** Bytes ffmpeg may buffer in the pipe before it blocks; backpressure does the rest. */
+  highWaterMark?: number;
+}
+
+/**
+ * Runs `ffmpeg args...` and yields its stdout in chunks. Reading is pull-based: when the
+ * consumer is slow the pipe fills and ffmpeg blocks, so nothing accumulates in memory. Breaking
+ * out of the loop kills the process. Throws FfmpegError on a non-zero exit.
+ */
+export async function* streamFfmpeg(args: string[], options: StreamFfmpegOptions = {}): AsyncGenerator<Buffer> {
+  const { signal } = options;
+  if (signal?.aborted) throw new FfmpegAbortError();
+  const child = spawn("ffmpeg", ["-hide_banner", "-nostdin", ...args], {
+    stdio: ["ignore", "pipe", "pipe"],
+    windowsHide: true,
+  });
+
+  let stderr = "";
+  child.stderr.setEncoding("utf8");
+  child.stderr.on("data", (text: string) => {
+    // Only the tail matters for error messages; keep memory bounded on chatty inputs.
+    stderr = (stderr + text).slice(-8192);
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: Error }>((resolve) => {
+    child.once("error", (error) => resolve({ code: null, signal: null, error }));
+    child.once("close", (code, exitSignal) => resolve({ code, signal: exitSignal }));
+  });
+  const onAbort = () => child.kill("SIGKILL");
+  signal?.addEventListener("abort", onAbort, { once: true });
+
+  let completed = false;
+  try {
+    for await (const chunk of child.stdout) yield chunk as Buffer;
+    const result = await exited;
+    if (signal?.aborted) throw new FfmpegAbortError();
+    if (result.error) throw new FfmpegError(`ffmpeg could not start: ${result.error.message}`, stderr);
+    if (result.code !== 0) {
+      throw new FfmpegError(`ffmpeg exited with code ${result.code ?? result.signal}: ${lastLines(stderr)}`, stderr);
+    }
+    completed = true;
+  } finally {
+    signal?.removeEventListener("abort", onAbort);
+    if (!completed && child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+  }
+}
+
+/** The last meaningful stderr lines, which is where ffmpeg says what went wrong. */
+export function lastLines(stderr: string, count = 3): string {
+  return stderr
+    .split(/\r?\n|\r/)
+    .map((line) => line.trim())
+    .filter((line) => line && !/^(frame|size)=/.test(line))
+    .slice(-count)
+    .join("; ");
+}

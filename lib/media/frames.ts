@@ -1,0 +1,179 @@
+import { spawn } from "node:child_process";
+import { AppError } from "@/lib/errors";
+
+/**
+ * Frame decoding through a spawned ffmpeg writing raw RGB24 to a pipe. Frames are produced one
+ * at a time as the consumer asks for them: the pipe's backpressure pauses ffmpeg, nothing is
+ * written to disk, and leaving the loop early kills the process.
+ */
+export type Frame = {
+  /** Source frame index: round(timestamp * source fps). */
+  index: number;
+  /** Seconds from the start of the video, exact on the sampling grid (start + k / fps). */
+  timestamp: number;
+  width: number;
+  height: number;
+  /** width * height * 3 bytes, RGB, row-major. */
+  data: Buffer;
+};
+
+export type Image = { width: number; height: number; data: Buffer };
+
+export type VideoStreamInfo = { width: number; height: number; fps: number; duration: number };
+
+export type DecodeFramesOptions = {
+  path: string;
+  /** Seconds; default 0. */
+  start?: number;
+  /** Seconds, exclusive; default the end of the video. */
+  end?: number;
+  /** Sampling rate in frames per second. */
+  fps: number;
+  /** Output size; give one side to keep the aspect ratio, none for the source size. */
+  width?: number;
+  height?: number;
+  /** Source frame rate for `index`; probed when absent. */
+  sourceFps?: number;
+  /** A probe the caller already has (saves one ffprobe run). */
+  info?: VideoStreamInfo;
+};
+
+const STDERR_TAIL = 4096;
+
+export async function* decodeFrames(options: DecodeFramesOptions): AsyncGenerator<Frame> {
+  const { path, fps } = options;
+  if (!(fps > 0)) throw new AppError("bad_request", "fps must be positive");
+  const start = options.start ?? 0;
+  const needsProbe = options.sourceFps === undefined || options.end === undefined || !(options.width && options.height);
+  const info = options.info ?? (needsProbe ? await probeVideoStream(path) : undefined);
+  const end = options.end ?? info!.duration;
+  const sourceFps = options.sourceFps ?? info!.fps;
+  const { width, height } = outputSize(options.width, options.height, info);
+  const count = Math.ceil((end - start) * fps - 1e-9);
+  if (count <= 0) return;
+
+  const filters = [`fps=${fps}`];
+  if (!info || width !== info.width || height !== info.height) filters.push(`scale=${width}:${height}:flags=bilinear`);
+  const args = [
+    ...["-hide_banner", "-loglevel", "error", "-nostdin"],
+    // -ss before -i seeks by index and then decodes accurately up to the exact start.
+    ...["-ss", String(start), "-i", path, "-t", String(end - start)],
+    ...["-an", "-vf", filters.join(","), "-frames:v", String(count)],
+    ...["-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1"],
+  ];
+  const frameSize = width * height * 3;
+  const ffmpeg = runFfmpeg(args);
+  let produced = 0;
+  try {
+    let frame = Buffer.allocUnsafe(frameSize);
+    let filled = 0;
+    for await (const chunk of ffmpeg.stdout as AsyncIterable<Buffer>) {
+      let offset = 0;
+      while (offset < chunk.length) {
+        const take = Math.min(frameSize - filled, chunk.length - offset);
+        chunk.copy(frame, filled, offset, offset + take);
+        filled += take;
+        offset += take;
+        if (filled === frameSize) {
+          const timestamp = start + produced / fps;
+          yield { index: Math.round(timestamp * sourceFps + 1e-6), timestamp, width, height, data: frame };
+          produced++;
+          frame = Buffer.allocUnsafe(frameSize);
+          filled = 0;
+        }
+      }
+    }
+    const code = await ffmpeg.exited;
+    if (code !== 0) throw new AppError("unsupported_media", `ffmpeg could not decode ${path}: ${ffmpeg.stderr()}`);
+    if (filled !== 0) throw new AppError("unsupported_media", `ffmpeg ended inside a frame of ${path}`);
+  } finally {
+    ffmpeg.kill();
+  }
+}
+
+/** One still image (jpg, png, ...) as RGB24, optionally resized. */
+export async function decodeImage(path: string, size?: { width: number; height: number }): Promise<Image> {
+  const info = await probeVideoStream(path);
+  const width = size?.width ?? info.width;
+  const height = size?.height ?? info.height;
+  const filters = width !== info.width || height !== info.height ? ["-vf", `scale=${width}:${height}:flags=bilinear`] : [];
+  const ffmpeg = runFfmpeg([
+    ...["-hide_banner", "-loglevel", "error", "-nostdin", "-i", path, ...filters],
+    ...["-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1"],
+  ]);
+  const chunks: Buffer[] = [];
+  for await (const chunk of ffmpeg.stdout as AsyncIterable<Buffer>) chunks.push(chunk);
+  const code = await ffmpeg.exited;
+  const data = Buffer.concat(chunks);
+  if (code !== 0 || data.length !== width * height * 3) {
+    throw new AppError("unsupported_media", `ffmpeg could not decode ${path}: ${ffmpeg.stderr() || "wrong size"}`);
+  }
+  return { width, height, data };
+}
+
+/** The first video stream's size, frame rate and duration, from one small ffprobe call. */
+export async function probeVideoStream(path: string): Promise<VideoStreamInfo> {
+  const child = spawn(
+    "ffprobe",
+    [
+      ...["-v", "error", "-select_streams", "v:0"],
+      ...["-show_entries", "stream=width,height,avg_frame_rate,r_frame_rate,duration:format=duration"],
+      ...["-of", "json", path],
+    ],
+    { stdio: ["ignore", "pipe", "pipe"] },
+  );
+  let out = "";
+  let err = "";
+  child.stdout.setEncoding("utf8").on("data", (text: string) => (out += text));
+  child.stderr.setEncoding("utf8").on("data", (text: string) => (err = (err + text).slice(-STDERR_TAIL)));
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.on("error", reject);
+    child.on("close", resolve);
+  });
+  if (code !== 0) throw new AppError("unsupported_media", `ffprobe could not read ${path}: ${err.trim()}`);
+  const parsed = JSON.parse(out) as {
+    streams?: { width?: number; height?: number; avg_frame_rate?: string; r_frame_rate?: string; duration?: string }[];
+    format?: { duration?: string };
+  };
+  const stream = parsed.streams?.[0];
+  if (!stream?.width || !stream.height) throw new AppError("unsupported_media", `${path} has no video stream`);
+  const fps = rate(stream.avg_frame_rate) || rate(stream.r_frame_rate) || 0;
+  const duration = Number(stream.duration ?? parsed.format?.duration ?? 0) || 0;
+  return { width: stream.width, height: stream.height, fps, duration };
+}
+
+function rate(value: string | undefined): number {
+  if (!value) return 0;
+  const [num, den] = value.split("/").map(Number);
+  return den ? num / den : num || 0;
+}
+
+function outputSize(width: number | undefined, height: number | undefined, info?: VideoStreamInfo) {
+  if (width && height) return { width, height };
+  if (!info) throw new Error("unreachable: size needs the probe");
+  // Keep the aspect ratio and an even size, as most encoders and scalers prefer.
+  if (width) return { width, height: 2 * Math.max(1, Math.round((width * info.height) / info.width / 2)) };
+  if (height) return { width: 2 * Math.max(1, Math.round((height * info.width) / info.height / 2)), height };
+  return { width: info.width, height: info.height };
+}
+
+function runFfmpeg(args: string[]) {
+  const child = spawn("ffmpeg", args, { stdio: ["ignore", "pipe", "pipe"] });
+  let stderr = "";
+  child.stderr.setEncoding("utf8").on("data", (text: string) => (stderr = (stderr + text).slice(-STDERR_TAIL)));
+  const exited = new Promise<number | null>((resolve, reject) => {
+    child.on("error", reject);
+    child.on("close", (code) => resolve(code));
+  });
+  // The caller awaits `exited` only on the normal path; keep an early spawn error from going unhandled.
+  exited.catch(() => undefined);
+  return {
+    child,
+    stdout: child.stdout,
+    exited,
+    stderr: () => stderr.trim(),
+    kill: () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    },
+  };
+}

@@ -1,0 +1,90 @@
+import { lstat, realpath } from "node:fs/promises";
+import path from "node:path";
+import { AppError, type ErrorKind } from "@/lib/errors";
+
+export interface ResolveInsideOptions {
+  /** Require the target to exist (default true). Without it, a path to be created is returned. */
+  mustExist?: boolean;
+  /** The error for a name that escapes the root or is malformed. */
+  invalid?: { kind: ErrorKind; message: string };
+  /** The error for a name that is well-formed but absent (only with mustExist). */
+  missing?: { kind: ErrorKind; message: string };
+}
+
+const DEFAULT_INVALID = { kind: "bad_request", message: "Invalid path" } as const;
+const DEFAULT_MISSING = { kind: "not_found", message: "File not found" } as const;
+
+function isInside(root: string, candidate: string): boolean {
+  const relative = path.relative(root, candidate);
+  return relative === "" || (!relative.startsWith("..") && !path.isAbsolute(relative));
+}
+
+async function realpathOrNull(target: string): Promise<string | null> {
+  try {
+    return await realpath(target);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" || code === "ENOTDIR") return null;
+    throw error;
+  }
+}
+
+/**
+ * Resolves a user-supplied relative name inside `root` and returns the real absolute path, or
+ * throws. Refused before touching the disk: empty names, NUL bytes, absolute paths (POSIX,
+ * Windows drive or UNC), backslashes and any `..` segment. Then the real path (symlinks
+ * followed) must still be inside the real root, so a link that points out is refused too.
+ * Names may contain sub-folders ("clips/a.mp4").
+ */
+export async function resolveInside(root: string, name: string, options: ResolveInsideOptions = {}): Promise<string> {
+  const { mustExist = true } = options;
+  const invalid = options.invalid ?? DEFAULT_INVALID;
+  const missing = options.missing ?? DEFAULT_MISSING;
+  const refuse = () => new AppError(invalid.kind, invalid.message);
+
+  if (typeof name !== "string" || name.trim() === "" || name.includes("\0")) throw refuse();
+  // Backslashes are separators on Windows and never part of a name we produced.
+  if (name.includes("\\") || path.isAbsolute(name) || /^[a-zA-Z]:/.test(name)) throw refuse();
+  const segments = name.split("/");
+  if (segments.some((segment) => segment === "..")) throw refuse();
+
+  const realRoot = await realpathOrNull(path.resolve(root));
+  if (!realRoot) {
+    if (mustExist) throw new AppError(missing.kind, missing.message);
+    return path.join(path.resolve(root), path.normalize(name));
+  }
+  const candidate = path.join(realRoot, path.normalize(name));
+  if (!isInside(realRoot, candidate) || candidate === realRoot) throw refuse();
+
+  const real = await realpathOrNull(candidate);
+  if (real) {
+    if (!isInside(realRoot, real) || real === realRoot) throw refuse();
+    return real;
+  }
+  // Something is there but cannot be resolved: a dangling link. Writing through it would
+  // create a file wherever it points.
+  if (await lstat(candidate).then(() => true, () => false)) throw refuse();
+  if (mustExist) {
+    // A dangling link, or a parent that is a link out of the root, is an escape, not a miss.
+    let parent = path.dirname(candidate);
+    while (isInside(realRoot, parent) && parent !== realRoot) {
+      const realParent = await realpathOrNull(parent);
+      if (realParent) {
+        if (!isInside(realRoot, realParent)) throw refuse();
+        break;
+      }
+      parent = path.dirname(parent);
+    }
+    throw new AppError(missing.kind, missing.message);
+  }
+  // For a path to be created, the deepest existing ancestor must be inside the root.
+  let ancestor = path.dirname(candidate);
+  for (;;) {
+    const realAncestor = await realpathOrNull(ancestor);
+    if (realAncestor) {
+      if (!isInside(realRoot, realAncestor)) throw refuse();
+      return path.join(realAncestor, path.relative(ancestor, candidate));
+    }
+    ancestor = path.dirname(ancestor);
+  }
+}
