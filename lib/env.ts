@@ -34,6 +34,12 @@ const schema = z.object({
   INNGEST_BASE_URL: z.string().optional(),
   INNGEST_EVENT_KEY: z.string().optional(),
   INNGEST_SIGNING_KEY: z.string().optional(),
+  /** Local engine (used when INNGEST_BASE_URL and INNGEST_EVENT_KEY are unset). */
+  ENGINE_URL: z.string().url().optional(),
+  ENGINE_BACKOFF_MS: z.coerce.number().int().positive().default(1000),
+  ENGINE_MAX_BACKOFF_MS: z.coerce.number().int().positive().default(300_000),
+  ENGINE_POLL_MS: z.coerce.number().int().positive().default(250),
+  ENGINE_MAX_IN_FLIGHT: z.coerce.number().int().positive().default(8),
   WORKER_URLS: csv,
   WORKER_DEVICE: z.enum(["auto", "cpu", "cuda"]).default("auto"),
   WORKER_PORT: z.coerce.number().int().min(0).max(65535).default(0),

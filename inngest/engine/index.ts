@@ -1,0 +1,110 @@
+import type http from "node:http";
+import { count, inArray } from "drizzle-orm";
+import { db as processDb, type Db } from "@/lib/db/client";
+import { jobs } from "@/lib/db/schema";
+import { env } from "@/lib/env";
+import { orchestrationMode } from "../client";
+import { LocalEngine } from "./engine";
+import { sendJson } from "./http";
+
+export { LocalEngine, type EngineOptions } from "./engine";
+
+/**
+ * The process-wide local engine. server.ts starts it once the port is known and routes the
+ * event API to it; Next's bundled route handlers (health, jobs) read it through globalThis,
+ * because they hold their own copy of this module.
+ */
+type Shared = { engine?: LocalEngine; appUrl?: string };
+const shared: Shared = ((globalThis as { __framewiseEngine?: Shared }).__framewiseEngine ??= {});
+
+/**
+ * Starts the local engine against this server's `serve()` endpoint (`<appUrl>/api/inngest`):
+ * syncs the functions (retrying while Next warms up), resumes unfinished runs, takes events.
+ * Call only when orchestrationMode() is "local", after the HTTP server listens.
+ */
+export async function startLocalEngine(options: { appUrl: string; db?: Db }): Promise<LocalEngine> {
+  if (shared.engine) return shared.engine;
+  const config = env();
+  shared.appUrl = options.appUrl.replace(/\/$/, "");
+  const engine = new LocalEngine({
+    db: options.db ?? (await processDb()),
+    serveUrl: `${options.appUrl.replace(/\/$/, "")}/api/inngest`,
+    backoffMs: config.ENGINE_BACKOFF_MS,
+    maxBackoffMs: config.ENGINE_MAX_BACKOFF_MS,
+    pollMs: config.ENGINE_POLL_MS,
+    maxInFlight: config.ENGINE_MAX_IN_FLIGHT,
+  });
+  shared.engine = engine;
+  try {
+    await engine.start();
+  } catch (error) {
+    shared.engine = undefined;
+    throw error;
+  }
+  return engine;
+}
+
+/** Stops taking work and waits briefly for calls in flight; what is unfinished resumes on restart. */
+export async function stopLocalEngine(): Promise<void> {
+  const engine = shared.engine;
+  shared.engine = undefined;
+  await engine?.stop();
+}
+
+/**
+ * The event API the Inngest client posts to in local mode (`POST /e/<key>`). Returns true when
+ * it took the request; server.ts calls it before handing a request to Next. While the engine
+ * is not running it answers 503, which makes `inngest.send()` throw (and createJob answer 503).
+ * In local mode it also refuses `/e/*` and `/api/inngest` to anyone but 127.0.0.1/::1 (403).
+ * In "inngest" mode it takes nothing (returns false).
+ */
+export function handleEngineRequest(request: http.IncomingMessage, response: http.ServerResponse): boolean {
+  if (orchestrationMode() !== "local") return false;
+  const path = (request.url ?? "").split("?")[0];
+  const isEventApi = path.startsWith("/e/");
+  if (!isEventApi && path !== "/api/inngest" && !path.startsWith("/api/inngest/")) return false;
+  // In local mode nothing is signed (the client is in dev mode), so the event API and the
+  // serve() endpoint are for this machine only.
+  if (!isLoopback(request.socket)) {
+    sendJson(response, 403, { detail: "The local orchestration endpoints accept requests from this machine only" });
+    return true;
+  }
+  if (!isEventApi) return false;
+  const engine = shared.engine;
+  if (!engine) {
+    sendJson(response, 503, { status: 503, error: "the local engine is not running" });
+  } else {
+    void engine.handleEventRequest(request, response);
+  }
+  return true;
+}
+
+function isLoopback(socket: { remoteAddress?: string; localAddress?: string }): boolean {
+  const address = socket.remoteAddress;
+  if (!address) return false;
+  return address === "::1" || address.startsWith("127.") || address.startsWith("::ffff:127.") || address === socket.localAddress;
+}
+
+/**
+ * For /health/diagnostics. Local mode: the engine's own runs. Inngest mode: the Inngest
+ * server holds the queue, so the counts are the jobs table's queued and in-progress jobs.
+ */
+export async function engineDiagnostics(): Promise<{ mode: "local" | "inngest"; accepting: boolean; queued: number; running: number }> {
+  if (orchestrationMode() === "local") {
+    const engine = shared.engine;
+    if (!engine) return { mode: "local", accepting: false, queued: 0, running: 0 };
+    return { mode: "local", accepting: engine.accepting, ...(await engine.counts()) };
+  }
+  const rows = await (await processDb())
+    .select({ status: jobs.status, n: count() })
+    .from(jobs)
+    .where(inArray(jobs.status, ["queued", "in_progress"]))
+    .groupBy(jobs.status);
+  const of = (status: string) => Number(rows.find((row) => row.status === status)?.n ?? 0);
+  return { mode: "inngest", accepting: true, queued: of("queued"), running: of("in_progress") };
+}
+
+/** The running local engine, if any (tests and scripts). */
+export function localEngine(): LocalEngine | undefined {
+  return shared.engine;
+}

@@ -1,0 +1,82 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { Inngest, type InngestFunction } from "inngest";
+import { serve } from "inngest/node";
+import type { Db } from "@/lib/db/client";
+import { LocalEngine, type EngineOptions } from "./engine";
+
+/**
+ * A real node:http server on 127.0.0.1:<random> hosting the SDK's `serve()` handler at
+ * /api/inngest and the engine's event API at /e/*, with a dev-mode client pointed at it.
+ * Used by the conformance tests, the crash-test child and scripts/bench-engine.ts.
+ */
+export type Harness = {
+  client: Inngest;
+  engine: LocalEngine;
+  baseUrl: string;
+  /** Resolves when `runId` (or the first run of `functionId`) ends; returns its row. */
+  waitForRun: (match: { functionId?: string; runId?: string }, timeoutMs?: number) => Promise<RunRow>;
+  close: () => Promise<void>;
+};
+
+type RunRow = NonNullable<Awaited<ReturnType<LocalEngine["runStatus"]>>>;
+
+export async function startHarness(options: {
+  db: Db;
+  functions: (client: Inngest) => InngestFunction.Any[];
+  engine?: Partial<Omit<EngineOptions, "db" | "serveUrl">>;
+  appId?: string;
+}): Promise<Harness> {
+  let handler: http.RequestListener = (_request, response) => response.writeHead(503).end();
+  let engine: LocalEngine | undefined;
+  const server = http.createServer((request, response) => {
+    if (request.url?.startsWith("/e/") && engine) return void engine.handleEventRequest(request, response);
+    handler(request, response);
+  });
+  server.keepAliveTimeout = 60_000;
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  const client = new Inngest({ id: options.appId ?? "test", isDev: true, baseUrl: `${baseUrl}/`, logger: quietLogger });
+  handler = serve({ client, functions: options.functions(client) });
+  engine = new LocalEngine({
+    db: options.db,
+    serveUrl: `${baseUrl}/api/inngest`,
+    backoffMs: 20,
+    pollMs: 20,
+    logger: { info: () => {}, warn: () => {}, error: console.error },
+    ...options.engine,
+  });
+  await engine.start();
+
+  const waitForRun: Harness["waitForRun"] = async (match, timeoutMs = 20_000) => {
+    const deadline = Date.now() + timeoutMs;
+    const { engineRuns } = await import("@/lib/db/schema");
+    const { eq } = await import("drizzle-orm");
+    for (;;) {
+      const rows = match.runId
+        ? await options.db.select().from(engineRuns).where(eq(engineRuns.id, match.runId))
+        : await options.db.select().from(engineRuns).where(eq(engineRuns.functionId, match.functionId!));
+      const done = rows.find((row) => ["completed", "failed", "cancelled"].includes(row.status));
+      if (done) return done;
+      if (Date.now() > deadline) throw new Error(`Run ${JSON.stringify(match)} did not end in ${timeoutMs} ms: ${JSON.stringify(rows)}`);
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  };
+
+  return {
+    client,
+    engine,
+    baseUrl,
+    waitForRun,
+    close: async () => {
+      await engine!.stop(2000);
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+const noop = () => {};
+/** The SDK logs every step error; tests provoke many on purpose. */
+export const quietLogger = { info: noop, warn: noop, error: noop, debug: noop };

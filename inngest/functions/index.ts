@@ -1,0 +1,8 @@
+import exportJob from "./export";
+import generateClip from "./generate-clip";
+import ingest from "./ingest";
+import render from "./render";
+import transcribe from "./transcribe";
+
+/** Every function the app serves (app/api/inngest/route.ts). */
+export const functions = [ingest, transcribe, generateClip, render, exportJob];

@@ -1,0 +1,24 @@
+import type { Db } from "@/lib/db/client";
+import type { Job } from "@/lib/db/schema";
+import { AppError } from "@/lib/errors";
+import { inngest } from "@/inngest/client";
+import { jobCancelRequested } from "@/inngest/events";
+import type { Caller } from "./caller";
+import { getJobOrThrow } from "./get-job";
+import { finishedStatuses, setJobStatus } from "./set-job-status";
+
+/**
+ * Cancels a job the caller can see: sends the event every job function lists in `cancelOn`
+ * (the run stops before its next step), then marks the job cancelled. A finished job is
+ * returned unchanged.
+ */
+export async function cancelJob(db: Db, caller: Caller, jobId: string): Promise<Job> {
+  const job = await getJobOrThrow(db, caller, jobId);
+  if (finishedStatuses.includes(job.status)) return job;
+  try {
+    await inngest.send(jobCancelRequested.create({ jobId: job.id }));
+  } catch (error) {
+    throw new AppError("unavailable", `Failed to cancel job: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return (await setJobStatus(db, job.id, "cancelled")) ?? (await getJobOrThrow(db, caller, jobId));
+}

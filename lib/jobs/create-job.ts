@@ -1,0 +1,64 @@
+import { and, eq } from "drizzle-orm";
+import type { Db } from "@/lib/db/client";
+import { jobs, type Job } from "@/lib/db/schema";
+import { AppError } from "@/lib/errors";
+import { inngest } from "@/inngest/client";
+import { jobRequestedEvents, type RunnableJobKind } from "@/inngest/events";
+import type { Caller } from "./caller";
+import { publishJob } from "./publish";
+
+export type CreateJobInput = {
+  kind: RunnableJobKind;
+  payload?: Record<string, unknown>;
+  /** Higher runs sooner; clamped to Inngest's [-600, 600] seconds for `priority.run`. */
+  priority?: number;
+  clipVersionId?: string | null;
+  clientId?: string | null;
+  videoId?: string | null;
+  tripId?: string | null;
+};
+
+/**
+ * Stores the job (pending), sends the event that starts its run, and marks it queued.
+ * When the event cannot be sent the job is marked failed and the caller gets
+ * `unavailable: Failed to enqueue job: <reason>`.
+ */
+export async function createJob(db: Db, caller: Caller, input: CreateJobInput): Promise<Job> {
+  const priority = input.priority ?? 0;
+  const [job] = await db
+    .insert(jobs)
+    .values({
+      kind: input.kind,
+      payload: input.payload ?? {},
+      priority,
+      ownerId: caller.user?.id ?? null,
+      clipVersionId: input.clipVersionId ?? null,
+      clientId: input.clientId ?? null,
+      videoId: input.videoId ?? null,
+      tripId: input.tripId ?? null,
+    })
+    .returning();
+  publishJob(job);
+
+  try {
+    // The event id is the job id: a retried send never starts a second run.
+    const event = jobRequestedEvents[input.kind].create(
+      { jobId: job.id, priority: Math.max(-600, Math.min(600, Math.trunc(priority))) },
+      { id: `job-${job.id}` },
+    );
+    await inngest.send(event);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    await db.update(jobs).set({ status: "failed", errorMessage: `Failed to enqueue job: ${reason}`, updatedAt: new Date(), completedAt: new Date() }).where(eq(jobs.id, job.id));
+    throw new AppError("unavailable", `Failed to enqueue job: ${reason}`);
+  }
+
+  // Only from pending: the run may already have moved the job on.
+  const [queued] = await db
+    .update(jobs)
+    .set({ status: "queued", updatedAt: new Date() })
+    .where(and(eq(jobs.id, job.id), eq(jobs.status, "pending")))
+    .returning();
+  if (queued) publishJob(queued);
+  return queued ?? (await db.select().from(jobs).where(eq(jobs.id, job.id)))[0];
+}

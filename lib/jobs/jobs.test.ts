@@ -1,0 +1,236 @@
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eq } from "drizzle-orm";
+import { createTestDatabase, testDatabases } from "@/lib/db/testing";
+import type { DatabaseHandle } from "@/lib/db/client";
+import { engineRuns } from "@/lib/db/schema";
+import { resetEnvForTests } from "@/lib/env";
+import { isAppError } from "@/lib/errors";
+import { subscribe } from "@/lib/ws/hub";
+
+/**
+ * The job verbs and the editor-jobs serializer over the real path: createJob -> the app's
+ * Inngest client -> the local engine's event API -> the real serve() handler with the app's
+ * job functions (real ffprobe/ffmpeg) -> lib/jobs writes, on PGlite and on PostgreSQL.
+ * What the route handlers do, minus next-auth: the lead's e2e suite covers the HTTP edge.
+ */
+
+const work = fs.mkdtempSync(path.join(os.tmpdir(), "framewise-jobs-"));
+let server: http.Server;
+let appUrl: string;
+
+// Modules that read the configuration at import time are loaded after it is set.
+type Modules = {
+  jobs: typeof import("@/lib/jobs");
+  serializer: typeof import("@/lib/jobs/serializers/editor-job");
+  engine: typeof import("@/inngest/engine");
+  users: typeof import("@/lib/auth/users");
+};
+let m: Modules;
+
+beforeAll(async () => {
+  execFileSync("ffmpeg", [
+    ...["-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc=size=320x240:rate=15", "-f", "lavfi", "-i", "sine=frequency=440"],
+    ...["-t", "2", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", path.join(work, "sample.mp4")],
+  ]);
+  execFileSync("ffmpeg", [
+    ...["-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc=size=640x480:rate=30", "-t", "30"],
+    ...["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", path.join(work, "long.mp4")],
+  ]);
+
+  let handler: http.RequestListener = (_request, response) => response.writeHead(503).end();
+  server = http.createServer((request, response) => handler(request, response));
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = (server.address() as AddressInfo).port;
+  appUrl = `http://127.0.0.1:${port}`;
+  // PORT is deliberately wrong: the client must find the engine through the URL it was started with.
+  Object.assign(process.env, { PORT: "1", DATA_DIR: work, ENGINE_BACKOFF_MS: "50", ENGINE_POLL_MS: "20" });
+  delete process.env.INNGEST_BASE_URL;
+  delete process.env.INNGEST_EVENT_KEY;
+  resetEnvForTests();
+
+  m = {
+    jobs: await import("@/lib/jobs"),
+    serializer: await import("@/lib/jobs/serializers/editor-job"),
+    engine: await import("@/inngest/engine"),
+    users: await import("@/lib/auth/users"),
+  };
+  const { serve } = await import("inngest/node");
+  const { inngest } = await import("@/inngest/client");
+  const { functions } = await import("@/inngest/functions");
+  const sdk = serve({ client: inngest, functions });
+  handler = (request, response) => {
+    if (!m.engine.handleEngineRequest(request, response)) sdk(request, response);
+  };
+});
+
+afterAll(async () => {
+  server?.closeAllConnections();
+  await new Promise((resolve) => server?.close(resolve));
+  fs.rmSync(work, { recursive: true, force: true });
+});
+
+const anonymous = { user: null, isAdmin: false };
+const admin = { user: null, isAdmin: true };
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe.each(testDatabases)("jobs on %s", (kind) => {
+  let handle: DatabaseHandle;
+
+  beforeAll(async () => {
+    handle = await createTestDatabase(kind);
+    // lib/db/client shares its handle through globalThis; the job functions' db() gets this one.
+    ((globalThis as { __framewiseDb?: { handle?: unknown } }).__framewiseDb ??= {}).handle = Promise.resolve(handle);
+    await m.engine.startLocalEngine({ appUrl, db: handle.db });
+  });
+  afterAll(async () => {
+    await m.engine.stopLocalEngine();
+    await handle?.close();
+  });
+
+  async function waitForJob(id: string, until: (status: string) => boolean = (s) => ["completed", "failed", "cancelled"].includes(s)) {
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const job = await m.jobs.getJobOrThrow(handle.db, anonymous, id);
+      if (until(job.status)) return m.serializer.toEditorJob(job, await m.jobs.listJobLogs(handle.db, id));
+      if (Date.now() > deadline) throw new Error(`job ${id} still ${job.status}`);
+      await sleep(25);
+    }
+  }
+
+  it("creates a queued job and runs it to completed, with progress and log", async () => {
+    const messages: unknown[] = [];
+    const job = await m.jobs.createJob(handle.db, anonymous, {
+      kind: "ingest",
+      priority: 5,
+      clientId: `client-${kind}`,
+      payload: { path: "sample.mp4", project_id: "proj_123" },
+    });
+    const unsubscribe = [subscribe(`job:${job.id}`, (message) => messages.push(message)), subscribe(`client:client-${kind}`, () => {})];
+    const created = m.serializer.toEditorJob(job, []);
+    expect(created).toMatchObject({
+      id: job.id,
+      job_type: "ingest",
+      status: "queued",
+      queue_name: "framewise-jobs",
+      priority: 5,
+      clip_version_id: null,
+      payload: { path: "sample.mp4", project_id: "proj_123" },
+      result_payload: null,
+      error_message: null,
+      started_at: null,
+      completed_at: null,
+    });
+    expect(created.created_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}\+00:00$/);
+
+    const done = await waitForJob(job.id);
+    unsubscribe.forEach((stop) => stop());
+    expect(done.status).toBe("completed");
+    expect(done.result_payload?.progress).toBe(1);
+    expect(done.result_payload?.log.map((line) => line.message)).toEqual([
+      "Started ingest",
+      expect.stringMatching(/^Probed: 2\.0 s, 320x240 h264, audio aac$/),
+      "Completed ingest",
+    ]);
+    expect(done.result_payload?.log[0].timestamp).toMatch(/\+00:00$/);
+    expect(done.started_at).not.toBeNull();
+    expect(done.completed_at).not.toBeNull();
+    expect((done.result_payload as unknown as { media: { video: { width: number } } }).media.video.width).toBe(320);
+    expect(messages.length).toBeGreaterThan(3);
+    const row = await m.jobs.getJobOrThrow(handle.db, anonymous, job.id);
+    // The job is completed by the run's last step; the run itself ends one call later.
+    const deadline = Date.now() + 10_000;
+    while ((await handle.db.select().from(engineRuns).where(eq(engineRuns.id, row.runId!)))[0].status !== "completed") {
+      if (Date.now() > deadline) throw new Error("run did not complete");
+      await sleep(25);
+    }
+  });
+
+  it("fails the job with a clear message when the video is missing, without retries", async () => {
+    const job = await m.jobs.createJob(handle.db, anonymous, { kind: "ingest", payload: { path: "missing.mp4" } });
+    const done = await waitForJob(job.id);
+    expect(done.status).toBe("failed");
+    expect(done.error_message).toBe("Video file not found: missing.mp4");
+    expect(done.completed_at).not.toBeNull();
+  });
+
+  it("runs the other job kinds' real steps", async () => {
+    const created = await Promise.all(
+      (["transcribe", "generate_clip", "render", "export"] as const).map((jobKind) =>
+        m.jobs.createJob(handle.db, anonymous, { kind: jobKind, payload: { path: "sample.mp4", start: 0.5, end: 1.5, height: 120 } }),
+      ),
+    );
+    for (const job of created) {
+      const done = await waitForJob(job.id);
+      expect(done.status, `${job.kind}: ${done.error_message}`).toBe("completed");
+    }
+    expect(fs.existsSync(path.join(work, "jobs", created[1].id, "clip.mp4"))).toBe(true);
+  });
+
+  it("cancels a running job and its run", async () => {
+    const job = await m.jobs.createJob(handle.db, anonymous, { kind: "render", payload: { path: "long.mp4", height: 480 } });
+    await waitForJob(job.id, (status) => status === "in_progress");
+    const cancelled = await m.jobs.cancelJob(handle.db, anonymous, job.id);
+    expect(cancelled.status).toBe("cancelled");
+    const deadline = Date.now() + 30_000;
+    let run;
+    while ((run = (await handle.db.select().from(engineRuns).where(eq(engineRuns.id, cancelled.runId!)))[0]).status !== "cancelled") {
+      if (Date.now() > deadline) throw new Error(`run still ${run.status}`);
+      await sleep(25);
+    }
+    await sleep(200);
+    const after = await waitForJob(job.id);
+    expect(after.status).toBe("cancelled");
+    expect(after.completed_at).not.toBeNull();
+    expect(after.result_payload?.log.map((line) => line.message)).not.toContain("Completed render");
+  });
+
+  it("answers not_found for unknown or malformed ids", async () => {
+    const missing = "00000000-0000-4000-8000-000000000000";
+    for (const id of [missing, "job_789"]) {
+      const error = await m.jobs.getJobOrThrow(handle.db, anonymous, id).catch((e: unknown) => e);
+      expect(isAppError(error) && error.kind).toBe("not_found");
+      expect((error as Error).message).toBe(`Job ${id} not found`);
+    }
+  });
+
+  it("filters by owner: own jobs, admins all, anonymous jobs by id", async () => {
+    const alice = await m.users.createUser(handle.db, { email: `alice-${kind}@example.com`, password: "password-a" });
+    const bob = await m.users.createUser(handle.db, { email: `bob-${kind}@example.com`, password: "password-b" });
+    const asAlice = { user: alice, isAdmin: false };
+    const asBob = { user: bob, isAdmin: false };
+    const job = await m.jobs.createJob(handle.db, asAlice, { kind: "ingest", payload: { path: "missing.mp4" } });
+    expect((await m.jobs.getJobOrThrow(handle.db, asAlice, job.id)).id).toBe(job.id);
+    expect((await m.jobs.getJobOrThrow(handle.db, admin, job.id)).id).toBe(job.id);
+    await expect(m.jobs.getJobOrThrow(handle.db, asBob, job.id)).rejects.toThrow(`Job ${job.id} not found`);
+    await expect(m.jobs.getJobOrThrow(handle.db, anonymous, job.id)).rejects.toThrow("not found");
+    expect((await m.jobs.listJobs(handle.db, asAlice)).map((j) => j.id)).toEqual([job.id]);
+    expect(await m.jobs.listJobs(handle.db, asBob)).toEqual([]);
+    expect(await m.jobs.listJobs(handle.db, anonymous)).toEqual([]);
+    expect((await m.jobs.listJobs(handle.db, admin)).length).toBeGreaterThan(1);
+    await waitForJob(job.id).catch(() => {});
+  });
+
+  it("never moves a finished job", async () => {
+    const job = await m.jobs.createJob(handle.db, anonymous, { kind: "ingest", payload: { path: "missing.mp4" } });
+    await waitForJob(job.id);
+    expect(await m.jobs.setJobStatus(handle.db, job.id, "completed")).toBeNull();
+    expect(await m.jobs.reportProgress(handle.db, job.id, { processed: 1, total: 1 })).toBeNull();
+    expect((await m.jobs.getJobOrThrow(handle.db, anonymous, job.id)).status).toBe("failed");
+  });
+
+  it("answers unavailable when the engine cannot take work", async () => {
+    await m.engine.stopLocalEngine();
+    expect(await m.engine.engineDiagnostics()).toEqual({ mode: "local", accepting: false, queued: 0, running: 0 });
+    const error = await m.jobs.createJob(handle.db, anonymous, { kind: "ingest", payload: {} }).catch((e: unknown) => e);
+    expect(isAppError(error) && error.kind).toBe("unavailable");
+    expect((error as Error).message).toMatch(/^Failed to enqueue job: .*local engine is not running/);
+    await m.engine.startLocalEngine({ appUrl, db: handle.db });
+    expect((await m.engine.engineDiagnostics()).accepting).toBe(true);
+  });
+});

@@ -1,0 +1,38 @@
+import type { Job, JobLog } from "@/lib/db/schema";
+import { publish, topics } from "@/lib/ws/hub";
+
+/**
+ * Live updates for WebSocket/SSE listeners: every job write is announced on `job:<id>` and,
+ * when the job carries one, `client:<clientId>`.
+ *   { type: "job", job: { id, kind, status, phase, processed, total, currentStep, errorMessage, updatedAt, ... } }
+ *   { type: "job.log", jobId, log: { at, level, message } }
+ */
+export function publishJob(job: Job): void {
+  const message = {
+    type: "job",
+    job: {
+      id: job.id,
+      kind: job.kind,
+      status: job.status,
+      phase: job.phase,
+      processed: job.processed,
+      total: job.total,
+      currentStep: job.currentStep,
+      errorMessage: job.errorMessage,
+      clientId: job.clientId,
+      startedAt: job.startedAt?.toISOString() ?? null,
+      completedAt: job.completedAt?.toISOString() ?? null,
+      updatedAt: job.updatedAt.toISOString(),
+    },
+  };
+  announce(job, message);
+}
+
+export function publishJobLog(job: Pick<Job, "id" | "clientId">, log: JobLog): void {
+  announce(job, { type: "job.log", jobId: job.id, log: { at: log.at.toISOString(), level: log.level, message: log.message } });
+}
+
+function announce(job: Pick<Job, "id" | "clientId">, message: unknown): void {
+  publish(topics.job(job.id), message);
+  if (job.clientId) publish(topics.client(job.clientId), message);
+}
