@@ -103,7 +103,10 @@ describe("decodeFrames on a generated H.264 MP4 (25 fps)", () => {
   });
 
   it("resizes to an explicit size", async () => {
-    const [frame] = await Array.fromAsync(decodeFrames({ path: mp4, start: 1, end: 1.2, fps: 5, width: 64, height: 48 }));
+    const frames = [];
+    for await (const frame of decodeFrames({ path: mp4, start: 1, end: 1.2, fps: 5, width: 64, height: 48 })) frames.push(frame);
+    expect(frames).toHaveLength(1);
+    const [frame] = frames;
     expect([frame.width, frame.height, frame.data.length, frame.index]).toEqual([64, 48, 64 * 48 * 3, 25]);
   });
 });

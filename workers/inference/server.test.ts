@@ -1,0 +1,222 @@
+import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdtemp, rm, symlink } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readManifest } from "./models/registry";
+import { startWorker, type Worker } from "./server";
+import { decodeRle } from "./tasks/mask";
+
+/**
+ * The real worker on a random port over real HTTP, on real photos and video. Assertions are
+ * what a working model must find, not numbers copied from a run.
+ */
+const media = path.resolve(import.meta.dirname, "../../../shared/media");
+const hasMedia = existsSync(path.join(media, "vtest.avi"));
+if (!hasMedia) console.warn(`server.test: ${media} is absent, skipping the worker tests`);
+
+type Bbox = { x: number; y: number; width: number; height: number };
+type Line = Record<string, any>;
+
+let worker: Worker;
+let scratch: string;
+
+beforeAll(async () => {
+  if (!hasMedia) return;
+  scratch = await mkdtemp(path.join(os.tmpdir(), "worker-test-"));
+  // A link inside an allowed root that points outside it must still be refused.
+  await symlink("/etc/hostname", path.join(scratch, "escape.jpg"));
+  worker = await startWorker({
+    env: { WORKER_PORT: "0", WORKER_ALLOWED_ROOTS: `${media},${scratch}`, WORKER_DEVICE: "auto" },
+  });
+});
+
+afterAll(async () => {
+  await worker?.close();
+  if (scratch) await rm(scratch, { recursive: true, force: true });
+});
+
+async function post(route: string, body: unknown): Promise<{ status: number; lines: Line[]; json?: Line }> {
+  const response = await fetch(`${worker.url}${route}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (response.status !== 200) return { status: response.status, lines: [], json: JSON.parse(text) };
+  return { status: 200, lines: text.trim().split("\n").map((line) => JSON.parse(line)) };
+}
+
+async function image(file: string, tasks: string[], thresholds?: object): Promise<Line> {
+  const { status, lines } = await post("/v1/images", { paths: [path.join(media, file)], tasks, thresholds });
+  expect(status).toBe(200);
+  expect(lines.at(-1)).toMatchObject({ done: true, images: 1 });
+  return lines[0];
+}
+
+function inside(point: { x: number; y: number }, box: Bbox, margin: number): boolean {
+  const mx = box.width * margin;
+  const my = box.height * margin;
+  return point.x >= box.x - mx && point.x <= box.x + box.width + mx && point.y >= box.y - my && point.y <= box.y + box.height + my;
+}
+
+function norm(values: number[]): number {
+  return Math.sqrt(values.reduce((sum, value) => sum + value * value, 0));
+}
+
+describe.skipIf(!hasMedia)("inference worker", () => {
+  it("reports its models, checksums and the provider each session runs on", async () => {
+    const response = await fetch(`${worker.url}/healthz`);
+    expect(response.status).toBe(200);
+    const health = await response.json();
+    const manifest = await readManifest(worker.env.modelsDir);
+    expect(health.status).toBe("ok");
+    expect(health.onnxruntime).toBe("1.30.0");
+    const ids = health.models.map((model: Line) => model.id);
+    expect(ids).toEqual(expect.arrayContaining(["centernet", "movenet-lightning", "selfie", "mobilefacenet", "blazeface", "ocr-det", "ocr-rec"]));
+    for (const model of health.models) {
+      expect(model.sha256).toBe(manifest?.models[model.id as keyof typeof manifest.models]?.sha256);
+      expect(["cpu", "cuda"]).toContain(model.provider);
+      expect(model.source).toMatch(/@\d+\.\d+\.\d+$/);
+    }
+  });
+
+  it("finds the person, the dog and the horse in person.jpg", async () => {
+    const result = await image("person.jpg", ["detect"]);
+    const classes = result.detections.map((d: Line) => d.class);
+    expect(classes).toEqual(expect.arrayContaining(["person", "dog", "horse"]));
+    for (const { bbox, confidence } of result.detections) {
+      expect(Object.values(bbox).every(Number.isInteger)).toBe(true);
+      expect(bbox.x + bbox.width).toBeLessThanOrEqual(result.width);
+      expect(bbox.y + bbox.height).toBeLessThanOrEqual(result.height);
+      expect(confidence).toBeGreaterThan(0);
+    }
+  });
+
+  it("puts a person's keypoints inside the person's box", async () => {
+    const result = await image("person.jpg", ["pose"]);
+    expect(result.pose.length).toBeGreaterThanOrEqual(1);
+    const [pose] = result.pose;
+    expect(pose.keypoints.length).toBeGreaterThanOrEqual(10);
+    for (const point of pose.keypoints) expect(inside(point, pose.bbox, 0.1), JSON.stringify(point)).toBe(true);
+    // A standing person: shoulders above hips above ankles.
+    const y = (name: string) => pose.keypoints.find((point: Line) => point.name === name)?.y;
+    if (y("left_shoulder") && y("left_hip") && y("left_ankle")) {
+      expect(y("left_shoulder")).toBeLessThan(y("left_hip"));
+      expect(y("left_hip")).toBeLessThan(y("left_ankle"));
+    }
+  });
+
+  it("returns a person mask whose RLE covers the frame", async () => {
+    const result = await image("person.jpg", ["mask", "detect"]);
+    expect(result.masks).toHaveLength(1);
+    const mask = decodeRle(result.masks[0].mask_rle);
+    expect(mask.length).toBe(result.width * result.height);
+    const area = mask.reduce((sum, bit) => sum + bit, 0);
+    expect(area).toBe(result.masks[0].mask_area_pixels);
+    expect(area).toBeGreaterThan(0);
+    // Most of the mask lies on the detected person.
+    const person = result.detections.find((d: Line) => d.class === "person").bbox as Bbox;
+    let onPerson = 0;
+    for (let y = person.y; y < person.y + person.height; y++) {
+      for (let x = person.x; x < person.x + person.width; x++) onPerson += mask[y * result.width + x];
+    }
+    expect(onPerson / area).toBeGreaterThan(0.5);
+  });
+
+  it("finds the face in messi5.jpg with landmarks and a unit embedding", async () => {
+    const result = await image("messi5.jpg", ["faces"]);
+    expect(result.faces.length).toBeGreaterThanOrEqual(1);
+    const [face] = result.faces;
+    expect(face.confidence).toBeGreaterThan(0.6);
+    expect(face.embedding).toHaveLength(192);
+    expect(norm(face.embedding)).toBeCloseTo(1, 3);
+    const eyes = face.landmarks.filter((point: Line) => point.name.endsWith("_eye"));
+    expect(eyes).toHaveLength(2);
+    for (const eye of eyes) expect(inside(eye, face.bbox, 0)).toBe(true);
+  });
+
+  it("reads PARKING from scenetext01.jpg", async () => {
+    const result = await image("scenetext01.jpg", ["ocr"]);
+    const texts = result.ocr.map((line: Line) => line.text as string);
+    expect(texts.some((text: string) => text.toLowerCase().includes("parking")), texts.join(" | ")).toBe(true);
+  });
+
+  it("streams one line per sampled frame of vtest.avi with people in them", async () => {
+    const { status, lines } = await post("/v1/analyze", {
+      path: path.join(media, "vtest.avi"),
+      start: 20,
+      end: 22,
+      fps: 2,
+      tasks: ["detect", "embed"],
+    });
+    expect(status).toBe(200);
+    const frames = lines.slice(0, -1);
+    expect(lines.at(-1)).toMatchObject({ done: true, frames: 4 });
+    expect(frames.map((frame) => frame.timestamp)).toEqual([20, 20.5, 21, 21.5]);
+    expect(frames.map((frame) => frame.index)).toEqual([200, 205, 210, 215]);
+    for (const frame of frames) {
+      expect([frame.width, frame.height]).toEqual([768, 576]);
+      expect(frame.detections.filter((d: Line) => d.class === "person").length).toBeGreaterThanOrEqual(2);
+      expect(frame.embedding).toHaveLength(480);
+      expect(norm(frame.embedding)).toBeCloseTo(1, 3);
+    }
+    // Half a second apart in one static shot: the frame embeddings nearly agree.
+    const cosine = frames[0].embedding.reduce((sum: number, v: number, i: number) => sum + v * frames[1].embedding[i], 0);
+    expect(cosine).toBeGreaterThan(0.9);
+  });
+
+  it.each([
+    ["bad JSON", "{nope", /not valid JSON/],
+    ["a missing file", { path: path.join(media, "missing.avi"), fps: 1, tasks: ["detect"] }, /file not found/],
+    ["a path outside the roots", { path: "/etc/hostname", fps: 1, tasks: ["detect"] }, /outside the allowed roots/],
+    ["a symlink escaping a root", { path: "ESCAPE", fps: 1, tasks: ["detect"] }, /outside the allowed roots/],
+    ["an unknown task", { path: path.join(media, "vtest.avi"), fps: 1, tasks: ["teleport"] }, /unknown task "teleport"/],
+    ["a range past the end", { path: path.join(media, "vtest.avi"), start: 500, fps: 1, tasks: ["detect"] }, /past the end/],
+    ["an end past the end", { path: path.join(media, "vtest.avi"), start: 1, end: 500, fps: 1, tasks: ["detect"] }, /past the end/],
+    ["no fps", { path: path.join(media, "vtest.avi"), tasks: ["detect"] }, /fps/],
+    ["a file that is not media", { path: path.join(media, "README.md"), fps: 1, tasks: ["detect"] }, /could not read/],
+  ])("answers 400 to %s and keeps serving", async (_name, body, detail) => {
+    const payload = typeof body === "object" && body.path === "ESCAPE" ? { ...body, path: path.join(scratch, "escape.jpg") } : body;
+    const { status, json } = await post("/v1/analyze", payload);
+    expect(status).toBe(400);
+    expect(json?.detail).toMatch(detail);
+    const next = await post("/v1/analyze", { path: path.join(media, "vtest.avi"), start: 5, end: 5.5, fps: 2, tasks: ["detect"] });
+    expect(next.status).toBe(200);
+    expect(next.lines.at(-1)).toMatchObject({ done: true, frames: 1 });
+  });
+
+  it("refuses bad image requests with 400", async () => {
+    expect((await post("/v1/images", { paths: [], tasks: ["detect"] })).status).toBe(400);
+    const outside = await post("/v1/images", { paths: ["/etc/hostname"], tasks: ["detect"] });
+    expect(outside.json?.detail).toMatch(/outside the allowed roots/);
+  });
+
+  it("stops decoding when the client disconnects, and keeps serving", async () => {
+    const controller = new AbortController();
+    const response = await fetch(`${worker.url}/v1/analyze`, {
+      method: "POST",
+      body: JSON.stringify({ path: path.join(media, "vtest.avi"), start: 0, end: 60, fps: 10, tasks: ["detect"] }),
+      signal: controller.signal,
+    });
+    const reader = response.body!.getReader();
+    await reader.read();
+    controller.abort();
+    await reader.cancel().catch(() => undefined);
+    // The worker notices the closed socket at its next write; ffmpeg goes with it.
+    const deadline = Date.now() + 10_000;
+    while (Date.now() < deadline && ffmpegChildren() > 0) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(ffmpegChildren()).toBe(0);
+    const health = await fetch(`${worker.url}/healthz`);
+    expect(health.status).toBe(200);
+  });
+});
+
+function ffmpegChildren(): number {
+  try {
+    return execFileSync("pgrep", ["-P", String(process.pid), "ffmpeg"], { encoding: "utf8" }).trim().split("\n").filter(Boolean).length;
+  } catch {
+    return 0;
+  }
+}

@@ -1,0 +1,265 @@
+/**
+ * The inference worker: plain node:http on 127.0.0.1, spawned by the web server (or run on a
+ * GPU host). POST /v1/analyze streams one NDJSON line per sampled frame of a video range,
+ * POST /v1/images one line per still, GET /healthz says what is loaded and where it runs.
+ * Model sessions are created once at startup, in WORKER_CONCURRENCY inference threads
+ * (onnxruntime-node's run() blocks its thread); the worker never touches the database.
+ *
+ *   tsx workers/inference/server.ts   ->   {"event":"listening","port":N} on stdout
+ */
+import { realpathSync } from "node:fs";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { pathToFileURL } from "node:url";
+import * as ort from "onnxruntime-node";
+import { AppError, isAppError } from "@/lib/errors";
+import { decodeFrames, decodeImage, probeVideoStream } from "@/lib/media/frames";
+import { loadWorkerEnv, type WorkerEnv } from "./env";
+import { mapOrdered } from "./pipeline";
+import { startPool, type InferencePool } from "./pool";
+import { analyzeSchema, imagesSchema, parseBody, resolveAllowedPath } from "./request";
+import { modelsFor, TASKS } from "./tasks/analyze";
+
+const MAX_BODY_BYTES = 1024 * 1024;
+
+export type WorkerOptions = {
+  /** Variables layered over process.env (tests point roots and ports here). */
+  env?: Record<string, string | undefined>;
+};
+
+export type Worker = {
+  port: number;
+  url: string;
+  env: WorkerEnv;
+  pool: InferencePool;
+  close(): Promise<void>;
+};
+
+export async function startWorker(options: WorkerOptions = {}): Promise<Worker> {
+  const env = loadWorkerEnv({ ...process.env, ...options.env });
+  const pool = await startPool(env.WORKER_CONCURRENCY, {
+    modelsDir: env.modelsDir,
+    ids: modelsFor(TASKS, env.WORKER_POSE_MODEL),
+    device: env.WORKER_DEVICE,
+    threads: env.WORKER_THREADS,
+    poseModel: env.WORKER_POSE_MODEL,
+  });
+  const deps: Deps = { env, pool };
+
+  const server = createServer((req, res) => {
+    handle(deps, req, res).catch((error: unknown) => fail(res, error));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(env.WORKER_PORT, env.WORKER_HOST, resolve);
+  }).catch(async (error: unknown) => {
+    await pool.close();
+    throw error;
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    port,
+    url: `http://${env.WORKER_HOST}:${port}`,
+    env,
+    pool,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await pool.close();
+    },
+  };
+}
+
+type Deps = { env: WorkerEnv; pool: InferencePool };
+
+/** Frames in flight: one running and one queued per inference thread. */
+const inFlight = (env: WorkerEnv) => env.WORKER_CONCURRENCY * 2;
+
+async function handle(deps: Deps, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const route = `${req.method} ${new URL(req.url ?? "/", "http://worker").pathname}`;
+  if (route === "GET /healthz") {
+    const report = health(deps);
+    return sendJson(res, report.status === "down" ? 503 : 200, report);
+  }
+  if (route === "POST /v1/analyze") return analyze(deps, req, res);
+  if (route === "POST /v1/images") return images(deps, req, res);
+  sendJson(res, 404, { detail: `no route ${route}` });
+}
+
+function health({ env, pool }: Deps) {
+  const alive = pool.alive();
+  return {
+    status: alive === pool.size ? "ok" : alive > 0 ? "degraded" : "down",
+    device: env.WORKER_DEVICE,
+    onnxruntime: ort.env.versions.common,
+    ...(pool.cudaError ? { cuda_error: pool.cudaError } : {}),
+    threads: pool.size,
+    threads_alive: alive,
+    intra_op_threads: env.WORKER_THREADS,
+    tasks: TASKS,
+    models: pool.models,
+  };
+}
+
+/** POST /v1/analyze: validate everything, then stream one line per sampled frame. */
+async function analyze(deps: Deps, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const started = Date.now();
+  const body = parseBody(analyzeSchema, await readJson(req));
+  const file = await resolveAllowedPath(body.path, deps.env.allowedRoots);
+  const info = await probeVideoStream(file).catch((error: unknown) => {
+    throw new AppError("bad_request", isAppError(error) ? error.message : `cannot read ${body.path}`);
+  });
+  const start = body.start ?? 0;
+  if (!(info.duration > 0)) {
+    // Some streams (live captures, broken indexes) carry no duration: only an explicit range works.
+    if (body.end === undefined) throw new AppError("bad_request", `${body.path} has no known duration: give end`);
+    info.duration = body.end;
+  }
+  // One source frame of slack: callers derive ranges from a probe that may round the duration.
+  const slack = info.fps > 0 ? 1 / info.fps : 0.1;
+  if (start >= info.duration) {
+    throw new AppError("bad_request", `start ${start} s is past the end of the video (${info.duration} s)`);
+  }
+  if (body.end !== undefined && body.end > info.duration + slack) {
+    throw new AppError("bad_request", `end ${body.end} s is past the end of the video (${info.duration} s)`);
+  }
+  const end = Math.min(body.end ?? info.duration, info.duration);
+  const frames = decodeFrames({ path: file, start, end, fps: body.fps, info });
+  await stream(res, started, "frames", frames, inFlight(deps.env), async (frame) => {
+    // Read these before the pixels move to an inference thread.
+    const { index, timestamp } = frame;
+    const result = await deps.pool.analyze(frame, body.tasks, body.thresholds);
+    return { index, timestamp: Number(timestamp.toFixed(6)), ...result };
+  });
+}
+
+/** POST /v1/images: every path checked and probed first, then one line per image. */
+async function images(deps: Deps, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const started = Date.now();
+  const body = parseBody(imagesSchema(deps.env.WORKER_MAX_IMAGES), await readJson(req));
+  const files: { requested: string; file: string }[] = [];
+  for (const requested of body.paths) {
+    const file = await resolveAllowedPath(requested, deps.env.allowedRoots);
+    await probeVideoStream(file).catch(() => {
+      throw new AppError("bad_request", `not an image: ${requested}`);
+    });
+    files.push({ requested, file });
+  }
+  await stream(res, started, "images", toAsync(files), inFlight(deps.env), async ({ requested, file }) => ({
+    path: requested,
+    ...(await deps.pool.analyze(await decodeImage(file), body.tasks, body.thresholds)),
+  }));
+}
+
+async function* toAsync<T>(items: T[]): AsyncGenerator<T> {
+  yield* items;
+}
+
+/**
+ * Streams NDJSON: results in order with bounded parallelism, a write that waits for the
+ * socket to drain, and an early stop (which kills ffmpeg) when the client goes away.
+ */
+async function stream<T, R>(
+  res: ServerResponse,
+  started: number,
+  countName: "frames" | "images",
+  source: AsyncIterable<T>,
+  concurrency: number,
+  fn: (item: T) => Promise<R>,
+): Promise<void> {
+  res.writeHead(200, { "content-type": "application/x-ndjson", "cache-control": "no-store" });
+  let closed = false;
+  res.on("close", () => (closed = true));
+  let count = 0;
+  try {
+    for await (const line of mapOrdered(source, concurrency, fn)) {
+      if (closed) break;
+      await write(res, `${JSON.stringify(line)}\n`);
+      count++;
+    }
+    if (!closed) res.end(`${JSON.stringify({ done: true, [countName]: count, ms: Date.now() - started })}\n`);
+  } catch (error) {
+    // Headers are gone: report the failure as the last line instead of a status code.
+    logError(error);
+    if (!closed) res.end(`${JSON.stringify({ done: false, error: publicMessage(error), [countName]: count })}\n`);
+  }
+}
+
+function write(res: ServerResponse, text: string): Promise<void> {
+  if (res.write(text)) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off("drain", done);
+      res.off("close", done);
+      resolve();
+    };
+    res.on("drain", done);
+    res.on("close", done);
+  });
+}
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) throw new AppError("payload_too_large", `request body over ${MAX_BODY_BYTES} bytes`);
+    chunks.push(chunk);
+  }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString("utf8"));
+  } catch {
+    throw new AppError("bad_request", "request body is not valid JSON");
+  }
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { "content-type": "application/json" });
+  res.end(JSON.stringify(body));
+}
+
+/** Errors before streaming: the caller's mistakes are 400 with a detail, ours a generic 500. */
+function fail(res: ServerResponse, error: unknown): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  if (isAppError(error) && error.kind !== "internal" && error.kind !== "unavailable") {
+    sendJson(res, error.kind === "payload_too_large" ? 413 : 400, { detail: error.message });
+    return;
+  }
+  logError(error);
+  sendJson(res, 500, { detail: "internal error" });
+}
+
+function publicMessage(error: unknown): string {
+  return isAppError(error) ? error.message : "internal error";
+}
+
+function logError(error: unknown): void {
+  const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  process.stderr.write(`${JSON.stringify({ event: "error", message })}\n`);
+}
+
+function isMain(): boolean {
+  if (!process.argv[1]) return false;
+  try {
+    return import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href;
+  } catch {
+    return false;
+  }
+}
+
+if (isMain()) {
+  startWorker()
+    .then((worker) => {
+      process.stdout.write(`${JSON.stringify({ event: "listening", port: worker.port })}\n`);
+      const stop = () => void worker.close().then(() => process.exit(0));
+      process.once("SIGTERM", stop);
+      process.once("SIGINT", stop);
+    })
+    .catch((error: unknown) => {
+      process.stderr.write(`${JSON.stringify({ event: "fatal", message: error instanceof Error ? error.message : String(error) })}\n`);
+      process.exit(1);
+    });
+}

@@ -1,0 +1,120 @@
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import type { ModelId } from "../models/registry";
+import { modelFiles } from "../models/registry";
+import type { ModelSet } from "../models/sessions";
+import { runDetector, type DetectorOutput } from "./detect";
+import { runFaces } from "./faces";
+import { toBbox, type Rgb } from "./image";
+import { runMask } from "./mask";
+import { parseKeys, runOcr } from "./ocr";
+import { runPose } from "./pose";
+
+/**
+ * Runs the requested tasks on one decoded image and returns the wire-shaped result. Pose
+ * needs person boxes and embed reuses the detector run, so one CenterNet pass serves
+ * detect, pose and embed together.
+ */
+export const TASKS = ["detect", "pose", "mask", "embed", "faces", "ocr"] as const;
+export type Task = (typeof TASKS)[number];
+
+export type Thresholds = {
+  detect: number;
+  iou: number;
+  pose: number;
+  pose_people: number;
+  mask: number;
+  faces: number;
+  ocr: number;
+};
+
+export const DEFAULT_THRESHOLDS: Thresholds = {
+  // Between the survey's 0.3 and Human's 0.2: this small detector scores real animals 0.3.
+  detect: 0.25,
+  iou: 0.4,
+  pose: 0.3,
+  pose_people: 8,
+  mask: 0.5,
+  faces: 0.6,
+  ocr: 0.5,
+};
+
+type Bbox = { x: number; y: number; width: number; height: number };
+
+export type ImageResult = {
+  width: number;
+  height: number;
+  detections: { class: string; confidence: number; bbox: Bbox }[];
+  pose?: { bbox?: Bbox; keypoints: { name: string; x: number; y: number; score: number }[] }[];
+  masks?: { class: "person"; mask_rle: string; mask_area_pixels: number }[];
+  embedding?: number[];
+  faces?: { bbox: Bbox; confidence: number; landmarks: { name: string; x: number; y: number }[]; embedding: number[] }[];
+  ocr?: { bbox: Bbox; text: string; confidence: number }[];
+};
+
+/** The models each task needs; the worker loads the union at startup. */
+export function modelsFor(tasks: readonly Task[], poseModel: ModelId): ModelId[] {
+  const ids = new Set<ModelId>();
+  for (const task of tasks) {
+    if (task === "detect" || task === "embed") ids.add("centernet");
+    if (task === "pose") ids.add("centernet").add(poseModel);
+    if (task === "mask") ids.add("selfie");
+    if (task === "faces") ids.add("blazeface").add("mobilefacenet");
+    if (task === "ocr") ids.add("ocr-det").add("ocr-rec");
+  }
+  return [...ids];
+}
+
+export async function loadOcrKeys(modelsDir: string): Promise<string[]> {
+  return parseKeys(await readFile(path.join(modelsDir, modelFiles["ocr-keys"]), "utf8"));
+}
+
+const round = (value: number, digits = 4) => Number(value.toFixed(digits));
+
+export async function analyzeImage(
+  models: ModelSet,
+  context: { poseModel: ModelId; ocrKeys: string[] },
+  image: Rgb,
+  tasks: readonly Task[],
+  thresholds: Thresholds,
+): Promise<ImageResult> {
+  const wants = (task: Task) => tasks.includes(task);
+  const result: ImageResult = { width: image.width, height: image.height, detections: [] };
+
+  let detector: DetectorOutput | undefined;
+  if (wants("detect") || wants("pose") || wants("embed")) {
+    detector = await runDetector(models.get("centernet"), image, { score: thresholds.detect, iou: thresholds.iou });
+  }
+  if (detector && wants("detect")) {
+    result.detections = detector.detections.map((d) => ({ class: d.class, confidence: round(d.score), bbox: toBbox(d.box) }));
+  }
+  if (detector && wants("pose")) {
+    const people = detector.detections.filter((d) => d.class === "person").slice(0, thresholds.pose_people);
+    result.pose = [];
+    for (const person of people) {
+      const pose = await runPose(models.get(context.poseModel), image, person.box);
+      result.pose.push({
+        bbox: toBbox(person.box),
+        keypoints: pose.keypoints
+          .filter((point) => point.score >= thresholds.pose)
+          .map((point) => ({ name: point.name, x: round(point.x, 1), y: round(point.y, 1), score: round(point.score) })),
+      });
+    }
+  }
+  if (detector && wants("embed")) result.embedding = detector.embedding.map((value) => round(value, 6));
+  if (wants("mask")) result.masks = await runMask(models.get("selfie"), image, thresholds.mask);
+  if (wants("faces")) {
+    const faces = await runFaces(models.get("blazeface"), models.get("mobilefacenet"), image, thresholds.faces);
+    result.faces = faces.map((face) => ({
+      bbox: toBbox(face.box),
+      confidence: round(face.score),
+      landmarks: face.landmarks.map((point) => ({ name: point.name, x: round(point.x, 1), y: round(point.y, 1) })),
+      embedding: (face.embedding ?? []).map((value) => round(value, 6)),
+    }));
+  }
+  if (wants("ocr")) {
+    const lines = await runOcr(models.get("ocr-det"), models.get("ocr-rec"), context.ocrKeys, image, thresholds.ocr);
+    result.ocr = lines.map((line) => ({ bbox: toBbox(line.box), text: line.text, confidence: round(line.confidence) }));
+  }
+  return result;
+}
