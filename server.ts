@@ -5,8 +5,13 @@
  */
 import http from "node:http";
 import next from "next";
+import { orchestrationMode } from "@/inngest/client";
+import { engineDiagnostics, handleEngineRequest, startLocalEngine, stopLocalEngine } from "@/inngest/engine";
+import { startLocalWorker, type LocalWorker } from "@/lib/analysis/local-worker";
+import { workerHealth } from "@/lib/analysis/worker-client";
 import { closeDatabase, database } from "@/lib/db/client";
 import { env } from "@/lib/env";
+import { registerHealthProbe } from "@/lib/health/checks";
 import { handleHubUpgrade, isHubPath } from "@/lib/ws/upgrade";
 
 const config = env();
@@ -21,6 +26,8 @@ await app.prepare();
 const handleRequest = app.getRequestHandler();
 
 server.on("request", (request, response) => {
+  // The local engine's event API (`/e/*`) is not a Next route: the Inngest client posts there.
+  if (handleEngineRequest(request, response)) return;
   handleRequest(request, response).catch((error) => {
     console.error("[framewise] request failed:", error);
     if (!response.headersSent) response.writeHead(500, { "content-type": "application/json" });
@@ -41,13 +48,33 @@ server.on("upgrade", (request, socket, head) => {
 await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, resolve));
 const address = server.address();
 const port = typeof address === "object" && address ? address.port : config.PORT;
-console.log(`[framewise] listening on http://${config.HOST === "0.0.0.0" ? "127.0.0.1" : config.HOST}:${port} (${dev ? "development" : "production"})`);
+const loopback = config.HOST === "0.0.0.0" || config.HOST === "::" ? "127.0.0.1" : config.HOST;
+console.log(`[framewise] listening on http://${loopback}:${port} (${dev ? "development" : "production"})`);
+
+// The inference worker: spawned here unless WORKER_URLS names remote ones.
+const worker: LocalWorker | undefined = config.WORKER_URLS.length ? undefined : startLocalWorker();
+
+registerHealthProbe(async () => {
+  const details = await engineDiagnostics();
+  return { name: "orchestration", ok: details.accepting, details };
+});
+registerHealthProbe(async () => {
+  const workers = await workerHealth();
+  return { name: "workers", ok: workers.length > 0 && workers.every((w) => w.ok), details: { workers } };
+});
+
+if (orchestrationMode() === "local") {
+  await startLocalEngine({ appUrl: `http://${loopback}:${port}` });
+  console.log("[framewise] local job engine running");
+}
 
 let stopping = false;
 async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
   console.log(`[framewise] ${signal}: shutting down`);
+  await stopLocalEngine().catch(() => {});
+  await worker?.stop();
   server.closeAllConnections();
   await new Promise<void>((resolve) => server.close(() => resolve()));
   await app.close().catch(() => {});

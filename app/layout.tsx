@@ -20,6 +20,10 @@ export default async function RootLayout({ children }: { children: React.ReactNo
               <span className="inline-block h-6 w-6 rounded-md bg-gradient-to-br from-brand-500 to-indigo-600" aria-hidden />
               Framewise
             </Link>
+            <div className="flex items-center gap-4 text-sm text-slate-600">
+              <Link href="/analyses/new" className="hover:text-slate-900">Analyse</Link>
+              <Link href="/analyses" className="hover:text-slate-900">Analyses</Link>
+            </div>
             {user && (
               <div className="flex items-center gap-4 text-sm text-slate-600">
                 <Link href="/keys" className="hover:text-slate-900">API keys</Link>

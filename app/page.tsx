@@ -19,11 +19,12 @@ export default async function HomePage() {
           and serves the results in the browser and through documented HTTP APIs.
         </p>
         <div className="mt-6 flex gap-3">
+          <Link href="/analyses/new" className="rounded-md bg-white px-4 py-2 font-medium text-slate-900">Analyse a video</Link>
           {user ? (
-            <Link href="/keys" className="rounded-md bg-white px-4 py-2 font-medium text-slate-900">Manage API keys</Link>
+            <Link href="/keys" className="rounded-md border border-white/40 px-4 py-2 font-medium">Manage API keys</Link>
           ) : (
             <>
-              <Link href="/sign-up" className="rounded-md bg-white px-4 py-2 font-medium text-slate-900">Create an account</Link>
+              <Link href="/sign-up" className="rounded-md border border-white/40 px-4 py-2 font-medium">Create an account</Link>
               <Link href="/sign-in" className="rounded-md border border-white/40 px-4 py-2 font-medium">Sign in</Link>
             </>
           )}

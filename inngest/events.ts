@@ -16,6 +16,7 @@ export type JobRequestedData = z.infer<typeof jobRequested>;
 
 /** One event per job kind that has a function; createJob sends it. */
 export const jobRequestedEvents = {
+  analyze: eventType("video/analysis.requested", { schema: jobRequested }),
   ingest: eventType("job/ingest.requested", { schema: jobRequested }),
   transcribe: eventType("job/transcribe.requested", { schema: jobRequested }),
   generate_clip: eventType("job/generate-clip.requested", { schema: jobRequested }),

@@ -25,5 +25,5 @@ fi
 
 if [ -f scripts/models.ts ]; then
   echo "== models"
-  npx tsx scripts/models.ts
+  npm run --silent models
 fi

@@ -1,3 +1,4 @@
+import analyzeVideo from "./analyze-video";
 import exportJob from "./export";
 import generateClip from "./generate-clip";
 import ingest from "./ingest";
@@ -5,4 +6,4 @@ import render from "./render";
 import transcribe from "./transcribe";
 
 /** Every function the app serves (app/api/inngest/route.ts). */
-export const functions = [ingest, transcribe, generateClip, render, exportJob];
+export const functions = [analyzeVideo, ingest, transcribe, generateClip, render, exportJob];

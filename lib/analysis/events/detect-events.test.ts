@@ -53,6 +53,16 @@ describe("detectEvents", () => {
     expect(leaving[0].start).toBeCloseTo(14.8, 5);
   });
 
+  it("ignores flicker tracks and groups people entering together", () => {
+    const flicker = video(10, (t) => [person(1, 50), ...(t >= 4 && t < 4.6 ? [person(2, 400)] : [])]);
+    expect(detectEvents(flicker).filter((e) => e.label.startsWith("person "))).toEqual([]);
+
+    const group = video(20, (t) => [person(1, 50), ...(t >= 5 ? [person(2, 300)] : []), ...(t >= 5.4 ? [person(3, 500)] : [])]);
+    const entering = detectEvents(group).filter((e) => e.label === "person entering");
+    expect(entering).toHaveLength(1);
+    expect(entering[0].trackIds).toEqual([2, 3]);
+  });
+
   it("supports a generic 'class visible for N seconds' rule and turning rules off", () => {
     const car = (): TrackedDetection => ({ label: "car", score: 0.8, trackId: 5, box: { x: 0, y: 0, width: 200, height: 100 } });
     const rules = eventRulesSchema.parse({ personPresent: false, entering: false, leaving: false, classVisible: [{ class: "car", minSeconds: 3 }] });

@@ -34,6 +34,8 @@ export const eventRulesSchema = z
       .array(z.object({ class: z.string().min(1), minSeconds: z.number().min(0).default(2), label: z.string().optional() }))
       .default([]),
     mergeGapSeconds: z.number().min(0).default(1.5),
+    /** A person track shorter than this never counts as entering or leaving. */
+    minTrackSeconds: z.number().min(0).default(2),
   })
   .strict();
 
@@ -143,30 +145,44 @@ function toEvent(label: string, run: Hit[], step: number): ActivityEvent {
   };
 }
 
-/** A person track that starts after the video does entered; one that ends before it, left. */
+/**
+ * A person track that starts after the video does entered; one that ends before it, left.
+ * Tracks shorter than `minTrackSeconds` are flickers, not people; entries (and exits) close
+ * together in time become one event, as a group boarding does.
+ */
 function entriesAndExits(frames: TrackedFrame[], rules: EventRules, step: number): ActivityEvent[] {
   if (frames.length === 0) return [];
   const first = frames[0].timestamp;
   const last = frames[frames.length - 1].timestamp;
-  const spans = new Map<number, { firstHit: Hit; lastHit: Hit; frames: number }>();
+  const spans = new Map<number, { firstHit: Hit; lastHit: Hit }>();
   for (const frame of frames) {
     for (const detection of frame.detections) {
       if (!isPerson(detection) || detection.trackId === null) continue;
       const hit = { frame, involved: [detection] };
       const span = spans.get(detection.trackId);
-      if (span) {
-        span.lastHit = hit;
-        span.frames += 1;
-      } else {
-        spans.set(detection.trackId, { firstHit: hit, lastHit: hit, frames: 1 });
-      }
+      if (span) span.lastHit = hit;
+      else spans.set(detection.trackId, { firstHit: hit, lastHit: hit });
     }
   }
+  const people = [...spans.values()].filter((span) => span.lastHit.frame.timestamp - span.firstHit.frame.timestamp >= rules.minTrackSeconds);
+  const hitsAt = (pick: (span: { firstHit: Hit; lastHit: Hit }) => Hit | null) => {
+    const byFrame = new Map<TrackedFrame, Hit>();
+    for (const span of people) {
+      const hit = pick(span);
+      if (!hit) continue;
+      const existing = byFrame.get(hit.frame);
+      byFrame.set(hit.frame, existing ? { frame: hit.frame, involved: [...existing.involved, ...hit.involved] } : hit);
+    }
+    return frames.map((frame) => byFrame.get(frame) ?? null);
+  };
   const events: ActivityEvent[] = [];
-  for (const span of spans.values()) {
-    if (span.frames < 3) continue; // a flicker is not a person walking in
-    if (rules.entering && span.firstHit.frame.timestamp > first + step) events.push(toEvent("person entering", [span.firstHit], step));
-    if (rules.leaving && span.lastHit.frame.timestamp < last - step) events.push(toEvent("person leaving", [span.lastHit], step));
+  if (rules.entering) {
+    const hits = hitsAt((span) => (span.firstHit.frame.timestamp > first + step ? span.firstHit : null));
+    events.push(...toIntervals("person entering", frames, hits, 0, rules.mergeGapSeconds, step));
+  }
+  if (rules.leaving) {
+    const hits = hitsAt((span) => (span.lastHit.frame.timestamp < last - step ? span.lastHit : null));
+    events.push(...toIntervals("person leaving", frames, hits, 0, rules.mergeGapSeconds, step));
   }
   return events;
 }

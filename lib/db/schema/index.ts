@@ -4,3 +4,4 @@ export * from "./videos";
 export * from "./jobs";
 export * from "./rate-limits";
 export * from "./engine";
+export * from "./analysis";

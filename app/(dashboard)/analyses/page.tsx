@@ -1,0 +1,59 @@
+import Link from "next/link";
+import { StatusBadge } from "@/components/analysis/live-job";
+import { listAnalyses } from "@/lib/analysis/list-analyses";
+import { currentUser } from "@/lib/auth/session";
+import { db } from "@/lib/db/client";
+import { formatDateTime } from "@/lib/format";
+
+export const metadata = { title: "Analyses · Framewise" };
+
+export default async function AnalysesPage() {
+  const user = await currentUser();
+  const analyses = await listAnalyses(await db(), { user, isAdmin: user?.role === "admin" });
+  return (
+    <div className="space-y-6">
+      <div className="flex items-end justify-between">
+        <div>
+          <h1 className="text-2xl font-semibold tracking-tight">Analyses</h1>
+          <p className="mt-1 text-sm text-slate-500">
+            {user ? (user.role === "admin" ? "Every analysis on this server." : "Your analyses.") : "Sign in to keep a list of your analyses; anonymous ones are reachable through their links."}
+          </p>
+        </div>
+        <Link href="/analyses/new" className="rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700">New analysis</Link>
+      </div>
+      <div className="overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm">
+        <table className="w-full text-left text-sm" data-testid="analyses-table">
+          <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-500">
+            <tr>
+              <th className="px-4 py-3">Video</th>
+              <th className="px-4 py-3">Trip</th>
+              <th className="px-4 py-3">Status</th>
+              <th className="px-4 py-3">Progress</th>
+              <th className="px-4 py-3">Events</th>
+              <th className="px-4 py-3">Started</th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-slate-100">
+            {analyses.length === 0 && (
+              <tr>
+                <td colSpan={6} className="px-4 py-10 text-center text-slate-500">No analyses yet.</td>
+              </tr>
+            )}
+            {analyses.map((item) => (
+              <tr key={item.id} className="hover:bg-slate-50">
+                <td className="px-4 py-3 font-medium">
+                  <Link href={`/analyses/${item.id}`} className="hover:text-brand-600">{item.filename ?? item.id}</Link>
+                </td>
+                <td className="px-4 py-3 text-slate-600">{item.tripId ?? "—"}</td>
+                <td className="px-4 py-3"><StatusBadge status={item.status} /></td>
+                <td className="px-4 py-3 text-slate-600">{item.total ? `${Math.round((item.processed / item.total) * 100)}%` : "—"}</td>
+                <td className="px-4 py-3 text-slate-600">{item.events}</td>
+                <td className="px-4 py-3 text-slate-500">{formatDateTime(item.createdAt)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,184 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useEffect, useRef, useState } from "react";
+
+const accepted = [".mp4", ".mov", ".mkv", ".avi"];
+
+type Upload = { loaded: number; total: number } | null;
+
+/** Upload with a real progress bar (XHR upload events), or pick a video already on the server. */
+export function UploadForm() {
+  const router = useRouter();
+  const [file, setFile] = useState<File | null>(null);
+  const [tripId, setTripId] = useState("");
+  const [dragging, setDragging] = useState(false);
+  const [upload, setUpload] = useState<Upload>(null);
+  const [error, setError] = useState<string | null>(null);
+  const input = useRef<HTMLInputElement>(null);
+
+  function choose(candidate: File | undefined) {
+    if (!candidate) return;
+    const extension = candidate.name.slice(candidate.name.lastIndexOf(".")).toLowerCase();
+    if (!accepted.includes(extension)) {
+      setError(`Unsupported video type: choose an ${accepted.join(", ")} file`);
+      return;
+    }
+    setError(null);
+    setFile(candidate);
+  }
+
+  function submit(event: React.FormEvent) {
+    event.preventDefault();
+    if (!file) return setError("Choose a video first");
+    if (!tripId.trim()) return setError("tripId is required");
+    const form = new FormData();
+    form.append("tripId", tripId.trim());
+    form.append("cvvrFile", file);
+    const request = new XMLHttpRequest();
+    request.open("POST", "/api/jobs");
+    request.upload.onprogress = (progress) => setUpload({ loaded: progress.loaded, total: progress.total || file.size });
+    request.onload = () => {
+      const body = safeJson(request.responseText);
+      if (request.status === 200 && body?.job_id) router.push(`/analyses/${body.job_id}`);
+      else {
+        setUpload(null);
+        setError(body?.detail ?? `Upload failed (${request.status})`);
+      }
+    };
+    request.onerror = () => {
+      setUpload(null);
+      setError("The connection dropped during the upload");
+    };
+    setError(null);
+    setUpload({ loaded: 0, total: file.size });
+    request.send(form);
+  }
+
+  const percent = upload ? Math.round((upload.loaded / Math.max(1, upload.total)) * 100) : 0;
+  return (
+    <form onSubmit={submit} className="space-y-5 rounded-xl border border-slate-200 bg-white p-6 shadow-sm">
+      <h2 className="text-lg font-medium">Upload a video</h2>
+      <div
+        onDragOver={(e) => {
+          e.preventDefault();
+          setDragging(true);
+        }}
+        onDragLeave={() => setDragging(false)}
+        onDrop={(e) => {
+          e.preventDefault();
+          setDragging(false);
+          choose(e.dataTransfer.files[0]);
+        }}
+        onClick={() => input.current?.click()}
+        data-testid="drop-zone"
+        className={`flex cursor-pointer flex-col items-center justify-center rounded-lg border-2 border-dashed px-6 py-10 text-center transition ${
+          dragging ? "border-brand-500 bg-brand-50" : "border-slate-300 hover:border-slate-400"
+        }`}
+      >
+        <svg aria-hidden viewBox="0 0 24 24" className="h-10 w-10 text-slate-400" fill="none" stroke="currentColor" strokeWidth="1.5">
+          <path d="M12 16V4m0 0-4 4m4-4 4 4M4 16v2a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2v-2" />
+        </svg>
+        {file ? (
+          <p className="mt-3 font-medium" data-testid="chosen-file">{file.name} <span className="text-slate-500">({formatBytes(file.size)})</span></p>
+        ) : (
+          <p className="mt-3 text-slate-600">Drop a video here, or <span className="font-medium text-brand-600">browse</span></p>
+        )}
+        <p className="mt-1 text-xs text-slate-500">MP4, MOV, MKV or AVI · at least 1 s and 320×240</p>
+        <input ref={input} type="file" name="cvvrFile" accept={accepted.join(",") + ",video/*"} className="hidden" data-testid="file-input" onChange={(e) => choose(e.target.files?.[0])} />
+      </div>
+      <label className="block text-sm font-medium">
+        Trip id
+        <input value={tripId} onChange={(e) => setTripId(e.target.value)} placeholder="TRIP-001" className="mt-1 w-full rounded-md border border-slate-300 px-3 py-2 outline-none focus:border-brand-500 focus:ring-2 focus:ring-brand-500/20" />
+      </label>
+      {upload && (
+        <div>
+          <div className="flex justify-between text-xs text-slate-500">
+            <span>Uploading…</span>
+            <span data-testid="upload-percent">{percent}%</span>
+          </div>
+          <div className="mt-1 h-2 overflow-hidden rounded-full bg-slate-100" role="progressbar" aria-valuenow={percent} aria-valuemin={0} aria-valuemax={100}>
+            <div className="h-full rounded-full bg-brand-600 transition-[width]" style={{ width: `${percent}%` }} />
+          </div>
+        </div>
+      )}
+      {error && <p className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700" data-testid="upload-error">{error}</p>}
+      <button disabled={!!upload} className="w-full rounded-md bg-brand-600 px-4 py-2 font-medium text-white hover:bg-brand-700 disabled:opacity-60">
+        {upload ? "Uploading…" : "Upload and analyse"}
+      </button>
+    </form>
+  );
+}
+
+/** Videos already in VIDEO_INPUT_DIR: analysed in place, nothing uploaded. */
+export function ServerVideoPicker() {
+  const router = useRouter();
+  const [videos, setVideos] = useState<string[] | null>(null);
+  const [choice, setChoice] = useState("");
+  const [tripId, setTripId] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    fetch("/api/jobs/server-videos")
+      .then(async (response) => (response.ok ? (await response.json()).videos : []))
+      .then((list: string[]) => setVideos(list))
+      .catch(() => setVideos([]));
+  }, []);
+
+  async function start(event: React.FormEvent) {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    const response = await fetch("/api/jobs/start", { method: "POST", body: new URLSearchParams({ tripId, videoName: choice }) });
+    const body = await response.json().catch(() => null);
+    setBusy(false);
+    if (response.ok && body?.job_id) router.push(`/analyses/${body.job_id}`);
+    else setError(body?.detail ?? `Could not start (${response.status})`);
+  }
+
+  return (
+    <form onSubmit={start} className="space-y-4 rounded-xl border border-slate-200 bg-white p-6 shadow-sm">
+      <h2 className="text-lg font-medium">Or pick a video on the server</h2>
+      {videos === null ? (
+        <p className="text-sm text-slate-500">Loading…</p>
+      ) : videos.length === 0 ? (
+        <p className="text-sm text-slate-500">No server videos (set VIDEO_INPUT_DIR to offer some).</p>
+      ) : (
+        <>
+          <select value={choice} onChange={(e) => setChoice(e.target.value)} data-testid="server-video-select" className="w-full rounded-md border border-slate-300 px-3 py-2">
+            <option value="">Choose a video…</option>
+            {videos.map((name) => (
+              <option key={name} value={name}>{name}</option>
+            ))}
+          </select>
+          <input value={tripId} onChange={(e) => setTripId(e.target.value)} placeholder="Trip id" aria-label="Server video trip id" className="w-full rounded-md border border-slate-300 px-3 py-2" />
+          {error && <p className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">{error}</p>}
+          <button disabled={busy || !choice || !tripId.trim()} className="w-full rounded-md border border-slate-300 px-4 py-2 font-medium hover:bg-slate-50 disabled:opacity-50">
+            Analyse this video
+          </button>
+        </>
+      )}
+    </form>
+  );
+}
+
+function safeJson(text: string): { job_id?: string; detail?: string } | null {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ["KB", "MB", "GB"];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${value.toFixed(1)} ${units[unit]}`;
+}

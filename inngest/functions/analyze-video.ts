@@ -1,0 +1,120 @@
+import { NonRetriableError } from "inngest";
+import { db } from "@/lib/db/client";
+import { makeEventMedia } from "@/lib/analysis/event-media";
+import { findEvents } from "@/lib/analysis/find-events";
+import { countAnalysedFrames, saveFrames } from "@/lib/analysis/save-frames";
+import type { AnalysisPayload } from "@/lib/analysis/start-analysis";
+import { trackJob } from "@/lib/analysis/track-job";
+import { analyzeRange, WorkerRequestError, type WorkerFrame } from "@/lib/analysis/worker-client";
+import { isAppError } from "@/lib/errors";
+import { appendJobLog, reportProgress } from "@/lib/jobs";
+import { validateVideo } from "@/lib/media/validate";
+import { jobFunction } from "./_job-function";
+
+/** Frames written per database round trip inside a chunk step. */
+const saveBatch = 10;
+
+type Plan = { fps: number; total: number; duration: number; chunks: { start: number; end: number }[] };
+
+/**
+ * analyze-video (ARCHITECTURE.md, "The analysis pipeline"): probe and validate, split into
+ * chunks, one parallel step per chunk on the worker (rows saved inside the step), ByteTrack
+ * over the whole video, event rules, then a snapshot pair and a clip per event. Steps are
+ * idempotent and return summaries; progress is frames analysed out of frames planned.
+ */
+export default jobFunction("analyze-video", "analyze", async ({ jobId, payload, step }) => {
+  const options = payload as unknown as AnalysisPayload;
+
+  const plan: Plan = await step.run("probe", async () => {
+    const database = await db();
+    await reportProgress(database, jobId, { processed: 0, total: 0, phase: "probe", currentStep: "Checking the video" });
+    const probe = await validateVideo(options.path).catch((error: unknown) => {
+      throw isAppError(error) ? new NonRetriableError(error.message) : error;
+    });
+    // Never sample faster than the video runs: frame indices must stay unique.
+    const fps = Math.min(options.fps, probe.fps || options.fps);
+    const chunkSeconds = Math.max(1, Math.round(options.chunkSeconds * fps)) / fps;
+    const chunks: Plan["chunks"] = [];
+    for (let start = 0; start < probe.duration; start += chunkSeconds) {
+      chunks.push({ start: round(start), end: round(Math.min(probe.duration, start + chunkSeconds)) });
+    }
+    const total = Math.ceil(probe.duration * fps - 1e-6);
+    await reportProgress(database, jobId, { processed: 0, total, phase: "detect", currentStep: `Detecting objects in ${total} frames` });
+    await appendJobLog(database, jobId, `Video ${probe.width}x${probe.height}, ${probe.duration.toFixed(1)} s at ${probe.fps.toFixed(2)} fps (${probe.codec}); sampling ${fps} fps in ${chunks.length} chunks`);
+    return { fps, total, duration: probe.duration, chunks };
+  });
+
+  const chunkResults = await Promise.all(
+    plan.chunks.map((chunk, i) =>
+      step.run(`analyze-chunk-${i + 1}`, async () => {
+        const database = await db();
+        let frames = 0;
+        let found = 0;
+        const batch: WorkerFrame[] = [];
+        const flush = async () => {
+          await saveFrames(database, jobId, batch);
+          batch.length = 0;
+          const processed = await countAnalysedFrames(database, jobId);
+          await reportProgress(database, jobId, { processed, total: plan.total, phase: "detect", currentStep: `Detecting objects (${processed}/${plan.total} frames)` });
+        };
+        try {
+          for await (const frame of analyzeRange({
+            path: options.path,
+            start: chunk.start,
+            end: chunk.end,
+            fps: plan.fps,
+            tasks: options.tasks,
+            thresholds: { detect: options.detectThreshold },
+          })) {
+            batch.push(frame);
+            frames += 1;
+            found += frame.detections.length;
+            if (batch.length >= saveBatch) await flush();
+          }
+          await flush();
+        } catch (error) {
+          if (error instanceof WorkerRequestError) throw new NonRetriableError(error.message);
+          throw error;
+        }
+        await appendJobLog(database, jobId, `Chunk ${i + 1}/${plan.chunks.length} (${chunk.start}-${chunk.end} s): ${frames} frames, ${found} detections`);
+        return { frames, detections: found };
+      }),
+    ),
+  );
+  const frames = chunkResults.reduce((sum, r) => sum + r.frames, 0);
+  const detections = chunkResults.reduce((sum, r) => sum + r.detections, 0);
+
+  const tracked = await step.run("track", async () => {
+    const database = await db();
+    await reportProgress(database, jobId, { processed: frames, total: frames, phase: "track", currentStep: "Tracking objects across the video" });
+    const { bufferSeconds = 2, ...tracker } = options.tracker;
+    const result = await trackJob(database, jobId, { ...tracker, trackBuffer: Math.max(1, Math.round(bufferSeconds * plan.fps)) });
+    await appendJobLog(database, jobId, `Tracking: ${result.tracks} tracks over ${result.frames} frames`);
+    return result;
+  });
+
+  const eventCount = await step.run("events", async () => {
+    const database = await db();
+    await reportProgress(database, jobId, { processed: frames, total: frames, phase: "events", currentStep: "Finding events" });
+    const count = await findEvents(database, jobId, options.rules);
+    await appendJobLog(database, jobId, `Events: ${count}`);
+    return count;
+  });
+
+  await Promise.all(
+    Array.from({ length: eventCount }, (_, ordinal) =>
+      step.run(`media-${ordinal + 1}`, async () => {
+        const database = await db();
+        await reportProgress(database, jobId, { processed: frames, total: frames, phase: "media", currentStep: `Cutting snapshots and clips (${eventCount} events)` });
+        await makeEventMedia(database, jobId, ordinal, { path: options.path }, { preRoll: options.preRoll, postRoll: options.postRoll });
+        return ordinal;
+      }),
+    ),
+  );
+
+  return { frames, detections, tracks: tracked.tracks, events: eventCount, fps: plan.fps, duration: plan.duration };
+});
+
+function round(seconds: number): number {
+  return Math.round(seconds * 1000) / 1000;
+}

@@ -1,0 +1,50 @@
+import { stat } from "node:fs/promises";
+import { eq } from "drizzle-orm";
+import type { Db } from "@/lib/db/client";
+import { videos, type Job } from "@/lib/db/schema";
+import { AppError, isAppError } from "@/lib/errors";
+import { getJobOrThrow, type Caller } from "@/lib/jobs";
+import { jobMediaDir } from "@/lib/storage/layout";
+import { resolveInside } from "@/lib/storage/resolve-inside";
+
+/**
+ * An analysis job as contracts/cabin-events.md sees it: anything else, or a job the caller may
+ * not see, is `invalid_job`.
+ */
+export async function findAnalysisJob(db: Db, caller: Caller, jobId: string): Promise<Job | null> {
+  try {
+    const job = await getJobOrThrow(db, caller, jobId);
+    return job.kind === "analyze" ? job : null;
+  } catch (error) {
+    if (isAppError(error) && error.kind === "not_found") return null;
+    throw error;
+  }
+}
+
+export async function getAnalysisJobOrThrow(db: Db, caller: Caller, jobId: string): Promise<Job> {
+  const job = await findAnalysisJob(db, caller, jobId);
+  if (!job) throw new AppError("not_found", "invalid_job");
+  return job;
+}
+
+/** A file the job produced, resolved inside its media folder (escapes and misses are file_missing). */
+export async function jobMediaFile(db: Db, caller: Caller, jobId: string, name: string): Promise<string> {
+  const job = await findAnalysisJob(db, caller, jobId);
+  if (!job) throw new AppError("not_found", "not_found");
+  const dir = jobMediaDir(job.id);
+  const exists = await stat(dir).then((s) => s.isDirectory(), () => false);
+  if (!exists) throw new AppError("not_found", "no_assets");
+  return resolveInside(dir, name, {
+    mustExist: true,
+    invalid: { kind: "not_found", message: "file_missing" },
+    missing: { kind: "not_found", message: "file_missing" },
+  });
+}
+
+/** The video the job analysed. */
+export async function jobSourceFile(db: Db, caller: Caller, jobId: string): Promise<string> {
+  const job = await getAnalysisJobOrThrow(db, caller, jobId);
+  const [video] = job.videoId ? await db.select({ path: videos.path }).from(videos).where(eq(videos.id, job.videoId)) : [];
+  if (!video) throw new AppError("not_found", "file_missing");
+  return video.path;
+}

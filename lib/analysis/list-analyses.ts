@@ -1,0 +1,32 @@
+import { desc, eq, sql } from "drizzle-orm";
+import type { Db } from "@/lib/db/client";
+import { jobs, videos, type Job } from "@/lib/db/schema";
+import type { Caller } from "@/lib/jobs";
+
+/** The analyses list of the browser: a user's own, or everyone's for an admin. Anonymous: none. */
+export async function listAnalyses(db: Db, caller: Caller, limit = 100) {
+  if (!caller.user && !caller.isAdmin) return [];
+  const owner = caller.isAdmin ? sql`true` : eq(jobs.ownerId, caller.user!.id);
+  return db
+    .select({
+      id: jobs.id,
+      status: jobs.status,
+      processed: jobs.processed,
+      total: jobs.total,
+      tripId: jobs.tripId,
+      createdAt: jobs.createdAt,
+      filename: videos.filename,
+      events: sql<number>`(select count(*)::int from events e where e.job_id = ${jobs.id})`,
+    })
+    .from(jobs)
+    .leftJoin(videos, eq(videos.id, jobs.videoId))
+    .where(sql`${jobs.kind} = 'analyze' and ${owner}`)
+    .orderBy(desc(jobs.createdAt))
+    .limit(limit);
+}
+
+export async function analysisVideoOf(db: Db, job: Job) {
+  if (!job.videoId) return null;
+  const [video] = await db.select({ filename: videos.filename, durationSeconds: videos.durationSeconds }).from(videos).where(eq(videos.id, job.videoId));
+  return video ?? null;
+}

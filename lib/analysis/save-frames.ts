@@ -1,0 +1,63 @@
+import { and, count, eq, inArray, sql } from "drizzle-orm";
+import type { Db } from "@/lib/db/client";
+import { analysisFrames, detections } from "@/lib/db/schema";
+import type { WorkerFrame } from "./worker-client";
+
+/**
+ * Writes a batch of analysed frames and their detections. Idempotent: a retried chunk step
+ * replaces the rows of the frames it covers instead of adding to them.
+ */
+export async function saveFrames(db: Db, jobId: string, frames: WorkerFrame[]): Promise<void> {
+  if (frames.length === 0) return;
+  const indices = frames.map((frame) => frame.index);
+  await db.transaction(async (tx) => {
+    await tx
+      .insert(analysisFrames)
+      .values(
+        frames.map((frame) => ({
+          jobId,
+          frameIndex: frame.index,
+          timestamp: frame.timestamp,
+          embedding: frame.embedding ?? null,
+          extras: extrasOf(frame),
+        })),
+      )
+      .onConflictDoUpdate({
+        target: [analysisFrames.jobId, analysisFrames.frameIndex],
+        set: {
+          timestamp: sql`excluded.timestamp`,
+          embedding: sql`excluded.embedding`,
+          extras: sql`excluded.extras`,
+        },
+      });
+    await tx.delete(detections).where(and(eq(detections.jobId, jobId), inArray(detections.frameIndex, indices)));
+    const rows = frames.flatMap((frame) =>
+      frame.detections.map((detection, ordinal) => ({
+        jobId,
+        frameIndex: frame.index,
+        ordinal,
+        timestamp: frame.timestamp,
+        label: detection.class,
+        confidence: detection.confidence,
+        x: Math.round(detection.bbox.x),
+        y: Math.round(detection.bbox.y),
+        width: Math.round(detection.bbox.width),
+        height: Math.round(detection.bbox.height),
+      })),
+    );
+    if (rows.length) await tx.insert(detections).values(rows);
+  });
+}
+
+/** Frames analysed so far: the `processed` of the job's progress. */
+export async function countAnalysedFrames(db: Db, jobId: string): Promise<number> {
+  const [{ value }] = await db.select({ value: count() }).from(analysisFrames).where(eq(analysisFrames.jobId, jobId));
+  return Number(value);
+}
+
+function extrasOf(frame: WorkerFrame): Record<string, unknown> | null {
+  const extras = Object.fromEntries(
+    (["pose", "masks", "faces", "ocr"] as const).filter((key) => frame[key] !== undefined).map((key) => [key, frame[key]]),
+  );
+  return Object.keys(extras).length ? extras : null;
+}

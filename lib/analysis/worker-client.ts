@@ -1,0 +1,121 @@
+import { env } from "@/lib/env";
+import { AppError } from "@/lib/errors";
+
+/**
+ * Talks to the inference worker (workers/inference): the spawned local one, or the hosts in
+ * WORKER_URLS, taken in turn. Results arrive as NDJSON and are yielded frame by frame, so a
+ * long range never sits whole in memory.
+ */
+export type WorkerBox = { x: number; y: number; width: number; height: number };
+export type WorkerFrame = {
+  index: number;
+  timestamp: number;
+  width: number;
+  height: number;
+  detections: { class: string; confidence: number; bbox: WorkerBox }[];
+  embedding?: number[];
+  pose?: unknown[];
+  masks?: unknown[];
+  faces?: unknown[];
+  ocr?: unknown[];
+};
+
+export type AnalyzeRangeRequest = {
+  path: string;
+  start: number;
+  end: number;
+  fps: number;
+  tasks: string[];
+  thresholds?: Record<string, number>;
+};
+
+type Shared = { localUrl?: string; turn: number };
+const shared: Shared = ((globalThis as { __framewiseWorker?: Shared }).__framewiseWorker ??= { turn: 0 });
+
+/** server.ts tells where the spawned local worker listens (or that it stopped: undefined). */
+export function setLocalWorkerUrl(url: string | undefined): void {
+  shared.localUrl = url;
+}
+
+export function workerUrls(): string[] {
+  const configured = env().WORKER_URLS;
+  if (configured.length) return configured;
+  return shared.localUrl ? [shared.localUrl] : [];
+}
+
+/** The next worker in turn; a local worker that is (re)starting is waited for up to `waitMs`. */
+async function nextWorkerUrl(waitMs = 60_000): Promise<string> {
+  const deadline = Date.now() + waitMs;
+  while (workerUrls().length === 0 && !env().WORKER_URLS.length && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  const urls = workerUrls();
+  if (urls.length === 0) throw new AppError("unavailable", "No inference worker is running");
+  shared.turn = (shared.turn + 1) % urls.length;
+  return urls[shared.turn].replace(/\/$/, "");
+}
+
+/** A refusal by the worker (400: the request itself is wrong): retrying will not help. */
+export class WorkerRequestError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "WorkerRequestError";
+  }
+}
+
+export async function* analyzeRange(request: AnalyzeRangeRequest, signal?: AbortSignal): AsyncGenerator<WorkerFrame> {
+  const url = await nextWorkerUrl();
+  const response = await fetch(`${url}/v1/analyze`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(request),
+    signal,
+  });
+  if (!response.ok || !response.body) {
+    const detail = await response
+      .json()
+      .then((body: { detail?: string }) => body.detail)
+      .catch(() => undefined);
+    const message = `Worker refused the request: ${detail ?? response.statusText}`;
+    if (response.status >= 400 && response.status < 500) throw new WorkerRequestError(message);
+    throw new Error(message);
+  }
+  for await (const line of ndjsonLines(response.body)) {
+    const value = JSON.parse(line);
+    if ("done" in value) {
+      if (!value.done) throw new Error(`Worker failed mid-stream: ${value.error ?? "unknown error"}`);
+      return;
+    }
+    yield value as WorkerFrame;
+  }
+  throw new Error("Worker closed the stream before it finished");
+}
+
+export async function workerHealth(): Promise<{ url: string; ok: boolean; details?: unknown; error?: string }[]> {
+  return Promise.all(
+    workerUrls().map(async (url) => {
+      try {
+        const response = await fetch(`${url.replace(/\/$/, "")}/healthz`, { signal: AbortSignal.timeout(3000) });
+        return { url, ok: response.ok, details: await response.json() };
+      } catch (error) {
+        return { url, ok: false, error: error instanceof Error ? error.message : String(error) };
+      }
+    }),
+  );
+}
+
+async function* ndjsonLines(body: ReadableStream<Uint8Array>): AsyncGenerator<string> {
+  const decoder = new TextDecoder();
+  let buffered = "";
+  for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
+    buffered += decoder.decode(chunk, { stream: true });
+    let newline: number;
+    while ((newline = buffered.indexOf("\n")) >= 0) {
+      const line = buffered.slice(0, newline).trim();
+      buffered = buffered.slice(newline + 1);
+      if (line) yield line;
+    }
+  }
+  const rest = (buffered + decoder.decode()).trim();
+  if (rest) yield rest;
+}

@@ -1,0 +1,68 @@
+import path from "node:path";
+import { randomUUID } from "node:crypto";
+import type { Db } from "@/lib/db/client";
+import { videos, type Video } from "@/lib/db/schema";
+import type { UploadedFile } from "@/lib/http/multipart";
+import type { Caller } from "@/lib/jobs/caller";
+import type { VideoProbe } from "@/lib/media/probe";
+import { validateVideo } from "@/lib/media/validate";
+import { ensureStorageLayout } from "@/lib/storage/layout";
+import { moveFile, removeQuietly } from "@/lib/storage/write-file";
+
+/** What is kept of a probe on the video row (the raw ffprobe output stays out of the list views). */
+function summaryOf(probe: VideoProbe): Record<string, unknown> {
+  const { raw: _raw, path: _path, ...summary } = probe;
+  return summary;
+}
+
+/**
+ * An uploaded file becomes a video: validated (a refused file is deleted and the reason given
+ * as a bad request), then moved into uploads/ under a fresh name. The client's name is kept
+ * only for display.
+ */
+export async function registerUpload(db: Db, caller: Caller, file: UploadedFile): Promise<{ video: Video; probe: VideoProbe }> {
+  let probe: VideoProbe;
+  try {
+    probe = await validateVideo(file.path, { fileName: file.filename });
+  } catch (error) {
+    await removeQuietly(file.path);
+    throw error;
+  }
+  const id = randomUUID();
+  const { uploads } = await ensureStorageLayout();
+  const stored = path.join(uploads, `${id}${path.extname(file.filename).toLowerCase()}`);
+  await moveFile(file.path, stored);
+  const [video] = await db
+    .insert(videos)
+    .values({
+      id,
+      ownerId: caller.user?.id ?? null,
+      filename: file.filename,
+      path: stored,
+      source: "upload",
+      sha256: file.sha256,
+      sizeBytes: file.size,
+      durationSeconds: probe.duration,
+      metadata: summaryOf(probe),
+    })
+    .returning();
+  return { video, probe: { ...probe, path: stored } };
+}
+
+/** A file in VIDEO_INPUT_DIR (already resolved inside it) becomes a video, analysed in place. */
+export async function registerServerVideo(db: Db, caller: Caller, absolutePath: string, name: string): Promise<{ video: Video; probe: VideoProbe }> {
+  const probe = await validateVideo(absolutePath);
+  const [video] = await db
+    .insert(videos)
+    .values({
+      ownerId: caller.user?.id ?? null,
+      filename: name,
+      path: absolutePath,
+      source: "server",
+      sizeBytes: probe.fileSize,
+      durationSeconds: probe.duration,
+      metadata: summaryOf(probe),
+    })
+    .returning();
+  return { video, probe };
+}
