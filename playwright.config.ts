@@ -10,6 +10,7 @@ export const allowedOrigin = "http://allowed.example";
 
 export default defineConfig({
   testDir: "e2e",
+  globalSetup: "./e2e/global-setup.ts",
   timeout: 120_000,
   expect: { timeout: 15_000 },
   fullyParallel: false,
@@ -35,6 +36,7 @@ export default defineConfig({
       PORT: String(port),
       HOST: "127.0.0.1",
       DATA_DIR: e2eDataDir,
+      VIDEO_INPUT_DIR: ".cache/e2e-videos",
       FRONTEND_ORIGIN: `${allowedOrigin},http://second.example`,
       NEXT_TELEMETRY_DISABLED: "1",
     },

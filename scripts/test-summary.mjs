@@ -16,6 +16,8 @@ for (const file of process.argv.slice(2)) {
     failed += report.numFailedTests;
     skipped += report.numPendingTests + (report.numTodoTests ?? 0);
   } else {
+    // Errors outside any test (a web server that did not start, a broken config) fail the run.
+    failed += (report.errors ?? []).length;
     passed += report.stats.expected;
     failed += report.stats.unexpected + report.stats.flaky;
     skipped += report.stats.skipped;

@@ -163,7 +163,7 @@ function EventCard({ event }: { event: EventView }) {
       <div className="flex items-center justify-between px-4 py-3">
         <div>
           <p className="font-medium capitalize" data-testid="event-label">{event.label}</p>
-          <p className="text-xs text-slate-500">{formatTime(event.start_time)} – {formatTime(event.end_time)} · tracks {event.track_ids.join(", ") || "—"}</p>
+          <p className="text-xs text-slate-500">{formatTime(event.start_time)} – {formatTime(event.end_time)} · {describeTracks(event.track_ids)}</p>
         </div>
         <span className="rounded-full bg-slate-100 px-2 py-0.5 text-xs">{Math.round(event.confidence * 100)}%</span>
       </div>
@@ -179,6 +179,12 @@ export function StatusBadge({ status }: { status: string }) {
     in_progress: "bg-blue-50 text-blue-700",
   };
   return <span className={`rounded-full px-2.5 py-0.5 text-xs font-medium ${styles[status] ?? "bg-amber-50 text-amber-700"}`} data-testid="job-status">{status.replace("_", " ")}</span>;
+}
+
+function describeTracks(ids: number[]): string {
+  if (ids.length === 0) return "no track";
+  if (ids.length <= 4) return `track${ids.length > 1 ? "s" : ""} ${ids.map((id) => `#${id}`).join(", ")}`;
+  return `${ids.length} tracks`;
 }
 
 function colourOf(label: string): string {

@@ -14,7 +14,7 @@ import { jobFunction } from "./_job-function";
 /** Frames written per database round trip inside a chunk step. */
 const saveBatch = 10;
 
-type Plan = { fps: number; total: number; duration: number; chunks: { start: number; end: number }[] };
+type Plan = { fps: number; total: number; duration: number; width: number; height: number; chunks: { start: number; end: number }[] };
 
 /**
  * analyze-video (ARCHITECTURE.md, "The analysis pipeline"): probe and validate, split into
@@ -41,7 +41,7 @@ export default jobFunction("analyze-video", "analyze", async ({ jobId, payload, 
     const total = Math.ceil(probe.duration * fps - 1e-6);
     await reportProgress(database, jobId, { processed: 0, total, phase: "detect", currentStep: `Detecting objects in ${total} frames` });
     await appendJobLog(database, jobId, `Video ${probe.width}x${probe.height}, ${probe.duration.toFixed(1)} s at ${probe.fps.toFixed(2)} fps (${probe.codec}); sampling ${fps} fps in ${chunks.length} chunks`);
-    return { fps, total, duration: probe.duration, chunks };
+    return { fps, total, duration: probe.duration, width: probe.width, height: probe.height, chunks };
   });
 
   const chunkResults = await Promise.all(
@@ -88,7 +88,7 @@ export default jobFunction("analyze-video", "analyze", async ({ jobId, payload, 
     const database = await db();
     await reportProgress(database, jobId, { processed: frames, total: frames, phase: "track", currentStep: "Tracking objects across the video" });
     const { bufferSeconds = 2, ...tracker } = options.tracker;
-    const result = await trackJob(database, jobId, { ...tracker, trackBuffer: Math.max(1, Math.round(bufferSeconds * plan.fps)) });
+    const result = await trackJob(database, jobId, { ...tracker, trackBuffer: Math.max(1, Math.round(bufferSeconds * plan.fps)) }, plan);
     await appendJobLog(database, jobId, `Tracking: ${result.tracks} tracks over ${result.frames} frames`);
     return result;
   });
@@ -112,7 +112,7 @@ export default jobFunction("analyze-video", "analyze", async ({ jobId, payload, 
     ),
   );
 
-  return { frames, detections, tracks: tracked.tracks, events: eventCount, fps: plan.fps, duration: plan.duration };
+  return { frames, detections, tracks: tracked.tracks, tracking: tracked, events: eventCount, fps: plan.fps, duration: plan.duration };
 });
 
 function round(seconds: number): number {

@@ -10,7 +10,25 @@ const pageFrames = 500;
  * detection and one row per track. One pass over the whole video, so ids hold across chunk
  * boundaries. Frames are read a page at a time: a long video never sits whole in memory.
  */
-export async function trackJob(db: Db, jobId: string, options: Partial<TrackerOptions> = {}): Promise<{ tracks: number; frames: number }> {
+export type TrackingSummary = {
+  frames: number;
+  tracks: number;
+  personTracks: number;
+  /** Person tracks followed for at least 2 s. */
+  personTracksOver2s: number;
+  /**
+   * Person tracks that begin away from the frame's edges after the first second: nobody walks
+   * in there, so each is a person picked up again under a new id (a fragment or id switch).
+   */
+  personTracksBornInside: number;
+};
+
+export async function trackJob(
+  db: Db,
+  jobId: string,
+  options: Partial<TrackerOptions> = {},
+  frame?: { width: number; height: number },
+): Promise<TrackingSummary> {
   const tracker = new ByteTracker(options);
   let frames = 0;
   for (let from = 0; ; ) {
@@ -51,6 +69,19 @@ export async function trackJob(db: Db, jobId: string, options: Partial<TrackerOp
   }
 
   await db.transaction(async (tx) => {
+    // A track seen once was never confirmed: drop it, then number the rest 1, 2, 3... in order
+    // of appearance (the tracker's raw ids have gaps where such tracks were born).
+    await tx.execute(sql`
+      update detections set track_id = null
+      where job_id = ${jobId} and track_id in (
+        select track_id from detections where job_id = ${jobId} and track_id is not null group by track_id having count(*) < 2)`);
+    await tx.execute(sql`
+      update detections as d set track_id = r.new_id
+      from (
+        select track_id, row_number() over (order by min(frame_index), track_id) as new_id
+        from detections where job_id = ${jobId} and track_id is not null group by track_id
+      ) as r
+      where d.job_id = ${jobId} and d.track_id = r.track_id`);
     await tx.delete(tracks).where(eq(tracks.jobId, jobId));
     await tx.execute(sql`
       insert into tracks (job_id, track_id, label, start_frame, end_frame, start_time, end_time, frames, avg_confidence)
@@ -58,6 +89,33 @@ export async function trackJob(db: Db, jobId: string, options: Partial<TrackerOp
       from detections where job_id = ${jobId} and track_id is not null
       group by job_id, track_id`);
   });
-  const [{ value }] = await db.select({ value: sql<number>`count(*)::int` }).from(tracks).where(eq(tracks.jobId, jobId));
-  return { tracks: Number(value), frames };
+  return { frames, ...(await summarize(db, jobId, frame)) };
+}
+
+async function summarize(db: Db, jobId: string, frame?: { width: number; height: number }): Promise<Omit<TrackingSummary, "frames">> {
+  const rows = await db.select({ label: tracks.label, startTime: tracks.startTime, endTime: tracks.endTime, trackId: tracks.trackId }).from(tracks).where(eq(tracks.jobId, jobId));
+  const people = rows.filter((row) => row.label === "person");
+  let bornInside = 0;
+  if (frame && frame.width > 0) {
+    const margin = 0.06;
+    const births = await db.execute<{ x: number; y: number; width: number; height: number; timestamp: number }>(sql`
+      select distinct on (track_id) x, y, width, height, timestamp from detections
+      where job_id = ${jobId} and label = 'person' and track_id is not null
+      order by track_id, frame_index`);
+    const list = (Array.isArray(births) ? births : (births as { rows: unknown[] }).rows) as { x: number; y: number; width: number; height: number; timestamp: number }[];
+    bornInside = list.filter(
+      (b) =>
+        b.timestamp > 1 &&
+        b.x > frame.width * margin &&
+        b.y > frame.height * margin &&
+        b.x + b.width < frame.width * (1 - margin) &&
+        b.y + b.height < frame.height * (1 - margin),
+    ).length;
+  }
+  return {
+    tracks: rows.length,
+    personTracks: people.length,
+    personTracksOver2s: people.filter((row) => row.endTime - row.startTime >= 2).length,
+    personTracksBornInside: bornInside,
+  };
 }

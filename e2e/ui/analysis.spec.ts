@@ -1,0 +1,48 @@
+import fs from "node:fs";
+import path from "node:path";
+import { expect, test } from "@playwright/test";
+import { e2eVideoDir } from "../global-setup";
+
+// The first whole path in a browser: upload an H.264 copy of vtest.avi, watch the job live
+// (no reload) to 100%, then a "person" event whose snapshot loads and whose clip plays.
+
+const video = path.join(e2eVideoDir, "vtest.mp4");
+const shots = "test-results/screenshots";
+
+test("upload a video, watch it analysed live, play an event's clip", async ({ page }) => {
+  test.skip(!fs.existsSync(video), "needs ../shared/media/vtest.avi (turned into .cache/e2e-videos/vtest.mp4)");
+  test.setTimeout(300_000);
+
+  await page.goto("/analyses/new");
+  await page.getByTestId("file-input").setInputFiles(video);
+  await expect(page.getByTestId("chosen-file")).toContainText("vtest.mp4");
+  await page.getByLabel("Trip id").fill("TRIP-E2E");
+  await page.screenshot({ path: `${shots}/upload-page.png`, fullPage: true });
+  await page.getByRole("button", { name: "Upload and analyse" }).click();
+
+  await expect(page).toHaveURL(/\/analyses\/[0-9a-f-]{36}$/, { timeout: 60_000 });
+  // A marker on window survives only if the page is never reloaded.
+  await page.evaluate(() => ((window as unknown as { __sameDocument: boolean }).__sameDocument = true));
+
+  await expect(page.getByTestId("job-phase")).toContainText(/Detecting objects \(\d+\/\d+ frames\)/, { timeout: 90_000 });
+  await page.screenshot({ path: `${shots}/job-running.png`, fullPage: true });
+  const running = Number((await page.getByTestId("job-percent").textContent())!.replace("%", ""));
+  expect(running).toBeLessThan(100);
+
+  await expect(page.getByTestId("job-status")).toHaveText("completed", { timeout: 240_000 });
+  await expect(page.getByTestId("job-percent")).toHaveText("100%");
+  expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
+  await expect(page.getByTestId("job-log")).toContainText("Tracking:");
+
+  const person = page.getByTestId("event-card").filter({ has: page.getByTestId("event-label").getByText("person", { exact: true }) }).first();
+  await expect(person).toBeVisible();
+  const snapshot = person.getByTestId("event-snapshot");
+  await expect.poll(() => snapshot.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBeGreaterThan(0);
+  await expect(page.getByTestId("timeline")).toBeVisible();
+  await page.screenshot({ path: `${shots}/job-finished.png`, fullPage: true });
+
+  await snapshot.click();
+  const clip = person.getByTestId("event-clip");
+  await expect.poll(() => clip.evaluate((v: HTMLVideoElement) => v.duration), { timeout: 30_000 }).toBeGreaterThan(0);
+  await expect.poll(() => clip.evaluate((v: HTMLVideoElement) => v.currentTime), { timeout: 30_000 }).toBeGreaterThan(0.2);
+});

@@ -1,0 +1,109 @@
+/**
+ * Analysis benchmark (not a test): npm run bench:analysis [-- --video ../shared/media/vtest.avi --fps 5]
+ *
+ * Analyses a video end to end through the real server (server.ts, local engine, spawned worker,
+ * PGlite) from the server-file flow, and prints:
+ *  - wall time from POST /api/jobs/start to done, split into detection and the rest;
+ *  - the realtime factor (video seconds per wall second; target >= 4 on vtest at 5 fps);
+ *  - the floor measured in the same run: the worker's bare inference (its own threads, no
+ *    HTTP, no database) over the same frames, and the ratio wall / floor (target <= 1.25);
+ *  - the tracking figures the job reports.
+ * Needs `npm run build` first. The floor runs before the server so the two never share the CPU.
+ */
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import readline from "node:readline";
+import { parseArgs } from "node:util";
+import { decodeFrames, probeVideoStream } from "@/lib/media/frames";
+import { mapOrdered } from "@/workers/inference/pipeline";
+import { startWorker } from "@/workers/inference/server";
+import { DEFAULT_THRESHOLDS } from "@/workers/inference/tasks/analyze";
+
+const { values } = parseArgs({
+  options: {
+    video: { type: "string", default: path.resolve("../shared/media/vtest.avi") },
+    fps: { type: "string", default: "5" },
+  },
+});
+const video = path.resolve(values.video!);
+const fps = Number(values.fps);
+if (!fs.existsSync(video)) {
+  console.error(`no video at ${video}: pass --video`);
+  process.exit(2);
+}
+const { duration } = await probeVideoStream(video);
+console.log(`analysis bench: ${path.basename(video)} (${duration.toFixed(1)} s) at ${fps} fps`);
+console.log(`machine: ${os.availableParallelism()} cores, load average ${os.loadavg().map((v) => v.toFixed(2)).join(" ")}`);
+
+// 1. The floor: bare inference over the same frames, through the worker's own threads.
+const worker = await startWorker({ env: { WORKER_PORT: "0", WORKER_ALLOWED_ROOTS: path.dirname(video) } });
+const thresholds = { ...DEFAULT_THRESHOLDS, detect: 0.2 };
+async function floorRun(): Promise<{ frames: number; ms: number }> {
+  const started = performance.now();
+  let frames = 0;
+  for await (const result of mapOrdered(decodeFrames({ path: video, start: 0, end: duration, fps }), 4, (frame) => worker.pool.analyze(frame, ["detect"], thresholds))) {
+    if (result) frames += 1;
+  }
+  return { frames, ms: performance.now() - started };
+}
+await floorRun(); // warm-up: first runs pay for session initialisation
+const floor = await floorRun();
+await worker.close();
+console.log(`\nfloor (bare inference, no HTTP, no database): ${floor.frames} frames in ${(floor.ms / 1000).toFixed(2)} s (${((floor.frames * 1000) / floor.ms).toFixed(1)} frames/s)`);
+
+// 2. The real pipeline through the server.
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "framewise-bench-"));
+const server = spawn(process.execPath, ["node_modules/tsx/dist/cli.mjs", "server.ts", "--prod"], {
+  env: { ...process.env, NODE_ENV: "production", PORT: "0", HOST: "127.0.0.1", DATA_DIR: dataDir, VIDEO_INPUT_DIR: path.dirname(video), NEXT_TELEMETRY_DISABLED: "1" },
+  stdio: ["ignore", "pipe", "inherit"],
+});
+const base = await new Promise<string>((resolve, reject) => {
+  const lines = readline.createInterface({ input: server.stdout! });
+  lines.on("line", (line) => {
+    const match = line.match(/listening on (http:\/\/[\d.]+:\d+)/);
+    if (match) resolve(match[1]);
+  });
+  server.once("exit", (code) => reject(new Error(`server exited with ${code}`)));
+});
+try {
+  // Wait until the spawned worker answers, so its start-up is not counted.
+  for (let i = 0; ; i++) {
+    const diagnostics = await (await fetch(`${base}/health/diagnostics`)).json();
+    if (diagnostics.workers?.workers?.some((w: { ok: boolean }) => w.ok)) break;
+    if (i > 240) throw new Error("the worker did not start");
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  const started = performance.now();
+  const created = await fetch(`${base}/api/jobs/start`, { method: "POST", body: new URLSearchParams({ tripId: "BENCH", videoName: path.basename(video), options: JSON.stringify({ fps }) }) });
+  const { job_id: jobId, detail } = await created.json();
+  if (!jobId) throw new Error(`could not start: ${detail}`);
+  let detectDone: number | undefined;
+  let summary: { done: boolean; error: string | null; phase: string };
+  for (;;) {
+    summary = await (await fetch(`${base}/api/jobs/${jobId}`)).json();
+    if (!detectDone && !["probe", "detect"].includes(summary.phase)) detectDone = performance.now();
+    if (summary.done) break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const wall = performance.now() - started;
+  if (summary.error) throw new Error(`job failed: ${summary.error}`);
+  const job = await (await fetch(`${base}/jobs/${jobId}`)).json();
+  const result = job.result_payload;
+  const results = await (await fetch(`${base}/api/jobs/${jobId}/results?page_size=1`)).json();
+
+  console.log(`\npipeline (upload excluded, server-file flow):`);
+  console.log(`  wall time            ${(wall / 1000).toFixed(2)} s`);
+  console.log(`    probe + detection  ${(((detectDone ?? started) - started) / 1000).toFixed(2)} s`);
+  console.log(`    track + events + media ${((performance.now() - (detectDone ?? started)) / 1000).toFixed(2)} s (${results.total} events)`);
+  console.log(`  realtime factor      ${(duration / (wall / 1000)).toFixed(2)}x (target >= 4)`);
+  console.log(`  ratio to the floor   ${(wall / floor.ms).toFixed(3)} (target <= 1.25)`);
+  console.log(`  detection only / floor ${(((detectDone ?? started) - started) / floor.ms).toFixed(3)}`);
+  console.log(`\ntracking: ${JSON.stringify(result.tracking)}`);
+  console.log(`frames ${result.frames}, detections ${result.detections}, events ${result.events}`);
+} finally {
+  server.kill("SIGTERM");
+  await new Promise((resolve) => server.once("exit", resolve));
+  fs.rmSync(dataDir, { recursive: true, force: true });
+}
