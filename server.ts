@@ -12,6 +12,7 @@ import { workerHealth } from "@/lib/analysis/worker-client";
 import { closeDatabase, database } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { registerHealthProbe } from "@/lib/health/checks";
+import { keepPartialContentLength } from "@/lib/http/media-response";
 import { handleHubUpgrade, isHubPath } from "@/lib/ws/upgrade";
 
 const config = env();
@@ -26,6 +27,8 @@ await app.prepare();
 const handleRequest = app.getRequestHandler();
 
 server.on("request", (request, response) => {
+  // Next drops Content-Length from route handlers' answers; a 206 must carry it (Range clients).
+  keepPartialContentLength(response);
   // The local engine's event API (`/e/*`) is not a Next route: the Inngest client posts there.
   if (handleEngineRequest(request, response)) return;
   handleRequest(request, response).catch((error) => {

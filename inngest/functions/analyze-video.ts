@@ -1,6 +1,6 @@
 import { NonRetriableError } from "inngest";
 import { db } from "@/lib/db/client";
-import { makeEventMedia } from "@/lib/analysis/event-media";
+import { makeEventMedia, makeJobProxy } from "@/lib/analysis/event-media";
 import { findEvents } from "@/lib/analysis/find-events";
 import { countAnalysedFrames, saveFrames } from "@/lib/analysis/save-frames";
 import type { AnalysisPayload } from "@/lib/analysis/start-analysis";
@@ -13,6 +13,8 @@ import { jobFunction } from "./_job-function";
 
 /** Frames written per database round trip inside a chunk step. */
 const saveBatch = 10;
+/** Events whose media is made at once. */
+const mediaConcurrency = 2;
 
 type Plan = { fps: number; total: number; duration: number; width: number; height: number; chunks: { start: number; end: number }[] };
 
@@ -44,7 +46,13 @@ export default jobFunction("analyze-video", "analyze", async ({ jobId, payload, 
     return { fps, total, duration: probe.duration, width: probe.width, height: probe.height, chunks };
   });
 
-  const chunkResults = await Promise.all(
+  // The web-playable proxy is encoded while the chunks are analysed.
+  const proxyStep = step.run("proxy", async () => {
+    const proxy = await makeJobProxy(jobId, options.path);
+    await appendJobLog(await db(), jobId, "Made a web-playable copy of the video");
+    return proxy;
+  });
+  const chunkSteps = Promise.all(
     plan.chunks.map((chunk, i) =>
       step.run(`analyze-chunk-${i + 1}`, async () => {
         const database = await db();
@@ -81,6 +89,7 @@ export default jobFunction("analyze-video", "analyze", async ({ jobId, payload, 
       }),
     ),
   );
+  const [proxy, chunkResults] = await Promise.all([proxyStep, chunkSteps]);
   const frames = chunkResults.reduce((sum, r) => sum + r.frames, 0);
   const detections = chunkResults.reduce((sum, r) => sum + r.detections, 0);
 
@@ -101,16 +110,22 @@ export default jobFunction("analyze-video", "analyze", async ({ jobId, payload, 
     return count;
   });
 
-  await Promise.all(
-    Array.from({ length: eventCount }, (_, ordinal) =>
-      step.run(`media-${ordinal + 1}`, async () => {
-        const database = await db();
-        await reportProgress(database, jobId, { processed: frames, total: frames, phase: "media", currentStep: `Cutting snapshots and clips (${eventCount} events)` });
-        await makeEventMedia(database, jobId, ordinal, { path: options.path }, { preRoll: options.preRoll, postRoll: options.postRoll });
-        return ordinal;
-      }),
-    ),
-  );
+  // One step for all the evidence: each event costs milliseconds (cuts from the proxy), so a
+  // step per event would spend more on orchestration than on media. Two at a time, one per core.
+  await step.run("media", async () => {
+    const database = await db();
+    let done = 0;
+    const next = async (ordinal: number): Promise<void> => {
+      if (ordinal >= eventCount) return;
+      await makeEventMedia(database, jobId, ordinal, { proxy, duration: plan.duration }, { preRoll: options.preRoll, postRoll: options.postRoll });
+      done += 1;
+      await reportProgress(database, jobId, { processed: frames, total: frames, phase: "media", currentStep: `Cutting snapshots and clips (${done}/${eventCount})` });
+      return next(ordinal + mediaConcurrency);
+    };
+    await Promise.all(Array.from({ length: mediaConcurrency }, (_, i) => next(i)));
+    await appendJobLog(database, jobId, `Media: ${eventCount} snapshots and clips`);
+    return eventCount;
+  });
 
   return { frames, detections, tracks: tracked.tracks, tracking: tracked, events: eventCount, fps: plan.fps, duration: plan.duration };
 });

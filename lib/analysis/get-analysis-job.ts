@@ -1,4 +1,6 @@
 import { stat } from "node:fs/promises";
+import path from "node:path";
+import { proxyFileName } from "./event-media";
 import { eq } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { videos, type Job } from "@/lib/db/schema";
@@ -41,9 +43,11 @@ export async function jobMediaFile(db: Db, caller: Caller, jobId: string, name: 
   });
 }
 
-/** The video the job analysed. */
+/** The video the job analysed: its web-playable proxy once made, else the original. */
 export async function jobSourceFile(db: Db, caller: Caller, jobId: string): Promise<string> {
   const job = await getAnalysisJobOrThrow(db, caller, jobId);
+  const proxy = path.join(jobMediaDir(job.id), proxyFileName);
+  if (await stat(proxy).then((s) => s.isFile(), () => false)) return proxy;
   const [video] = job.videoId ? await db.select({ path: videos.path }).from(videos).where(eq(videos.id, job.videoId)) : [];
   if (!video) throw new AppError("not_found", "file_missing");
   return video.path;

@@ -1,8 +1,10 @@
 import { utimes, writeFile } from "node:fs/promises";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeTempDir, removeDir } from "@/lib/media/test-media";
-import { mimeTypeFor, parseRange, serveFile } from "./media-response";
+import { keepPartialContentLength, mimeTypeFor, parseRange, partialContentLength, serveFile } from "./media-response";
 
 const SIZE = 1000;
 let dir: string;
@@ -185,5 +187,49 @@ describe("mimeTypeFor", () => {
     ["a.bin", "application/octet-stream"],
   ])("%s is %s", (name, type) => {
     expect(mimeTypeFor(name)).toBe(type);
+  });
+});
+
+describe("keepPartialContentLength", () => {
+  it.each<[string, number | null]>([
+    ["bytes 0-1023/527687", 1024],
+    ["bytes 990-999/1000", 10],
+    ["bytes 5-5/*", 1],
+    ["bytes */1000", null],
+    ["bytes 9-5/1000", null],
+    ["items 0-1/2", null],
+    ["", null],
+  ])("reads %j as %j bytes", (header, expected) => {
+    expect(partialContentLength(header)).toBe(expected);
+  });
+
+  /** What Next does with a route handler's answer: headers without a length, flushed, then chunks. */
+  async function headersOf(status: number, headers: Record<string, string>, body: string) {
+    const server = http.createServer((_request, response) => {
+      keepPartialContentLength(response);
+      response.statusCode = status;
+      for (const [name, value] of Object.entries(headers)) response.appendHeader(name, value);
+      response.flushHeaders();
+      response.write(body);
+      response.end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const response = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+      await response.arrayBuffer();
+      return response.headers;
+    } finally {
+      server.close();
+    }
+  }
+
+  it("gives a streamed 206 the length its Content-Range says, and leaves other answers chunked", async () => {
+    const partial = await headersOf(206, { "Content-Range": "bytes 0-9/1000" }, "0123456789");
+    expect(partial.get("content-length")).toBe("10");
+    expect(partial.get("transfer-encoding")).toBeNull();
+    const full = await headersOf(200, {}, "0123456789");
+    expect(full.get("content-length")).toBeNull();
+    const encoded = await headersOf(206, { "Content-Range": "bytes 0-9/1000", "Content-Encoding": "identity" }, "x");
+    expect(encoded.get("content-length")).toBeNull();
   });
 });

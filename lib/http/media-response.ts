@@ -1,4 +1,5 @@
 import { open, type FileHandle, stat } from "node:fs/promises";
+import type { ServerResponse } from "node:http";
 import path from "node:path";
 import { AppError } from "@/lib/errors";
 
@@ -241,4 +242,31 @@ function buildResponse(request: Request, absolutePath: string, size: number, mti
   headers.set("Content-Length", String(length));
   if (range) headers.set("Content-Range", `bytes ${start}-${end}/${size}`);
   return { status: range ? 206 : 200, headers, start, end, length: isHead ? 0 : length };
+}
+
+/** The byte count a `Content-Range: bytes a-b/size` answer carries, or null for anything else. */
+export function partialContentLength(contentRange: string | null | undefined): number | null {
+  const match = /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(contentRange?.trim() ?? "");
+  if (!match) return null;
+  const length = Number(match[2]) - Number(match[1]) + 1;
+  return Number.isSafeInteger(length) && length > 0 ? length : null;
+}
+
+/**
+ * Next (16) drops Content-Length from every route handler's answer (its sendResponse treats it
+ * as framing it may not keep) and streams the body chunked. A 206 must say its length
+ * (contracts/cabin-events.md "Fetch Media"), and it is exactly what Content-Range says: the
+ * server calls this on each Node response so that a partial answer gets it back when its head
+ * is written. Answers with a Content-Encoding or explicit framing are left alone.
+ */
+export function keepPartialContentLength(response: ServerResponse): void {
+  const writeHead = response.writeHead;
+  response.writeHead = function (this: ServerResponse, ...args: unknown[]) {
+    const status = typeof args[0] === "number" ? args[0] : this.statusCode;
+    if (status === 206 && !this.headersSent && !this.hasHeader("content-length") && !this.hasHeader("content-encoding") && !this.hasHeader("transfer-encoding")) {
+      const length = partialContentLength(String(this.getHeader("content-range") ?? ""));
+      if (length !== null) this.setHeader("Content-Length", String(length));
+    }
+    return (writeHead as (...rest: unknown[]) => ServerResponse).apply(this, args);
+  } as ServerResponse["writeHead"];
 }

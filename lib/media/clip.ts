@@ -20,6 +20,8 @@ export interface MakeClipOptions {
   /** libx264 speed/size trade-off; "veryfast" keeps clip rendering cheap on 2 cores. */
   preset?: string;
   crf?: number;
+  /** Force a keyframe every N seconds, so that later cuts can copy instead of re-encode. */
+  keyframeInterval?: number;
   onProgress?: (percent: number) => void;
   signal?: AbortSignal;
 }
@@ -78,6 +80,7 @@ export async function makeClip(options: MakeClipOptions): Promise<ClipResult> {
               "-crf", String(crf),
               "-pix_fmt", "yuv420p",
               "-profile:v", "high",
+              ...(options.keyframeInterval ? ["-force_key_frames", `expr:gte(t,n_forced*${options.keyframeInterval})`] : []),
               ...(hasAudio ? ["-c:a", "aac", "-b:a", "128k", "-ac", "2"] : ["-an"]),
               "-sn",
               "-dn",
@@ -102,4 +105,54 @@ export async function makeClip(options: MakeClipOptions): Promise<ClipResult> {
   }
   onProgress?.(100);
   return { path: output, start: window.start, end: window.end, duration, hasAudio };
+}
+
+/**
+ * A web-playable copy of the whole video (H.264/AAC, +faststart) with a keyframe every
+ * `keyframeInterval` seconds. Browsers cannot play every input (MS-MPEG4 AVI, say); and event
+ * clips cut from it by stream copy cost milliseconds instead of an encode each.
+ */
+export async function makeProxy(options: { input: string; output: string; probe?: VideoProbe; keyframeInterval?: number; signal?: AbortSignal }): Promise<ClipResult> {
+  const probe = options.probe ?? (await probeVideo(options.input));
+  return makeClip({ ...options, probe, start: 0, end: probe.duration, keyframeInterval: options.keyframeInterval ?? 1 });
+}
+
+/**
+ * An event clip cut from a proxy without re-encoding: the window [start - pre, end + post]
+ * begins on the keyframe at or before it (so the pre-roll is never shorter than asked).
+ */
+export async function cutClip(options: {
+  proxy: string;
+  output: string;
+  start: number;
+  end: number;
+  preRoll: number;
+  postRoll: number;
+  duration: number;
+  keyframeInterval: number;
+  hasAudio?: boolean;
+  signal?: AbortSignal;
+}): Promise<ClipResult> {
+  const window = clipWindow(options.start, options.end, options.preRoll, options.postRoll, options.duration);
+  if (!window) throw new AppError("bad_request", `Clip window ${options.start}-${options.end} s is outside the video (${options.duration} s)`);
+  const start = Math.floor(window.start / options.keyframeInterval + 1e-6) * options.keyframeInterval;
+  const duration = window.end - start;
+  try {
+    await produceFileAtomic(options.output, (partial) =>
+      runFfmpeg(
+        (command) => {
+          command
+            .input(ffmpegInput(options.proxy))
+            .inputOptions(start > 0 ? ["-ss", start.toFixed(3)] : [])
+            .outputOptions(["-t", duration.toFixed(3), "-map", "0", "-c", "copy", "-avoid_negative_ts", "make_zero", "-movflags", "+faststart", "-f", "mp4"])
+            .output(partial);
+        },
+        { signal: options.signal, timeoutMs: 60_000 },
+      ),
+    );
+  } catch (error) {
+    if (error instanceof FfmpegError) throw new AppError("internal", `Clip cutting failed: ${lastLines(error.stderr || error.message, 2)}`);
+    throw error;
+  }
+  return { path: options.output, start, end: window.end, duration, hasAudio: options.hasAudio ?? false };
 }

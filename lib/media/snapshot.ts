@@ -106,7 +106,8 @@ export async function takeSnapshot(options: TakeSnapshotOptions): Promise<{ path
         (command) => {
           command
             .input(ffmpegInput(input))
-            .inputOptions(["-ss", at.toFixed(3)])
+            // No seek at 0: ffmpeg 5.1 writes nothing for `-ss 0` on a still-image input.
+            .inputOptions(at > 0 ? ["-ss", at.toFixed(3)] : [])
             .outputOptions([
               "-map", "0:v:0",
               "-frames:v", "1",
