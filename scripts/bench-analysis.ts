@@ -100,6 +100,10 @@ try {
   console.log(`  realtime factor      ${(duration / (wall / 1000)).toFixed(2)}x (target >= 4)`);
   console.log(`  ratio to the floor   ${(wall / floor.ms).toFixed(3)} (target <= 1.25)`);
   console.log(`  detection only / floor ${(((detectDone ?? started) - started) / floor.ms).toFixed(3)}`);
+  console.log(`\njob log (seconds after the first line):`);
+  const log: { timestamp: string; message: string }[] = result && job.result_payload?.log ? job.result_payload.log : [];
+  const t0 = log.length ? Date.parse(log[0].timestamp) : 0;
+  for (const line of log) console.log(`  ${((Date.parse(line.timestamp) - t0) / 1000).toFixed(2).padStart(6)}  ${line.message}`);
   console.log(`\ntracking: ${JSON.stringify(result.tracking)}`);
   console.log(`frames ${result.frames}, detections ${result.detections}, events ${result.events}`);
 } finally {

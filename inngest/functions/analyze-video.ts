@@ -97,7 +97,7 @@ export default jobFunction("analyze-video", "analyze", async ({ jobId, payload, 
     const database = await db();
     await reportProgress(database, jobId, { processed: frames, total: frames, phase: "track", currentStep: "Tracking objects across the video" });
     const { bufferSeconds = 2, ...tracker } = options.tracker;
-    const result = await trackJob(database, jobId, { ...tracker, trackBuffer: Math.max(1, Math.round(bufferSeconds * plan.fps)) }, plan);
+    const result = await trackJob(database, jobId, { ...tracker, trackBuffer: Math.max(1, Math.round(bufferSeconds * plan.fps)) });
     await appendJobLog(database, jobId, `Tracking: ${result.tracks} tracks over ${result.frames} frames`);
     return result;
   });

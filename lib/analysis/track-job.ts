@@ -17,17 +17,17 @@ export type TrackingSummary = {
   /** Person tracks followed for at least 2 s. */
   personTracksOver2s: number;
   /**
-   * Person tracks that begin away from the frame's edges after the first second: nobody walks
-   * in there, so each is a person picked up again under a new id (a fragment or id switch).
+   * Person tracks that begin where another person track ended moments before (within 2 s and
+   * half a body height): the same person picked up again under a new id. Without ground truth
+   * this is the id-switch figure we can measure.
    */
-  personTracksBornInside: number;
+  personReacquired: number;
 };
 
 export async function trackJob(
   db: Db,
   jobId: string,
   options: Partial<TrackerOptions> = {},
-  frame?: { width: number; height: number },
 ): Promise<TrackingSummary> {
   const tracker = new ByteTracker(options);
   let frames = 0;
@@ -89,33 +89,35 @@ export async function trackJob(
       from detections where job_id = ${jobId} and track_id is not null
       group by job_id, track_id`);
   });
-  return { frames, ...(await summarize(db, jobId, frame)) };
+  return { frames, ...(await summarize(db, jobId)) };
 }
 
-async function summarize(db: Db, jobId: string, frame?: { width: number; height: number }): Promise<Omit<TrackingSummary, "frames">> {
-  const rows = await db.select({ label: tracks.label, startTime: tracks.startTime, endTime: tracks.endTime, trackId: tracks.trackId }).from(tracks).where(eq(tracks.jobId, jobId));
+type Sighting = { track_id: number; x: number; y: number; width: number; height: number; timestamp: number };
+
+async function summarize(db: Db, jobId: string): Promise<Omit<TrackingSummary, "frames">> {
+  const rows = await db.select({ label: tracks.label, startTime: tracks.startTime, endTime: tracks.endTime }).from(tracks).where(eq(tracks.jobId, jobId));
   const people = rows.filter((row) => row.label === "person");
-  let bornInside = 0;
-  if (frame && frame.width > 0) {
-    const margin = 0.06;
-    const births = await db.execute<{ x: number; y: number; width: number; height: number; timestamp: number }>(sql`
-      select distinct on (track_id) x, y, width, height, timestamp from detections
-      where job_id = ${jobId} and label = 'person' and track_id is not null
-      order by track_id, frame_index`);
-    const list = (Array.isArray(births) ? births : (births as { rows: unknown[] }).rows) as { x: number; y: number; width: number; height: number; timestamp: number }[];
-    bornInside = list.filter(
-      (b) =>
-        b.timestamp > 1 &&
-        b.x > frame.width * margin &&
-        b.y > frame.height * margin &&
-        b.x + b.width < frame.width * (1 - margin) &&
-        b.y + b.height < frame.height * (1 - margin),
-    ).length;
-  }
+  const ends = (order: "asc" | "desc") => sql`
+    select distinct on (track_id) track_id, x, y, width, height, timestamp from detections
+    where job_id = ${jobId} and label = 'person' and track_id is not null
+    order by track_id, frame_index ${sql.raw(order)}`;
+  const [firsts, lasts] = await Promise.all([db.execute<Sighting>(ends("asc")), db.execute<Sighting>(ends("desc"))]);
+  const list = (result: unknown) => (Array.isArray(result) ? result : (result as { rows: Sighting[] }).rows) as Sighting[];
+  const centre = (s: Sighting) => ({ x: s.x + s.width / 2, y: s.y + s.height / 2 });
+  const endings = list(lasts);
+  const reacquired = list(firsts).filter((first) =>
+    endings.some((last) => {
+      if (last.track_id === first.track_id) return false;
+      const gap = first.timestamp - last.timestamp;
+      const a = centre(first);
+      const b = centre(last);
+      return gap > 0 && gap <= 2 && Math.hypot(a.x - b.x, a.y - b.y) < 0.5 * Math.max(first.height, last.height);
+    }),
+  ).length;
   return {
     tracks: rows.length,
     personTracks: people.length,
     personTracksOver2s: people.filter((row) => row.endTime - row.startTime >= 2).length,
-    personTracksBornInside: bornInside,
+    personReacquired: reacquired,
   };
 }
