@@ -1,22 +1,12 @@
 import { readdir } from "node:fs/promises";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { clipWindow, makeClip } from "./clip";
 import { probeVideo } from "./probe";
-import { hasSharedMedia, makeTempDir, makeVariant, mp4TopLevelBoxes, removeDir, SKIP_REASON, VTEST_AVI } from "./test-media";
+import { makeVariant, mp4TopLevelBoxes, VTEST_AVI } from "./test-media";
+import { describeMedia, useTempDir } from "./test-setup";
 
-const describeMedia = describe.skipIf(!hasSharedMedia);
-if (!hasSharedMedia) describe.skip(SKIP_REASON, () => {});
-
-let dir: string;
-
-beforeAll(async () => {
-  dir = await makeTempDir();
-});
-
-afterAll(async () => {
-  await removeDir(dir);
-});
+const temp = useTempDir();
 
 describe("clipWindow", () => {
   it("adds pre/post roll and clamps to the video", () => {
@@ -29,7 +19,7 @@ describe("clipWindow", () => {
 
 describeMedia("makeClip", () => {
   it("cuts an H.264 +faststart MP4 of the clamped window from the MS-MPEG4 AVI", async () => {
-    const output = path.join(dir, "media", "event-1.mp4");
+    const output = path.join(temp.path, "media", "event-1.mp4");
     const progress: number[] = [];
     const result = await makeClip({ input: VTEST_AVI, start: 1, end: 4, preRoll: 2, postRoll: 1.5, output, onProgress: (p) => progress.push(p) });
     expect(result).toMatchObject({ path: output, start: 0, end: 5.5, hasAudio: false });
@@ -52,8 +42,8 @@ describeMedia("makeClip", () => {
   });
 
   it("keeps audio as AAC when the source has it, from the middle of the video", async () => {
-    const input = await makeVariant(dir, "mp4-audio");
-    const output = path.join(dir, "media", "with-audio.mp4");
+    const input = await makeVariant(temp.path, "mp4-audio");
+    const output = path.join(temp.path, "media", "with-audio.mp4");
     await makeClip({ input, start: 1.5, end: 2.5, preRoll: 0.5, postRoll: 0.5, output });
     const probe = await probeVideo(output);
     expect(probe.codec).toBe("h264");
@@ -65,7 +55,7 @@ describeMedia("makeClip", () => {
   });
 
   it("refuses a window outside the video", async () => {
-    await expect(makeClip({ input: VTEST_AVI, start: 100, end: 110, output: path.join(dir, "none.mp4") })).rejects.toMatchObject({
+    await expect(makeClip({ input: VTEST_AVI, start: 100, end: 110, output: path.join(temp.path, "none.mp4") })).rejects.toMatchObject({
       kind: "bad_request",
     });
   });

@@ -1,21 +1,11 @@
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ENHANCE_PRESETS, enhanceFilters, enhanceVideo } from "./enhance";
 import { probeVideo } from "./probe";
-import { hasSharedMedia, makeTempDir, makeVariant, mp4TopLevelBoxes, removeDir, SKIP_REASON } from "./test-media";
+import { makeVariant, mp4TopLevelBoxes } from "./test-media";
+import { describeMedia, useTempDir } from "./test-setup";
 
-const describeMedia = describe.skipIf(!hasSharedMedia);
-if (!hasSharedMedia) describe.skip(SKIP_REASON, () => {});
-
-let dir: string;
-
-beforeAll(async () => {
-  dir = await makeTempDir();
-});
-
-afterAll(async () => {
-  await removeDir(dir);
-});
+const temp = useTempDir();
 
 describe("enhanceFilters", () => {
   it("deinterlaces only when probed interlaced (auto)", () => {
@@ -36,8 +26,8 @@ describe("enhanceFilters", () => {
 
 describeMedia("enhanceVideo", () => {
   it("re-encodes the AVI's first seconds to H.264 with rising progress", async () => {
-    const input = await makeVariant(dir, "mp4");
-    const output = path.join(dir, "enhanced.mp4");
+    const input = await makeVariant(temp.path, "mp4");
+    const output = path.join(temp.path, "enhanced.mp4");
     const progress: number[] = [];
     const result = await enhanceVideo({ input, output, preset: "strong", onProgress: (p) => progress.push(p) });
     expect(result.deinterlaced).toBe(false);
@@ -53,9 +43,9 @@ describeMedia("enhanceVideo", () => {
   });
 
   it("deinterlaces an interlaced source", async () => {
-    const input = await makeVariant(dir, "interlaced");
+    const input = await makeVariant(temp.path, "interlaced");
     expect((await probeVideo(input)).interlaced).toBe(true);
-    const result = await enhanceVideo({ input, output: path.join(dir, "deinterlaced.mkv"), preset: "denoise" });
+    const result = await enhanceVideo({ input, output: path.join(temp.path, "deinterlaced.mkv"), preset: "denoise" });
     expect(result.deinterlaced).toBe(true);
     expect((await probeVideo(result.path)).container).toBe("mkv");
   });

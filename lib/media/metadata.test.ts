@@ -1,21 +1,11 @@
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { extractMetadata, sampleColorProfile } from "./metadata";
 import { probeVideo } from "./probe";
-import { ffmpegCli, hasSharedMedia, makeTempDir, removeDir, SKIP_REASON, VTEST_AVI } from "./test-media";
+import { ffmpegCli, VTEST_AVI } from "./test-media";
+import { describeMedia, useTempDir } from "./test-setup";
 
-const describeMedia = describe.skipIf(!hasSharedMedia);
-if (!hasSharedMedia) describe.skip(SKIP_REASON, () => {});
-
-let dir: string;
-
-beforeAll(async () => {
-  dir = await makeTempDir();
-});
-
-afterAll(async () => {
-  await removeDir(dir);
-});
+const temp = useTempDir();
 
 const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
 
@@ -50,7 +40,7 @@ describeMedia("extractMetadata", () => {
   });
 
   it("measures a known colour", async () => {
-    const solid = path.join(dir, "solid.mkv");
+    const solid = path.join(temp.path, "solid.mkv");
     await ffmpegCli(["-f", "lavfi", "-i", "color=c=0x2060c0:size=320x240:rate=10", "-t", "1", "-c:v", "libx264", "-preset", "ultrafast", "-qp", "0", "-pix_fmt", "yuv444p", solid]);
     const { profile, frames } = await sampleColorProfile(solid, await probeVideo(solid), { samples: 3 });
     expect(frames).toBe(3);

@@ -1,22 +1,12 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { probeVideo } from "./probe";
 import { escapeFilterValue, takeSnapshot } from "./snapshot";
-import { hasSharedMedia, makeTempDir, removeDir, SKIP_REASON, VTEST_AVI } from "./test-media";
+import { VTEST_AVI } from "./test-media";
+import { describeMedia, useTempDir } from "./test-setup";
 
-const describeMedia = describe.skipIf(!hasSharedMedia);
-if (!hasSharedMedia) describe.skip(SKIP_REASON, () => {});
-
-let dir: string;
-
-beforeAll(async () => {
-  dir = await makeTempDir();
-});
-
-afterAll(async () => {
-  await removeDir(dir);
-});
+const temp = useTempDir();
 
 async function jpegSize(file: string): Promise<{ width: number; height: number }> {
   const data = await readFile(file);
@@ -27,14 +17,14 @@ async function jpegSize(file: string): Promise<{ width: number; height: number }
 
 describeMedia("takeSnapshot", () => {
   it("writes a JPEG of the frame at a timestamp", async () => {
-    const output = path.join(dir, "snap", "plain.jpg");
+    const output = path.join(temp.path, "snap", "plain.jpg");
     await takeSnapshot({ input: VTEST_AVI, at: 12.3, output });
     expect(await jpegSize(output)).toEqual({ width: 768, height: 576 });
   });
 
   it("draws boxes and labels, with characters that need filter escaping", async () => {
-    const plain = path.join(dir, "snap", "plain2.jpg");
-    const annotated = path.join(dir, "snap", "annotated.jpg");
+    const plain = path.join(temp.path, "snap", "plain2.jpg");
+    const annotated = path.join(temp.path, "snap", "annotated.jpg");
     await takeSnapshot({ input: VTEST_AVI, at: 12.3, output: plain });
     await takeSnapshot({
       input: VTEST_AVI,
@@ -52,7 +42,7 @@ describeMedia("takeSnapshot", () => {
   });
 
   it("says so when there is no frame at that time", async () => {
-    await expect(takeSnapshot({ input: VTEST_AVI, at: 500, output: path.join(dir, "snap", "late.jpg") })).rejects.toMatchObject({
+    await expect(takeSnapshot({ input: VTEST_AVI, at: 500, output: path.join(temp.path, "snap", "late.jpg") })).rejects.toMatchObject({
       kind: "bad_request",
       message: "No frame at 500 s",
     });
