@@ -1,6 +1,5 @@
 import { AppError } from "@/lib/errors";
-import { produceFileAtomic } from "@/lib/storage/write-file";
-import { FfmpegError, ffmpegInput, lastLines, runFfmpeg } from "./ffmpeg";
+import { FfmpegError, lastLines, renderToFile } from "./ffmpeg";
 import { probeVideo, type VideoProbe } from "./probe";
 
 export interface MakeClipOptions {
@@ -64,38 +63,35 @@ export async function makeClip(options: MakeClipOptions): Promise<ClipResult> {
     : "scale=trunc(iw/2)*2:trunc(ih/2)*2";
 
   try {
-    await produceFileAtomic(output, (partial) =>
-      runFfmpeg(
-        (command) => {
-          command
-            .input(ffmpegInput(input))
-            .inputOptions(["-ss", window.start.toFixed(3)])
-            .outputOptions([
-              "-t", duration.toFixed(3),
-              "-map", "0:v:0",
-              ...(hasAudio ? ["-map", "0:a:0"] : []),
-              "-vf", `${scale},setsar=1`,
-              "-c:v", "libx264",
-              "-preset", preset,
-              "-crf", String(crf),
-              "-pix_fmt", "yuv420p",
-              "-profile:v", "high",
-              ...(options.keyframeInterval ? ["-force_key_frames", `expr:gte(t,n_forced*${options.keyframeInterval})`] : []),
-              ...(hasAudio ? ["-c:a", "aac", "-b:a", "128k", "-ac", "2"] : ["-an"]),
-              "-sn",
-              "-dn",
-              "-map_metadata", "-1",
-              "-movflags", "+faststart",
-              "-f", "mp4",
-            ])
-            .output(partial);
-        },
-        {
-          signal,
-          timeoutMs: Math.max(120_000, duration * 20_000),
-          onTime: onProgress ? (seconds) => onProgress(Math.min(99, Math.round((seconds / duration) * 100))) : undefined,
-        },
-      ),
+    await renderToFile(
+      output,
+      {
+        input,
+        inputOptions: ["-ss", window.start.toFixed(3)],
+        outputOptions: [
+          "-t", duration.toFixed(3),
+          "-map", "0:v:0",
+          ...(hasAudio ? ["-map", "0:a:0"] : []),
+          "-vf", `${scale},setsar=1`,
+          "-c:v", "libx264",
+          "-preset", preset,
+          "-crf", String(crf),
+          "-pix_fmt", "yuv420p",
+          "-profile:v", "high",
+          ...(options.keyframeInterval ? ["-force_key_frames", `expr:gte(t,n_forced*${options.keyframeInterval})`] : []),
+          ...(hasAudio ? ["-c:a", "aac", "-b:a", "128k", "-ac", "2"] : ["-an"]),
+          "-sn",
+          "-dn",
+          "-map_metadata", "-1",
+          "-movflags", "+faststart",
+          "-f", "mp4",
+        ],
+      },
+      {
+        signal,
+        timeoutMs: Math.max(120_000, duration * 20_000),
+        onTime: onProgress ? (seconds) => onProgress(Math.min(99, Math.round((seconds / duration) * 100))) : undefined,
+      },
     );
   } catch (error) {
     if (error instanceof FfmpegError) {
@@ -138,18 +134,7 @@ export async function cutClip(options: {
   const start = Math.floor(window.start / options.keyframeInterval + 1e-6) * options.keyframeInterval;
   const duration = window.end - start;
   try {
-    await produceFileAtomic(options.output, (partial) =>
-      runFfmpeg(
-        (command) => {
-          command
-            .input(ffmpegInput(options.proxy))
-            .inputOptions(start > 0 ? ["-ss", start.toFixed(3)] : [])
-            .outputOptions(["-t", duration.toFixed(3), "-map", "0", "-c", "copy", "-avoid_negative_ts", "make_zero", "-movflags", "+faststart", "-f", "mp4"])
-            .output(partial);
-        },
-        { signal: options.signal, timeoutMs: 60_000 },
-      ),
-    );
+    await renderToFile(options.output, { input: options.proxy, inputOptions: start > 0 ? ["-ss", start.toFixed(3)] : [], outputOptions: ["-t", duration.toFixed(3), "-map", "0", "-c", "copy", "-avoid_negative_ts", "make_zero", "-movflags", "+faststart", "-f", "mp4"] }, { signal: options.signal, timeoutMs: 60_000 });
   } catch (error) {
     if (error instanceof FfmpegError) throw new AppError("internal", `Clip cutting failed: ${lastLines(error.stderr || error.message, 2)}`);
     throw error;

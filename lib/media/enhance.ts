@@ -1,7 +1,6 @@
 import path from "node:path";
 import { AppError } from "@/lib/errors";
-import { produceFileAtomic } from "@/lib/storage/write-file";
-import { FfmpegError, ffmpegInput, lastLines, runFfmpeg } from "./ffmpeg";
+import { FfmpegError, lastLines, renderToFile } from "./ffmpeg";
 import { probeVideo, type VideoProbe } from "./probe";
 
 export interface EnhanceSettings {
@@ -104,32 +103,29 @@ export async function enhanceVideo(options: EnhanceVideoOptions): Promise<Enhanc
   report(0);
 
   try {
-    await produceFileAtomic(output, (partial) =>
-      runFfmpeg(
-        (command) => {
-          command
-            .input(ffmpegInput(input))
-            .outputOptions([
-              "-map", "0:v:0",
-              ...(hasAudio ? ["-map", "0:a:0"] : []),
-              "-vf", chain,
-              "-c:v", "libx264",
-              "-preset", "veryfast",
-              "-crf", "20",
-              ...(hasAudio ? ["-c:a", "aac", "-b:a", "160k"] : ["-an"]),
-              "-sn",
-              "-dn",
-              ...(format === "mp4" || format === "mov" ? ["-movflags", "+faststart"] : []),
-              "-f", format,
-            ])
-            .output(partial);
-        },
-        {
-          signal,
-          timeoutMs: options.timeoutMs,
-          onTime: duration > 0 ? (seconds) => report(Math.min(99, Math.floor((seconds / duration) * 100))) : undefined,
-        },
-      ),
+    await renderToFile(
+      output,
+      {
+        input,
+        outputOptions: [
+          "-map", "0:v:0",
+          ...(hasAudio ? ["-map", "0:a:0"] : []),
+          "-vf", chain,
+          "-c:v", "libx264",
+          "-preset", "veryfast",
+          "-crf", "20",
+          ...(hasAudio ? ["-c:a", "aac", "-b:a", "160k"] : ["-an"]),
+          "-sn",
+          "-dn",
+          ...(format === "mp4" || format === "mov" ? ["-movflags", "+faststart"] : []),
+          "-f", format,
+        ],
+      },
+      {
+        signal,
+        timeoutMs: options.timeoutMs,
+        onTime: duration > 0 ? (seconds) => report(Math.min(99, Math.floor((seconds / duration) * 100))) : undefined,
+      },
     );
   } catch (error) {
     if (error instanceof FfmpegError) {

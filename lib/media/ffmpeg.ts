@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import path from "node:path";
 import ffmpeg from "fluent-ffmpeg";
+import { produceFileAtomic } from "@/lib/storage/write-file";
 
 /**
  * The only module that talks to fluent-ffmpeg. The package is archived upstream, so every
@@ -179,4 +180,21 @@ export function lastLines(stderr: string, count = 3): string {
     .filter((line) => line && !/^(frame|size)=/.test(line))
     .slice(-count)
     .join("; ");
+}
+
+/** One input to one output file, written atomically (temp + rename): what every renderer here does. */
+export function renderToFile(
+  output: string,
+  spec: { input: string; inputOptions?: string[]; outputOptions: string[] },
+  options: RunFfmpegOptions = {},
+): Promise<void> {
+  return produceFileAtomic(output, (partial) =>
+    runFfmpeg((command) => {
+      command
+        .input(ffmpegInput(spec.input))
+        .inputOptions(spec.inputOptions ?? [])
+        .outputOptions(spec.outputOptions)
+        .output(partial);
+    }, options),
+  );
 }

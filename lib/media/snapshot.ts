@@ -1,7 +1,6 @@
 import { existsSync } from "node:fs";
 import { AppError } from "@/lib/errors";
-import { produceFileAtomic } from "@/lib/storage/write-file";
-import { FfmpegError, ffmpegInput, lastLines, runFfmpeg } from "./ffmpeg";
+import { FfmpegError, lastLines, renderToFile } from "./ffmpeg";
 
 export const DEFAULT_FONT_FILE = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
 
@@ -101,24 +100,21 @@ export async function takeSnapshot(options: TakeSnapshotOptions): Promise<{ path
   if (options.width) filters.push(`scale=${Math.round(options.width)}:-2`);
 
   try {
-    await produceFileAtomic(output, (partial) =>
-      runFfmpeg(
-        (command) => {
-          command
-            .input(ffmpegInput(input))
-            // No seek at 0: ffmpeg 5.1 writes nothing for `-ss 0` on a still-image input.
-            .inputOptions(at > 0 ? ["-ss", at.toFixed(3)] : [])
-            .outputOptions([
-              "-map", "0:v:0",
-              "-frames:v", "1",
-              ...(filters.length ? ["-vf", filters.join(",")] : []),
-              "-q:v", String(Math.min(31, Math.max(2, Math.round(quality)))),
-              "-f", "mjpeg",
-            ])
-            .output(partial);
-        },
-        { signal, timeoutMs: 60_000 },
-      ),
+    // No seek at 0: ffmpeg 5.1 writes nothing for `-ss 0` on a still-image input.
+    await renderToFile(
+      output,
+      {
+        input,
+        inputOptions: at > 0 ? ["-ss", at.toFixed(3)] : [],
+        outputOptions: [
+          "-map", "0:v:0",
+          "-frames:v", "1",
+          ...(filters.length ? ["-vf", filters.join(",")] : []),
+          "-q:v", String(Math.min(31, Math.max(2, Math.round(quality)))),
+          "-f", "mjpeg",
+        ],
+      },
+      { signal, timeoutMs: 60_000 },
     );
   } catch (error) {
     if (error instanceof FfmpegError) {
