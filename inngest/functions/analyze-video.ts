@@ -13,8 +13,6 @@ import { jobFunction } from "./_job-function";
 
 /** Frames written per database round trip inside a chunk step. */
 const saveBatch = 10;
-/** Events whose media is made at once. */
-const mediaConcurrency = 2;
 
 type Plan = { fps: number; total: number; duration: number; width: number; height: number; chunks: { start: number; end: number }[] };
 
@@ -110,21 +108,14 @@ export default jobFunction("analyze-video", "analyze", async ({ jobId, payload, 
     return count;
   });
 
-  // One step for all the evidence: each event costs milliseconds (cuts from the proxy), so a
-  // step per event would spend more on orchestration than on media. Two at a time, one per core.
+  // One step for all the evidence: from the proxy, an event costs milliseconds, and a step per
+  // event would spend more on orchestration than on media.
   await step.run("media", async () => {
     const database = await db();
-    let done = 0;
-    const next = async (ordinal: number): Promise<void> => {
-      if (ordinal >= eventCount) return;
-      await makeEventMedia(database, jobId, ordinal, { proxy, duration: plan.duration }, { preRoll: options.preRoll, postRoll: options.postRoll });
-      done += 1;
-      await reportProgress(database, jobId, { processed: frames, total: frames, phase: "media", currentStep: `Cutting snapshots and clips (${done}/${eventCount})` });
-      return next(ordinal + mediaConcurrency);
-    };
-    await Promise.all(Array.from({ length: mediaConcurrency }, (_, i) => next(i)));
-    await appendJobLog(database, jobId, `Media: ${eventCount} snapshots and clips`);
-    return eventCount;
+    await reportProgress(database, jobId, { processed: frames, total: frames, phase: "media", currentStep: `Cutting snapshots and clips (${eventCount} events)` });
+    const made = await makeEventMedia(database, jobId, { proxy, duration: plan.duration }, { preRoll: options.preRoll, postRoll: options.postRoll });
+    await appendJobLog(database, jobId, `Media: snapshots and clips for ${made} events`);
+    return made;
   });
 
   return { frames, detections, tracks: tracked.tracks, tracking: tracked, events: eventCount, fps: plan.fps, duration: plan.duration };

@@ -1,16 +1,17 @@
-import { and, eq } from "drizzle-orm";
 import path from "node:path";
+import { asc, eq, and } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
-import { events } from "@/lib/db/schema";
-import { cutClip, makeProxy } from "@/lib/media/clip";
-import { takeSnapshot } from "@/lib/media/snapshot";
+import { events, type AnalysisEvent } from "@/lib/db/schema";
+import { clipWindow, makeProxy } from "@/lib/media/clip";
+import { makeEvidence, type EvidenceRequest } from "@/lib/media/evidence";
 import { jobMediaDir } from "@/lib/storage/layout";
-
-const palette = ["lime", "#ff3b8b", "#ffb020", "#22d3ee", "#a78bfa", "#f97316"];
 
 /** Name of a job's web-playable copy of its video, in the job's media folder. */
 export const proxyFileName = "source.mp4";
+/** Seconds between the proxy's keyframes: clips start on one, so they are cut without re-encoding. */
 const keyframeInterval = 1;
+
+const palette = ["lime", "#ff3b8b", "#ffb020", "#22d3ee", "#a78bfa", "#f97316"];
 
 /**
  * The job's proxy: the whole video as H.264 with a keyframe every second. The browser plays it
@@ -23,43 +24,49 @@ export async function makeJobProxy(jobId: string, input: string): Promise<string
 }
 
 /**
- * The evidence for one event: the best frame as a JPEG (plain, and with the involved boxes
- * drawn and labelled) and an H.264 clip with pre- and post-roll, cut from the job's proxy.
- * File names are derived from the event's ordinal, so a retried step overwrites its own files.
+ * The evidence for every event of a job: the best frame as a JPEG (plain, and with the
+ * involved boxes drawn and labelled) and a clip with pre- and post-roll, cut from the proxy.
+ * File names come from the event's ordinal, so a retried step overwrites its own files.
  */
 export async function makeEventMedia(
   db: Db,
   jobId: string,
-  ordinal: number,
   source: { proxy: string; duration: number },
   roll: { preRoll: number; postRoll: number },
-): Promise<void> {
-  const [event] = await db.select().from(events).where(and(eq(events.jobId, jobId), eq(events.ordinal, ordinal)));
-  if (!event) return;
+): Promise<number> {
+  const rows = await db.select().from(events).where(eq(events.jobId, jobId)).orderBy(asc(events.ordinal));
   const dir = jobMediaDir(jobId);
-  const name = `event-${String(ordinal + 1).padStart(3, "0")}`;
-  const files = { snapshot: `${name}.jpg`, snapshotAnnotated: `${name}-annotated.jpg`, clip: `${name}.mp4` };
+  const planned = rows.flatMap((event) => {
+    const window = clipWindow(event.startTime, event.endTime, roll.preRoll, roll.postRoll, source.duration);
+    if (!window) return [];
+    const name = `event-${String(event.ordinal + 1).padStart(3, "0")}`;
+    const files = { snapshot: `${name}.jpg`, snapshotAnnotated: `${name}-annotated.jpg`, clip: `${name}.mp4` };
+    // The pre-roll grows to the keyframe at or before the window: never shorter than asked.
+    const clip = { start: Math.floor(window.start / keyframeInterval + 1e-6) * keyframeInterval, end: window.end };
+    const request: EvidenceRequest = {
+      at: event.bestTimestamp,
+      boxes: boxesOf(event),
+      clip,
+      outputs: { snapshot: path.join(dir, files.snapshot), annotated: path.join(dir, files.snapshotAnnotated), clip: path.join(dir, files.clip) },
+    };
+    return [{ event, files, clip, request }];
+  });
+  await makeEvidence(source.proxy, planned.map((p) => p.request));
+  for (const { event, files, clip } of planned) {
+    await db
+      .update(events)
+      .set({ ...files, clipStart: clip.start, clipEnd: clip.end })
+      .where(and(eq(events.jobId, jobId), eq(events.ordinal, event.ordinal)));
+  }
+  return planned.length;
+}
+
+/** Each track keeps one colour on the picture; labels say class, track and score. */
+function boxesOf(event: AnalysisEvent) {
   const colours = new Map<number | null, string>();
-  const boxes = event.boxes.map((item) => {
+  return event.boxes.map((item) => {
     if (!colours.has(item.trackId)) colours.set(item.trackId, palette[colours.size % palette.length]);
     const label = `${item.label}${item.trackId !== null ? ` #${item.trackId}` : ""} ${Math.round(item.score * 100)}%`;
     return { ...item.box, label, color: colours.get(item.trackId) };
   });
-  const plain = path.join(dir, files.snapshot);
-  await takeSnapshot({ input: source.proxy, at: event.bestTimestamp, output: plain });
-  // The annotated copy draws on the plain JPEG: no second seek and decode of the video.
-  await takeSnapshot({ input: plain, at: 0, output: path.join(dir, files.snapshotAnnotated), boxes });
-  const clip = await cutClip({
-    proxy: source.proxy,
-    output: path.join(dir, files.clip),
-    start: event.startTime,
-    end: event.endTime,
-    ...roll,
-    duration: source.duration,
-    keyframeInterval,
-  });
-  await db
-    .update(events)
-    .set({ ...files, clipStart: clip.start, clipEnd: clip.end })
-    .where(and(eq(events.jobId, jobId), eq(events.ordinal, ordinal)));
 }

@@ -112,32 +112,3 @@ export async function makeProxy(options: { input: string; output: string; probe?
   const probe = options.probe ?? (await probeVideo(options.input));
   return makeClip({ ...options, probe, start: 0, end: probe.duration, keyframeInterval: options.keyframeInterval ?? 1 });
 }
-
-/**
- * An event clip cut from a proxy without re-encoding: the window [start - pre, end + post]
- * begins on the keyframe at or before it (so the pre-roll is never shorter than asked).
- */
-export async function cutClip(options: {
-  proxy: string;
-  output: string;
-  start: number;
-  end: number;
-  preRoll: number;
-  postRoll: number;
-  duration: number;
-  keyframeInterval: number;
-  hasAudio?: boolean;
-  signal?: AbortSignal;
-}): Promise<ClipResult> {
-  const window = clipWindow(options.start, options.end, options.preRoll, options.postRoll, options.duration);
-  if (!window) throw new AppError("bad_request", `Clip window ${options.start}-${options.end} s is outside the video (${options.duration} s)`);
-  const start = Math.floor(window.start / options.keyframeInterval + 1e-6) * options.keyframeInterval;
-  const duration = window.end - start;
-  try {
-    await renderToFile(options.output, { input: options.proxy, inputOptions: start > 0 ? ["-ss", start.toFixed(3)] : [], outputOptions: ["-t", duration.toFixed(3), "-map", "0", "-c", "copy", "-avoid_negative_ts", "make_zero", "-movflags", "+faststart", "-f", "mp4"] }, { signal: options.signal, timeoutMs: 60_000 });
-  } catch (error) {
-    if (error instanceof FfmpegError) throw new AppError("internal", `Clip cutting failed: ${lastLines(error.stderr || error.message, 2)}`);
-    throw error;
-  }
-  return { path: options.output, start, end: window.end, duration, hasAudio: options.hasAudio ?? false };
-}

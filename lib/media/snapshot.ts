@@ -48,7 +48,7 @@ function safeColor(color: string | undefined): string {
   return color && COLOR.test(color) ? color.replace(/^#/, "0x") : "lime";
 }
 
-function boxFilters(boxes: SnapshotBox[], fontFile: string, fontSize: number): string[] {
+export function boxFilters(boxes: SnapshotBox[], fontFile: string, fontSize: number): string[] {
   const filters: string[] = [];
   const font = escapeFilterValue(fontFile);
   for (const box of boxes) {
