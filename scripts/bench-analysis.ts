@@ -25,6 +25,8 @@ const { values } = parseArgs({
   options: {
     video: { type: "string", default: path.resolve("../shared/media/vtest.avi") },
     fps: { type: "string", default: "5" },
+    /** Extra analysis options as JSON, e.g. '{"chunkSeconds":30}'. */
+    options: { type: "string", default: "{}" },
   },
 });
 const video = path.resolve(values.video!);
@@ -76,7 +78,7 @@ try {
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   const started = performance.now();
-  const created = await fetch(`${base}/api/jobs/start`, { method: "POST", body: new URLSearchParams({ tripId: "BENCH", videoName: path.basename(video), options: JSON.stringify({ fps }) }) });
+  const created = await fetch(`${base}/api/jobs/start`, { method: "POST", body: new URLSearchParams({ tripId: "BENCH", videoName: path.basename(video), options: JSON.stringify({ fps, ...JSON.parse(values.options!) }) }) });
   const { job_id: jobId, detail } = await created.json();
   if (!jobId) throw new Error(`could not start: ${detail}`);
   let detectDone: number | undefined;

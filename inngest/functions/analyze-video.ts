@@ -12,7 +12,7 @@ import { validateVideo } from "@/lib/media/validate";
 import { jobFunction } from "./_job-function";
 
 /** Frames written per database round trip inside a chunk step. */
-const saveBatch = 10;
+const saveBatch = 20;
 
 type Plan = { fps: number; total: number; duration: number; width: number; height: number; chunks: { start: number; end: number }[] };
 

@@ -108,7 +108,9 @@ export async function makeClip(options: MakeClipOptions): Promise<ClipResult> {
  * `keyframeInterval` seconds. Browsers cannot play every input (MS-MPEG4 AVI, say); and event
  * clips cut from it by stream copy cost milliseconds instead of an encode each.
  */
-export async function makeProxy(options: { input: string; output: string; probe?: VideoProbe; keyframeInterval?: number; signal?: AbortSignal }): Promise<ClipResult> {
+export async function makeProxy(options: { input: string; output: string; probe?: VideoProbe; keyframeInterval?: number; preset?: string; signal?: AbortSignal }): Promise<ClipResult> {
   const probe = options.probe ?? (await probeVideo(options.input));
-  return makeClip({ ...options, probe, start: 0, end: probe.duration, keyframeInterval: options.keyframeInterval ?? 1 });
+  // ultrafast: half the CPU of veryfast for a file about 1.7 times larger; the proxy is made
+  // while the detector needs both cores.
+  return makeClip({ preset: "ultrafast", ...options, probe, start: 0, end: probe.duration, keyframeInterval: options.keyframeInterval ?? 1 });
 }

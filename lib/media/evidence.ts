@@ -15,7 +15,7 @@ export type EvidenceRequest = {
 };
 
 /** Events per ffmpeg process: bounds open inputs and the command line. */
-const batchSize = 12;
+const batchSize = 10;
 
 /**
  * Makes the evidence of many events from a proxy (lib/media/clip.ts makeProxy) with one ffmpeg
@@ -32,9 +32,16 @@ export async function makeEvidence(
   if (requests.some((r) => r.boxes.some((box) => box.label?.trim())) && !existsSync(fontFile)) {
     throw new AppError("unavailable", `Font for snapshot labels not found: ${fontFile}`);
   }
-  for (let i = 0; i < requests.length; i += batchSize) {
-    await makeBatch(proxy, requests.slice(i, i + batchSize), fontFile, options.fontSize ?? 18, options.signal);
-  }
+  const batches: EvidenceRequest[][] = [];
+  for (let i = 0; i < requests.length; i += batchSize) batches.push(requests.slice(i, i + batchSize));
+  // Batches two at a time: one per core of a small machine.
+  const next = async (): Promise<void> => {
+    const batch = batches.shift();
+    if (!batch) return;
+    await makeBatch(proxy, batch, fontFile, options.fontSize ?? 18, options.signal);
+    return next();
+  };
+  await Promise.all([next(), next()]);
 }
 
 async function makeBatch(proxy: string, batch: EvidenceRequest[], fontFile: string, fontSize: number, signal?: AbortSignal): Promise<void> {
