@@ -34,6 +34,20 @@ type Case = {
   tolerance: Record<string, number>;
 };
 
+// Both MoveNet variants share inputs, heads and tolerances; only the resolution differs.
+const movenet: Case = {
+  image: "person.jpg",
+  scale: 1,
+  tfInput: "input",
+  int32: true,
+  tolerance: {
+    "StatefulPartitionedCall/Sigmoid": 1e-4,
+    "StatefulPartitionedCall/Sigmoid_1": 1e-4,
+    "StatefulPartitionedCall/kpt_regress_0/conv2d_6/BiasAdd": 1e-3,
+    "StatefulPartitionedCall/kpt_offset_0/conv2d_7/BiasAdd": 1e-3,
+  },
+};
+
 const cases: Record<string, Case> = {
   centernet: {
     image: "person.jpg",
@@ -41,30 +55,8 @@ const cases: Record<string, Case> = {
     tfInput: "tower_0/images",
     tolerance: { "tower_0/keypoints": 1e-4, "tower_0/wh": 0.05, "tower_0/extern1/hard_swish/mul_1": 1e-3 },
   },
-  "movenet-lightning": {
-    image: "person.jpg",
-    scale: 1,
-    tfInput: "input",
-    int32: true,
-    tolerance: {
-      "StatefulPartitionedCall/Sigmoid": 1e-4,
-      "StatefulPartitionedCall/Sigmoid_1": 1e-4,
-      "StatefulPartitionedCall/kpt_regress_0/conv2d_6/BiasAdd": 1e-3,
-      "StatefulPartitionedCall/kpt_offset_0/conv2d_7/BiasAdd": 1e-3,
-    },
-  },
-  "movenet-thunder": {
-    image: "person.jpg",
-    scale: 1,
-    tfInput: "input",
-    int32: true,
-    tolerance: {
-      "StatefulPartitionedCall/Sigmoid": 1e-4,
-      "StatefulPartitionedCall/Sigmoid_1": 1e-4,
-      "StatefulPartitionedCall/kpt_regress_0/conv2d_6/BiasAdd": 1e-3,
-      "StatefulPartitionedCall/kpt_offset_0/conv2d_7/BiasAdd": 1e-3,
-    },
-  },
+  "movenet-lightning": movenet,
+  "movenet-thunder": movenet,
   selfie: { image: "person.jpg", scale: 1 / 255, tfInput: "input_1", tolerance: { activation_10: 1e-4 } },
   mobilefacenet: { image: "messi5.jpg", scale: 1 / 255, tfInput: "img_inputs", tolerance: { embeddings: 1e-5 } },
 };
