@@ -12,7 +12,7 @@ export const analysisOptionsSchema = z
     fps: z.number().positive().max(30).default(5),
     tasks: z.array(z.enum(["detect", "pose", "mask", "embed", "faces", "ocr"])).min(1).default(["detect"]),
     /** Seconds of video per parallel step. */
-    chunkSeconds: z.number().min(2).max(600).default(16),
+    chunkSeconds: z.number().min(2).max(600).default(30),
     /** Detector score floor; lower scores still help the tracker's second association. */
     detectThreshold: z.number().min(0.05).max(0.95).default(0.2),
     /** ByteTrack settings (lib/analysis/tracking/bytetrack.ts); the buffer is in seconds here. */

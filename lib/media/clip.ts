@@ -21,6 +21,8 @@ export interface MakeClipOptions {
   crf?: number;
   /** Force a keyframe every N seconds, so that later cuts can copy instead of re-encode. */
   keyframeInterval?: number;
+  /** Below-normal CPU priority, for renders nobody waits on directly. */
+  niceness?: number;
   onProgress?: (percent: number) => void;
   signal?: AbortSignal;
 }
@@ -89,6 +91,7 @@ export async function makeClip(options: MakeClipOptions): Promise<ClipResult> {
       },
       {
         signal,
+        niceness: options.niceness,
         timeoutMs: Math.max(120_000, duration * 20_000),
         onTime: onProgress ? (seconds) => onProgress(Math.min(99, Math.round((seconds / duration) * 100))) : undefined,
       },
@@ -108,9 +111,9 @@ export async function makeClip(options: MakeClipOptions): Promise<ClipResult> {
  * `keyframeInterval` seconds. Browsers cannot play every input (MS-MPEG4 AVI, say); and event
  * clips cut from it by stream copy cost milliseconds instead of an encode each.
  */
-export async function makeProxy(options: { input: string; output: string; probe?: VideoProbe; keyframeInterval?: number; preset?: string; signal?: AbortSignal }): Promise<ClipResult> {
+export async function makeProxy(options: { input: string; output: string; probe?: VideoProbe; keyframeInterval?: number; preset?: string; niceness?: number; signal?: AbortSignal }): Promise<ClipResult> {
   const probe = options.probe ?? (await probeVideo(options.input));
-  // ultrafast: half the CPU of veryfast for a file about 1.7 times larger; the proxy is made
-  // while the detector needs both cores.
-  return makeClip({ preset: "ultrafast", ...options, probe, start: 0, end: probe.duration, keyframeInterval: options.keyframeInterval ?? 1 });
+  // ultrafast: half the CPU of veryfast for a file about 1.7 times larger; and at low priority,
+  // because the proxy is made while the detector needs both cores.
+  return makeClip({ preset: "ultrafast", niceness: 10, ...options, probe, start: 0, end: probe.duration, keyframeInterval: options.keyframeInterval ?? 1 });
 }

@@ -60,6 +60,8 @@ export interface RunFfmpegOptions {
   onTime?: (seconds: number) => void;
   signal?: AbortSignal;
   timeoutMs?: number;
+  /** Run below normal priority (1-19): background work that must not slow what a user waits on. */
+  niceness?: number;
 }
 
 const TIME_PATTERN = /time=\s*(-?\d+):(\d{2}):(\d{2}(?:\.\d+)?)/;
@@ -83,6 +85,7 @@ export function runFfmpeg(build: (command: FfmpegCommand) => void, options: RunF
   return new Promise((resolve, reject) => {
     const command = ffmpeg();
     build(command);
+    if (options.niceness) command.renice(options.niceness);
 
     let settled = false;
     let timer: NodeJS.Timeout | undefined;
