@@ -21,6 +21,32 @@ import { mapOrdered } from "@/workers/inference/pipeline";
 import { startWorker } from "@/workers/inference/server";
 import { DEFAULT_THRESHOLDS } from "@/workers/inference/tasks/analyze";
 
+/** CPU seconds (user + system) used so far by each process under `root`, by command line. */
+function cpuOfTree(root: number): Map<string, number> {
+  const ticks = 100; // USER_HZ on Linux
+  const stats = fs.readdirSync("/proc").filter((name) => /^\d+$/.test(name)).flatMap((pid) => {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").join(" ");
+      return [{ pid: Number(pid), ppid: Number(fields[1]), cpu: (Number(fields[11]) + Number(fields[12])) / ticks, cmd }];
+    } catch {
+      return [];
+    }
+  });
+  const inTree = new Set([root]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const p of stats) if (!inTree.has(p.pid) && inTree.has(p.ppid)) (inTree.add(p.pid), (grew = true));
+  }
+  const byName = new Map<string, number>();
+  for (const p of stats.filter((p) => inTree.has(p.pid))) {
+    const name = p.cmd.includes("workers/inference") ? "worker" : p.cmd.includes("server.ts") ? "web" : path.basename(p.cmd.split(" ")[0]);
+    byName.set(name, (byName.get(name) ?? 0) + p.cpu);
+  }
+  return byName;
+}
+
 const { values } = parseArgs({
   options: {
     video: { type: "string", default: path.resolve("../shared/media/vtest.avi") },
@@ -77,6 +103,7 @@ try {
     if (i > 240) throw new Error("the worker did not start");
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
+  const cpuBefore = cpuOfTree(server.pid!);
   const started = performance.now();
   const created = await fetch(`${base}/api/jobs/start`, { method: "POST", body: new URLSearchParams({ tripId: "BENCH", videoName: path.basename(video), options: JSON.stringify({ fps, ...JSON.parse(values.options!) }) }) });
   const { job_id: jobId, detail } = await created.json();
@@ -90,6 +117,7 @@ try {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   const wall = performance.now() - started;
+  const cpuAfter = cpuOfTree(server.pid!);
   if (summary.error) throw new Error(`job failed: ${summary.error}`);
   const job = await (await fetch(`${base}/jobs/${jobId}`)).json();
   const result = job.result_payload;
@@ -102,6 +130,8 @@ try {
   console.log(`  realtime factor      ${(duration / (wall / 1000)).toFixed(2)}x (target >= 4)`);
   console.log(`  ratio to the floor   ${(wall / floor.ms).toFixed(3)} (target <= 1.25)`);
   console.log(`  detection only / floor ${(((detectDone ?? started) - started) / floor.ms).toFixed(3)}`);
+  console.log(`  CPU seconds during the job (live processes; finished ffmpeg runs are not counted):`);
+  for (const [name, seconds] of cpuAfter) console.log(`    ${name.padEnd(10)} ${(seconds - (cpuBefore.get(name) ?? 0)).toFixed(2)}`);
   console.log(`\njob log (seconds after the first line):`);
   const log: { timestamp: string; message: string }[] = result && job.result_payload?.log ? job.result_payload.log : [];
   const t0 = log.length ? Date.parse(log[0].timestamp) : 0;

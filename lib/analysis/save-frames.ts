@@ -1,4 +1,5 @@
 import { and, count, eq, inArray, sql } from "drizzle-orm";
+import { pgArray } from "@/lib/db/arrays";
 import type { Db } from "@/lib/db/client";
 import { analysisFrames, detections } from "@/lib/db/schema";
 import type { WorkerFrame } from "./worker-client";
@@ -31,21 +32,17 @@ export async function saveFrames(db: Db, jobId: string, frames: WorkerFrame[]): 
         },
       });
     await tx.delete(detections).where(and(eq(detections.jobId, jobId), inArray(detections.frameIndex, indices)));
-    const rows = frames.flatMap((frame) =>
-      frame.detections.map((detection, ordinal) => ({
-        jobId,
-        frameIndex: frame.index,
-        ordinal,
-        timestamp: frame.timestamp,
-        label: detection.class,
-        confidence: detection.confidence,
-        x: Math.round(detection.bbox.x),
-        y: Math.round(detection.bbox.y),
-        width: Math.round(detection.bbox.width),
-        height: Math.round(detection.bbox.height),
-      })),
-    );
-    if (rows.length) await tx.insert(detections).values(rows);
+    const rows = frames.flatMap((frame) => frame.detections.map((detection, ordinal) => ({ frame, detection, ordinal })));
+    if (rows.length) {
+      const column = <T extends string | number>(pick: (row: (typeof rows)[number]) => T) => pgArray(rows.map(pick));
+      await tx.execute(sql`
+        insert into detections (job_id, frame_index, ordinal, timestamp, label, confidence, x, y, width, height)
+        select ${jobId}::uuid, * from unnest(
+          ${column((r) => r.frame.index)}::int[], ${column((r) => r.ordinal)}::int[], ${column((r) => r.frame.timestamp)}::real[],
+          ${column((r) => r.detection.class)}::text[], ${column((r) => r.detection.confidence)}::real[],
+          ${column((r) => Math.round(r.detection.bbox.x))}::int[], ${column((r) => Math.round(r.detection.bbox.y))}::int[],
+          ${column((r) => Math.round(r.detection.bbox.width))}::int[], ${column((r) => Math.round(r.detection.bbox.height))}::int[])`);
+    }
   });
 }
 

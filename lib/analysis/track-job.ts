@@ -1,4 +1,5 @@
 import { and, asc, eq, gte, lt, sql } from "drizzle-orm";
+import { pgArray } from "@/lib/db/arrays";
 import type { Db } from "@/lib/db/client";
 import { analysisFrames, detections, tracks } from "@/lib/db/schema";
 import { ByteTracker, type TrackerOptions } from "./tracking/bytetrack";
@@ -61,7 +62,7 @@ export async function trackJob(
     if (ids.length) {
       await db.execute(sql`
         update detections as d set track_id = v.track_id
-        from (select unnest(${`{${ids.join(",")}}`}::bigint[]) as id, unnest(${`{${trackIds.map((t) => t ?? "NULL").join(",")}}`}::int[]) as track_id) as v
+        from (select unnest(${pgArray(ids)}::bigint[]) as id, unnest(${pgArray(trackIds)}::int[]) as track_id) as v
         where d.id = v.id`);
     }
     frames += page.length;
