@@ -6,6 +6,7 @@ import { countAnalysedFrames, saveFrames } from "@/lib/analysis/save-frames";
 import type { AnalysisPayload } from "@/lib/analysis/start-analysis";
 import { trackJob } from "@/lib/analysis/track-job";
 import { analyzeRange, WorkerRequestError, type WorkerFrame } from "@/lib/analysis/worker-client";
+import { env } from "@/lib/env";
 import { isAppError } from "@/lib/errors";
 import { appendJobLog, reportProgress } from "@/lib/jobs";
 import { validateVideo } from "@/lib/media/validate";
@@ -61,7 +62,12 @@ export default jobFunction("analyze-video", "analyze", async ({ jobId, payload, 
           await saveFrames(database, jobId, batch);
           batch.length = 0;
           const processed = await countAnalysedFrames(database, jobId);
-          await reportProgress(database, jobId, { processed, total: plan.total, phase: "detect", currentStep: `Detecting objects (${processed}/${plan.total} frames)` });
+          const job = await reportProgress(database, jobId, { processed, total: plan.total, phase: "detect", currentStep: `Detecting objects (${processed}/${plan.total} frames)` });
+          // The local engine does not enforce `timeouts`, so the job limit is checked here, where time goes.
+          const limitMinutes = env().MAX_JOB_MINUTES;
+          if (job?.startedAt && Date.now() - job.startedAt.getTime() > limitMinutes * 60_000) {
+            throw new NonRetriableError(`Job exceeded the ${limitMinutes}-minute limit after ${processed} of ${plan.total} frames`);
+          }
         };
         try {
           for await (const frame of analyzeRange({
