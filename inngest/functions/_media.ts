@@ -1,15 +1,18 @@
-import { spawn } from "node:child_process";
-import fs from "node:fs";
 import path from "node:path";
 import { eq } from "drizzle-orm";
 import { NonRetriableError } from "inngest";
 import type { Db } from "@/lib/db/client";
 import { videos } from "@/lib/db/schema";
 import { env } from "@/lib/env";
+import { isAppError } from "@/lib/errors";
+import { probeVideo, type VideoProbe } from "@/lib/media/probe";
+import { jobMediaDir } from "@/lib/storage/layout";
+import { resolveInside } from "@/lib/storage/resolve-inside";
 
 /**
- * Small ffprobe/ffmpeg helpers for the job functions until lib/media takes them over.
- * Not an Inngest function (the underscore keeps it apart from the one-function-per-file rule).
+ * What the editor-contract job functions share: finding the payload's video, a summary of it,
+ * and where their outputs go. The media work itself is lib/media's. Not an Inngest function
+ * (the underscore keeps it apart from the one-function-per-file rule).
  */
 
 export type ProbeSummary = {
@@ -22,65 +25,58 @@ export type ProbeSummary = {
 };
 
 /**
- * The file a job's payload points at: `path` (inside VIDEO_INPUT_DIR or DATA_DIR, relative to
- * the first) or `source_asset_id` (a video's id). Missing or out-of-bounds files fail the job
- * without retries.
+ * The file a job's payload points at: `path` (relative to VIDEO_INPUT_DIR or DATA_DIR, or an
+ * absolute path inside one of them; symlinks may not lead out) or `source_asset_id` (a
+ * video's id). Missing or out-of-bounds files fail the job without retries.
  */
 export async function resolveSource(db: Db, payload: Record<string, unknown>): Promise<string> {
-  const config = env();
-  let file: string;
   if (typeof payload.path === "string" && payload.path) {
+    const requested = payload.path;
+    const config = env();
     const roots = [config.VIDEO_INPUT_DIR, config.dataDir].filter((root): root is string => Boolean(root)).map((root) => path.resolve(root));
-    file = path.resolve(roots[0], payload.path);
-    if (!roots.some((root) => file === root || file.startsWith(root + path.sep))) {
-      throw new NonRetriableError(`Path ${payload.path} is outside the media folders`);
+    for (const root of roots) {
+      const name = path.isAbsolute(requested) ? path.relative(root, requested) : requested;
+      if (path.isAbsolute(requested) && (name.startsWith("..") || path.isAbsolute(name))) continue;
+      try {
+        return await resolveInside(root, name, {
+          invalid: { kind: "bad_request", message: `Path ${requested} is outside the media folders` },
+          missing: { kind: "not_found", message: `Video file not found: ${requested}` },
+        });
+      } catch (error) {
+        // Not in this root: try the next one; the last answer is the one reported.
+        if (!isAppError(error) || root === roots[roots.length - 1]) throw nonRetriable(error);
+      }
     }
-  } else if (typeof payload.source_asset_id === "string" && payload.source_asset_id) {
+    throw new NonRetriableError(`Path ${requested} is outside the media folders`);
+  }
+  if (typeof payload.source_asset_id === "string" && payload.source_asset_id) {
     const id = payload.source_asset_id;
     const [video] = /^[0-9a-f-]{36}$/i.test(id) ? await db.select({ path: videos.path }).from(videos).where(eq(videos.id, id)) : [];
     if (!video) throw new NonRetriableError(`Source asset ${id} not found`);
-    file = video.path;
-  } else {
-    throw new NonRetriableError("The payload names no video: give `path` or `source_asset_id`");
+    return video.path;
   }
-  if (!fs.existsSync(file) || !fs.statSync(file).isFile()) throw new NonRetriableError(`Video file not found: ${payload.path ?? file}`);
-  return file;
+  throw new NonRetriableError("The payload names no video: give `path` or `source_asset_id`");
 }
 
+/** The probe as the editor contract's result_payload shows it. */
 export async function probe(file: string): Promise<ProbeSummary> {
-  const { stdout } = await run("ffprobe", ["-v", "error", "-print_format", "json", "-show_format", "-show_streams", file]);
-  let parsed: { format?: Record<string, string>; streams?: Record<string, unknown>[] };
-  try {
-    parsed = JSON.parse(stdout);
-  } catch {
-    throw new NonRetriableError(`ffprobe could not read ${path.basename(file)}`);
-  }
-  const video = parsed.streams?.find((stream) => stream.codec_type === "video");
-  const audio = parsed.streams?.find((stream) => stream.codec_type === "audio");
-  const number = (value: unknown) => (value === undefined || value === null || Number.isNaN(Number(value)) ? null : Number(value));
-  const [num, den] = String(video?.avg_frame_rate ?? "0/0").split("/").map(Number);
+  const probed: VideoProbe = await probeVideo(file).catch((error: unknown) => {
+    throw nonRetriable(error);
+  });
+  const audio = probed.audio[0];
   return {
     path: file,
-    format: parsed.format?.format_name ?? null,
-    duration_seconds: number(parsed.format?.duration),
-    size_bytes: number(parsed.format?.size),
-    video: video
-      ? { codec: String(video.codec_name), width: Number(video.width), height: Number(video.height), fps: den ? Math.round((num / den) * 1000) / 1000 : null }
-      : null,
-    audio: audio ? { codec: String(audio.codec_name), sample_rate: number(audio.sample_rate), channels: number(audio.channels) } : null,
+    format: probed.formatName || null,
+    duration_seconds: probed.duration || null,
+    size_bytes: probed.fileSize,
+    video: probed.hasVideo ? { codec: probed.codec ?? "unknown", width: probed.width, height: probed.height, fps: probed.fps ? Math.round(probed.fps * 1000) / 1000 : null } : null,
+    audio: audio ? { codec: audio.codec, sample_rate: audio.sampleRate || null, channels: audio.channels || null } : null,
   };
 }
 
-/** Runs ffmpeg, overwriting `output`; the folder is created. */
-export async function ffmpeg(args: string[], output: string): Promise<string> {
-  fs.mkdirSync(path.dirname(output), { recursive: true });
-  await run("ffmpeg", ["-hide_banner", "-loglevel", "error", "-y", ...args, output]);
-  return output;
-}
-
-/** Where a job writes its files: DATA_DIR/jobs/<jobId>/<name>. */
+/** Where a job writes its files: the job's media folder (lib/storage layout). */
 export function jobOutput(jobId: string, name: string): string {
-  return path.join(env().dataDir, "jobs", jobId, name);
+  return path.join(jobMediaDir(jobId), name);
 }
 
 export function describe(summary: ProbeSummary): string {
@@ -90,17 +86,7 @@ export function describe(summary: ProbeSummary): string {
   return parts.join(", ");
 }
 
-function run(command: string, args: string[]): Promise<{ stdout: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => (stdout += chunk));
-    child.stderr.on("data", (chunk) => (stderr += chunk));
-    child.on("error", (error) => reject(new Error(`${command} could not start: ${error.message}`)));
-    child.on("close", (code) => {
-      if (code === 0) resolve({ stdout });
-      else reject(new Error(`${command} exited with ${code}: ${stderr.trim().slice(-500)}`));
-    });
-  });
+/** A domain error about the input will not go away on a retry. */
+export function nonRetriable(error: unknown): unknown {
+  return isAppError(error) ? new NonRetriableError(error.message) : error;
 }

@@ -1,7 +1,8 @@
 import { NonRetriableError } from "inngest";
 import { db } from "@/lib/db/client";
 import { jobFunction } from "./_job-function";
-import { ffmpeg, jobOutput, probe, resolveSource } from "./_media";
+import { jobOutput, probe, resolveSource } from "./_media";
+import { renderToFile } from "@/lib/media/ffmpeg";
 
 /**
  * transcribe: for now, the real first half of transcription: find the audio stream and
@@ -13,7 +14,8 @@ export default jobFunction("transcribe", "transcribe", async ({ jobId, payload, 
     const file = await resolveSource(await db(), payload);
     const summary = await probe(file);
     if (!summary.audio) throw new NonRetriableError("The video has no audio stream to transcribe");
-    const output = await ffmpeg(["-i", file, "-vn", "-ac", "1", "-ar", "16000", "-c:a", "pcm_s16le"], jobOutput(jobId, "audio.wav"));
+    const output = jobOutput(jobId, "audio.wav");
+    await renderToFile(output, { input: file, outputOptions: ["-vn", "-ac", "1", "-ar", "16000", "-c:a", "pcm_s16le", "-f", "wav"] });
     await progress(1, 1, "extract-audio", `Extracted ${summary.duration_seconds?.toFixed(1) ?? "?"} s of audio`);
     return { audio_path: output, duration_seconds: summary.duration_seconds };
   });

@@ -169,7 +169,8 @@ describe.each(testDatabases)("jobs on %s", (kind) => {
       const done = await waitForJob(job.id);
       expect(done.status, `${job.kind}: ${done.error_message}`).toBe("completed");
     }
-    expect(fs.existsSync(path.join(work, "jobs", created[1].id, "clip.mp4"))).toBe(true);
+    // Outputs live in the job's media folder, the one storage layout (lib/storage/layout.ts).
+    expect(fs.existsSync(path.join(work, "jobs", created[1].id, "media", "clip.mp4"))).toBe(true);
   });
 
   it("cancels a running job and its run", async () => {
