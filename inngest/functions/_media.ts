@@ -34,19 +34,25 @@ export async function resolveSource(db: Db, payload: Record<string, unknown>): P
     const requested = payload.path;
     const config = env();
     const roots = [config.VIDEO_INPUT_DIR, config.dataDir].filter((root): root is string => Boolean(root)).map((root) => path.resolve(root));
-    for (const root of roots) {
-      const name = path.isAbsolute(requested) ? path.relative(root, requested) : requested;
-      if (path.isAbsolute(requested) && (name.startsWith("..") || path.isAbsolute(name))) continue;
+    // An absolute path is looked for only in the root that holds it; a relative one in each.
+    const candidates = roots
+      .map((root) => ({ root, name: path.isAbsolute(requested) ? path.relative(root, requested) : requested }))
+      .filter(({ name }) => !path.isAbsolute(requested) || (!name.startsWith("..") && !path.isAbsolute(name)));
+    const errors: unknown[] = [];
+    for (const { root, name } of candidates) {
       try {
         return await resolveInside(root, name, {
           invalid: { kind: "bad_request", message: `Path ${requested} is outside the media folders` },
           missing: { kind: "not_found", message: `Video file not found: ${requested}` },
         });
       } catch (error) {
-        // Not in this root: try the next one; the last answer is the one reported.
-        if (!isAppError(error) || root === roots[roots.length - 1]) throw nonRetriable(error);
+        if (!isAppError(error)) throw error;
+        errors.push(error);
       }
     }
+    // "Not found" in some folder says more than "outside" another one.
+    const reported = errors.find((error) => isAppError(error) && error.kind === "not_found") ?? errors[0];
+    if (reported) throw nonRetriable(reported);
     throw new NonRetriableError(`Path ${requested} is outside the media folders`);
   }
   if (typeof payload.source_asset_id === "string" && payload.source_asset_id) {
