@@ -1,3 +1,4 @@
+import os from "node:os";
 import path from "node:path";
 import { z } from "zod";
 
@@ -20,7 +21,8 @@ const schema = z.object({
   WORKER_HOST: z.string().default("127.0.0.1"),
   WORKER_PORT: z.coerce.number().int().min(0).max(65535).default(0),
   /** Inference threads, each with its own sessions: frames inferred at once. */
-  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  // One inference thread per core (at most 8: each thread holds its own model sessions).
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(Math.max(1, Math.min(8, os.availableParallelism()))),
   /** Intra-op threads per session: 1 wins for throughput on small CPUs (notes/models.md). */
   WORKER_THREADS: z.coerce.number().int().min(1).max(64).default(1),
   WORKER_POSE_MODEL: z.enum(["movenet-lightning", "movenet-thunder"]).default("movenet-lightning"),
