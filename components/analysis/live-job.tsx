@@ -34,6 +34,7 @@ export function LiveJob({ initial, logs: initialLogs, sourceUrl, duration }: { i
   const [logs, setLogs] = useState(initialLogs);
   const [events, setEvents] = useState<EventView[] | null>(null);
   const [live, setLive] = useState<"socket" | "polling" | "idle">("idle");
+  const [shown, setShown] = useState<string | null>(null);
   const video = useRef<HTMLVideoElement>(null);
 
   useEffect(() => {
@@ -129,20 +130,42 @@ export function LiveJob({ initial, logs: initialLogs, sourceUrl, duration }: { i
 
       {job.status === "completed" && (
         <section>
-          <h2 className="text-lg font-medium">Events {events && <span className="text-slate-400">({events.length})</span>}</h2>
+          <div className="flex flex-wrap items-center gap-3">
+            <h2 className="text-lg font-medium">Events {events && <span className="text-slate-400">({events.length})</span>}</h2>
+            {events && events.length > 0 && (
+              <div className="flex flex-wrap gap-2" role="group" aria-label="Filter events by label">
+                {[null, ...countByLabel(events).map(([label]) => label)].map((label) => (
+                  <button
+                    key={label ?? "all"}
+                    onClick={() => setShown(label)}
+                    aria-pressed={shown === label}
+                    className={`rounded-full border px-3 py-1 text-xs capitalize ${shown === label ? "border-slate-900 bg-slate-900 text-white" : "border-slate-300 bg-white text-slate-700 hover:bg-slate-50"}`}
+                  >
+                    {label ?? "all"} <span className="opacity-60">{label ? events.filter((e) => e.label === label).length : events.length}</span>
+                  </button>
+                ))}
+              </div>
+            )}
+          </div>
           {events === null ? (
             <p className="mt-2 text-sm text-slate-500">Loading events…</p>
           ) : events.length === 0 ? (
             <p className="mt-2 text-sm text-slate-500">Nothing matched the event rules in this video.</p>
           ) : (
             <div className="mt-4 grid gap-5 sm:grid-cols-2 lg:grid-cols-3" data-testid="event-gallery">
-              {events.map((event, i) => <EventCard key={i} event={event} />)}
+              {events.filter((event) => shown === null || event.label === shown).map((event, i) => <EventCard key={`${event.label}-${event.start_time}-${i}`} event={event} />)}
             </div>
           )}
         </section>
       )}
     </div>
   );
+}
+
+function countByLabel(events: EventView[]): [string, number][] {
+  const counts = new Map<string, number>();
+  for (const event of events) counts.set(event.label, (counts.get(event.label) ?? 0) + 1);
+  return [...counts.entries()].sort((a, b) => b[1] - a[1]);
 }
 
 function EventCard({ event }: { event: EventView }) {

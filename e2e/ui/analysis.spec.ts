@@ -42,6 +42,12 @@ test("upload a video, watch it analysed live, play an event's clip", async ({ pa
   await expect(page.getByTestId("timeline")).toBeVisible();
   await page.screenshot({ path: `${shots}/job-finished.png`, fullPage: true });
 
+  // The label filter narrows the gallery to one kind of event.
+  const all = await page.getByTestId("event-card").count();
+  await page.getByRole("group", { name: "Filter events by label" }).getByRole("button", { name: /^person \d+$/ }).click();
+  await expect(page.getByTestId("event-label")).toHaveText(Array(await page.getByTestId("event-card").count()).fill("person"));
+  expect(await page.getByTestId("event-card").count()).toBeLessThanOrEqual(all);
+
   await snapshot.click();
   const clip = person.getByTestId("event-clip");
   await expect.poll(() => clip.evaluate((v: HTMLVideoElement) => v.duration), { timeout: 30_000 }).toBeGreaterThan(0);
