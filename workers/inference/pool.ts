@@ -85,9 +85,26 @@ export async function startPool(size: number, config: ThreadConfig): Promise<Inf
         slot.worker.postMessage(request, [data.buffer as ArrayBuffer]);
       });
     },
+    /**
+     * Lets the frames in flight finish, then asks each thread to release its sessions and end.
+     * Only a thread that does not end within 10 s is terminated.
+     */
     async close() {
       for (const slot of slots) slot.worker.removeAllListeners("exit");
-      await Promise.all(slots.map((slot) => slot.worker.terminate()));
+      const deadline = Date.now() + 10_000;
+      while (slots.some((slot) => !slot.failed && slot.pending.size > 0) && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      await Promise.all(
+        slots.map(async (slot) => {
+          if (slot.failed) return slot.worker.terminate();
+          const exited = new Promise<void>((resolve) => slot.worker.once("exit", () => resolve()));
+          slot.worker.postMessage({ close: true });
+          const timer = setTimeout(() => void slot.worker.terminate(), Math.max(0, deadline - Date.now()));
+          await exited;
+          clearTimeout(timer);
+        }),
+      );
     },
   };
 }

@@ -52,7 +52,14 @@ try {
     inputs: model.session.inputNames,
     outputs: model.session.outputNames,
   }));
-  port.on("message", async (request: ThreadRequest) => {
+  port.on("message", async (request: ThreadRequest | { close: true }) => {
+    if ("close" in request) {
+      // Sessions are released here, between runs: terminating a thread while onnxruntime runs
+      // native code can take the whole process down.
+      await Promise.all([...models.models.values()].map((model) => model.session.release().catch(() => {})));
+      port.close();
+      return;
+    }
     try {
       const result = await analyzeImage(models, context, request.image, request.tasks, request.thresholds);
       port.postMessage({ id: request.id, result });
