@@ -11,6 +11,7 @@ const query = z.object({
   offset: z.coerce.number().int().min(0).default(0),
 });
 
+// auth "apiKey" guarantees a user: a request without a valid key never reaches the handler.
 export const GET = route({ auth: "apiKey", query }, async ({ ctx, query }) =>
   Response.json(toReframerVideoList(await listVideos(await db(), { ownerId: ctx.user!.id, ...query }))),
 );

@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, sql } from "drizzle-orm";
+import { and, asc, eq, isNotNull, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { analysisFrames, detections, events } from "@/lib/db/schema";
 import { detectEvents, type EventRules, type TrackedFrame } from "./events/detect-events";
@@ -15,10 +15,11 @@ export async function findEvents(db: Db, jobId: string, rules: EventRules): Prom
     .where(eq(analysisFrames.jobId, jobId))
     .orderBy(asc(analysisFrames.frameIndex));
   const frames = new Map<number, TrackedFrame>(frameRows.map((row) => [row.index, { ...row, detections: [] }]));
+  // Only tracked detections count: an untracked one is a flicker the tracker did not believe.
   const rows = await db
     .select({ frameIndex: detections.frameIndex, label: detections.label, score: detections.confidence, x: detections.x, y: detections.y, width: detections.width, height: detections.height, trackId: detections.trackId })
     .from(detections)
-    .where(and(eq(detections.jobId, jobId), gte(detections.confidence, 0)))
+    .where(and(eq(detections.jobId, jobId), isNotNull(detections.trackId)))
     .orderBy(asc(detections.frameIndex), asc(detections.ordinal));
   for (const row of rows) {
     frames.get(row.frameIndex)?.detections.push({
@@ -28,8 +29,6 @@ export async function findEvents(db: Db, jobId: string, rules: EventRules): Prom
       box: { x: row.x, y: row.y, width: row.width, height: row.height },
     });
   }
-  // Only tracked detections count: an untracked one is a flicker the tracker did not believe.
-  for (const frame of frames.values()) frame.detections = frame.detections.filter((d) => d.trackId !== null);
 
   const found = detectEvents([...frames.values()], rules);
   await db.transaction(async (tx) => {
