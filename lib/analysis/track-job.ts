@@ -1,6 +1,6 @@
 import { and, asc, eq, gte, lt, sql } from "drizzle-orm";
 import { pgArray } from "@/lib/db/arrays";
-import type { Db } from "@/lib/db/client";
+import { selectRows, type Db } from "@/lib/db/client";
 import { analysisFrames, detections, tracks } from "@/lib/db/schema";
 import { ByteTracker, type TrackerOptions } from "./tracking/bytetrack";
 
@@ -102,11 +102,10 @@ async function summarize(db: Db, jobId: string): Promise<Omit<TrackingSummary, "
     select distinct on (track_id) track_id, x, y, width, height, timestamp from detections
     where job_id = ${jobId} and label = 'person' and track_id is not null
     order by track_id, frame_index ${sql.raw(order)}`;
-  const [firsts, lasts] = await Promise.all([db.execute<Sighting>(ends("asc")), db.execute<Sighting>(ends("desc"))]);
-  const list = (result: unknown) => (Array.isArray(result) ? result : (result as { rows: Sighting[] }).rows) as Sighting[];
+  const [firsts, lasts] = await Promise.all([selectRows<Sighting>(db, ends("asc")), selectRows<Sighting>(db, ends("desc"))]);
   const centre = (s: Sighting) => ({ x: s.x + s.width / 2, y: s.y + s.height / 2 });
-  const endings = list(lasts);
-  const reacquired = list(firsts).filter((first) =>
+  const endings = lasts;
+  const reacquired = firsts.filter((first) =>
     endings.some((last) => {
       if (last.track_id === first.track_id) return false;
       const gap = first.timestamp - last.timestamp;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
-import type { DatabaseHandle } from "./client";
+import { selectRows, type DatabaseHandle } from "./client";
 import { pgArray } from "./arrays";
 import { createTestDatabase } from "./testing";
 
@@ -13,10 +13,10 @@ describe("pgArray", () => {
 
   it("round-trips numbers, nulls and text with quotes, commas and backslashes", async () => {
     const texts = ["person", "cell phone", 'say "hi"', "a,b", "back\\slash", "NULL", "{}"];
-    const result = await handle.db.execute<{ t: string | null; n: number | null }>(
+    const rows = await selectRows<{ t: string | null; n: number | null }>(
+      handle.db,
       sql`select t, n from unnest(${pgArray([...texts, null])}::text[], ${pgArray([1, 2.5, -3, 0, 4, 5, 6, null])}::real[]) as u(t, n)`,
     );
-    const rows = Array.isArray(result) ? result : (result as { rows: { t: string | null; n: number | null }[] }).rows;
     expect(rows.map((r) => r.t)).toEqual([...texts, null]);
     expect(rows.map((r) => r.n)).toEqual([1, 2.5, -3, 0, 4, 5, 6, null]);
   });

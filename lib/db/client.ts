@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import { env } from "@/lib/env";
 import * as schema from "./schema";
 
@@ -67,6 +67,15 @@ export async function closeDatabase(): Promise<void> {
   const handle = shared.handle;
   shared.handle = undefined;
   if (handle) await (await handle).close();
+}
+
+/**
+ * Rows of a raw SQL query. postgres.js answers an array and PGlite an object with `rows`;
+ * callers get the rows either way.
+ */
+export async function selectRows<T>(db: Db, query: SQL): Promise<T[]> {
+  const result: unknown = await db.execute(query);
+  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
 }
 
 /** For health checks: a round trip, with the error when it fails. */
