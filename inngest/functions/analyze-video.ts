@@ -7,10 +7,10 @@ import type { AnalysisPayload } from "@/lib/analysis/start-analysis";
 import { trackJob } from "@/lib/analysis/track-job";
 import { analyzeRange, WorkerRequestError, type WorkerFrame } from "@/lib/analysis/worker-client";
 import { env } from "@/lib/env";
-import { isAppError } from "@/lib/errors";
 import { appendJobLog, reportProgress } from "@/lib/jobs";
 import { validateVideo } from "@/lib/media/validate";
 import { jobFunction } from "./_job-function";
+import { nonRetriable } from "./_media";
 
 /** Frames written per database round trip inside a chunk step. */
 const saveBatch = 20;
@@ -30,7 +30,7 @@ export default jobFunction("analyze-video", "analyze", async ({ jobId, payload, 
     const database = await db();
     await reportProgress(database, jobId, { processed: 0, total: 0, phase: "probe", currentStep: "Checking the video" });
     const probe = await validateVideo(options.path).catch((error: unknown) => {
-      throw isAppError(error) ? new NonRetriableError(error.message) : error;
+      throw nonRetriable(error);
     });
     // Never sample faster than the video runs: frame indices must stay unique.
     const fps = Math.min(options.fps, probe.fps || options.fps);
