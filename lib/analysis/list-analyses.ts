@@ -1,12 +1,12 @@
-import { desc, eq, sql } from "drizzle-orm";
+import { and, desc, eq, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { jobs, videos, type Job } from "@/lib/db/schema";
-import type { Caller } from "@/lib/jobs";
+import { listableJobs, type Caller } from "@/lib/jobs";
 
 /** The analyses list of the browser: a user's own, or everyone's for an admin. Anonymous: none. */
 export async function listAnalyses(db: Db, caller: Caller, limit = 100) {
-  if (!caller.user && !caller.isAdmin) return [];
-  const owner = caller.isAdmin ? sql`true` : eq(jobs.ownerId, caller.user!.id);
+  const scope = listableJobs(caller);
+  if (scope === null) return [];
   return db
     .select({
       id: jobs.id,
@@ -20,7 +20,7 @@ export async function listAnalyses(db: Db, caller: Caller, limit = 100) {
     })
     .from(jobs)
     .leftJoin(videos, eq(videos.id, jobs.videoId))
-    .where(sql`${jobs.kind} = 'analyze' and ${owner}`)
+    .where(and(eq(jobs.kind, "analyze"), scope))
     .orderBy(desc(jobs.createdAt))
     .limit(limit);
 }
