@@ -38,7 +38,7 @@ const schema = z.object({
   ENGINE_URL: z.string().url().optional(),
   ENGINE_BACKOFF_MS: z.coerce.number().int().positive().default(1000),
   ENGINE_MAX_BACKOFF_MS: z.coerce.number().int().positive().default(300_000),
-  ENGINE_POLL_MS: z.coerce.number().int().positive().default(250),
+  ENGINE_POLL_MS: z.coerce.number().int().positive().default(5000),
   ENGINE_MAX_IN_FLIGHT: z.coerce.number().int().positive().default(8),
   WORKER_URLS: csv,
   WORKER_DEVICE: z.enum(["auto", "cpu", "cuda"]).default("auto"),

@@ -1,6 +1,6 @@
 import crypto from "node:crypto";
 import type http from "node:http";
-import { and, asc, count, eq, inArray, lt, lte, sql } from "drizzle-orm";
+import { and, asc, count, eq, gt, inArray, lt, lte, min, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { engineEvents, engineQueue, engineRuns, engineSteps, type EngineQueueItem, type EngineRun } from "@/lib/db/schema";
 import { eventMatches, sleepUntil, toFunctionSpec, type FunctionSpec } from "./functions";
@@ -28,7 +28,10 @@ export type EngineOptions = {
   /** First retry delay; doubles per attempt up to maxBackoffMs. */
   backoffMs?: number;
   maxBackoffMs?: number;
-  /** How often due items (sleeps, retries) are looked for when nothing else wakes the engine. */
+  /**
+   * A safety net: how often the queue is read when nothing woke the engine. New work, finished
+   * calls and the next sleep or retry coming due each wake it at once.
+   */
   pollMs?: number;
   /** Most SDK calls in flight at once, across all functions. */
   maxInFlight?: number;
@@ -63,6 +66,8 @@ export class LocalEngine {
   private readonly inFlight = new Map<number, Promise<void>>();
   private readonly groupUse = new Map<string, number>();
   private timer?: NodeJS.Timeout;
+  /** Wakes the engine when the earliest waiting item (a sleep, a retry) comes due. */
+  private wakeTimer?: NodeJS.Timeout;
   private pumping = false;
   private pumpAgain = false;
   private readonly db: Db;
@@ -76,7 +81,7 @@ export class LocalEngine {
       serveUrl: options.serveUrl,
       backoffMs: options.backoffMs ?? 1000,
       maxBackoffMs: options.maxBackoffMs ?? 5 * 60_000,
-      pollMs: options.pollMs ?? 250,
+      pollMs: options.pollMs ?? 5000,
       maxInFlight: options.maxInFlight ?? 8,
       syncTimeoutMs: options.syncTimeoutMs ?? 60_000,
     };
@@ -113,6 +118,7 @@ export class LocalEngine {
     if (this.state === "stopped") return;
     this.state = "stopping";
     clearInterval(this.timer);
+    clearTimeout(this.wakeTimer);
     const grace = new Promise((resolve) => setTimeout(resolve, graceMs).unref());
     await Promise.race([Promise.allSettled([...this.inFlight.values()]), grace]);
     this.state = "stopped";
@@ -257,27 +263,43 @@ export class LocalEngine {
     try {
       do {
         this.pumpAgain = false;
-        if (this.state !== "running" || this.inFlight.size >= this.settings.maxInFlight) break;
-        const due = await this.db
-          .select({ item: engineQueue, concurrency: engineRuns.concurrency })
-          .from(engineQueue)
-          .innerJoin(engineRuns, eq(engineRuns.id, engineQueue.runId))
-          .where(lte(engineQueue.availableAt, new Date()))
-          .orderBy(asc(engineQueue.orderAt), asc(engineQueue.id))
-          .limit(500);
-        for (const { item, concurrency } of due) {
-          if (this.inFlight.size >= this.settings.maxInFlight) break;
-          if (this.inFlight.has(item.id)) continue;
-          const groups = item.kind === "sleep" ? [] : concurrency;
-          if (groups.some((group) => (this.groupUse.get(group.key) ?? 0) >= group.limit)) continue;
-          this.launch(item, groups);
+        if (this.state !== "running") break;
+        if (this.inFlight.size < this.settings.maxInFlight) {
+          const due = await this.db
+            .select({ item: engineQueue, concurrency: engineRuns.concurrency })
+            .from(engineQueue)
+            .innerJoin(engineRuns, eq(engineRuns.id, engineQueue.runId))
+            .where(lte(engineQueue.availableAt, new Date()))
+            .orderBy(asc(engineQueue.orderAt), asc(engineQueue.id))
+            .limit(500);
+          for (const { item, concurrency } of due) {
+            if (this.inFlight.size >= this.settings.maxInFlight) break;
+            if (this.inFlight.has(item.id)) continue;
+            const groups = item.kind === "sleep" ? [] : concurrency;
+            if (groups.some((group) => (this.groupUse.get(group.key) ?? 0) >= group.limit)) continue;
+            this.launch(item, groups);
+          }
         }
+        await this.scheduleWake();
       } while (this.pumpAgain);
     } catch (error) {
       if (this.state === "running") this.log.error("[engine] queue poll failed:", error);
     } finally {
       this.pumping = false;
     }
+  }
+
+  /** Sets the wake-up for the earliest item not yet due; what is due now waits for a call to end. */
+  private async scheduleWake(): Promise<void> {
+    const [next] = await this.db
+      .select({ at: min(engineQueue.availableAt) })
+      .from(engineQueue)
+      .where(gt(engineQueue.availableAt, new Date()));
+    clearTimeout(this.wakeTimer);
+    if (!next?.at) return;
+    const delay = Math.min(2 ** 31 - 1, Math.max(0, new Date(next.at).getTime() - Date.now() + 1));
+    this.wakeTimer = setTimeout(() => void this.pump(), delay);
+    this.wakeTimer.unref();
   }
 
   private launch(item: EngineQueueItem, groups: { key: string }[]): void {

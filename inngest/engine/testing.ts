@@ -43,7 +43,8 @@ export async function startHarness(options: {
     db: options.db,
     serveUrl: `${baseUrl}/api/inngest`,
     backoffMs: 20,
-    pollMs: 20,
+    // No polling to lean on: sleeps and retries must wake the engine themselves.
+    pollMs: 600_000,
     logger: { info: () => {}, warn: () => {}, error: console.error },
     ...options.engine,
   });

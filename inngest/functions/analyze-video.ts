@@ -3,19 +3,23 @@ import { db } from "@/lib/db/client";
 import { makeEventMedia, makeJobProxy } from "@/lib/analysis/event-media";
 import { findEvents } from "@/lib/analysis/find-events";
 import { countAnalysedFrames, saveFrames } from "@/lib/analysis/save-frames";
-import type { AnalysisPayload } from "@/lib/analysis/start-analysis";
+import { recheckVideo, type AnalysisPayload } from "@/lib/analysis/start-analysis";
 import { trackJob } from "@/lib/analysis/track-job";
 import { analyzeRange, WorkerRequestError, type WorkerFrame } from "@/lib/analysis/worker-client";
 import { env } from "@/lib/env";
 import { appendJobLog, reportProgress } from "@/lib/jobs";
-import { validateVideo } from "@/lib/media/validate";
 import { jobFunction } from "./_job-function";
 import { nonRetriable } from "./_media";
 
-/** Frames written per database round trip inside a chunk step. */
-const saveBatch = 20;
+/**
+ * A chunk step writes its frames (and reports progress) once a second, or every 50 frames when
+ * they come faster: each write is a transaction and a progress update, which on 2 cores is CPU
+ * taken from the detector.
+ */
+const saveEveryMs = 1000;
+const saveBatch = 50;
 
-type Plan = { fps: number; total: number; duration: number; width: number; height: number; chunks: { start: number; end: number }[] };
+type Plan = { fps: number; sourceFps: number; total: number; duration: number; width: number; height: number; chunks: { start: number; end: number }[] };
 
 /**
  * analyze-video (ARCHITECTURE.md, "The analysis pipeline"): probe and validate, split into
@@ -29,7 +33,7 @@ export default jobFunction("analyze-video", "analyze", async ({ jobId, payload, 
   const plan: Plan = await step.run("probe", async () => {
     const database = await db();
     await reportProgress(database, jobId, { processed: 0, total: 0, phase: "probe", currentStep: "Checking the video" });
-    const probe = await validateVideo(options.path).catch((error: unknown) => {
+    const probe = await recheckVideo(options).catch((error: unknown) => {
       throw nonRetriable(error);
     });
     // Never sample faster than the video runs: frame indices must stay unique.
@@ -42,7 +46,7 @@ export default jobFunction("analyze-video", "analyze", async ({ jobId, payload, 
     const total = Math.ceil(probe.duration * fps - 1e-6);
     await reportProgress(database, jobId, { processed: 0, total, phase: "detect", currentStep: `Detecting objects in ${total} frames` });
     await appendJobLog(database, jobId, `Video ${probe.width}x${probe.height}, ${probe.duration.toFixed(1)} s at ${probe.fps.toFixed(2)} fps (${probe.codec}); sampling ${fps} fps in ${chunks.length} chunks`);
-    return { fps, total, duration: probe.duration, width: probe.width, height: probe.height, chunks };
+    return { fps, sourceFps: probe.fps, total, duration: probe.duration, width: probe.width, height: probe.height, chunks };
   });
 
   // The web-playable proxy is encoded while the chunks are analysed.
@@ -58,7 +62,9 @@ export default jobFunction("analyze-video", "analyze", async ({ jobId, payload, 
         let frames = 0;
         let found = 0;
         const batch: WorkerFrame[] = [];
+        let flushedAt = Date.now();
         const flush = async () => {
+          flushedAt = Date.now();
           await saveFrames(database, jobId, batch);
           batch.length = 0;
           const processed = await countAnalysedFrames(database, jobId);
@@ -81,7 +87,7 @@ export default jobFunction("analyze-video", "analyze", async ({ jobId, payload, 
             batch.push(frame);
             frames += 1;
             found += frame.detections.length;
-            if (batch.length >= saveBatch) await flush();
+            if (batch.length >= saveBatch || Date.now() - flushedAt >= saveEveryMs) await flush();
           }
           await flush();
         } catch (error) {
@@ -119,7 +125,7 @@ export default jobFunction("analyze-video", "analyze", async ({ jobId, payload, 
   await step.run("media", async () => {
     const database = await db();
     await reportProgress(database, jobId, { processed: frames, total: frames, phase: "media", currentStep: `Cutting snapshots and clips (${eventCount} events)` });
-    const made = await makeEventMedia(database, jobId, { proxy, duration: plan.duration }, { preRoll: options.preRoll, postRoll: options.postRoll });
+    const made = await makeEventMedia(database, jobId, { proxy, duration: plan.duration, frameRate: plan.sourceFps }, { preRoll: options.preRoll, postRoll: options.postRoll });
     await appendJobLog(database, jobId, `Media: snapshots and clips for ${made} events`);
     return made;
   });

@@ -1,5 +1,6 @@
 import path from "node:path";
-import { asc, eq, and } from "drizzle-orm";
+import { asc, eq, sql } from "drizzle-orm";
+import { pgArray } from "@/lib/db/arrays";
 import type { Db } from "@/lib/db/client";
 import { events, type AnalysisEvent } from "@/lib/db/schema";
 import { clipWindow, makeProxy } from "@/lib/media/clip";
@@ -31,7 +32,7 @@ export async function makeJobProxy(jobId: string, input: string): Promise<string
 export async function makeEventMedia(
   db: Db,
   jobId: string,
-  source: { proxy: string; duration: number },
+  source: { proxy: string; duration: number; frameRate?: number },
   roll: { preRoll: number; postRoll: number },
 ): Promise<number> {
   const rows = await db.select().from(events).where(eq(events.jobId, jobId)).orderBy(asc(events.ordinal));
@@ -51,12 +52,15 @@ export async function makeEventMedia(
     };
     return [{ event, files, clip, request }];
   });
-  await makeEvidence(source.proxy, planned.map((p) => p.request));
-  for (const { event, files, clip } of planned) {
-    await db
-      .update(events)
-      .set({ ...files, clipStart: clip.start, clipEnd: clip.end })
-      .where(and(eq(events.jobId, jobId), eq(events.ordinal, event.ordinal)));
+  await makeEvidence(source.proxy, planned.map((p) => p.request), { frameRate: source.frameRate });
+  if (planned.length) {
+    const column = <T extends string | number>(pick: (p: (typeof planned)[number]) => T) => pgArray(planned.map(pick));
+    await db.execute(sql`
+      update events as e set snapshot = v.snapshot, snapshot_annotated = v.annotated, clip = v.clip, clip_start = v.clip_start, clip_end = v.clip_end
+      from (select unnest(${column((p) => p.event.ordinal)}::int[]) as ordinal, unnest(${column((p) => p.files.snapshot)}::text[]) as snapshot,
+        unnest(${column((p) => p.files.snapshotAnnotated)}::text[]) as annotated, unnest(${column((p) => p.files.clip)}::text[]) as clip,
+        unnest(${column((p) => p.clip.start)}::real[]) as clip_start, unnest(${column((p) => p.clip.end)}::real[]) as clip_end) as v
+      where e.job_id = ${jobId} and e.ordinal = v.ordinal`);
   }
   return planned.length;
 }

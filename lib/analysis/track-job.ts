@@ -1,15 +1,18 @@
-import { and, asc, eq, gte, lt, sql } from "drizzle-orm";
+import { and, asc, eq, gte, isNotNull, lt, sql } from "drizzle-orm";
 import { pgArray } from "@/lib/db/arrays";
-import { selectRows, type Db } from "@/lib/db/client";
+import type { Db } from "@/lib/db/client";
 import { analysisFrames, detections, tracks } from "@/lib/db/schema";
 import { ByteTracker, type TrackerOptions } from "./tracking/bytetrack";
 
 const pageFrames = 500;
+/** Rows per bulk update of track ids. */
+const writeBatch = 20_000;
 
 /**
  * Runs ByteTrack over every analysed frame of a job, in order, and writes the track id of each
  * detection and one row per track. One pass over the whole video, so ids hold across chunk
- * boundaries. Frames are read a page at a time: a long video never sits whole in memory.
+ * boundaries. Frames are read a page at a time; what stays in memory is two numbers per
+ * tracked detection and a summary per track, and everything is written at the end in bulk.
  */
 export type TrackingSummary = {
   frames: number;
@@ -25,12 +28,27 @@ export type TrackingSummary = {
   personReacquired: number;
 };
 
-export async function trackJob(
-  db: Db,
-  jobId: string,
-  options: Partial<TrackerOptions> = {},
-): Promise<TrackingSummary> {
+type Box = { x: number; y: number; width: number; height: number };
+type Sighting = Box & { timestamp: number };
+type TrackStats = {
+  rawId: number;
+  labels: Map<string, number>;
+  startFrame: number;
+  endFrame: number;
+  startTime: number;
+  endTime: number;
+  frames: number;
+  confidence: number;
+  /** First and last detections labelled "person", for the re-acquisition figure. */
+  firstPerson?: Sighting;
+  lastPerson?: Sighting;
+};
+
+export async function trackJob(db: Db, jobId: string, options: Partial<TrackerOptions> = {}): Promise<TrackingSummary> {
   const tracker = new ByteTracker(options);
+  const detectionIds: number[] = [];
+  const rawIds: number[] = [];
+  const stats = new Map<number, TrackStats>();
   let frames = 0;
   for (let from = 0; ; ) {
     const page = await db
@@ -42,72 +60,99 @@ export async function trackJob(
     if (page.length === 0) break;
     const until = page[page.length - 1].frameIndex + 1;
     const rows = await db
-      .select({ id: detections.id, frameIndex: detections.frameIndex, label: detections.label, confidence: detections.confidence, x: detections.x, y: detections.y, width: detections.width, height: detections.height })
+      .select({ id: detections.id, frameIndex: detections.frameIndex, timestamp: detections.timestamp, label: detections.label, confidence: detections.confidence, x: detections.x, y: detections.y, width: detections.width, height: detections.height })
       .from(detections)
       .where(and(eq(detections.jobId, jobId), gte(detections.frameIndex, from), lt(detections.frameIndex, until)))
       .orderBy(asc(detections.frameIndex), asc(detections.ordinal));
     const byFrame = new Map<number, typeof rows>();
-    for (const row of rows) byFrame.set(row.frameIndex, [...(byFrame.get(row.frameIndex) ?? []), row]);
-
-    const ids: number[] = [];
-    const trackIds: (number | null)[] = [];
+    for (const row of rows) {
+      const inFrame = byFrame.get(row.frameIndex);
+      if (inFrame) inFrame.push(row);
+      else byFrame.set(row.frameIndex, [row]);
+    }
     for (const { frameIndex } of page) {
       const inFrame = byFrame.get(frameIndex) ?? [];
       const assigned = tracker.update(inFrame.map((d) => ({ label: d.label, score: d.confidence, box: { x: d.x, y: d.y, width: d.width, height: d.height } })));
       inFrame.forEach((d, i) => {
-        ids.push(d.id);
-        trackIds.push(assigned[i]);
+        const rawId = assigned[i];
+        if (rawId === null) return;
+        detectionIds.push(d.id);
+        rawIds.push(rawId);
+        record(stats, rawId, d);
       });
-    }
-    if (ids.length) {
-      await db.execute(sql`
-        update detections as d set track_id = v.track_id
-        from (select unnest(${pgArray(ids)}::bigint[]) as id, unnest(${pgArray(trackIds)}::int[]) as track_id) as v
-        where d.id = v.id`);
     }
     frames += page.length;
     from = until;
   }
 
+  // A track seen once was never confirmed: it is dropped. The rest are numbered 1, 2, 3... in
+  // order of appearance (the tracker's raw ids have gaps where such tracks were born).
+  const confirmed = [...stats.values()].filter((track) => track.frames >= 2).sort((a, b) => a.startFrame - b.startFrame || a.rawId - b.rawId);
+  const finalId = new Map(confirmed.map((track, i) => [track.rawId, i + 1]));
+  const written = detectionIds.flatMap((id, i) => (finalId.has(rawIds[i]) ? [[id, finalId.get(rawIds[i])!]] : []));
+
   await db.transaction(async (tx) => {
-    // A track seen once was never confirmed: drop it, then number the rest 1, 2, 3... in order
-    // of appearance (the tracker's raw ids have gaps where such tracks were born).
-    await tx.execute(sql`
-      update detections set track_id = null
-      where job_id = ${jobId} and track_id in (
-        select track_id from detections where job_id = ${jobId} and track_id is not null group by track_id having count(*) < 2)`);
-    await tx.execute(sql`
-      update detections as d set track_id = r.new_id
-      from (
-        select track_id, row_number() over (order by min(frame_index), track_id) as new_id
-        from detections where job_id = ${jobId} and track_id is not null group by track_id
-      ) as r
-      where d.job_id = ${jobId} and d.track_id = r.track_id`);
+    // A re-run starts from nothing: ids from an earlier pass must not survive.
+    await tx.update(detections).set({ trackId: null }).where(and(eq(detections.jobId, jobId), isNotNull(detections.trackId)));
+    for (let i = 0; i < written.length; i += writeBatch) {
+      const slice = written.slice(i, i + writeBatch);
+      await tx.execute(sql`
+        update detections as d set track_id = v.track_id
+        from (select unnest(${pgArray(slice.map(([id]) => id))}::bigint[]) as id, unnest(${pgArray(slice.map(([, trackId]) => trackId))}::int[]) as track_id) as v
+        where d.id = v.id`);
+    }
     await tx.delete(tracks).where(eq(tracks.jobId, jobId));
-    await tx.execute(sql`
-      insert into tracks (job_id, track_id, label, start_frame, end_frame, start_time, end_time, frames, avg_confidence)
-      select job_id, track_id, mode() within group (order by label), min(frame_index), max(frame_index), min(timestamp), max(timestamp), count(*), avg(confidence)
-      from detections where job_id = ${jobId} and track_id is not null
-      group by job_id, track_id`);
+    if (confirmed.length) {
+      await tx.insert(tracks).values(
+        confirmed.map((track, i) => ({
+          jobId,
+          trackId: i + 1,
+          label: commonestLabel(track.labels),
+          startFrame: track.startFrame,
+          endFrame: track.endFrame,
+          startTime: track.startTime,
+          endTime: track.endTime,
+          frames: track.frames,
+          avgConfidence: track.confidence / track.frames,
+        })),
+      );
+    }
   });
-  return { frames, ...(await summarize(db, jobId)) };
+  return { frames, ...summarize(confirmed) };
 }
 
-type Sighting = { track_id: number; x: number; y: number; width: number; height: number; timestamp: number };
+function record(stats: Map<number, TrackStats>, rawId: number, d: Box & { frameIndex: number; timestamp: number; label: string; confidence: number }): void {
+  let track = stats.get(rawId);
+  if (!track) {
+    track = { rawId, labels: new Map(), startFrame: d.frameIndex, endFrame: d.frameIndex, startTime: d.timestamp, endTime: d.timestamp, frames: 0, confidence: 0 };
+    stats.set(rawId, track);
+  }
+  track.labels.set(d.label, (track.labels.get(d.label) ?? 0) + 1);
+  track.endFrame = d.frameIndex; // frames arrive in order
+  track.endTime = d.timestamp;
+  track.frames += 1;
+  track.confidence += d.confidence;
+  if (d.label === "person") {
+    const sighting = { x: d.x, y: d.y, width: d.width, height: d.height, timestamp: d.timestamp };
+    track.firstPerson ??= sighting;
+    track.lastPerson = sighting;
+  }
+}
 
-async function summarize(db: Db, jobId: string): Promise<Omit<TrackingSummary, "frames">> {
-  const rows = await db.select({ label: tracks.label, startTime: tracks.startTime, endTime: tracks.endTime }).from(tracks).where(eq(tracks.jobId, jobId));
-  const people = rows.filter((row) => row.label === "person");
-  const ends = (order: "asc" | "desc") => sql`
-    select distinct on (track_id) track_id, x, y, width, height, timestamp from detections
-    where job_id = ${jobId} and label = 'person' and track_id is not null
-    order by track_id, frame_index ${sql.raw(order)}`;
-  const [firsts, lasts] = await Promise.all([selectRows<Sighting>(db, ends("asc")), selectRows<Sighting>(db, ends("desc"))]);
+/** The label seen most often on a track; ties go to the alphabetically first. */
+function commonestLabel(labels: Map<string, number>): string {
+  return [...labels].sort(([a, n], [b, m]) => m - n || (a < b ? -1 : 1))[0][0];
+}
+
+function summarize(confirmed: TrackStats[]): Omit<TrackingSummary, "frames"> {
+  const people = confirmed.filter((track) => commonestLabel(track.labels) === "person");
   const centre = (s: Sighting) => ({ x: s.x + s.width / 2, y: s.y + s.height / 2 });
-  const endings = lasts;
-  const reacquired = firsts.filter((first) =>
-    endings.some((last) => {
-      if (last.track_id === first.track_id) return false;
+  const sighted = confirmed.filter((track) => track.firstPerson && track.lastPerson);
+  const reacquired = sighted.filter((track) =>
+    sighted.some((other) => {
+      if (other === track) return false;
+      const first = track.firstPerson!;
+      const last = other.lastPerson!;
       const gap = first.timestamp - last.timestamp;
       const a = centre(first);
       const b = centre(last);
@@ -115,9 +160,9 @@ async function summarize(db: Db, jobId: string): Promise<Omit<TrackingSummary, "
     }),
   ).length;
   return {
-    tracks: rows.length,
+    tracks: confirmed.length,
     personTracks: people.length,
-    personTracksOver2s: people.filter((row) => row.endTime - row.startTime >= 2).length,
+    personTracksOver2s: people.filter((track) => track.endTime - track.startTime >= 2).length,
     personReacquired: reacquired,
   };
 }

@@ -49,7 +49,7 @@ beforeAll(async () => {
   const port = (server.address() as AddressInfo).port;
   appUrl = `http://127.0.0.1:${port}`;
   // PORT is deliberately wrong: the client must find the engine through the URL it was started with.
-  Object.assign(process.env, { PORT: "1", DATA_DIR: work, ENGINE_BACKOFF_MS: "50", ENGINE_POLL_MS: "20" });
+  Object.assign(process.env, { PORT: "1", DATA_DIR: work, ENGINE_BACKOFF_MS: "50" });
   delete process.env.INNGEST_BASE_URL;
   delete process.env.INNGEST_EVENT_KEY;
   resetEnvForTests();

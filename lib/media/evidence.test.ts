@@ -21,7 +21,7 @@ describeMedia("makeEvidence", () => {
       { at: 2.4, clip: { start: 1, end: 5.5 }, boxes: [{ x: 100, y: 100, width: 60, height: 150, label: "person #1 90%", color: "lime" }] },
       { at: 9.2, clip: { start: 7, end: 12 }, boxes: [] },
     ].map((r, i) => ({ ...r, outputs: { snapshot: out(`e${i}.jpg`), annotated: out(`e${i}-a.jpg`), clip: out(`e${i}.mp4`) } }));
-    await makeEvidence(proxy, requests);
+    await makeEvidence(proxy, requests, { frameRate: 10 });
 
     for (const request of requests) {
       const plain = await readFile(request.outputs.snapshot);
@@ -35,6 +35,10 @@ describeMedia("makeEvidence", () => {
       const boxes = await mp4TopLevelBoxes(request.outputs.clip);
       expect(boxes.indexOf("moov")).toBeLessThan(boxes.indexOf("mdat"));
     }
+    // The plain snapshot is exactly the frame at `at`, as a one-frame seek gives it.
+    const reference = path.join(temp.path, "reference.jpg");
+    await ffmpegCli(["-ss", "9.2", "-i", proxy, "-frames:v", "1", "-q:v", "3", "-f", "mjpeg", reference]);
+    expect(Buffer.compare(await readFile(requests[1].outputs.snapshot), await readFile(reference))).toBe(0);
     // Boxes were drawn on the first event's picture only.
     expect(Buffer.compare(await readFile(requests[0].outputs.snapshot), await readFile(requests[0].outputs.annotated))).not.toBe(0);
   });
