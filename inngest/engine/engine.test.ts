@@ -142,6 +142,18 @@ function functions(client: Inngest) {
         }
       },
     ),
+    client.createFunction({ id: "background", triggers: [{ event: "test/background" }] }, async ({ step }) => {
+      // A slow step started first and awaited last: the steps in between must not wait for it.
+      const slow = step.run("slow", async () => {
+        ran("background:slow");
+        await sleepMs(600);
+        return Date.now();
+      });
+      slow.catch(() => undefined);
+      await step.run("fast", () => ran("background:fast"));
+      const next = await step.run("after-fast", () => (ran("background:after-fast"), Date.now()));
+      return { next, slow: await slow };
+    }),
     client.createFunction({ id: "waits", triggers: [{ event: "test/waits" }] }, async ({ step }) => {
       await step.run("before", () => ran("waits:before"));
       await step.waitForEvent("approval", { event: "test/approved", timeout: "1m" });
@@ -195,6 +207,15 @@ describe.each(testDatabases)("local engine against the real serve() handler (%s)
     expect(run.status).toBe("completed");
     expect(run.output).toEqual({ parts: [11, 12, 13, 14], total: 50 });
     for (const step of ["prepare", "part-1", "part-2", "part-3", "part-4", "sum"]) expect(runs.get(`fan:${step}`), step).toBe(1);
+  });
+
+  it("runs the steps after a slow one that is awaited later while it is still running", async () => {
+    await send("test/background");
+    const run = await harness.waitForRun({ functionId: fnId("background") });
+    expect(run.status).toBe("completed");
+    const output = run.output as { next: number; slow: number };
+    expect(output.next).toBeLessThan(output.slow);
+    for (const step of ["slow", "fast", "after-fast"]) expect(runs.get(`background:${step}`), step).toBe(1);
   });
 
   it("retries a failing step retries+1 times, then fails the run and calls onFailure", async () => {

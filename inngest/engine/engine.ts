@@ -1,6 +1,6 @@
 import crypto from "node:crypto";
 import type http from "node:http";
-import { and, asc, count, eq, gt, inArray, lt, lte, min, sql } from "drizzle-orm";
+import { and, asc, count, eq, gt, inArray, lt, lte, min, ne, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { engineEvents, engineQueue, engineRuns, engineSteps, type EngineQueueItem, type EngineRun } from "@/lib/db/schema";
 import { eventMatches, sleepUntil, toFunctionSpec, type FunctionSpec } from "./functions";
@@ -347,6 +347,11 @@ export class LocalEngine {
       .from(engineSteps)
       .where(eq(engineSteps.runId, run.id))
       .orderBy(asc(engineSteps.id));
+    // Another item of this run still queued or running: a step being run elsewhere, a sleep.
+    const [{ value: siblings }] = await this.db
+      .select({ value: count() })
+      .from(engineQueue)
+      .where(and(eq(engineQueue.runId, run.id), ne(engineQueue.id, item.id)));
     const target = item.kind === "step" ? item.stepId! : "step";
     const url = `${this.settings.serveUrl}?fnId=${encodeURIComponent(fn.id)}&stepId=${encodeURIComponent(target)}`;
     const body = {
@@ -359,9 +364,10 @@ export class LocalEngine {
         run_id: run.id,
         attempt: item.attempt,
         max_attempts: fn.maxAttempts,
-        // Discovery runs only when no sibling step is outstanding, so it may run a lone
-        // step inline; a planned step is called with die=true so it runs only itself (§4).
-        disable_immediate_execution: item.kind === "step",
+        // A planned step is called with die=true so it runs only itself (§4). Discovery may run
+        // a lone new step inline, but not while a sibling is outstanding: the SDK would take
+        // that sibling (not in the memo yet) for the lone step and run it a second time.
+        disable_immediate_execution: item.kind === "step" || Number(siblings) > 0,
         use_api: false,
         stack: { stack: steps.map((step) => step.stepId), current: steps.length },
       },
@@ -476,13 +482,21 @@ export class LocalEngine {
         return;
       }
 
-      const queued = await tx.select({ stepId: engineQueue.stepId }).from(engineQueue).where(eq(engineQueue.runId, run.id));
-      const known = new Set([...queued.map((row) => row.stepId), ...(outcome.memo ?? []).map((memo) => memo.stepId)]);
+      // Planned steps already queued, running or finished are not queued again: a discovery
+      // that read the memo before a sibling finished still reports that sibling as planned.
+      const queued = await tx.select({ stepId: engineQueue.stepId, kind: engineQueue.kind }).from(engineQueue).where(eq(engineQueue.runId, run.id));
+      const memoized = await tx.select({ stepId: engineSteps.stepId }).from(engineSteps).where(eq(engineSteps.runId, run.id));
+      const known = new Set([...queued, ...memoized].map((row) => row.stepId));
       const fresh = (outcome.schedule ?? []).filter((entry) => entry.kind === "discover" || !known.has(entry.stepId));
+      // Something resolved (a step, a sleep): the function may go on past it even while other
+      // steps run, so it is asked what comes next. A run left with nothing queued is asked too.
+      const resolved = (outcome.memo?.length ?? 0) > 0;
+      const discoveryPending = [...queued, ...fresh].some((entry) => entry.kind === "discover");
+      if ((resolved || (!queued.length && !fresh.length)) && !discoveryPending) {
+        fresh.push({ kind: "discover", stepId: null, attempt: 0, availableAt: new Date() });
+      }
       if (fresh.length) {
         await tx.insert(engineQueue).values(fresh.map((entry) => ({ runId: run.id, ...entry, orderAt: run.orderAt })));
-      } else if (!queued.length) {
-        await tx.insert(engineQueue).values({ runId: run.id, kind: "discover", orderAt: run.orderAt });
       }
     });
     if (failed && !failed.run.functionId.endsWith("-failure")) {

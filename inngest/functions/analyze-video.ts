@@ -55,6 +55,7 @@ export default jobFunction("analyze-video", "analyze", async ({ jobId, payload, 
     await appendJobLog(await db(), jobId, "Made a web-playable copy of the video");
     return proxy;
   });
+  proxyStep.catch(() => undefined); // awaited (and its failure thrown) before the media step
   const chunkSteps = Promise.all(
     plan.chunks.map((chunk, i) =>
       step.run(`analyze-chunk-${i + 1}`, async () => {
@@ -99,7 +100,8 @@ export default jobFunction("analyze-video", "analyze", async ({ jobId, payload, 
       }),
     ),
   );
-  const [proxy, chunkResults] = await Promise.all([proxyStep, chunkSteps]);
+  // Tracking and events need the detections only; the proxy is awaited where the media needs it.
+  const chunkResults = await chunkSteps;
   const frames = chunkResults.reduce((sum, r) => sum + r.frames, 0);
   const detections = chunkResults.reduce((sum, r) => sum + r.detections, 0);
 
@@ -122,6 +124,7 @@ export default jobFunction("analyze-video", "analyze", async ({ jobId, payload, 
 
   // One step for all the evidence: from the proxy, an event costs milliseconds, and a step per
   // event would spend more on orchestration than on media.
+  const proxy = await proxyStep;
   await step.run("media", async () => {
     const database = await db();
     await reportProgress(database, jobId, { processed: frames, total: frames, phase: "media", currentStep: `Cutting snapshots and clips (${eventCount} events)` });

@@ -8,12 +8,13 @@
  *   tsx workers/inference/server.ts   ->   {"event":"listening","port":N} on stdout
  */
 import { realpathSync } from "node:fs";
+import { stat } from "node:fs/promises";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { pathToFileURL } from "node:url";
 import * as ort from "onnxruntime-node";
 import { AppError, isAppError } from "@/lib/errors";
-import { decodeFrames, decodeImage, probeVideoStream } from "@/lib/media/frames";
+import { decodeFrames, decodeImage, probeVideoStream, type VideoStreamInfo } from "@/lib/media/frames";
 import { loadWorkerEnv, type WorkerEnv } from "./env";
 import { mapOrdered } from "./pipeline";
 import { startPool, type InferencePool } from "./pool";
@@ -101,12 +102,32 @@ function health({ env, pool }: Deps) {
   };
 }
 
+/**
+ * ffprobe answers for the files ranges were asked of lately, while each file keeps its size and
+ * modification time: a job sends one range per chunk of the same video, and each probe is a
+ * process start (about 50 ms) in the gap between two chunks.
+ */
+const probes = new Map<string, { stamp: string; info: VideoStreamInfo }>();
+const rememberedProbes = 32;
+
+async function probeRemembered(file: string): Promise<VideoStreamInfo> {
+  const { size, mtimeMs } = await stat(file);
+  const stamp = `${size}:${mtimeMs}`;
+  const known = probes.get(file);
+  if (known?.stamp === stamp) return { ...known.info };
+  const info = await probeVideoStream(file);
+  probes.delete(file);
+  probes.set(file, { stamp, info });
+  if (probes.size > rememberedProbes) probes.delete(probes.keys().next().value!);
+  return { ...info };
+}
+
 /** POST /v1/analyze: validate everything, then stream one line per sampled frame. */
 async function analyze(deps: Deps, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const started = Date.now();
   const body = parseBody(analyzeSchema, await readJson(req));
   const file = await resolveAllowedPath(body.path, deps.env.allowedRoots);
-  const info = await probeVideoStream(file).catch((error: unknown) => {
+  const info = await probeRemembered(file).catch((error: unknown) => {
     throw new AppError("bad_request", isAppError(error) ? error.message : `cannot read ${body.path}`);
   });
   const start = body.start ?? 0;
