@@ -142,6 +142,19 @@ function functions(client: Inngest) {
         }
       },
     ),
+    client.createFunction({ id: "wide", triggers: [{ event: "test/wide" }] }, async ({ event, step }) => {
+      // Twelve parts finishing in random order: discoveries race with parts that settle.
+      const parts = await Promise.all(
+        Array.from({ length: 12 }, (_, n) =>
+          step.run(`part-${n}`, async () => {
+            ran(`wide:${event.data.round}:${n}`);
+            await sleepMs(Math.random() * 30);
+            return n;
+          }),
+        ),
+      );
+      return step.run("sum", () => parts.reduce((x, y) => x + y, 0));
+    }),
     client.createFunction({ id: "background", triggers: [{ event: "test/background" }] }, async ({ step }) => {
       // A slow step started first and awaited last: the steps in between must not wait for it.
       const slow = step.run("slow", async () => {
@@ -207,6 +220,18 @@ describe.each(testDatabases)("local engine against the real serve() handler (%s)
     expect(run.status).toBe("completed");
     expect(run.output).toEqual({ parts: [11, 12, 13, 14], total: 50 });
     for (const step of ["prepare", "part-1", "part-2", "part-3", "part-4", "sum"]) expect(runs.get(`fan:${step}`), step).toBe(1);
+  });
+
+  it("runs every part of a wide fan-out exactly once, however they finish", async () => {
+    for (let round = 0; round < 4; round++) {
+      await send("test/wide", { round });
+    }
+    for (let round = 0; round < 4; round++) {
+      const run = await harness.waitForRun({ functionId: fnId("wide"), where: (r) => (r.event as { data: { round: number } }).data.round === round });
+      expect(run.status).toBe("completed");
+      expect(run.output).toBe(66);
+      for (let n = 0; n < 12; n++) expect(runs.get(`wide:${round}:${n}`), `round ${round} part ${n}`).toBe(1);
+    }
   });
 
   it("runs the steps after a slow one that is awaited later while it is still running", async () => {

@@ -342,16 +342,18 @@ export class LocalEngine {
         .set({ status: "running", startedAt: new Date() })
         .where(and(eq(engineRuns.id, run.id), eq(engineRuns.status, "queued")));
     }
+    // Another item of this run still queued or running: a step being run elsewhere, a sleep.
+    // Counted before the memo is read: a sibling that settles in between is then either in the
+    // count (so nothing runs inline) or, when the count is nought, there was none to settle.
+    const [{ value: siblings }] = await this.db
+      .select({ value: count() })
+      .from(engineQueue)
+      .where(and(eq(engineQueue.runId, run.id), ne(engineQueue.id, item.id)));
     const steps = await this.db
       .select({ stepId: engineSteps.stepId, result: engineSteps.result })
       .from(engineSteps)
       .where(eq(engineSteps.runId, run.id))
       .orderBy(asc(engineSteps.id));
-    // Another item of this run still queued or running: a step being run elsewhere, a sleep.
-    const [{ value: siblings }] = await this.db
-      .select({ value: count() })
-      .from(engineQueue)
-      .where(and(eq(engineQueue.runId, run.id), ne(engineQueue.id, item.id)));
     const target = item.kind === "step" ? item.stepId! : "step";
     const url = `${this.settings.serveUrl}?fnId=${encodeURIComponent(fn.id)}&stepId=${encodeURIComponent(target)}`;
     const body = {

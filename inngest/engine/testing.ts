@@ -15,7 +15,8 @@ export type Harness = {
   engine: LocalEngine;
   baseUrl: string;
   /** Resolves when `runId` (or the first run of `functionId`) ends; returns its row. */
-  waitForRun: (match: { functionId?: string; runId?: string }, timeoutMs?: number) => Promise<RunRow>;
+  /** The first ended run matching; `where` picks among a function's runs. */
+  waitForRun: (match: { functionId?: string; runId?: string; where?: (run: RunRow) => boolean }, timeoutMs?: number) => Promise<RunRow>;
   close: () => Promise<void>;
 };
 
@@ -58,7 +59,7 @@ export async function startHarness(options: {
       const rows = match.runId
         ? await options.db.select().from(engineRuns).where(eq(engineRuns.id, match.runId))
         : await options.db.select().from(engineRuns).where(eq(engineRuns.functionId, match.functionId!));
-      const done = rows.find((row) => ["completed", "failed", "cancelled"].includes(row.status));
+      const done = rows.find((row) => ["completed", "failed", "cancelled"].includes(row.status) && (!match.where || match.where(row)));
       if (done) return done;
       if (Date.now() > deadline) throw new Error(`Run ${JSON.stringify(match)} did not end in ${timeoutMs} ms: ${JSON.stringify(rows)}`);
       await new Promise((resolve) => setTimeout(resolve, 25));

@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+import os from "node:os";
 import { AppError } from "@/lib/errors";
 import { produceFileAtomic } from "@/lib/storage/write-file";
 import { FfmpegError, ffmpegInput, lastLines, runFfmpeg } from "./ffmpeg";
@@ -23,13 +24,12 @@ export type EvidenceOptions = {
 };
 
 /**
- * Events per snapshot process and per clip process. A snapshot input costs a seek and a few
- * decoded frames; a stream-copied clip costs almost nothing but its input's set-up.
+ * Most events per snapshot process and per clip process (open inputs, command-line length).
+ * Debian's ffmpeg costs 0.05-0.08 CPU-s just to start, a snapshot input about 0.03 and a
+ * stream-copied clip less: few processes, as large as allowed.
  */
-const snapshotBatch = 10;
-const clipBatch = 20;
-/** ffmpeg processes at once: one per core of a small machine. */
-const parallel = 2;
+const snapshotBatch = 25;
+const clipBatch = 50;
 
 /**
  * Makes the evidence of many events from a proxy (lib/media/clip.ts makeProxy) with a few
@@ -45,18 +45,20 @@ export async function makeEvidence(proxy: string, requests: EvidenceRequest[], o
   }
   // Enough of the input to hold the frame at `at` (and no more to decode after it).
   const window = options.frameRate && options.frameRate > 0 ? Math.max(0.25, 2 / options.frameRate) : 0.5;
-  const work = [
-    ...batches(requests, snapshotBatch).map((batch) => () => makeSnapshots(proxy, batch, { ...options, fontFile, window })),
-    ...batches(requests, clipBatch).map((batch) => () => cutClips(proxy, batch, options.signal)),
-  ];
-  const next = async (): Promise<void> => {
+  // Snapshot processes, one per core, beside one process cutting the clips (mostly I/O).
+  const cores = Math.max(1, os.availableParallelism());
+  const snapshotWork = batches(requests, Math.min(snapshotBatch, Math.ceil(requests.length / cores))).map(
+    (batch) => () => makeSnapshots(proxy, batch, { ...options, fontFile, window }),
+  );
+  const clipWork = batches(requests, clipBatch).map((batch) => () => cutClips(proxy, batch, options.signal));
+  const drain = async (work: (() => Promise<void>)[]): Promise<void> => {
     const task = work.shift();
     if (!task) return;
     await task();
-    return next();
+    return drain(work);
   };
   try {
-    await Promise.all(Array.from({ length: parallel }, next));
+    await Promise.all([...Array.from({ length: cores }, () => drain(snapshotWork)), drain(clipWork)]);
   } catch (error) {
     if (error instanceof FfmpegError) {
       throw new AppError("internal", `Making event snapshots and clips failed: ${lastLines(error.stderr || error.message, 2)}`);
