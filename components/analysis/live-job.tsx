@@ -177,7 +177,7 @@ function EventCard({ event }: { event: EventView }) {
       ) : (
         <button className="group relative block w-full" onClick={() => setPlaying(true)} aria-label={`Play ${event.label} clip`}>
           {/* eslint-disable-next-line @next/next/no-img-element */}
-          <img src={event.activityImageAnnotatedUrl ?? event.activityImageUrl ?? ""} alt={`${event.label} at ${formatTime(event.start_time)}`} className="aspect-video w-full bg-slate-900 object-cover" data-testid="event-snapshot" />
+          <img src={event.activityImageAnnotatedUrl ?? event.activityImageUrl ?? ""} alt={`${event.label} at ${formatTime(event.start_time)}`} loading="lazy" className="aspect-video w-full bg-slate-900 object-cover" data-testid="event-snapshot" />
           <span className="absolute inset-0 flex items-center justify-center bg-black/0 transition group-hover:bg-black/30">
             <span className="rounded-full bg-white/90 px-3 py-1 text-sm font-medium opacity-0 group-hover:opacity-100">▶ Play clip</span>
           </span>

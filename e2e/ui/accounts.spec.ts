@@ -1,15 +1,7 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
+import { signUp } from "./helpers";
 
 // A person's first visit: an account, a key used and revoked, and the admin page refused.
-
-async function signUp(page: Page, email: string, password: string) {
-  await page.goto("/sign-up");
-  await page.getByLabel("Name").fill("E2E Person");
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page.getByTestId("signed-in-as")).toHaveText(email);
-}
 
 test("sign up, sign in, create and use a key, revoke it, sign out; admins only on /admin", async ({ page, request }) => {
   const stamp = Date.now();

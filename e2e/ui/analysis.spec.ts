@@ -2,9 +2,11 @@ import fs from "node:fs";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
 import { e2eVideoDir } from "../global-setup";
+import { signUp } from "./helpers";
 
 // The first whole path in a browser: upload an H.264 copy of vtest.avi, watch the job live
-// (no reload) to 100%, then a "person" event whose snapshot loads and whose clip plays.
+// (no reload) to 100%, then a "person" event whose snapshot loads and whose clip plays, and
+// the analysis in the signed-in person's list with its thumbnail.
 
 const video = path.join(e2eVideoDir, "vtest.mp4");
 const shots = "test-results/screenshots";
@@ -13,6 +15,7 @@ test("upload a video, watch it analysed live, play an event's clip", async ({ pa
   test.skip(!fs.existsSync(video), "needs ../shared/media/vtest.avi (turned into .cache/e2e-videos/vtest.mp4)");
   test.setTimeout(300_000);
 
+  await signUp(page, `analyst-${Date.now()}@example.com`, "a long enough password");
   await page.goto("/analyses/new");
   await page.getByTestId("file-input").setInputFiles(video);
   await expect(page.getByTestId("chosen-file")).toContainText("vtest.mp4");
@@ -40,6 +43,11 @@ test("upload a video, watch it analysed live, play an event's clip", async ({ pa
   const snapshot = person.getByTestId("event-snapshot");
   await expect.poll(() => snapshot.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBeGreaterThan(0);
   await expect(page.getByTestId("timeline")).toBeVisible();
+  // Every snapshot loads (the gallery loads them lazily; a full-page picture needs them all now).
+  const snapshots = page.getByTestId("event-snapshot");
+  await snapshots.evaluateAll((images: HTMLImageElement[]) => images.forEach((image) => (image.loading = "eager")));
+  await expect.poll(() => snapshots.evaluateAll((images: HTMLImageElement[]) => images.every((image) => image.complete && image.naturalWidth > 0)), { timeout: 30_000 }).toBe(true);
+  await snapshots.evaluateAll((images: HTMLImageElement[]) => Promise.all(images.map((image) => image.decode())));
   await page.screenshot({ path: `${shots}/job-finished.png`, fullPage: true });
 
   // The label filter narrows the gallery to one kind of event.
@@ -52,4 +60,12 @@ test("upload a video, watch it analysed live, play an event's clip", async ({ pa
   const clip = person.getByTestId("event-clip");
   await expect.poll(() => clip.evaluate((v: HTMLVideoElement) => v.duration), { timeout: 30_000 }).toBeGreaterThan(0);
   await expect.poll(() => clip.evaluate((v: HTMLVideoElement) => v.currentTime), { timeout: 30_000 }).toBeGreaterThan(0.2);
+
+  // The analysis is in the person's list, with the annotated snapshot of its best event.
+  await page.goto("/analyses");
+  const row = page.getByTestId("analyses-table").getByRole("row").filter({ hasText: "vtest.mp4" }).first();
+  await expect(row).toContainText("completed");
+  const thumbnail = row.getByTestId("analysis-thumbnail");
+  await expect.poll(() => thumbnail.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBeGreaterThan(0);
+  await page.screenshot({ path: `${shots}/analyses-list.png`, fullPage: true });
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "@/lib/db/client";
-import { jobs } from "@/lib/db/schema";
+import { events, jobs } from "@/lib/db/schema";
 import { createTestDatabase } from "@/lib/db/testing";
 import { createUser } from "@/lib/auth/users";
 import { listAnalyses } from "./list-analyses";
@@ -21,5 +21,19 @@ describe("listAnalyses", () => {
     expect((await listAnalyses(handle.db, { user: alice, isAdmin: false })).map((a) => a.id)).toEqual([mine.id]);
     expect(await listAnalyses(handle.db, { user: admin, isAdmin: true })).toHaveLength(2);
     expect(await listAnalyses(handle.db, { user: null, isAdmin: false })).toEqual([]);
+  });
+
+  it("counts a job's events and shows its most confident event's annotated snapshot", async () => {
+    const owner = await createUser(handle.db, { email: "bob@example.com", password: "long enough" });
+    const [job] = await handle.db.insert(jobs).values({ kind: "analyze", ownerId: owner.id }).returning();
+    const event = (ordinal: number, confidence: number, snapshotAnnotated: string | null) => ({
+      jobId: job.id, ordinal, label: "person", startTime: ordinal, endTime: ordinal + 1, trackIds: [1], confidence,
+      bestFrameIndex: 0, bestTimestamp: ordinal, boxes: [], snapshotAnnotated,
+    });
+    const [before] = await listAnalyses(handle.db, { user: owner, isAdmin: false });
+    expect(before).toMatchObject({ events: 0, thumbnail: null });
+    await handle.db.insert(events).values([event(0, 0.6, "event-001-annotated.jpg"), event(1, 0.9, "event-002-annotated.jpg"), event(2, 0.95, null)]);
+    const [after] = await listAnalyses(handle.db, { user: owner, isAdmin: false });
+    expect(after).toMatchObject({ events: 3, thumbnail: "event-002-annotated.jpg" });
   });
 });

@@ -17,6 +17,8 @@ export async function listAnalyses(db: Db, caller: Caller, limit = 100) {
       createdAt: jobs.createdAt,
       filename: videos.filename,
       events: sql<number>`(select count(*)::int from events e where e.job_id = ${jobs.id})`,
+      /** The annotated snapshot of the job's most confident event, as its thumbnail. */
+      thumbnail: sql<string | null>`(select e.snapshot_annotated from events e where e.job_id = ${jobs.id} and e.snapshot_annotated is not null order by e.confidence desc, e.ordinal limit 1)`,
     })
     .from(jobs)
     .leftJoin(videos, eq(videos.id, jobs.videoId))

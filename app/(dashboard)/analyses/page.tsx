@@ -42,7 +42,15 @@ export default async function AnalysesPage() {
             {analyses.map((item) => (
               <tr key={item.id} className="hover:bg-slate-50">
                 <td className="px-4 py-3 font-medium">
-                  <Link href={`/analyses/${item.id}`} className="hover:text-brand-600">{item.filename ?? item.id}</Link>
+                  <Link href={`/analyses/${item.id}`} className="flex items-center gap-3 hover:text-brand-600">
+                    {item.thumbnail ? (
+                      // eslint-disable-next-line @next/next/no-img-element -- served by our media route with Range/ETag
+                      <img src={`/api/jobs/${item.id}/media/${encodeURIComponent(item.thumbnail)}`} alt="" loading="lazy" className="h-12 w-20 shrink-0 rounded bg-slate-900 object-cover" data-testid="analysis-thumbnail" />
+                    ) : (
+                      <span className="h-12 w-20 shrink-0 rounded bg-slate-100" aria-hidden />
+                    )}
+                    <span>{item.filename ?? item.id}</span>
+                  </Link>
                 </td>
                 <td className="px-4 py-3 text-slate-600">{item.tripId ?? "—"}</td>
                 <td className="px-4 py-3"><StatusBadge status={item.status} /></td>
