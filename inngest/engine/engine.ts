@@ -264,12 +264,14 @@ export class LocalEngine {
       do {
         this.pumpAgain = false;
         if (this.state !== "running") break;
+        // One instant for both reads: an item that comes due between them is still woken for.
+        const now = new Date();
         if (this.inFlight.size < this.settings.maxInFlight) {
           const due = await this.db
             .select({ item: engineQueue, concurrency: engineRuns.concurrency })
             .from(engineQueue)
             .innerJoin(engineRuns, eq(engineRuns.id, engineQueue.runId))
-            .where(lte(engineQueue.availableAt, new Date()))
+            .where(lte(engineQueue.availableAt, now))
             .orderBy(asc(engineQueue.orderAt), asc(engineQueue.id))
             .limit(500);
           for (const { item, concurrency } of due) {
@@ -280,7 +282,7 @@ export class LocalEngine {
             this.launch(item, groups);
           }
         }
-        await this.scheduleWake();
+        await this.scheduleWake(now);
       } while (this.pumpAgain);
     } catch (error) {
       if (this.state === "running") this.log.error("[engine] queue poll failed:", error);
@@ -289,12 +291,15 @@ export class LocalEngine {
     }
   }
 
-  /** Sets the wake-up for the earliest item not yet due; what is due now waits for a call to end. */
-  private async scheduleWake(): Promise<void> {
+  /**
+   * Sets the wake-up for the earliest item that was not due at `now` (when the queue was read);
+   * what was due then and could not start waits for a call to end.
+   */
+  private async scheduleWake(now: Date): Promise<void> {
     const [next] = await this.db
       .select({ at: min(engineQueue.availableAt) })
       .from(engineQueue)
-      .where(gt(engineQueue.availableAt, new Date()));
+      .where(gt(engineQueue.availableAt, now));
     clearTimeout(this.wakeTimer);
     if (!next?.at) return;
     const delay = Math.min(2 ** 31 - 1, Math.max(0, new Date(next.at).getTime() - Date.now() + 1));

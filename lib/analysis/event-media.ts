@@ -1,6 +1,6 @@
 import path from "node:path";
 import { asc, eq, sql } from "drizzle-orm";
-import { pgArray } from "@/lib/db/arrays";
+import { pgColumn } from "@/lib/db/arrays";
 import type { Db } from "@/lib/db/client";
 import { events, type AnalysisEvent } from "@/lib/db/schema";
 import { clipWindow, makeProxy } from "@/lib/media/clip";
@@ -54,12 +54,11 @@ export async function makeEventMedia(
   });
   await makeEvidence(source.proxy, planned.map((p) => p.request), { frameRate: source.frameRate });
   if (planned.length) {
-    const column = <T extends string | number>(pick: (p: (typeof planned)[number]) => T) => pgArray(planned.map(pick));
     await db.execute(sql`
       update events as e set snapshot = v.snapshot, snapshot_annotated = v.annotated, clip = v.clip, clip_start = v.clip_start, clip_end = v.clip_end
-      from (select unnest(${column((p) => p.event.ordinal)}::int[]) as ordinal, unnest(${column((p) => p.files.snapshot)}::text[]) as snapshot,
-        unnest(${column((p) => p.files.snapshotAnnotated)}::text[]) as annotated, unnest(${column((p) => p.files.clip)}::text[]) as clip,
-        unnest(${column((p) => p.clip.start)}::real[]) as clip_start, unnest(${column((p) => p.clip.end)}::real[]) as clip_end) as v
+      from (select unnest(${pgColumn(planned, (p) => p.event.ordinal)}::int[]) as ordinal, unnest(${pgColumn(planned, (p) => p.files.snapshot)}::text[]) as snapshot,
+        unnest(${pgColumn(planned, (p) => p.files.snapshotAnnotated)}::text[]) as annotated, unnest(${pgColumn(planned, (p) => p.files.clip)}::text[]) as clip,
+        unnest(${pgColumn(planned, (p) => p.clip.start)}::real[]) as clip_start, unnest(${pgColumn(planned, (p) => p.clip.end)}::real[]) as clip_end) as v
       where e.job_id = ${jobId} and e.ordinal = v.ordinal`);
   }
   return planned.length;

@@ -1,5 +1,5 @@
 import { and, count, eq, inArray, sql } from "drizzle-orm";
-import { pgArray } from "@/lib/db/arrays";
+import { pgColumn } from "@/lib/db/arrays";
 import type { Db } from "@/lib/db/client";
 import { analysisFrames, detections } from "@/lib/db/schema";
 import type { WorkerFrame } from "./worker-client";
@@ -34,14 +34,13 @@ export async function saveFrames(db: Db, jobId: string, frames: WorkerFrame[]): 
     await tx.delete(detections).where(and(eq(detections.jobId, jobId), inArray(detections.frameIndex, indices)));
     const rows = frames.flatMap((frame) => frame.detections.map((detection, ordinal) => ({ frame, detection, ordinal })));
     if (rows.length) {
-      const column = <T extends string | number>(pick: (row: (typeof rows)[number]) => T) => pgArray(rows.map(pick));
       await tx.execute(sql`
         insert into detections (job_id, frame_index, ordinal, timestamp, label, confidence, x, y, width, height)
         select ${jobId}::uuid, * from unnest(
-          ${column((r) => r.frame.index)}::int[], ${column((r) => r.ordinal)}::int[], ${column((r) => r.frame.timestamp)}::real[],
-          ${column((r) => r.detection.class)}::text[], ${column((r) => r.detection.confidence)}::real[],
-          ${column((r) => Math.round(r.detection.bbox.x))}::int[], ${column((r) => Math.round(r.detection.bbox.y))}::int[],
-          ${column((r) => Math.round(r.detection.bbox.width))}::int[], ${column((r) => Math.round(r.detection.bbox.height))}::int[])`);
+          ${pgColumn(rows, (r) => r.frame.index)}::int[], ${pgColumn(rows, (r) => r.ordinal)}::int[], ${pgColumn(rows, (r) => r.frame.timestamp)}::real[],
+          ${pgColumn(rows, (r) => r.detection.class)}::text[], ${pgColumn(rows, (r) => r.detection.confidence)}::real[],
+          ${pgColumn(rows, (r) => Math.round(r.detection.bbox.x))}::int[], ${pgColumn(rows, (r) => Math.round(r.detection.bbox.y))}::int[],
+          ${pgColumn(rows, (r) => Math.round(r.detection.bbox.width))}::int[], ${pgColumn(rows, (r) => Math.round(r.detection.bbox.height))}::int[])`);
     }
   });
 }

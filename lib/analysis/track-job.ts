@@ -1,5 +1,5 @@
 import { and, asc, eq, gte, isNotNull, lt, sql } from "drizzle-orm";
-import { pgArray } from "@/lib/db/arrays";
+import { pgColumn } from "@/lib/db/arrays";
 import type { Db } from "@/lib/db/client";
 import { analysisFrames, detections, tracks } from "@/lib/db/schema";
 import { ByteTracker, type TrackerOptions } from "./tracking/bytetrack";
@@ -98,7 +98,7 @@ export async function trackJob(db: Db, jobId: string, options: Partial<TrackerOp
       const slice = written.slice(i, i + writeBatch);
       await tx.execute(sql`
         update detections as d set track_id = v.track_id
-        from (select unnest(${pgArray(slice.map(([id]) => id))}::bigint[]) as id, unnest(${pgArray(slice.map(([, trackId]) => trackId))}::int[]) as track_id) as v
+        from (select unnest(${pgColumn(slice, ([id]) => id)}::bigint[]) as id, unnest(${pgColumn(slice, ([, trackId]) => trackId)}::int[]) as track_id) as v
         where d.id = v.id`);
     }
     await tx.delete(tracks).where(eq(tracks.jobId, jobId));

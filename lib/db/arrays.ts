@@ -15,3 +15,8 @@ export function pgArray(values: readonly (string | number | null)[]): string {
   });
   return `{${items.join(",")}}`;
 }
+
+/** One column of `rows` as an array literal: `pgColumn(rows, (r) => r.id)` for `unnest(...)`. */
+export function pgColumn<R>(rows: readonly R[], pick: (row: R) => string | number | null): string {
+  return pgArray(rows.map(pick));
+}
