@@ -1,12 +1,13 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { currentUser } from "@/lib/auth/session";
-import { signOutAction } from "@/lib/auth/actions";
+import { signOutAction } from "@/app/actions";
 import "./globals.css";
 
 export const metadata: Metadata = {
   title: "Framewise",
   description: "Self-hosted video analysis: detection, tracking, events, clips.",
+  icons: { icon: [{ url: "/favicon.svg", type: "image/svg+xml" }, { url: "/favicon.ico", sizes: "32x32" }] },
 };
 
 export default async function RootLayout({ children }: { children: React.ReactNode }) {

@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { useActionState } from "react";
-import type { FormState } from "@/lib/auth/actions";
+import type { FormState } from "@/app/actions";
 
 type Props = {
   mode: "sign-in" | "sign-up";

@@ -1,7 +1,7 @@
 "use client";
 
 import { useActionState, useState } from "react";
-import { createKeyAction, type FormState } from "@/lib/auth/actions";
+import { createKeyAction, type FormState } from "@/app/actions";
 
 export function CreateKeyForm() {
   const [state, formAction, pending] = useActionState<FormState, FormData>(createKeyAction, {});

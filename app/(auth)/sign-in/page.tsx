@@ -1,5 +1,5 @@
 import { AuthForm } from "@/components/auth-form";
-import { signInAction } from "@/lib/auth/actions";
+import { signInAction } from "@/app/actions";
 
 export const metadata = { title: "Sign in · Framewise" };
 

@@ -1,5 +1,5 @@
 import { AuthForm } from "@/components/auth-form";
-import { signUpAction } from "@/lib/auth/actions";
+import { signUpAction } from "@/app/actions";
 
 export const metadata = { title: "Create account · Framewise" };
 

@@ -1,6 +1,6 @@
 import { redirect } from "next/navigation";
 import { CreateKeyForm } from "@/components/create-key-form";
-import { revokeKeyAction } from "@/lib/auth/actions";
+import { revokeKeyAction } from "@/app/actions";
 import { listApiKeys } from "@/lib/auth/api-keys";
 import { currentUser } from "@/lib/auth/session";
 import { db } from "@/lib/db/client";

@@ -3,9 +3,9 @@
 import { AuthError } from "next-auth";
 import { redirect } from "next/navigation";
 import { revalidatePath } from "next/cache";
-import { createApiKey, revokeApiKey } from "./api-keys";
-import { currentUser, signIn, signOut } from "./session";
-import { createUser } from "./users";
+import { createApiKey, revokeApiKey } from "@/lib/auth/api-keys";
+import { currentUser, signIn, signOut } from "@/lib/auth/session";
+import { createUser } from "@/lib/auth/users";
 import { db } from "@/lib/db/client";
 import { isAppError } from "@/lib/errors";
 
