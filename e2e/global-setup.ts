@@ -22,6 +22,9 @@ export default function globalSetup() {
     if (!fs.existsSync(target)) ffmpeg(...args, target);
   };
   make("pattern.mp4", ["-f", "lavfi", "-i", "testsrc=duration=4:size=640x360:rate=10", "-c:v", "libx264", "-pix_fmt", "yuv420p"]);
+  if (!fs.existsSync(sharedVtest) && process.env.CI === "true") {
+    throw new Error(`${sharedVtest} is missing, and CI=true requires the shared media`);
+  }
   if (fs.existsSync(sharedVtest)) {
     make("vtest.mp4", ["-i", sharedVtest, "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p", "-movflags", "+faststart"]);
     make("vtest-12s.mp4", ["-i", sharedVtest, "-t", "12", "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p"]);

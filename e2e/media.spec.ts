@@ -3,7 +3,7 @@ import { expect, test } from "@playwright/test";
 import { serveFile } from "../lib/http/media-response";
 import { makeClip } from "../lib/media/clip";
 import { probeVideo } from "../lib/media/probe";
-import { hasSharedMedia, makeTempDir, removeDir, SKIP_REASON, startWebServer, VTEST_AVI, type WebServer } from "../lib/media/test-media";
+import { makeTempDir, removeDir, SKIP_REASON, skipWithoutSharedMedia, startWebServer, VTEST_AVI, type WebServer } from "../lib/media/test-media";
 
 /**
  * A clip made by lib/media from the MS-MPEG4 AVI, served by serveFile over real HTTP, plays in
@@ -12,7 +12,7 @@ import { hasSharedMedia, makeTempDir, removeDir, SKIP_REASON, startWebServer, VT
  */
 
 test.describe("media served with Range plays in a browser", () => {
-  test.skip(!hasSharedMedia, SKIP_REASON);
+  test.skip(skipWithoutSharedMedia, SKIP_REASON);
 
   let dir: string;
   let server: WebServer;

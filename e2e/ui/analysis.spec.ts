@@ -1,6 +1,6 @@
-import fs from "node:fs";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
+import { skipWithoutSharedMedia } from "../../lib/media/test-media";
 import { e2eVideoDir } from "../global-setup";
 import { signUp } from "./helpers";
 
@@ -12,7 +12,7 @@ const video = path.join(e2eVideoDir, "vtest.mp4");
 const shots = "test-results/screenshots";
 
 test("upload a video, watch it analysed live, play an event's clip", async ({ page }) => {
-  test.skip(!fs.existsSync(video), "needs ../shared/media/vtest.avi (turned into .cache/e2e-videos/vtest.mp4)");
+  test.skip(skipWithoutSharedMedia, "needs ../shared/media/vtest.avi (turned into .cache/e2e-videos/vtest.mp4)");
   test.setTimeout(300_000);
 
   await signUp(page, `analyst-${Date.now()}@example.com`, "a long enough password");

@@ -1,14 +1,11 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { decodeFrames, decodeImage, probeVideoStream } from "./frames";
 
-const media = path.resolve(import.meta.dirname, "../../../shared/media");
-const hasMedia = existsSync(path.join(media, "vtest.avi"));
-if (!hasMedia) console.warn(`frames.test: ${media} is absent, skipping the tests that decode real media`);
-const vtest = path.join(media, "vtest.avi");
+import { SHARED_MEDIA_DIR as media, skipWithoutSharedMedia, VTEST_AVI as vtest } from "./test-media";
 
 function ffmpegChildren(): string[] {
   try {
@@ -18,7 +15,7 @@ function ffmpegChildren(): string[] {
   }
 }
 
-describe.skipIf(!hasMedia)("decodeFrames on vtest.avi (768x576, 10 fps)", () => {
+describe.skipIf(skipWithoutSharedMedia)("decodeFrames on vtest.avi (768x576, 10 fps)", () => {
   it("probes the video stream", async () => {
     const info = await probeVideoStream(vtest);
     expect(info).toMatchObject({ width: 768, height: 576, fps: 10 });

@@ -20,9 +20,17 @@ const run = promisify(execFile);
 export const SHARED_MEDIA_DIR = path.resolve(import.meta.dirname, "../../../shared/media");
 export const VTEST_AVI = path.join(SHARED_MEDIA_DIR, "vtest.avi");
 export const hasSharedMedia = existsSync(VTEST_AVI);
+/**
+ * CI always has ../shared/media beside the clone, so there (CI=true) a test that needs it fails
+ * instead of skipping: a missing folder must not turn into a green run that tested nothing.
+ * Test-only code, so it reads CI itself rather than through lib/env.ts.
+ */
+export const sharedMediaRequired = process.env.CI === "true";
+export const skipWithoutSharedMedia = !hasSharedMedia && !sharedMediaRequired;
 export const SKIP_REASON = `shared test media not found at ${VTEST_AVI}: skipping tests that need real video`;
+export const MISSING_IN_CI = `shared test media not found at ${VTEST_AVI}, and CI=true requires it`;
 
-if (!hasSharedMedia) console.warn(SKIP_REASON);
+if (!hasSharedMedia) console.warn(sharedMediaRequired ? MISSING_IN_CI : SKIP_REASON);
 
 export async function ffmpegCli(args: string[]): Promise<void> {
   await run("ffmpeg", ["-hide_banner", "-v", "error", "-nostdin", "-y", ...args], { maxBuffer: 4 * 1024 * 1024 });

@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AppError } from "@/lib/errors";
 import { probeVideo } from "./probe";
-import { hasSharedMedia, makeTempDir, makeVariant, removeDir, SKIP_REASON, type Variant, VTEST_AVI } from "./test-media";
+import { makeTempDir, makeVariant, removeDir, skipWithoutSharedMedia, type Variant, VTEST_AVI } from "./test-media";
+import { describeMedia } from "./test-setup";
 import { validateVideo } from "./validate";
 
-const describeMedia = describe.skipIf(!hasSharedMedia);
-if (!hasSharedMedia) describe.skip(SKIP_REASON, () => {});
 
 let dir: string;
 const variants: Partial<Record<Variant, string>> = {};
@@ -15,7 +14,7 @@ const ALL: Variant[] = [
 ];
 
 beforeAll(async () => {
-  if (!hasSharedMedia) return;
+  if (skipWithoutSharedMedia) return;
   dir = await makeTempDir();
   for (const variant of ALL) variants[variant] = await makeVariant(dir, variant);
 });

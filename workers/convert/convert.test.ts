@@ -5,6 +5,7 @@ import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import * as ort from "onnxruntime-node";
 import { beforeAll, describe, expect, it } from "vitest";
 import { decodeImage } from "@/lib/media/frames";
+import { SHARED_MEDIA_DIR, skipWithoutSharedMedia } from "@/lib/media/test-media";
 import { loadWorkerEnv } from "@/workers/inference/env";
 import { modelFiles } from "@/workers/inference/models/registry";
 import { packages, tarballName } from "@/scripts/models/plan";
@@ -17,9 +18,7 @@ import { readTfGraph } from "./tfjs-graph";
  * photo. Tolerances are the largest differences we accept per output; fp32 reassociation
  * alone explains differences of about 1e-5 relative.
  */
-const media = path.resolve(REPO_ROOT, "../shared/media");
-const hasMedia = existsSync(path.join(media, "person.jpg"));
-if (!hasMedia) console.warn(`convert.test: ${media} is absent, skipping the converter comparisons`);
+const media = SHARED_MEDIA_DIR;
 
 const { modelsDir } = loadWorkerEnv();
 const tfjsDir = extractDir(tarballName(packages.human));
@@ -67,7 +66,7 @@ beforeAll(async () => {
   await tf.ready();
 });
 
-describe.skipIf(!hasMedia).each(conversions)("converted $id", (job: ConversionJob) => {
+describe.skipIf(skipWithoutSharedMedia).each(conversions)("converted $id", (job: ConversionJob) => {
   const spec = cases[job.id];
   const onnxPath = path.join(modelsDir, modelFiles[job.id as keyof typeof modelFiles]);
   const tfjsPath = path.join(tfjsDir, job.source);

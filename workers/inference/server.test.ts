@@ -1,20 +1,18 @@
 import { execFileSync } from "node:child_process";
-import { existsSync } from "node:fs";
 import { mkdtemp, rm, symlink } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readManifest } from "./models/registry";
 import { startWorker, type Worker } from "./server";
+import { SHARED_MEDIA_DIR, skipWithoutSharedMedia } from "@/lib/media/test-media";
 import { decodeRle } from "./tasks/mask";
 
 /**
  * The real worker on a random port over real HTTP, on real photos and video. Assertions are
  * what a working model must find, not numbers copied from a run.
  */
-const media = path.resolve(import.meta.dirname, "../../../shared/media");
-const hasMedia = existsSync(path.join(media, "vtest.avi"));
-if (!hasMedia) console.warn(`server.test: ${media} is absent, skipping the worker tests`);
+const media = SHARED_MEDIA_DIR;
 
 type Bbox = { x: number; y: number; width: number; height: number };
 type Line = Record<string, any>;
@@ -23,7 +21,7 @@ let worker: Worker;
 let scratch: string;
 
 beforeAll(async () => {
-  if (!hasMedia) return;
+  if (skipWithoutSharedMedia) return;
   scratch = await mkdtemp(path.join(os.tmpdir(), "worker-test-"));
   // A link inside an allowed root that points outside it must still be refused.
   await symlink("/etc/hostname", path.join(scratch, "escape.jpg"));
@@ -65,7 +63,7 @@ function norm(values: number[]): number {
   return Math.sqrt(values.reduce((sum, value) => sum + value * value, 0));
 }
 
-describe.skipIf(!hasMedia)("inference worker", () => {
+describe.skipIf(skipWithoutSharedMedia)("inference worker", () => {
   it("reports its models, checksums and the provider each session runs on", async () => {
     const response = await fetch(`${worker.url}/healthz`);
     expect(response.status).toBe(200);
