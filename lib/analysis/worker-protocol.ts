@@ -177,7 +177,7 @@ export type WorkerImageLine = z.infer<typeof imageLineSchema>;
  * failure after the 200 was sent, which is the only way left to report one.
  */
 export const doneLineSchema = z.union([
-  z.object({ done: z.literal(true), frames: z.number().int().optional(), images: z.number().int().optional(), ms: z.number() }),
+  z.object({ done: z.literal(true), frames: z.number().int().optional(), images: z.number().int().optional(), ms: z.number().optional() }),
   z.object({ done: z.literal(false), error: z.string(), frames: z.number().int().optional(), images: z.number().int().optional() }),
 ]);
 export type DoneLine = z.infer<typeof doneLineSchema>;
