@@ -18,7 +18,8 @@ import { loadWorkerEnv } from "@/workers/inference/env";
 import { loadModels, type LoadedModel } from "@/workers/inference/models/sessions";
 import { mapOrdered } from "@/workers/inference/pipeline";
 import { startWorker } from "@/workers/inference/server";
-import { analyzeImage, DEFAULT_THRESHOLDS, loadOcrKeys, modelsFor, TASKS, type Task } from "@/workers/inference/tasks/analyze";
+import { DEFAULT_THRESHOLDS, TASKS, type Task } from "@/lib/analysis/worker-protocol";
+import { analyzeImage, loadOcrKeys, modelsFor } from "@/workers/inference/tasks/analyze";
 
 const { values } = parseArgs({
   options: {

@@ -1,3 +1,4 @@
+import { stat } from "node:fs/promises";
 import { NonRetriableError } from "inngest";
 import { db } from "@/lib/db/client";
 import { makeEventMedia, makeJobProxy } from "@/lib/analysis/event-media";
@@ -6,6 +7,7 @@ import { countAnalysedFrames, saveFrames } from "@/lib/analysis/save-frames";
 import { recheckVideo, type AnalysisPayload } from "@/lib/analysis/start-analysis";
 import { trackJob } from "@/lib/analysis/track-job";
 import { analyzeRange, WorkerRequestError, type WorkerFrame } from "@/lib/analysis/worker-client";
+import type { SourceHint } from "@/lib/analysis/worker-protocol";
 import { env } from "@/lib/env";
 import { appendJobLog, reportProgress } from "@/lib/jobs";
 import { jobFunction } from "./_job-function";
@@ -19,7 +21,7 @@ import { nonRetriable } from "./_media";
 const saveEveryMs = 1000;
 const saveBatch = 50;
 
-type Plan = { fps: number; sourceFps: number; total: number; duration: number; width: number; height: number; chunks: { start: number; end: number }[] };
+type Plan = { fps: number; sourceFps: number; total: number; duration: number; width: number; height: number; chunks: { start: number; end: number }[]; source?: SourceHint };
 
 /**
  * analyze-video (ARCHITECTURE.md, "The analysis pipeline"): probe and validate, split into
@@ -33,6 +35,9 @@ export default jobFunction("analyze-video", "analyze", async ({ jobId, payload, 
   const plan: Plan = await step.run("probe", async () => {
     const database = await db();
     await reportProgress(database, jobId, { processed: 0, total: 0, phase: "probe", currentStep: "Checking the video" });
+    // Stamped before the check: the worker trusts this probe only while the file keeps this
+    // size and time, so a file changed in between is probed again rather than misread.
+    const stamp = await stat(options.path).catch(() => undefined);
     const probe = await recheckVideo(options).catch((error: unknown) => {
       throw nonRetriable(error);
     });
@@ -46,12 +51,14 @@ export default jobFunction("analyze-video", "analyze", async ({ jobId, payload, 
     const total = Math.ceil(probe.duration * fps - 1e-6);
     await reportProgress(database, jobId, { processed: 0, total, phase: "detect", currentStep: `Detecting objects in ${total} frames` });
     await appendJobLog(database, jobId, `Video ${probe.width}x${probe.height}, ${probe.duration.toFixed(1)} s at ${probe.fps.toFixed(2)} fps (${probe.codec}); sampling ${fps} fps in ${chunks.length} chunks`);
-    return { fps, sourceFps: probe.fps, total, duration: probe.duration, width: probe.width, height: probe.height, chunks };
+    // The probe goes to the worker and the proxy with the plan: the file is probed once per job.
+    const source = stamp && { size: stamp.size, mtimeMs: stamp.mtimeMs, width: probe.width, height: probe.height, fps: probe.fps, duration: probe.duration };
+    return { fps, sourceFps: probe.fps, total, duration: probe.duration, width: probe.width, height: probe.height, chunks, source };
   });
 
   // The web-playable proxy is encoded while the chunks are analysed.
   const proxyStep = step.run("proxy", async () => {
-    const proxy = await makeJobProxy(jobId, options.path);
+    const proxy = await makeJobProxy(jobId, options.path, { duration: plan.duration });
     await appendJobLog(await db(), jobId, "Made a web-playable copy of the video");
     return proxy;
   });
@@ -84,6 +91,7 @@ export default jobFunction("analyze-video", "analyze", async ({ jobId, payload, 
             fps: plan.fps,
             tasks: options.tasks,
             thresholds: { detect: options.detectThreshold },
+            source: plan.source,
           })) {
             batch.push(frame);
             frames += 1;

@@ -3,7 +3,7 @@ import { asc, eq, sql } from "drizzle-orm";
 import { pgColumn } from "@/lib/db/arrays";
 import type { Db } from "@/lib/db/client";
 import { events, type AnalysisEvent } from "@/lib/db/schema";
-import { clipWindow, makeProxy } from "@/lib/media/clip";
+import { clipWindow, makeProxy, type ClipSource } from "@/lib/media/clip";
 import { makeEvidence, type EvidenceRequest } from "@/lib/media/evidence";
 import { jobMediaDir } from "@/lib/storage/layout";
 
@@ -17,10 +17,11 @@ const palette = ["lime", "#ff3b8b", "#ffb020", "#22d3ee", "#a78bfa", "#f97316"];
 /**
  * The job's proxy: the whole video as H.264 with a keyframe every second. The browser plays it
  * (whatever the original's codec), and event clips are cut from it without re-encoding.
+ * `known` is what the job's probe said (its duration): given, the video is not probed again.
  */
-export async function makeJobProxy(jobId: string, input: string): Promise<string> {
+export async function makeJobProxy(jobId: string, input: string, known?: ClipSource): Promise<string> {
   const output = path.join(jobMediaDir(jobId), proxyFileName);
-  await makeProxy({ input, output, keyframeInterval });
+  await makeProxy({ input, output, keyframeInterval, probe: known });
   return output;
 }
 

@@ -7,16 +7,17 @@ import { createJob, type Caller } from "@/lib/jobs";
 import type { VideoProbe } from "@/lib/media/probe";
 import { validateVideo } from "@/lib/media/validate";
 import { eventRulesSchema } from "./events/detect-events";
+import { DEFAULT_THRESHOLDS, MAX_SAMPLE_FPS, TASKS } from "./worker-protocol";
 
 /** How a job analyses its video; every field has a default, a request may override any. */
 export const analysisOptionsSchema = z
   .object({
-    fps: z.number().positive().max(30).default(5),
-    tasks: z.array(z.enum(["detect", "pose", "mask", "embed", "faces", "ocr"])).min(1).default(["detect"]),
+    fps: z.number().positive().max(MAX_SAMPLE_FPS).default(5),
+    tasks: z.array(z.enum(TASKS)).min(1).default(["detect"]),
     /** Seconds of video per parallel step. */
     chunkSeconds: z.number().min(2).max(600).default(30),
     /** Detector score floor; lower scores still help the tracker's second association. */
-    detectThreshold: z.number().min(0.05).max(0.95).default(0.2),
+    detectThreshold: z.number().min(0.05).max(0.95).default(DEFAULT_THRESHOLDS.detect),
     /** ByteTrack settings (lib/analysis/tracking/bytetrack.ts); the buffer is in seconds here. */
     tracker: z
       .object({

@@ -9,6 +9,7 @@ import { analyzeRange, setLocalWorkerUrl, WorkerRequestError } from "./worker-cl
 let server: http.Server;
 let active = 0;
 let maxActive = 0;
+const bodies: Record<string, unknown>[] = [];
 
 beforeAll(async () => {
   server = http.createServer((request, response) => {
@@ -16,6 +17,12 @@ beforeAll(async () => {
     request.on("data", (chunk) => (body += chunk));
     request.on("end", async () => {
       const { path, start } = JSON.parse(body);
+      bodies.push(JSON.parse(body));
+      if (path === "malformed") {
+        // A frame without its detections: not the protocol's line.
+        response.writeHead(200, { "content-type": "application/x-ndjson" }).end(`${JSON.stringify({ index: 0, timestamp: 0, width: 4, height: 4 })}\n`);
+        return;
+      }
       if (path === "refused") {
         response.writeHead(400, { "content-type": "application/json" }).end(JSON.stringify({ detail: "path is outside the allowed roots" }));
         return;
@@ -68,5 +75,20 @@ describe("analyzeRange", () => {
     await expect(collect("broken")).rejects.toThrow("decoder crashed");
     // The worker is free again after a failure.
     expect(await collect("ok")).toHaveLength(3);
+  });
+
+  it("refuses a line outside the shared protocol instead of saving half of it", async () => {
+    await expect(collect("malformed")).rejects.toThrow(/outside the protocol: detections/);
+  });
+
+  it("sends a usable source hint and leaves out one the worker would refuse", async () => {
+    const hint = { size: 10, mtimeMs: 1, width: 640, height: 360, fps: 25, duration: 6 };
+    const send = async (source: typeof hint) => {
+      for await (const _frame of analyzeRange({ path: "ok", start: 0, end: 1, fps: 5, tasks: ["detect"], source }));
+      return bodies.at(-1);
+    };
+    expect((await send(hint))?.source).toEqual(hint);
+    // A stream with no known frame rate: the worker probes for itself rather than refuse the range.
+    expect(await send({ ...hint, fps: 0 })).not.toHaveProperty("source");
   });
 });

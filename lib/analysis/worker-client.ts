@@ -1,33 +1,17 @@
+import type { z } from "zod";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
+import { doneLineSchema, frameLineSchema, sourceHintSchema, type AnalyzeRequestInput, type WorkerFrame } from "./worker-protocol";
 
 /**
  * Talks to the inference worker (workers/inference): the spawned local one, or the hosts in
  * WORKER_URLS, taken in turn. Results arrive as NDJSON and are yielded frame by frame, so a
- * long range never sits whole in memory.
+ * long range never sits whole in memory. Requests and lines are the protocol's
+ * (./worker-protocol.ts), which the worker imports too; every line is checked against it.
  */
-export type WorkerBox = { x: number; y: number; width: number; height: number };
-export type WorkerFrame = {
-  index: number;
-  timestamp: number;
-  width: number;
-  height: number;
-  detections: { class: string; confidence: number; bbox: WorkerBox }[];
-  embedding?: number[];
-  pose?: unknown[];
-  masks?: unknown[];
-  faces?: unknown[];
-  ocr?: unknown[];
-};
+export type { WorkerBox, WorkerDetection, WorkerFace, WorkerFrame, WorkerMask, WorkerOcrLine, WorkerPose } from "./worker-protocol";
 
-export type AnalyzeRangeRequest = {
-  path: string;
-  start: number;
-  end: number;
-  fps: number;
-  tasks: string[];
-  thresholds?: Record<string, number>;
-};
+export type AnalyzeRangeRequest = AnalyzeRequestInput & { start: number; end: number };
 
 type Shared = { localUrl?: string; turn: number; busy: Map<string, Promise<void>> };
 const shared: Shared = ((globalThis as { __framewiseWorker?: Shared }).__framewiseWorker ??= { turn: 0, busy: new Map() });
@@ -97,7 +81,7 @@ async function* streamRange(url: string, request: AnalyzeRangeRequest, signal?: 
   const response = await fetch(`${url}/v1/analyze`, {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify(request),
+    body: JSON.stringify(withUsableHint(request)),
     signal,
   });
   if (!response.ok || !response.body) {
@@ -110,12 +94,16 @@ async function* streamRange(url: string, request: AnalyzeRangeRequest, signal?: 
     throw new Error(message);
   }
   for await (const line of ndjsonLines(response.body)) {
-    const value = JSON.parse(line);
+    const value = parseLine(line);
     if ("done" in value) {
-      if (!value.done) throw new Error(`Worker failed mid-stream: ${value.error ?? "unknown error"}`);
+      const done = doneLineSchema.safeParse(value);
+      if (!done.success) throw malformed(done.error);
+      if (!done.data.done) throw new Error(`Worker failed mid-stream: ${done.data.error}`);
       return;
     }
-    yield value as WorkerFrame;
+    const frame = frameLineSchema.safeParse(value);
+    if (!frame.success) throw malformed(frame.error);
+    yield frame.data;
   }
   throw new Error("Worker closed the stream before it finished");
 }
@@ -131,6 +119,33 @@ export async function workerHealth(): Promise<{ url: string; ok: boolean; detail
       }
     }),
   );
+}
+
+/**
+ * A source hint the protocol would refuse (a stream with no known frame rate, a picture past
+ * the hint's pixel bound) is left out rather than sent: the worker then probes the file itself
+ * instead of refusing the range.
+ */
+function withUsableHint(request: AnalyzeRangeRequest): AnalyzeRangeRequest {
+  if (request.source === undefined || sourceHintSchema.safeParse(request.source).success) return request;
+  const { source: _unusable, ...rest } = request;
+  return rest;
+}
+
+function parseLine(line: string): object {
+  try {
+    const value: unknown = JSON.parse(line);
+    if (value && typeof value === "object") return value;
+  } catch {
+    // reported below
+  }
+  throw new Error("Worker sent a line that is not a JSON object");
+}
+
+/** A worker speaking another version of the protocol: said plainly, not saved half-understood. */
+function malformed(error: z.ZodError): Error {
+  const issue = error.issues[0];
+  return new Error(`Worker sent a line outside the protocol: ${issue.path.join(".") || "line"}: ${issue.message}`);
 }
 
 async function* ndjsonLines(body: ReadableStream<Uint8Array>): AsyncGenerator<string> {

@@ -1,7 +1,8 @@
 import { readdir } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { clipWindow, makeClip } from "./clip";
+import { clipWindow, makeClip, makeProxy } from "./clip";
+import { countFfprobeRuns } from "./ffmpeg";
 import { probeVideo } from "./probe";
 import { makeVariant, mp4TopLevelBoxes, VTEST_AVI } from "./test-media";
 import { describeMedia, useTempDir } from "./test-setup";
@@ -52,6 +53,19 @@ describeMedia("makeClip", () => {
     expect(probe.duration).toBeLessThan(2.3);
     const boxes = await mp4TopLevelBoxes(output);
     expect(boxes.indexOf("moov")).toBeLessThan(boxes.indexOf("mdat"));
+  });
+
+  it("makes a proxy from a known duration alone, without probing, keeping audio only where there is some", async () => {
+    const withAudio = await makeVariant(temp.path, "mp4-audio");
+    const silent = await makeVariant(temp.path, "mp4");
+    const [loud, quiet] = [path.join(temp.path, "proxy-audio.mp4"), path.join(temp.path, "proxy-silent.mp4")];
+    const before = countFfprobeRuns();
+    const [a, b] = [await makeProxy({ input: withAudio, output: loud, probe: { duration: 3 } }), await makeProxy({ input: silent, output: quiet, probe: { duration: 3 } })];
+    expect(countFfprobeRuns()).toBe(before);
+    expect([a.hasAudio, b.hasAudio]).toEqual([undefined, undefined]);
+    expect((await probeVideo(loud)).audio.map((stream) => stream.codec)).toEqual(["aac"]);
+    const proxy = await probeVideo(quiet);
+    expect([proxy.codec, proxy.audio]).toEqual(["h264", []]);
   });
 
   it("refuses a window outside the video", async () => {

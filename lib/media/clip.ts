@@ -1,6 +1,13 @@
 import { AppError } from "@/lib/errors";
 import { FfmpegError, lastLines, renderToFile } from "./ffmpeg";
-import { probeVideo, type VideoProbe } from "./probe";
+import { probeVideo } from "./probe";
+
+/**
+ * What a clip needs to know of its input: its length and, when known, its audio streams. A
+ * full VideoProbe is one; a job that probed its video once passes just the duration, and the
+ * first audio stream is then taken if there is one.
+ */
+export type ClipSource = { duration: number; audio?: readonly unknown[] };
 
 export interface MakeClipOptions {
   input: string;
@@ -12,8 +19,8 @@ export interface MakeClipOptions {
   postRoll?: number;
   /** Where the MP4 goes; written atomically. */
   output: string;
-  /** The input's probe, when the caller already has one. */
-  probe?: VideoProbe;
+  /** The input's probe (or what the caller knows of it), when the caller already has one. */
+  probe?: ClipSource;
   /** Longest side in pixels; larger videos are scaled down (default: keep size). */
   maxSize?: number;
   /** libx264 speed/size trade-off; "veryfast" keeps clip rendering cheap on 2 cores. */
@@ -35,7 +42,8 @@ export interface ClipResult {
   start: number;
   end: number;
   duration: number;
-  hasAudio: boolean;
+  /** Undefined when the caller's probe did not list the audio streams. */
+  hasAudio: boolean | undefined;
 }
 
 /** The [start - pre, end + post] window inside [0, duration], or null when it is empty. */
@@ -59,7 +67,9 @@ export async function makeClip(options: MakeClipOptions): Promise<ClipResult> {
     throw new AppError("bad_request", `Clip window ${options.start}-${options.end} s is outside the video (${probe.duration} s)`);
   }
   const duration = window.end - window.start;
-  const hasAudio = probe.audio.length > 0;
+  const hasAudio = probe.audio ? probe.audio.length > 0 : undefined;
+  // Unknown: "0:a:0?" maps the first audio stream when there is one and nothing otherwise.
+  const audio = hasAudio === undefined ? ["-map", "0:a:0?"] : hasAudio ? ["-map", "0:a:0"] : [];
 
   // Even dimensions are required by yuv420p; scale down only when asked.
   const scale = options.maxSize
@@ -75,7 +85,7 @@ export async function makeClip(options: MakeClipOptions): Promise<ClipResult> {
         outputOptions: [
           "-t", duration.toFixed(3),
           "-map", "0:v:0",
-          ...(hasAudio ? ["-map", "0:a:0"] : []),
+          ...audio,
           "-vf", `${scale},setsar=1`,
           "-c:v", "libx264",
           "-preset", preset,
@@ -84,7 +94,7 @@ export async function makeClip(options: MakeClipOptions): Promise<ClipResult> {
           "-pix_fmt", "yuv420p",
           "-profile:v", "high",
           ...(options.keyframeInterval ? ["-force_key_frames", `expr:gte(t,n_forced*${options.keyframeInterval})`] : []),
-          ...(hasAudio ? ["-c:a", "aac", "-b:a", "128k", "-ac", "2"] : ["-an"]),
+          ...(hasAudio !== false ? ["-c:a", "aac", "-b:a", "128k", "-ac", "2"] : ["-an"]),
           "-sn",
           "-dn",
           "-map_metadata", "-1",
@@ -114,7 +124,7 @@ export async function makeClip(options: MakeClipOptions): Promise<ClipResult> {
  * `keyframeInterval` seconds. Browsers cannot play every input (MS-MPEG4 AVI, say); and event
  * clips cut from it by stream copy cost milliseconds instead of an encode each.
  */
-export async function makeProxy(options: { input: string; output: string; probe?: VideoProbe; keyframeInterval?: number; preset?: string; crf?: number; threads?: number; niceness?: number; signal?: AbortSignal }): Promise<ClipResult> {
+export async function makeProxy(options: { input: string; output: string; probe?: ClipSource; keyframeInterval?: number; preset?: string; crf?: number; threads?: number; niceness?: number; signal?: AbortSignal }): Promise<ClipResult> {
   const probe = options.probe ?? (await probeVideo(options.input));
   // It is made while the detector needs both cores, so it is made as cheaply as looks right:
   // ultrafast (half the CPU of veryfast) at CRF 26, with no difference to see at 2x zoom from

@@ -7,13 +7,16 @@ import { produceFileAtomic } from "@/lib/storage/write-file";
  * The only module that talks to fluent-ffmpeg. The package is archived upstream, so every
  * other file goes through these few functions and could be moved to another runner here.
  *
- * Two primitives:
+ * It is also the only module that starts ffmpeg or ffprobe at all (benchmarks that time plain
+ * ffmpeg on purpose aside). The primitives:
  * - `runFfmpeg` for jobs that write files (clips, snapshots, enhancement), with progress,
  *   cancellation and a timeout, on fluent-ffmpeg.
  * - `streamFfmpeg` for jobs whose output is read from stdout (raw RGB frames, decode checks).
  *   fluent-ffmpeg's stream output races its own 'close' handler against process exit and can
  *   report a spurious "Output stream closed" under load, so pipes spawn the same binary
  *   directly and settle on the exit code.
+ * - `runFfprobe` (ffprobe's full report, through fluent-ffmpeg) and `probeJson` (a few fields
+ *   asked for by name, spawned directly: what the frame decoder needs, parsed from JSON).
  */
 
 export type FfprobeData = ffmpeg.FfprobeData;
@@ -41,8 +44,19 @@ export class FfmpegAbortError extends Error {
   }
 }
 
+/**
+ * ffprobe runs this process has started. Tests read it to hold a job to one probe of its file;
+ * counting costs nothing, so it is always on.
+ */
+let ffprobeRuns = 0;
+
+export function countFfprobeRuns(): number {
+  return ffprobeRuns;
+}
+
 /** Runs ffprobe with `-show_streams -show_format` plus `extraArgs`. */
 export function runFfprobe(filePath: string, extraArgs: string[] = []): Promise<FfprobeData> {
+  ffprobeRuns++;
   return new Promise((resolve, reject) => {
     ffmpeg.ffprobe(ffmpegInput(filePath), extraArgs, (error: unknown, data: FfprobeData) => {
       if (error) {
@@ -53,6 +67,37 @@ export function runFfprobe(filePath: string, extraArgs: string[] = []): Promise<
       }
     });
   });
+}
+
+const STDERR_TAIL = 8192;
+
+/**
+ * Runs `ffprobe -v error <args> -of json file:<path>` and returns the parsed JSON. One small
+ * process with only the entries asked for: cheaper than fluent-ffmpeg's full report, which the
+ * frame decoder does not need. Throws FfmpegError (with ffprobe's stderr) when it fails.
+ */
+export async function probeJson(filePath: string, args: string[]): Promise<unknown> {
+  ffprobeRuns++;
+  const child = spawn("ffprobe", ["-v", "error", ...args, "-of", "json", ffmpegInput(filePath)], {
+    stdio: ["ignore", "pipe", "pipe"],
+    windowsHide: true,
+  });
+  let out = "";
+  let err = "";
+  child.stdout.setEncoding("utf8").on("data", (text: string) => (out += text));
+  child.stderr.setEncoding("utf8").on("data", (text: string) => (err = (err + text).slice(-STDERR_TAIL)));
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.once("error", reject);
+    child.once("close", resolve);
+  }).catch((error: Error) => {
+    throw new FfmpegError(`ffprobe could not start: ${error.message}`, err);
+  });
+  if (code !== 0) throw new FfmpegError(`ffprobe exited with code ${code}: ${err.trim()}`, err.trim());
+  try {
+    return JSON.parse(out);
+  } catch {
+    throw new FfmpegError("ffprobe wrote no JSON", err.trim());
+  }
 }
 
 export interface RunFfmpegOptions {
@@ -150,7 +195,7 @@ export async function* streamFfmpeg(args: string[], options: StreamFfmpegOptions
   child.stderr.setEncoding("utf8");
   child.stderr.on("data", (text: string) => {
     // Only the tail matters for error messages; keep memory bounded on chatty inputs.
-    stderr = (stderr + text).slice(-8192);
+    stderr = (stderr + text).slice(-STDERR_TAIL);
   });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: Error }>((resolve) => {
     child.once("error", (error) => resolve({ code: null, signal: null, error }));

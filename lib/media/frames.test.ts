@@ -2,8 +2,9 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decodeFrames, decodeImage, probeVideoStream } from "./frames";
+import { ffmpegCli } from "./test-media";
 
 import { SHARED_MEDIA_DIR as media, skipWithoutSharedMedia, VTEST_AVI as vtest } from "./test-media";
 
@@ -85,10 +86,12 @@ describe.skipIf(skipWithoutSharedMedia)("decodeFrames on vtest.avi (768x576, 10 
 describe("decodeFrames on a generated H.264 MP4 (25 fps)", () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), "frames-test-"));
   const mp4 = path.join(dir, "testsrc.mp4");
-  execFileSync("ffmpeg", [
-    ...["-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc=size=320x240:rate=25"],
-    ...["-t", "2", "-c:v", "libx264", "-pix_fmt", "yuv420p", "-movflags", "+faststart", mp4],
-  ]);
+  beforeAll(() =>
+    ffmpegCli([
+      ...["-f", "lavfi", "-i", "testsrc=size=320x240:rate=25"],
+      ...["-t", "2", "-c:v", "libx264", "-pix_fmt", "yuv420p", "-movflags", "+faststart", mp4],
+    ]),
+  );
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it("samples off the source grid and maps timestamps to source frame indices", async () => {
@@ -97,6 +100,12 @@ describe("decodeFrames on a generated H.264 MP4 (25 fps)", () => {
     expect(frames.map((frame) => frame.timestamp)).toEqual([0, 1 / 3, 2 / 3, 1, 4 / 3, 5 / 3]);
     expect(frames.map((frame) => frame.index)).toEqual([0, 8, 17, 25, 33, 42]);
     expect(frames.every((frame) => frame.data.length === 320 * 240 * 3)).toBe(true);
+  });
+
+  it("holds frames to the size of a probe it is given, even a wrong one: whole pictures, never torn", async () => {
+    const frames = [];
+    for await (const frame of decodeFrames({ path: mp4, end: 1, fps: 5, info: { width: 160, height: 120, fps: 25, duration: 2 } })) frames.push(frame);
+    expect(frames.map((frame) => [frame.width, frame.height, frame.data.length])).toEqual(Array.from({ length: 5 }, () => [160, 120, 160 * 120 * 3]));
   });
 
   it("resizes to an explicit size", async () => {

@@ -1,4 +1,3 @@
-import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -7,15 +6,13 @@ import os from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
 import type { ReadableStream as NodeReadableStream } from "node:stream/web";
-import { promisify } from "node:util";
+import { streamFfmpeg } from "./ffmpeg";
 
 /**
  * Real media for tests, e2e specs and benchmarks. The shared files come from Debian packages
  * and live beside the repository (../shared/media); variants are made with ffmpeg on the spot,
  * never committed. Not imported by production code.
  */
-
-const run = promisify(execFile);
 
 export const SHARED_MEDIA_DIR = path.resolve(import.meta.dirname, "../../../shared/media");
 export const VTEST_AVI = path.join(SHARED_MEDIA_DIR, "vtest.avi");
@@ -33,7 +30,8 @@ export const MISSING_IN_CI = `shared test media not found at ${VTEST_AVI}, and C
 if (!hasSharedMedia) console.warn(sharedMediaRequired ? MISSING_IN_CI : SKIP_REASON);
 
 export async function ffmpegCli(args: string[]): Promise<void> {
-  await run("ffmpeg", ["-hide_banner", "-v", "error", "-nostdin", "-y", ...args], { maxBuffer: 4 * 1024 * 1024 });
+  // Through ffmpeg.ts like every other ffmpeg run; what it writes to stdout (nothing, here) is dropped.
+  for await (const _chunk of streamFfmpeg(["-v", "error", "-y", ...args]));
 }
 
 export async function makeTempDir(prefix = "framewise-test-"): Promise<string> {

@@ -1,8 +1,10 @@
 import { execFileSync } from "node:child_process";
-import { mkdtemp, rm, symlink } from "node:fs/promises";
+import { mkdtemp, rm, stat, symlink } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { analyzeLineSchema, DEFAULT_THRESHOLDS, doneLineSchema, frameLineSchema, imageLineSchema, MAX_SAMPLE_FPS, TASKS } from "@/lib/analysis/worker-protocol";
+import { countFfprobeRuns } from "@/lib/media/ffmpeg";
 import { readManifest } from "./models/registry";
 import { startWorker, type Worker } from "./server";
 import { SHARED_MEDIA_DIR, skipWithoutSharedMedia } from "@/lib/media/test-media";
@@ -189,6 +191,70 @@ describe.skipIf(skipWithoutSharedMedia)("inference worker", () => {
     expect((await post("/v1/images", { paths: [], tasks: ["detect"] })).status).toBe(400);
     const outside = await post("/v1/images", { paths: ["/etc/hostname"], tasks: ["detect"] });
     expect(outside.json?.detail).toMatch(/outside the allowed roots/);
+  });
+
+  it("streams only lines the shared protocol describes, every field of them", async () => {
+    const analyzed = await post("/v1/analyze", { path: path.join(media, "vtest.avi"), start: 30, end: 31, fps: 2, tasks: [...TASKS] });
+    expect(analyzed.status).toBe(200);
+    const frames = analyzed.lines.slice(0, -1);
+    expect(frames).toHaveLength(2);
+    for (const line of analyzed.lines) expect(analyzeLineSchema.safeParse(line).success, JSON.stringify(line).slice(0, 300)).toBe(true);
+    // Parsing keeps every field: the schema is the whole line, not a part of it.
+    for (const frame of frames) expect(frameLineSchema.parse(frame)).toEqual(frame);
+    expect(doneLineSchema.parse(analyzed.lines.at(-1))).toEqual(analyzed.lines.at(-1));
+    // What each task adds is present and typed (vtest is a street: people, poses, masks).
+    expect(frames.every((frame) => frame.pose && frame.masks && frame.faces && frame.ocr && frame.embedding)).toBe(true);
+    expect(frames.some((frame) => frame.pose.length > 0 && frame.masks.length > 0)).toBe(true);
+
+    const stills = await post("/v1/images", { paths: ["person.jpg", "messi5.jpg", "scenetext01.jpg"].map((name) => path.join(media, name)), tasks: [...TASKS] });
+    expect(stills.status).toBe(200);
+    const images = stills.lines.slice(0, -1);
+    expect(images).toHaveLength(3);
+    for (const image of images) expect(imageLineSchema.parse(image)).toEqual(image);
+    expect(images[1].faces.length).toBeGreaterThan(0);
+    expect(images[2].ocr.length).toBeGreaterThan(0);
+  });
+
+  it("takes the protocol's default thresholds when a request gives none", async () => {
+    const range = { path: path.join(media, "vtest.avi"), start: 40, end: 43, fps: 2, tasks: ["detect"] };
+    const implicit = await post("/v1/analyze", range);
+    const explicit = await post("/v1/analyze", { ...range, thresholds: { ...DEFAULT_THRESHOLDS } });
+    const stricter = await post("/v1/analyze", { ...range, thresholds: { detect: 0.25 } });
+    const detections = (lines: Line[]) => lines.slice(0, -1).flatMap((frame) => frame.detections as Line[]);
+    expect(detections(implicit.lines)).toEqual(detections(explicit.lines));
+    const scores = detections(implicit.lines).map((d) => d.confidence as number);
+    expect(Math.min(...scores)).toBeGreaterThanOrEqual(DEFAULT_THRESHOLDS.detect);
+    // The worker's own default was 0.25: boxes between the two prove which one it uses now.
+    expect(scores.some((score) => score < 0.25)).toBe(true);
+    expect(detections(stricter.lines).length).toBeLessThan(scores.length);
+  });
+
+  it("caps the sampling rate where the analysis options do", async () => {
+    const range = { path: path.join(media, "vtest.avi"), start: 1, end: 1.1, tasks: ["detect"] };
+    expect((await post("/v1/analyze", { ...range, fps: MAX_SAMPLE_FPS })).status).toBe(200);
+    const over = await post("/v1/analyze", { ...range, fps: MAX_SAMPLE_FPS + 1 });
+    expect(over.status).toBe(400);
+    expect(over.json?.detail).toMatch(/fps/);
+  });
+
+  it("uses the caller's probe of an unchanged file instead of its own, and probes a changed one", async () => {
+    const file = path.join(media, "vtest.avi");
+    const { size, mtimeMs } = await stat(file);
+    const range = { path: file, start: 12, end: 13, fps: 2, tasks: ["detect"] };
+    const sizes = (lines: Line[]) => lines.slice(0, -1).map((frame) => [frame.width, frame.height, frame.index]);
+    // A hint that differs from the file on purpose (half the size, twice the rate) shows it is
+    // used: frames come out at its size, whole, with indices at its rate, and no ffprobe ran.
+    const before = countFfprobeRuns();
+    const hinted = await post("/v1/analyze", { ...range, source: { size, mtimeMs, width: 384, height: 288, fps: 20, duration: 79.5 } });
+    expect(countFfprobeRuns()).toBe(before);
+    expect(sizes(hinted.lines)).toEqual([[384, 288, 240], [384, 288, 250]]);
+    // The same hint for a file that has changed since (another size) is ignored.
+    const stale = await post("/v1/analyze", { ...range, source: { size: size + 1, mtimeMs, width: 384, height: 288, fps: 20, duration: 79.5 } });
+    expect(sizes(stale.lines)).toEqual([[768, 576, 120], [768, 576, 125]]);
+    // A hint is checked like the rest of the request.
+    const huge = await post("/v1/analyze", { ...range, source: { size, mtimeMs, width: 16384, height: 16384, fps: 10, duration: 79.5 } });
+    expect(huge.status).toBe(400);
+    expect(huge.json?.detail).toMatch(/source/);
   });
 
   it("stops decoding when the client disconnects, and keeps serving", async () => {

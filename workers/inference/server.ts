@@ -18,8 +18,9 @@ import { decodeFrames, decodeImage, probeVideoStream, type VideoStreamInfo } fro
 import { loadWorkerEnv, type WorkerEnv } from "./env";
 import { mapOrdered } from "./pipeline";
 import { startPool, type InferencePool } from "./pool";
-import { analyzeSchema, imagesSchema, parseBody, resolveAllowedPath } from "./request";
-import { DEFAULT_THRESHOLDS, modelsFor, TASKS } from "./tasks/analyze";
+import { analyzeRequestSchema, DEFAULT_THRESHOLDS, imagesRequestSchema, TASKS, type SourceHint } from "@/lib/analysis/worker-protocol";
+import { parseBody, resolveAllowedPath } from "./request";
+import { modelsFor } from "./tasks/analyze";
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -121,8 +122,13 @@ function health({ env, pool }: Deps) {
 const probes = new Map<string, { stamp: string; info: VideoStreamInfo }>();
 const rememberedProbes = 32;
 
-async function probeRemembered(file: string): Promise<VideoStreamInfo> {
+async function probeRemembered(file: string, hint?: SourceHint): Promise<VideoStreamInfo> {
   const { size, mtimeMs } = await stat(file);
+  // The caller's probe of this very file (same size, same modification time) saves ours: one
+  // ffprobe per job, on the web side. A file that changed since is probed here again.
+  if (hint && hint.size === size && hint.mtimeMs === mtimeMs) {
+    return { width: hint.width, height: hint.height, fps: hint.fps, duration: hint.duration };
+  }
   const stamp = `${size}:${mtimeMs}`;
   const known = probes.get(file);
   if (known?.stamp === stamp) return { ...known.info };
@@ -136,9 +142,9 @@ async function probeRemembered(file: string): Promise<VideoStreamInfo> {
 /** POST /v1/analyze: validate everything, then stream one line per sampled frame. */
 async function analyze(deps: Deps, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const started = Date.now();
-  const body = parseBody(analyzeSchema, await readJson(req));
+  const body = parseBody(analyzeRequestSchema, await readJson(req));
   const file = await resolveAllowedPath(body.path, deps.env.allowedRoots);
-  const info = await probeRemembered(file).catch((error: unknown) => {
+  const info = await probeRemembered(file, body.source).catch((error: unknown) => {
     throw new AppError("bad_request", isAppError(error) ? error.message : `cannot read ${body.path}`);
   });
   const start = body.start ?? 0;
@@ -168,7 +174,7 @@ async function analyze(deps: Deps, req: IncomingMessage, res: ServerResponse): P
 /** POST /v1/images: every path checked and probed first, then one line per image. */
 async function images(deps: Deps, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const started = Date.now();
-  const body = parseBody(imagesSchema(deps.env.WORKER_MAX_IMAGES), await readJson(req));
+  const body = parseBody(imagesRequestSchema(deps.env.WORKER_MAX_IMAGES), await readJson(req));
   const files: { requested: string; file: string }[] = [];
   for (const requested of body.paths) {
     const file = await resolveAllowedPath(requested, deps.env.allowedRoots);

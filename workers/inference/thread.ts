@@ -1,7 +1,8 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { loadModels } from "./models/sessions";
 import type { ModelId } from "./models/registry";
-import { analyzeImage, loadOcrKeys, type Task, type Thresholds } from "./tasks/analyze";
+import type { Task, Thresholds } from "@/lib/analysis/worker-protocol";
+import { analyzeImage, loadOcrKeys } from "./tasks/analyze";
 
 /**
  * One inference thread: its own sessions, created once, and one image at a time.

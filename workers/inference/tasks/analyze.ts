@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
+import type { ImageResult, Task, Thresholds } from "@/lib/analysis/worker-protocol";
 import type { ModelId } from "../models/registry";
 import { modelFiles } from "../models/registry";
 import type { ModelSet } from "../models/sessions";
@@ -9,48 +10,6 @@ import { toBbox, type Rgb } from "./image";
 import { runMask } from "./mask";
 import { parseKeys, runOcr } from "./ocr";
 import { runPose } from "./pose";
-
-/**
- * Runs the requested tasks on one decoded image and returns the wire-shaped result. Pose
- * needs person boxes and embed reuses the detector run, so one CenterNet pass serves
- * detect, pose and embed together.
- */
-export const TASKS = ["detect", "pose", "mask", "embed", "faces", "ocr"] as const;
-export type Task = (typeof TASKS)[number];
-
-export type Thresholds = {
-  detect: number;
-  iou: number;
-  pose: number;
-  pose_people: number;
-  mask: number;
-  faces: number;
-  ocr: number;
-};
-
-export const DEFAULT_THRESHOLDS: Thresholds = {
-  // Between the survey's 0.3 and Human's 0.2: this small detector scores real animals 0.3.
-  detect: 0.25,
-  iou: 0.4,
-  pose: 0.3,
-  pose_people: 8,
-  mask: 0.5,
-  faces: 0.6,
-  ocr: 0.5,
-};
-
-type Bbox = { x: number; y: number; width: number; height: number };
-
-export type ImageResult = {
-  width: number;
-  height: number;
-  detections: { class: string; confidence: number; bbox: Bbox }[];
-  pose?: { bbox?: Bbox; keypoints: { name: string; x: number; y: number; score: number }[] }[];
-  masks?: { class: "person"; mask_rle: string; mask_area_pixels: number }[];
-  embedding?: number[];
-  faces?: { bbox: Bbox; confidence: number; landmarks: { name: string; x: number; y: number }[]; embedding: number[] }[];
-  ocr?: { bbox: Bbox; text: string; confidence: number }[];
-};
 
 /** The models each task needs; the worker loads the union at startup. */
 export function modelsFor(tasks: readonly Task[], poseModel: ModelId): ModelId[] {
@@ -71,6 +30,11 @@ export async function loadOcrKeys(modelsDir: string): Promise<string[]> {
 
 const round = (value: number, digits = 4) => Number(value.toFixed(digits));
 
+/**
+ * Runs the requested tasks on one decoded image and returns the wire-shaped result (the
+ * protocol's ImageResult). Pose needs person boxes and embed reuses the detector run, so one
+ * CenterNet pass serves detect, pose and embed together.
+ */
 export async function analyzeImage(
   models: ModelSet,
   context: { poseModel: ModelId; ocrKeys: string[] },
