@@ -72,7 +72,7 @@ test("unsigned or forged calls to /api/inngest and the event API are refused and
     ctx: { run_id: "forged", attempt: 0, max_attempts: 1, disable_immediate_execution: false, use_api: false, stack: { stack: [], current: 0 } },
   };
   const forgedSignature = `t=${Math.round(Date.now() / 1000)}&s=${"0".repeat(64)}`;
-  for (const headers of [{}, { "X-Inngest-Signature": forgedSignature }]) {
+  for (const headers of [{}, { "X-Inngest-Signature": forgedSignature }] as Record<string, string>[]) {
     const response = await request.post("/api/inngest?fnId=framewise-export-failure&stepId=step", { data: call, headers });
     expect(response.status()).toBe(401);
     expect(response.headers()["content-type"]).toContain("application/json");
