@@ -39,6 +39,8 @@ export default defineConfig({
       VIDEO_INPUT_DIR: ".cache/e2e-videos",
       FRONTEND_ORIGIN: `${allowedOrigin},http://second.example`,
       NEXT_TELEMETRY_DISABLED: "1",
+      // Every spec registers from 127.0.0.1; the limit's own test uses 127.0.0.2.
+      REGISTER_PER_HOUR: "40",
     },
   },
 });

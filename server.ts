@@ -12,7 +12,9 @@ import { workerHealth } from "@/lib/analysis/worker-client";
 import { closeDatabase, database } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { registerHealthProbe } from "@/lib/health/checks";
-import { keepPartialContentLength } from "@/lib/http/media-response";
+import { stampClientAddress } from "@/lib/http/client-address";
+import { keepContentLength } from "@/lib/http/media-response";
+import { startStorageSweep } from "@/lib/storage/sweep";
 import { handleHubUpgrade, isHubPath } from "@/lib/ws/upgrade";
 
 const config = env();
@@ -20,6 +22,8 @@ const dev = process.argv.includes("--dev") || config.NODE_ENV === "development" 
 
 const handle = await database();
 console.log(`[framewise] database ready (${handle.driver})`);
+// Files a crash left half-written; with PGlite this process alone owns DATA_DIR, so all of them.
+await startStorageSweep({ exclusive: handle.driver === "pglite" });
 
 const server = http.createServer();
 const app = next({ dev, hostname: config.HOST, port: config.PORT, httpServer: server, dir: import.meta.dirname });
@@ -27,8 +31,10 @@ await app.prepare();
 const handleRequest = app.getRequestHandler();
 
 server.on("request", (request, response) => {
-  // Next drops Content-Length from route handlers' answers; a 206 must carry it (Range clients).
-  keepPartialContentLength(response);
+  // Route handlers get no socket: the caller's address travels in a header only we set.
+  stampClientAddress(request);
+  // Next drops Content-Length from route handlers' answers; media answers must carry it.
+  keepContentLength(response);
   // The local engine's event API (`/e/*`) is not a Next route: the Inngest client posts there.
   if (handleEngineRequest(request, response)) return;
   handleRequest(request, response).catch((error) => {

@@ -1,13 +1,17 @@
 import { Inngest, type ClientOptions } from "inngest";
 import { env } from "@/lib/env";
+import { localEventKey, localSigningKey } from "./engine/signing";
 
 /**
  * The one Inngest client. Where it sends events and who calls its functions is decided here
  * and nowhere else:
  * - "inngest": INNGEST_BASE_URL and/or INNGEST_EVENT_KEY are set. Inngest Cloud (keys only)
  *   or a self-hosted `inngest start` (INNGEST_BASE_URL + keys). Requests are signed.
- * - "local": neither is set. The local engine (inngest/engine) runs inside the web process;
- *   the client is in dev mode and posts its events to the engine on this server's own port.
+ * - "local": neither is set. The local engine (inngest/engine) runs inside the web process
+ *   and the client posts its events to it on this server's own port. Signed all the same: the
+ *   client is not in dev mode and holds a signing key made once in DATA_DIR
+ *   (localSigningKey), which the engine signs its calls to `/api/inngest` with, so the SDK
+ *   refuses anyone else's; events go to `/e/<key derived from it>`.
  */
 export type OrchestrationMode = "local" | "inngest";
 
@@ -16,6 +20,11 @@ const appId = "framewise";
 export function orchestrationMode(): OrchestrationMode {
   const config = env();
   return config.INNGEST_BASE_URL || config.INNGEST_EVENT_KEY ? "inngest" : "local";
+}
+
+/** The local engine's signing key (DATA_DIR/inngest-signing-key, made on first use). */
+export function localEngineSigningKey(): string {
+  return localSigningKey(env().dataDir);
 }
 
 /**
@@ -32,12 +41,19 @@ export function localEngineBaseUrl(): string {
 function clientOptions(): ClientOptions {
   const config = env();
   if (orchestrationMode() === "local") {
-    // A getter: the SDK keeps this object and reads `baseUrl` on every send (inngest 4.24.0).
+    // Getters: the SDK keeps this object and reads `baseUrl`, `signingKey` and `eventKey` when
+    // it uses them (inngest 4.24.0), so nothing is read or made at import (next build imports this).
     return {
       id: appId,
-      isDev: true,
+      isDev: false,
       get baseUrl() {
         return localEngineBaseUrl();
+      },
+      get signingKey() {
+        return localEngineSigningKey();
+      },
+      get eventKey() {
+        return localEventKey(localEngineSigningKey());
       },
     };
   }

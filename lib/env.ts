@@ -28,6 +28,8 @@ const schema = z.object({
   ADMIN_EMAIL: z.string().optional(),
   ANONYMOUS_API: onOff.default("on"),
   RATE_LIMIT_PER_HOUR: z.coerce.number().int().positive().default(100),
+  /** `POST /register` calls per client address per hour. */
+  REGISTER_PER_HOUR: z.coerce.number().int().positive().default(20),
   MAX_CONCURRENT_UPLOADS: z.coerce.number().int().positive().default(10),
   MAX_UPLOAD_MB: z.coerce.number().int().positive().default(500),
   MAX_JOB_MINUTES: z.coerce.number().positive().default(10),

@@ -5,6 +5,7 @@ import type { Db } from "@/lib/db/client";
 import { engineEvents, engineQueue, engineRuns, engineSteps, type EngineQueueItem, type EngineRun } from "@/lib/db/schema";
 import { eventMatches, sleepUntil, toFunctionSpec, type FunctionSpec } from "./functions";
 import { callSdk, readRequestBody, sendJson, type SdkResponse } from "./http";
+import { localEventKey } from "./signing";
 
 /**
  * A local runner for the subset of Inngest that Framewise uses. It speaks the SDK's wire
@@ -19,12 +20,21 @@ import { callSdk, readRequestBody, sendJson, type SdkResponse } from "./http";
  * cancelOn, concurrency (per function, keyed, env-wide) and priority.run. Any other opcode
  * (waitForEvent, invoke, fetch, AI, signals, defer, race mode) fails the run with an error
  * that names it. One engine per database: it is not a cluster.
+ *
+ * Every call to serve() is signed with `signingKey` and every answer's signature is checked
+ * (inngest/engine/signing.ts): the handler runs in the SDK's signed mode and refuses anyone
+ * else. The event API takes only `/e/<eventKey>` and never events named `inngest/*`, which
+ * are the engine's own (a forged `inngest/function.failed` would run an onFailure handler).
  */
 
 export type EngineOptions = {
   db: Db;
   /** The app's serve() endpoint, e.g. http://127.0.0.1:3000/api/inngest. */
   serveUrl: string;
+  /** The key the serve() handler's client holds (`signkey-<env>-<hex>`): calls are signed with it. */
+  signingKey: string;
+  /** The key the event API takes (`POST /e/<eventKey>`); derived from the signing key by default. */
+  eventKey?: string;
   /** First retry delay; doubles per attempt up to maxBackoffMs. */
   backoffMs?: number;
   maxBackoffMs?: number;
@@ -73,18 +83,22 @@ export class LocalEngine {
   private readonly db: Db;
   private readonly log: Pick<Console, "info" | "warn" | "error">;
   private readonly settings: Required<Omit<EngineOptions, "db" | "logger">>;
+  private readonly eventPath: string;
 
   constructor(options: EngineOptions) {
     this.db = options.db;
     this.log = options.logger ?? console;
     this.settings = {
       serveUrl: options.serveUrl,
+      signingKey: options.signingKey,
+      eventKey: options.eventKey ?? localEventKey(options.signingKey),
       backoffMs: options.backoffMs ?? 1000,
       maxBackoffMs: options.maxBackoffMs ?? 5 * 60_000,
       pollMs: options.pollMs ?? 5000,
       maxInFlight: options.maxInFlight ?? 8,
       syncTimeoutMs: options.syncTimeoutMs ?? 60_000,
     };
+    this.eventPath = `/e/${encodeURIComponent(this.settings.eventKey)}`;
   }
 
   get accepting(): boolean {
@@ -127,10 +141,11 @@ export class LocalEngine {
   // ---- sync -------------------------------------------------------------------------------
 
   async sync(): Promise<void> {
-    const { serveUrl } = this.settings;
-    const response = await callSdk("PUT", serveUrl, { url: serveUrl }, { "x-inngest-sync-kind": "in_band" });
-    if (response.status !== 200 || response.headers["x-inngest-sync-kind"] !== "in_band") {
-      throw new Error(`In-band sync with ${serveUrl} failed (HTTP ${response.status}): ${response.text.slice(0, 300)}`);
+    const { serveUrl, signingKey } = this.settings;
+    const response = await callSdk("PUT", serveUrl, { url: serveUrl }, signingKey, { "x-inngest-sync-kind": "in_band" });
+    if (response.status !== 200 || response.headers["x-inngest-sync-kind"] !== "in_band" || !response.signed) {
+      const why = response.status === 200 && !response.signed ? "the answer is not signed with our key" : `HTTP ${response.status}`;
+      throw new Error(`In-band sync with ${serveUrl} failed (${why}): ${response.text.slice(0, 300)}`);
     }
     const configs = ((response.body as { functions?: Parameters<typeof toFunctionSpec>[0][] }).functions ?? []);
     this.functions.clear();
@@ -191,12 +206,23 @@ export class LocalEngine {
     return ids;
   }
 
-  /** Serves `POST /e/<key>` exactly as the SDK expects: `{ ids, status: 200 }`. */
+  /**
+   * Serves `POST /e/<key>` exactly as the SDK expects: `{ ids, status: 200 }`. Another key is a
+   * 401, as Inngest answers it; events named `inngest/*` are refused.
+   */
   async handleEventRequest(request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
     if (request.method !== "POST") return sendJson(response, 405, { status: 405, error: "Use POST" });
+    if (!sameText((request.url ?? "").split("?")[0], this.eventPath)) {
+      request.resume();
+      return sendJson(response, 401, { status: 401, error: "Event key not found" });
+    }
     try {
       const parsed = JSON.parse(await readRequestBody(request)) as unknown;
-      const ids = await this.send(Array.isArray(parsed) ? parsed : [parsed]);
+      const events = Array.isArray(parsed) ? parsed : [parsed];
+      if (events.some((event) => String((event as { name?: unknown } | null)?.name ?? "").startsWith("inngest/"))) {
+        throw new Error("Event names starting with inngest/ are reserved");
+      }
+      const ids = await this.send(events);
       sendJson(response, 200, { ids, status: 200 });
     } catch (error) {
       const status = error instanceof EngineUnavailableError ? 503 : 400;
@@ -382,7 +408,7 @@ export class LocalEngine {
 
     let response: SdkResponse;
     try {
-      response = await callSdk("POST", url, body);
+      response = await callSdk("POST", url, body, this.settings.signingKey);
     } catch (error) {
       // The app did not answer (restarting, overloaded): try again later, without using an attempt.
       this.log.warn(`[engine] ${url} unreachable: ${(error as Error).message}`);
@@ -394,6 +420,11 @@ export class LocalEngine {
 
   /** Turns one SDK response into an outcome (notes/inngest-protocol.md §3, §5). */
   private interpret(item: EngineQueueItem, fn: FunctionSpec, response: SdkResponse): Outcome {
+    if (!response.signed) {
+      // Not the SDK holding our key (a 401 means it refused our signature): nothing to trust.
+      const why = response.status === 401 ? "refused the engine's signature" : "answered without a valid signature";
+      return { fail: engineError(`serve() ${why} (HTTP ${response.status}): ${response.text.slice(0, 300)}`) };
+    }
     const noRetry = response.headers["x-inngest-no-retry"];
     if (response.status === 200) return { complete: { output: response.body } };
     if (response.status === 500 && noRetry === "false") {
@@ -533,6 +564,12 @@ export class LocalEngine {
     const [run] = await this.db.select().from(engineRuns).where(eq(engineRuns.id, runId));
     return run;
   }
+}
+
+function sameText(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && crypto.timingSafeEqual(left, right);
 }
 
 function normalizeEvent(raw: unknown): EngineEvent {

@@ -1,25 +1,49 @@
 import http from "node:http";
 import https from "node:https";
+import { canonicalJson, signatureHeader, signBody, verifySignature } from "./signing";
 
 /**
  * Plain node:http calls to the app's serve() endpoint. Not fetch: undici gives up on a
  * response after 300 s without headers, and a step (an ffmpeg pass) may take longer.
  */
-export type SdkResponse = { status: number; headers: http.IncomingHttpHeaders; body: unknown; text: string };
+export type SdkResponse = {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: unknown;
+  text: string;
+  /** The answer carries the SDK's signature over its body, made with our key. */
+  signed: boolean;
+};
 
 const agents = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
 
-export function callSdk(method: "POST" | "PUT", url: string, body: unknown, headers: Record<string, string> = {}): Promise<SdkResponse> {
+/**
+ * One signed call: the body is sent as canonical JSON, exactly the text that is signed (the SDK
+ * re-canonicalizes what it parses, so the two agree), and the answer's signature is checked.
+ */
+export function callSdk(
+  method: "POST" | "PUT",
+  url: string,
+  body: unknown,
+  signingKey: string,
+  headers: Record<string, string> = {},
+): Promise<SdkResponse> {
   const target = new URL(url);
   const transport = target.protocol === "https:" ? https : http;
-  const payload = Buffer.from(JSON.stringify(body));
+  const requestText = canonicalJson(body);
+  const payload = Buffer.from(requestText);
   return new Promise((resolve, reject) => {
     const request = transport.request(
       target,
       {
         method,
         agent: target.protocol === "https:" ? agents.https : agents.http,
-        headers: { "content-type": "application/json", "content-length": String(payload.length), ...headers },
+        headers: {
+          "content-type": "application/json",
+          "content-length": String(payload.length),
+          [signatureHeader]: signBody(signingKey, requestText),
+          ...headers,
+        },
       },
       (response) => {
         const chunks: Buffer[] = [];
@@ -33,7 +57,8 @@ export function callSdk(method: "POST" | "PUT", url: string, body: unknown, head
           } catch {
             // not JSON: keep the text for the error message
           }
-          resolve({ status: response.statusCode ?? 0, headers: response.headers, body: parsed, text });
+          const signed = verifySignature(signingKey, text, response.headers[signatureHeader]);
+          resolve({ status: response.statusCode ?? 0, headers: response.headers, body: parsed, text, signed });
         });
       },
     );

@@ -3,7 +3,7 @@ import { count, inArray } from "drizzle-orm";
 import { db as processDb, type Db } from "@/lib/db/client";
 import { jobs } from "@/lib/db/schema";
 import { env } from "@/lib/env";
-import { orchestrationMode } from "../client";
+import { localEngineSigningKey, orchestrationMode } from "../client";
 import { LocalEngine } from "./engine";
 import { sendJson } from "./http";
 
@@ -29,6 +29,7 @@ export async function startLocalEngine(options: { appUrl: string; db?: Db }): Pr
   const engine = new LocalEngine({
     db: options.db ?? (await processDb()),
     serveUrl: `${options.appUrl.replace(/\/$/, "")}/api/inngest`,
+    signingKey: localEngineSigningKey(),
     backoffMs: config.ENGINE_BACKOFF_MS,
     maxBackoffMs: config.ENGINE_MAX_BACKOFF_MS,
     pollMs: config.ENGINE_POLL_MS,
@@ -55,7 +56,9 @@ export async function stopLocalEngine(): Promise<void> {
  * The event API the Inngest client posts to in local mode (`POST /e/<key>`). Returns true when
  * it took the request; server.ts calls it before handing a request to Next. While the engine
  * is not running it answers 503, which makes `inngest.send()` throw (and createJob answer 503).
- * In local mode it also refuses `/e/*` and `/api/inngest` to anyone but 127.0.0.1/::1 (403).
+ * In local mode it also refuses `/e/*` and `/api/inngest` to anyone but this machine (403), on
+ * top of the signatures: the event API wants the derived event key, serve() the engine's
+ * signature, and a reverse proxy on this machine makes every caller look local.
  * In "inngest" mode it takes nothing (returns false).
  */
 export function handleEngineRequest(request: http.IncomingMessage, response: http.ServerResponse): boolean {
@@ -63,8 +66,6 @@ export function handleEngineRequest(request: http.IncomingMessage, response: htt
   const path = (request.url ?? "").split("?")[0];
   const isEventApi = path.startsWith("/e/");
   if (!isEventApi && path !== "/api/inngest" && !path.startsWith("/api/inngest/")) return false;
-  // In local mode nothing is signed (the client is in dev mode), so the event API and the
-  // serve() endpoint are for this machine only.
   if (!isLoopback(request.socket)) {
     sendJson(response, 403, { detail: "The local orchestration endpoints accept requests from this machine only" });
     return true;

@@ -4,16 +4,20 @@ import { Inngest, type InngestFunction } from "inngest";
 import { serve } from "inngest/node";
 import type { Db } from "@/lib/db/client";
 import { LocalEngine, type EngineOptions } from "./engine";
+import { generateSigningKey, localEventKey } from "./signing";
 
 /**
  * A real node:http server on 127.0.0.1:<random> hosting the SDK's `serve()` handler at
- * /api/inngest and the engine's event API at /e/*, with a dev-mode client pointed at it.
+ * /api/inngest and the engine's event API at /e/*, with a client pointed at it. Signed as in
+ * production's local mode: the client is not in dev mode and holds a signing key (a fresh
+ * one, or `signingKey`), the engine signs its calls with it, and serve() checks them.
  * Used by the conformance tests, the crash-test child and scripts/bench-engine.ts.
  */
 export type Harness = {
   client: Inngest;
   engine: LocalEngine;
   baseUrl: string;
+  signingKey: string;
   /** Resolves when `runId` (or the first run of `functionId`) ends; returns its row. */
   /** The first ended run matching; `where` picks among a function's runs. */
   waitForRun: (match: { functionId?: string; runId?: string; where?: (run: RunRow) => boolean }, timeoutMs?: number) => Promise<RunRow>;
@@ -27,7 +31,9 @@ export async function startHarness(options: {
   functions: (client: Inngest) => InngestFunction.Any[];
   engine?: Partial<Omit<EngineOptions, "db" | "serveUrl">>;
   appId?: string;
+  signingKey?: string;
 }): Promise<Harness> {
+  const signingKey = options.signingKey ?? generateSigningKey();
   let handler: http.RequestListener = (_request, response) => response.writeHead(503).end();
   let engine: LocalEngine | undefined;
   const server = http.createServer((request, response) => {
@@ -38,11 +44,19 @@ export async function startHarness(options: {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-  const client = new Inngest({ id: options.appId ?? "test", isDev: true, baseUrl: `${baseUrl}/`, logger: quietLogger });
-  handler = serve({ client, functions: options.functions(client) });
+  const client = new Inngest({
+    id: options.appId ?? "test",
+    isDev: false,
+    signingKey,
+    eventKey: localEventKey(signingKey),
+    baseUrl: `${baseUrl}/`,
+    logger: quietLogger,
+  });
+  handler = serve({ client, functions: options.functions(client), enableUnauthedSync: false });
   engine = new LocalEngine({
     db: options.db,
     serveUrl: `${baseUrl}/api/inngest`,
+    signingKey,
     backoffMs: 20,
     // No polling to lean on: sleeps and retries must wake the engine themselves.
     pollMs: 600_000,
@@ -70,6 +84,7 @@ export async function startHarness(options: {
     client,
     engine,
     baseUrl,
+    signingKey,
     waitForRun,
     close: async () => {
       await engine!.stop(2000);

@@ -1,16 +1,28 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import readline from "node:readline";
+import { pathToFileURL } from "node:url";
 import { env } from "@/lib/env";
 import { setLocalWorkerUrl } from "./worker-client";
 
 /**
  * The embedded default: the inference worker as a child process on 127.0.0.1, restarted when
  * it dies (after a pause that grows while it keeps dying). Not used when WORKER_URLS is set.
+ *
+ * Node runs the worker itself, with tsx as an import loader (`node --import tsx`), not through
+ * tsx's CLI: that is a wrapper process, and killing the pid held here left the real worker
+ * (hundreds of MB, still listening) running beside its replacement. With `--exit-with-parent`
+ * the worker also exits when this process dies, even by SIGKILL: its stdin is a pipe from
+ * here, and the pipe closes with us.
  */
 const root = path.resolve(import.meta.dirname ?? __dirname, "../..");
+const tsxLoader = pathToFileURL(path.join(root, "node_modules/tsx/dist/loader.mjs")).href;
 
-export type LocalWorker = { stop: () => Promise<void> };
+export type LocalWorker = {
+  stop: () => Promise<void>;
+  /** The worker process's own pid (the one listening), while one runs. */
+  pid: () => number | undefined;
+};
 
 export function startLocalWorker(): LocalWorker {
   const config = env();
@@ -21,7 +33,7 @@ export function startLocalWorker(): LocalWorker {
 
   const launch = () => {
     const startedAt = Date.now();
-    child = spawn(process.execPath, [path.join(root, "node_modules/tsx/dist/cli.mjs"), path.join(root, "workers/inference/server.ts")], {
+    child = spawn(process.execPath, ["--import", tsxLoader, path.join(root, "workers/inference/server.ts"), "--exit-with-parent"], {
       cwd: root,
       env: {
         ...process.env,
@@ -32,7 +44,8 @@ export function startLocalWorker(): LocalWorker {
         MODELS_DIR: config.modelsDir,
         ...(config.VIDEO_INPUT_DIR ? { VIDEO_INPUT_DIR: path.resolve(config.VIDEO_INPUT_DIR) } : {}),
       },
-      stdio: ["ignore", "pipe", "pipe"],
+      // stdin: never written; the worker reads its end closing as this process's death.
+      stdio: ["pipe", "pipe", "pipe"],
     });
     readline.createInterface({ input: child.stdout! }).on("line", (line) => {
       try {
@@ -60,6 +73,7 @@ export function startLocalWorker(): LocalWorker {
   launch();
 
   return {
+    pid: () => (child && child.exitCode === null && child.signalCode === null ? child.pid : undefined),
     stop: async () => {
       stopped = true;
       clearTimeout(restartTimer);

@@ -17,16 +17,38 @@ describe.each(testDatabases)("accounts and keys on %s", (kind) => {
   afterAll(async () => handle?.close());
   afterEach(() => {
     delete process.env.ADMIN_EMAIL;
+    delete process.env.REGISTER_PER_HOUR;
     resetEnvForTests();
   });
 
-  it("makes the first account admin and later ones users, ADMIN_EMAIL admin too", async () => {
+  it("makes the first browser sign-up admin, never the first POST /register caller; ADMIN_EMAIL admin too", async () => {
     process.env.ADMIN_EMAIL = "Boss@Example.com";
     resetEnvForTests();
+    const caller = (await registerWithApiKey(handle.db, "first-caller@example.com", { address: "203.0.113.9" })).user;
     const first = await createUser(handle.db, { email: "first@example.com", password: "correct horse" });
     const second = await createUser(handle.db, { email: "second@example.com", password: "correct horse" });
-    const boss = await createUser(handle.db, { email: "boss@example.com", password: "correct horse" });
-    expect([first.role, second.role, boss.role]).toEqual(["admin", "user", "admin"]);
+    const later = (await registerWithApiKey(handle.db, "later@example.com", { address: "203.0.113.9" })).user;
+    const boss = (await registerWithApiKey(handle.db, "BOSS@example.com", { address: "203.0.113.9" })).user;
+    expect([caller.role, first.role, second.role, later.role, boss.role]).toEqual(["user", "admin", "user", "user", "admin"]);
+  });
+
+  it("limits POST /register per client address, with Retry-After", async () => {
+    process.env.REGISTER_PER_HOUR = "2";
+    resetEnvForTests();
+    const stamp = Date.now();
+    const first = await registerWithApiKey(handle.db, `a1-${stamp}@example.com`, { address: "198.51.100.1" });
+    expect(first.limit).toMatchObject({ limit: 2, remaining: 1 });
+    // A refused email counts too: the limit is on attempts.
+    await expect(registerWithApiKey(handle.db, "not-an-email", { address: "198.51.100.1" })).rejects.toMatchObject({ kind: "bad_request" });
+    const refused = await registerWithApiKey(handle.db, `a3-${stamp}@example.com`, { address: "198.51.100.1" }).catch((error) => error);
+    expect(refused).toMatchObject({ kind: "rate_limited", message: "Too many registrations from this address; try again later" });
+    expect(Number(refused.headers["Retry-After"])).toBeGreaterThan(0);
+    expect(Number(refused.headers["Retry-After"])).toBeLessThanOrEqual(3600);
+    // Nothing was made for the refused call; another address is not affected.
+    const [{ value: made }] = await handle.db.select({ value: sql<number>`count(*)::int` }).from(users).where(sql`${users.email} = ${`a3-${stamp}@example.com`}`);
+    expect(made).toBe(0);
+    const other = await registerWithApiKey(handle.db, `b1-${stamp}@example.com`, { address: "198.51.100.2" });
+    expect(other.user.role).toBe("user");
   });
 
   it("stores passwords as scrypt hashes and checks them", async () => {

@@ -1,10 +1,21 @@
 import type { Db } from "@/lib/db/client";
+import { env } from "@/lib/env";
+import { consumeRateLimit } from "@/lib/http/rate-limit";
 import { createApiKey } from "./api-keys";
 import { createUser } from "./users";
 
-/** `POST /register` (contracts/reframer.md §2): an account and its first key, in one call. */
-export async function registerWithApiKey(db: Db, email: unknown) {
+/**
+ * `POST /register` (contracts/reframer.md §2): an account and its first key, in one call.
+ * Anyone may call it, so each client address gets REGISTER_PER_HOUR attempts an hour (bad
+ * and duplicate emails count too), and the account is never an admin unless its email is
+ * ADMIN_EMAIL (createUser).
+ */
+export async function registerWithApiKey(db: Db, email: unknown, caller: { address: string } = { address: "unknown" }) {
+  const limit = await consumeRateLimit(db, `register:ip:${caller.address}`, Date.now(), {
+    limit: env().REGISTER_PER_HOUR,
+    message: "Too many registrations from this address; try again later",
+  });
   const user = await createUser(db, { email: typeof email === "string" ? email : "" });
   const { key } = await createApiKey(db, user.id, "registered");
-  return { user, apiKey: key };
+  return { user, apiKey: key, limit };
 }

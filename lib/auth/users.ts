@@ -21,8 +21,10 @@ export function parseEmail(raw: unknown): string {
 }
 
 /**
- * Creates an account. The first account, or the one whose email is ADMIN_EMAIL, is an admin.
- * `password` is absent for accounts made through `POST /register`, which use API keys.
+ * Creates an account. An admin is the account whose email is ADMIN_EMAIL, or the first
+ * browser sign-up (one with a password) while there is no admin yet: the operator who opens a
+ * fresh server. `password` is absent for accounts made through `POST /register`, which anyone
+ * may call, so those are never admins by coming first.
  */
 export async function createUser(db: Db, input: { email: string; password?: string; name?: string }): Promise<AuthUser> {
   const email = parseEmail(input.email);
@@ -33,8 +35,11 @@ export async function createUser(db: Db, input: { email: string; password?: stri
   const adminEmail = env().ADMIN_EMAIL?.trim().toLowerCase();
   try {
     return await db.transaction(async (tx) => {
-      const [{ value: existing }] = await tx.select({ value: count() }).from(users);
-      const role: UserRole = existing === 0 || email === adminEmail ? "admin" : "user";
+      // One sign-up at a time decides "no admin yet": two first sign-ups cannot both be admins.
+      await tx.execute(sql`select pg_advisory_xact_lock(${firstAdminLock})`);
+      const [{ value: admins }] = await tx.select({ value: count() }).from(users).where(eq(users.role, "admin"));
+      const browserSignUp = passwordHash !== null;
+      const role: UserRole = email === adminEmail || (browserSignUp && admins === 0) ? "admin" : "user";
       const [row] = await tx
         .insert(users)
         .values({ email, passwordHash, role, name: input.name?.trim() || null })
@@ -46,6 +51,9 @@ export async function createUser(db: Db, input: { email: string; password?: stri
     throw error;
   }
 }
+
+/** Any fixed number: the advisory lock that serializes the first-admin decision. */
+const firstAdminLock = 7_310_001;
 
 export async function findUserByEmail(db: Db, email: string): Promise<User | undefined> {
   const [row] = await db

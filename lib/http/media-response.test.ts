@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeTempDir, removeDir } from "@/lib/media/test-media";
-import { keepPartialContentLength, mimeTypeFor, parseRange, partialContentLength, serveFile } from "./media-response";
+import { bodyLengthHeader, keepContentLength, mimeTypeFor, parseRange, partialContentLength, serveFile } from "./media-response";
 
 const SIZE = 1000;
 let dir: string;
@@ -190,7 +190,7 @@ describe("mimeTypeFor", () => {
   });
 });
 
-describe("keepPartialContentLength", () => {
+describe("keepContentLength", () => {
   it.each<[string, number | null]>([
     ["bytes 0-1023/527687", 1024],
     ["bytes 990-999/1000", 10],
@@ -206,7 +206,7 @@ describe("keepPartialContentLength", () => {
   /** What Next does with a route handler's answer: headers without a length, flushed, then chunks. */
   async function headersOf(status: number, headers: Record<string, string>, body: string) {
     const server = http.createServer((_request, response) => {
-      keepPartialContentLength(response);
+      keepContentLength(response);
       response.statusCode = status;
       for (const [name, value] of Object.entries(headers)) response.appendHeader(name, value);
       response.flushHeaders();
@@ -231,5 +231,15 @@ describe("keepPartialContentLength", () => {
     expect(full.get("content-length")).toBeNull();
     const encoded = await headersOf(206, { "Content-Range": "bytes 0-9/1000", "Content-Encoding": "identity" }, "x");
     expect(encoded.get("content-length")).toBeNull();
+  });
+
+  it("gives a streamed 200 the length serveFile announced, and drops the private header", async () => {
+    const full = await headersOf(200, { [bodyLengthHeader]: "10" }, "0123456789");
+    expect(full.get("content-length")).toBe("10");
+    expect(full.get("transfer-encoding")).toBeNull();
+    expect(full.get(bodyLengthHeader)).toBeNull();
+    const other = await headersOf(404, { [bodyLengthHeader]: "10" }, "missing");
+    expect(other.get("content-length")).toBeNull();
+    expect(other.get(bodyLengthHeader)).toBeNull();
   });
 });

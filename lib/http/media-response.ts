@@ -48,6 +48,12 @@ export interface ServeFileOptions {
 export type ByteRange = { start: number; end: number };
 
 /**
+ * The length serveFile means to send, for the server to restore as Content-Length after Next
+ * has dropped it (keepContentLength); removed before the answer leaves.
+ */
+export const bodyLengthHeader = "x-framewise-body-length";
+
+/**
  * Reads a Range header against a representation of `size` bytes:
  * - a satisfiable single range -> { start, end } (inclusive),
  * - "unsatisfiable" -> 416,
@@ -240,6 +246,7 @@ function buildResponse(request: Request, absolutePath: string, size: number, mti
   const end = range ? range.end : size - 1;
   const length = size === 0 ? 0 : end - start + 1;
   headers.set("Content-Length", String(length));
+  headers.set(bodyLengthHeader, String(length));
   if (range) headers.set("Content-Range", `bytes ${start}-${end}/${size}`);
   return { status: range ? 206 : 200, headers, start, end, length: isHead ? 0 : length };
 }
@@ -254,17 +261,25 @@ export function partialContentLength(contentRange: string | null | undefined): n
 
 /**
  * Next (16) drops Content-Length from every route handler's answer (its sendResponse treats it
- * as framing it may not keep) and streams the body chunked. A 206 must say its length
- * (contracts/cabin-events.md "Fetch Media"), and it is exactly what Content-Range says: the
- * server calls this on each Node response so that a partial answer gets it back when its head
- * is written. Answers with a Content-Encoding or explicit framing are left alone.
+ * as framing it may not keep) and streams the body chunked. Media answers must say their
+ * length (contracts/cabin-events.md "Fetch Media"; download progress, players): the server
+ * calls this on each Node response so that, when its head is written, a 200 or 206 gets back
+ * the length serveFile announced in `bodyLengthHeader` (a 206 without it: what Content-Range
+ * says). Answers with a Content-Encoding or explicit framing are left alone.
  */
-export function keepPartialContentLength(response: ServerResponse): void {
+export function keepContentLength(response: ServerResponse): void {
   const writeHead = response.writeHead;
   response.writeHead = function (this: ServerResponse, ...args: unknown[]) {
     const status = typeof args[0] === "number" ? args[0] : this.statusCode;
-    if (status === 206 && !this.headersSent && !this.hasHeader("content-length") && !this.hasHeader("content-encoding") && !this.hasHeader("transfer-encoding")) {
-      const length = partialContentLength(String(this.getHeader("content-range") ?? ""));
+    const announced = this.getHeader(bodyLengthHeader);
+    if (announced !== undefined) this.removeHeader(bodyLengthHeader);
+    const framed = this.headersSent || this.hasHeader("content-length") || this.hasHeader("content-encoding") || this.hasHeader("transfer-encoding");
+    if ((status === 200 || status === 206) && !framed) {
+      const length = /^\d+$/.test(String(announced ?? ""))
+        ? Number(announced)
+        : status === 206
+          ? partialContentLength(String(this.getHeader("content-range") ?? ""))
+          : null;
       if (length !== null) this.setHeader("Content-Length", String(length));
     }
     return (writeHead as (...rest: unknown[]) => ServerResponse).apply(this, args);

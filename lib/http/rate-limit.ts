@@ -16,13 +16,21 @@ export function rateLimitHeaders(state: RateLimitState): Record<string, string> 
   };
 }
 
+export type RateLimitOptions = {
+  /** Requests allowed per hour; RATE_LIMIT_PER_HOUR (per API key) by default. */
+  limit?: number;
+  /** The 429's detail. */
+  message?: string;
+};
+
 /**
- * Counts one request for `subject` (an API key) in the current hour and refuses past the
- * limit with 429 and Retry-After (contracts/reframer.md "Rate Limiting"). One upsert per
- * request keeps it correct across replicas that share PostgreSQL.
+ * Counts one request for `subject` (an API key `key:<id>`, a client address `register:ip:<a>`)
+ * in the current hour and refuses past the limit with 429 and Retry-After
+ * (contracts/reframer.md "Rate Limiting"). One upsert per request keeps it correct across
+ * replicas that share PostgreSQL.
  */
-export async function consumeRateLimit(db: Db, subject: string, now = Date.now()): Promise<RateLimitState> {
-  const limit = env().RATE_LIMIT_PER_HOUR;
+export async function consumeRateLimit(db: Db, subject: string, now = Date.now(), options: RateLimitOptions = {}): Promise<RateLimitState> {
+  const limit = options.limit ?? env().RATE_LIMIT_PER_HOUR;
   const windowStart = new Date(Math.floor(now / windowMs) * windowMs);
   const reset = Math.floor((windowStart.getTime() + windowMs) / 1000);
   const [row] = await db
@@ -35,7 +43,7 @@ export async function consumeRateLimit(db: Db, subject: string, now = Date.now()
     .returning({ count: rateLimits.count });
   const state = { limit, remaining: Math.max(0, limit - row.count), reset };
   if (row.count > limit) {
-    throw new AppError("rate_limited", "Rate limit exceeded", {
+    throw new AppError("rate_limited", options.message ?? "Rate limit exceeded", {
       ...rateLimitHeaders(state),
       "Retry-After": String(Math.max(1, reset - Math.floor(now / 1000))),
     });

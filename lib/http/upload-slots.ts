@@ -1,8 +1,9 @@
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
+import { clientAddress } from "./client-address";
 
 /**
- * Uploads in flight per caller (an API key, a user, or everyone anonymous together), capped
+ * Uploads in flight per caller (an API key, a user, or an anonymous client address), capped
  * at MAX_CONCURRENT_UPLOADS (contracts/reframer.md "Rate Limiting"). Counted per process:
  * with several replicas each enforces the cap on what it receives.
  */
@@ -23,6 +24,7 @@ export async function withUploadSlot<T>(subject: string, work: () => Promise<T>)
   }
 }
 
-export function uploadSubject(ctx: { apiKeyId: string | null; user: { id: string } | null }): string {
-  return ctx.apiKeyId ? `key:${ctx.apiKeyId}` : ctx.user ? `user:${ctx.user.id}` : "anonymous";
+/** Anonymous callers are told apart by address: one of them cannot use up everyone's slots. */
+export function uploadSubject(ctx: { apiKeyId: string | null; user: { id: string } | null }, request: Pick<Request, "headers">): string {
+  return ctx.apiKeyId ? `key:${ctx.apiKeyId}` : ctx.user ? `user:${ctx.user.id}` : `ip:${clientAddress(request)}`;
 }

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from "node:crypto";
 import { createWriteStream } from "node:fs";
-import { copyFile, mkdir, rename, rm, stat, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { Transform, type TransformCallback } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -12,6 +12,27 @@ function partialPathFor(target: string): string {
   return path.join(path.dirname(target), `.${path.basename(target)}.${randomUUID().slice(0, 8)}.part`);
 }
 
+const PARTIAL_NAME = /^\..+\.[0-9a-f]{8}\.part$/;
+
+/** Names partialPathFor makes (lib/storage/sweep.ts removes stale ones). */
+export function isPartialFileName(name: string): boolean {
+  return PARTIAL_NAME.test(name);
+}
+
+/**
+ * Removes what an earlier attempt at writing `target` left when its process died mid-write:
+ * a step that retries writes the same target, so its siblings are that attempt's leftovers.
+ */
+async function removeLeftPartials(target: string): Promise<void> {
+  const prefix = `.${path.basename(target)}.`;
+  const names = await readdir(path.dirname(target)).catch(() => [] as string[]);
+  await Promise.all(
+    names
+      .filter((name) => name.startsWith(prefix) && isPartialFileName(name) && name.length === prefix.length + 13)
+      .map((name) => removeQuietly(path.join(path.dirname(target), name))),
+  );
+}
+
 /** Removes a file if it is there; cleanup must never mask the error that caused it. */
 export async function removeQuietly(target: string): Promise<void> {
   await rm(target, { force: true }).catch(() => undefined);
@@ -20,6 +41,7 @@ export async function removeQuietly(target: string): Promise<void> {
 /** Writes the whole of `data` to `target` so readers see either the old file or the new one. */
 export async function writeFileAtomic(target: string, data: string | Uint8Array): Promise<void> {
   await mkdir(path.dirname(target), { recursive: true });
+  await removeLeftPartials(target);
   const partial = partialPathFor(target);
   try {
     await writeFile(partial, data);
@@ -78,6 +100,7 @@ export async function writeStreamToFile(
 ): Promise<WrittenFile> {
   const { maxBytes = Number.POSITIVE_INFINITY, tooLargeMessage = "File is too large", signal } = options;
   await mkdir(path.dirname(target), { recursive: true });
+  await removeLeftPartials(target);
   const partial = partialPathFor(target);
   const measure = new MeasureStream(maxBytes, tooLargeMessage);
   try {
@@ -125,6 +148,7 @@ export async function moveFile(from: string, to: string): Promise<void> {
  */
 export async function produceFileAtomic<T>(target: string, produce: (partialPath: string) => Promise<T>): Promise<T> {
   await mkdir(path.dirname(target), { recursive: true });
+  await removeLeftPartials(target);
   const partial = partialPathFor(target);
   try {
     const result = await produce(partial);

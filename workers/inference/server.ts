@@ -288,13 +288,37 @@ function isMain(): boolean {
   }
 }
 
+/**
+ * Spawned by the web server (lib/analysis/local-worker.ts, `--exit-with-parent`): exit when it
+ * is gone, however it died. Its end of our stdin pipe closes then; a changed parent pid (we
+ * were re-parented) is the fallback check.
+ */
+function exitWithParent(stop: () => void): void {
+  const parent = process.ppid;
+  process.stdin.on("end", stop).on("close", stop).on("error", stop).resume();
+  setInterval(() => {
+    if (process.ppid !== parent) stop();
+  }, 1000).unref();
+}
+
 if (isMain()) {
+  // Until the worker listens, the parent's death ends it at once (nothing to close yet).
+  let onParentGone: () => void = () => process.exit(0);
+  if (process.argv.includes("--exit-with-parent")) exitWithParent(() => onParentGone());
   startWorker()
     .then((worker) => {
       process.stdout.write(`${JSON.stringify({ event: "listening", port: worker.port })}\n`);
-      const stop = () => void worker.close().then(() => process.exit(0));
+      let stopping = false;
+      const stop = () => {
+        if (stopping) return;
+        stopping = true;
+        // A request in flight must not keep an orphan alive: exit after 2 s whatever happens.
+        setTimeout(() => process.exit(0), 2000).unref();
+        void worker.close().then(() => process.exit(0));
+      };
       process.once("SIGTERM", stop);
       process.once("SIGINT", stop);
+      onParentGone = stop;
     })
     .catch((error: unknown) => {
       process.stderr.write(`${JSON.stringify({ event: "fatal", message: error instanceof Error ? error.message : String(error) })}\n`);

@@ -11,7 +11,7 @@ import { removeQuietly } from "@/lib/storage/write-file";
 import { registerUpload } from "@/lib/videos/register-video";
 
 export const POST = route({ auth: "anonymousApi" }, async ({ request, ctx }) =>
-  withUploadSlot(uploadSubject(ctx), async () => {
+  withUploadSlot(uploadSubject(ctx, request), async () => {
     if (!request.headers.get("content-type")?.toLowerCase().startsWith("multipart/form-data")) {
       throw new AppError("bad_request", "Content-Type must be multipart/form-data");
     }
