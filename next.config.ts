@@ -17,7 +17,13 @@ const nextConfig: NextConfig = {
         { source: `${prefix}`, destination: "/" },
         { source: `${prefix}/:path*`, destination: "/:path*" },
       ]),
-      fallback: [],
+      // Nothing matched: API clients and anything that sends a body get FastAPI's JSON 404 from
+      // app/api/not-found (a body here would otherwise be parsed as a server action); a
+      // browser's GET (Accept: text/html, no body) falls through to app/not-found.tsx.
+      fallback: [
+        { source: "/:path*", has: [{ type: "header", key: "content-type" }], destination: "/api/not-found" },
+        { source: "/:path*", missing: [{ type: "header", key: "accept", value: ".*text/html.*" }, { type: "header", key: "rsc" }], destination: "/api/not-found" },
+      ],
     };
   },
 };

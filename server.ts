@@ -12,7 +12,9 @@ import { workerHealth } from "@/lib/analysis/worker-client";
 import { closeDatabase, database } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { registerHealthProbe } from "@/lib/health/checks";
+import { applyCors } from "@/lib/http/cors";
 import { keepPartialContentLength } from "@/lib/http/media-response";
+import { closeWhenBodyUnread, methodNotAllowedAsJson, refuseOversizedBody } from "@/lib/http/node-request";
 import { handleHubUpgrade, isHubPath } from "@/lib/ws/upgrade";
 
 const config = env();
@@ -29,6 +31,12 @@ const handleRequest = app.getRequestHandler();
 server.on("request", (request, response) => {
   // Next drops Content-Length from route handlers' answers; a 206 must carry it (Range clients).
   keepPartialContentLength(response);
+  // CORS and body limits at the node level: a Next proxy in front of the routes would buffer
+  // upload bodies (and cut them at 10 MB); here nothing reads the body before its route does.
+  if (applyCors(request, response)) return;
+  if (refuseOversizedBody(request, response)) return;
+  closeWhenBodyUnread(request, response);
+  methodNotAllowedAsJson(response);
   // The local engine's event API (`/e/*`) is not a Next route: the Inngest client posts there.
   if (handleEngineRequest(request, response)) return;
   handleRequest(request, response).catch((error) => {
