@@ -46,17 +46,42 @@ export function closeWhenBodyUnread(request: IncomingMessage, response: ServerRe
 
 /**
  * Next answers a method a route does not export with an empty 405; the contracts (FastAPI)
- * answer `{"detail": "Method Not Allowed"}`. Fills the body in when Next sends none.
+ * answer `{"detail": "Method Not Allowed"}`. When a 405 goes out without a content type, its
+ * (empty) body is replaced by that one.
  */
 export function methodNotAllowedAsJson(response: ServerResponse): void {
-  const end = response.end;
-  response.end = function (this: ServerResponse, ...args: unknown[]) {
-    const noBody = args.length === 0 || typeof args[0] === "function";
-    if (this.statusCode === 405 && noBody && !this.headersSent && !this.hasHeader("content-type")) {
-      const text = JSON.stringify({ detail: "Method Not Allowed" });
+  const { writeHead, write, end } = response;
+  let fill = false;
+  response.writeHead = function (this: ServerResponse, ...args: unknown[]) {
+    const status = typeof args[0] === "number" ? args[0] : this.statusCode;
+    if (status === 405 && !this.headersSent && !this.hasHeader("content-type") && !args.some((arg) => typeof arg === "object" && arg !== null)) {
+      fill = true;
       this.setHeader("Content-Type", "application/json");
-      this.setHeader("Content-Length", String(Buffer.byteLength(text)));
-      return (end as (...rest: unknown[]) => ServerResponse).call(this, text, ...args);
+      this.removeHeader("Content-Length");
+    }
+    return (writeHead as (...rest: unknown[]) => ServerResponse).apply(this, args);
+  } as ServerResponse["writeHead"];
+  response.write = function (this: ServerResponse, chunk: unknown, ...rest: unknown[]) {
+    // Only a 405 needs its head decided here; others keep Node's own framing (Content-Length on end).
+    if (this.statusCode === 405 && !this.headersSent) this.writeHead(this.statusCode);
+    const empty = chunk === undefined || chunk === null || (chunk as { length?: number }).length === 0;
+    if (fill && empty) {
+      const callback = rest.find((arg) => typeof arg === "function") as (() => void) | undefined;
+      callback?.();
+      return true;
+    }
+    fill = false;
+    return (write as (...args: unknown[]) => boolean).call(this, chunk, ...rest);
+  } as ServerResponse["write"];
+  response.end = function (this: ServerResponse, ...args: unknown[]) {
+    // Only a 405 needs its head decided here; others keep Node's own framing (Content-Length on end).
+    if (this.statusCode === 405 && !this.headersSent) this.writeHead(this.statusCode);
+    const chunk = args[0];
+    const empty = args.length === 0 || typeof chunk === "function" || chunk === undefined || chunk === null || (chunk as { length?: number }).length === 0;
+    if (fill && empty) {
+      fill = false;
+      const callback = args.find((arg) => typeof arg === "function");
+      return (end as (...rest: unknown[]) => ServerResponse).call(this, JSON.stringify({ detail: "Method Not Allowed" }), ...(callback ? [callback] : []));
     }
     return (end as (...rest: unknown[]) => ServerResponse).apply(this, args);
   } as ServerResponse["end"];
