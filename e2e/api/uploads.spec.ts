@@ -166,6 +166,7 @@ test("600 MB streamed chunked is refused with 413 at the limit while the server'
   });
   clearInterval(sampler);
 
+  test.info().annotations.push({ type: "rss", description: `start ${startRss.toFixed(0)} MB, peak ${peakRss.toFixed(0)} MB; ${(sent / MB).toFixed(0)} MB sent before the answer` });
   expect(answer.status, answer.body).toBe(413);
   expect(JSON.parse(answer.body)).toEqual({ detail: `File size exceeds ${LIMIT_MB}MB limit` });
   expect(answer.headers.connection).toBe("close");
