@@ -1,6 +1,8 @@
 import type { NextConfig } from "next";
 import { contractPrefixes } from "./lib/http/contract-prefixes";
 
+const upgrade = { type: "header", key: "upgrade" } as const;
+
 const nextConfig: NextConfig = {
   // Contracts use trailing slashes (`GET /health/`, `POST /jobs/`): serve them, don't redirect.
   skipTrailingSlashRedirect: true,
@@ -17,7 +19,15 @@ const nextConfig: NextConfig = {
         { source: `${prefix}`, destination: "/" },
         { source: `${prefix}/:path*`, destination: "/:path*" },
       ]),
-      fallback: [],
+      // Nothing matched: API clients and anything that sends a body get FastAPI's JSON 404 from
+      // app/api/not-found (a body here would otherwise be parsed as a server action); a
+      // browser's GET (Accept: text/html, no body) falls through to app/not-found.tsx.
+      // WebSocket upgrades are left alone: Next ends an upgrade whose path a rewrite matched,
+      // and server.ts's hub answers them.
+      fallback: [
+        { source: "/:path*", has: [{ type: "header", key: "content-type" }], missing: [upgrade], destination: "/api/not-found" },
+        { source: "/:path*", missing: [upgrade, { type: "header", key: "accept", value: ".*text/html.*" }, { type: "header", key: "rsc" }], destination: "/api/not-found" },
+      ],
     };
   },
 };

@@ -13,7 +13,9 @@ import { closeDatabase, database } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { registerHealthProbe } from "@/lib/health/checks";
 import { stampClientAddress } from "@/lib/http/client-address";
+import { applyCors } from "@/lib/http/cors";
 import { keepContentLength } from "@/lib/http/media-response";
+import { closeWhenBodyUnread, methodNotAllowedAsJson, refuseOversizedBody } from "@/lib/http/node-request";
 import { startStorageSweep } from "@/lib/storage/sweep";
 import { handleHubUpgrade, isHubPath } from "@/lib/ws/upgrade";
 
@@ -35,6 +37,12 @@ server.on("request", (request, response) => {
   stampClientAddress(request);
   // Next drops Content-Length from route handlers' answers; media answers must carry it.
   keepContentLength(response);
+  // CORS and body limits at the node level: a Next proxy in front of the routes would buffer
+  // upload bodies (and cut them at 10 MB); here nothing reads the body before its route does.
+  if (applyCors(request, response)) return;
+  if (refuseOversizedBody(request, response)) return;
+  closeWhenBodyUnread(request, response);
+  methodNotAllowedAsJson(response);
   // The local engine's event API (`/e/*`) is not a Next route: the Inngest client posts there.
   if (handleEngineRequest(request, response)) return;
   handleRequest(request, response).catch((error) => {

@@ -32,6 +32,20 @@ const schema = z.object({
   REGISTER_PER_HOUR: z.coerce.number().int().positive().default(20),
   MAX_CONCURRENT_UPLOADS: z.coerce.number().int().positive().default(10),
   MAX_UPLOAD_MB: z.coerce.number().int().positive().default(500),
+  /** Cap on a JSON or form body; over it the answer is 413 before the body is parsed. */
+  MAX_JSON_MB: z.coerce.number().positive().default(1),
+  /** Largest video accepted, compared by area (a portrait 4320x7680 is as large as 7680x4320). */
+  MAX_RESOLUTION: z
+    .string()
+    .default("7680x4320")
+    .transform((value, context) => {
+      const match = /^\s*(\d+)\s*x\s*(\d+)\s*$/i.exec(value);
+      if (!match || Number(match[1]) < 1 || Number(match[2]) < 1) {
+        context.addIssue({ code: "custom", message: "expected WIDTHxHEIGHT, e.g. 7680x4320" });
+        return z.NEVER;
+      }
+      return { width: Number(match[1]), height: Number(match[2]) };
+    }),
   MAX_JOB_MINUTES: z.coerce.number().positive().default(10),
   INNGEST_BASE_URL: z.string().optional(),
   INNGEST_EVENT_KEY: z.string().optional(),

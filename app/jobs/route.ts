@@ -8,7 +8,7 @@ import { toEditorJob } from "@/lib/jobs/serializers/editor-job";
 
 const query = z.object({
   job_type: z.enum(runnableJobKinds),
-  priority: z.coerce.number().int().default(0),
+  priority: z.coerce.number().int().min(-1000).max(1000).default(0), // runs move at most 600 s (Inngest's priority.run)
   clip_version_id: z.string().min(1).optional(),
 });
 

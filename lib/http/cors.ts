@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { env } from "@/lib/env";
 
 const allowedMethods = "GET, POST, PUT, PATCH, DELETE, OPTIONS";
@@ -25,13 +26,29 @@ export function corsHeaders(origin: string | null, requestedHeaders?: string | n
   return headers;
 }
 
-export function isPreflight(request: Request): boolean {
-  return request.method === "OPTIONS" && request.headers.has("access-control-request-method");
+function header(request: IncomingMessage, name: string): string | null {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value.join(", ") : value ?? null;
 }
 
-export function preflightResponse(request: Request): Response {
-  return new Response(null, {
-    status: 204,
-    headers: corsHeaders(request.headers.get("origin"), request.headers.get("access-control-request-headers")),
-  });
+export function isPreflight(request: IncomingMessage): boolean {
+  return request.method === "OPTIONS" && request.headers["access-control-request-method"] !== undefined;
+}
+
+/**
+ * CORS for every answer, applied on the node response before Next sees the request. It lives
+ * here and not in a Next proxy because a proxy whose matcher covers a route makes Next buffer
+ * that route's body and cut it at 10 MB: uploads must reach their handler as a stream.
+ * Answers a preflight itself (returns true); otherwise sets the headers, which Next keeps
+ * (it only adds a header the response does not have yet).
+ */
+export function applyCors(request: IncomingMessage, response: ServerResponse): boolean {
+  const origin = header(request, "origin");
+  if (isPreflight(request)) {
+    response.writeHead(204, corsHeaders(origin, header(request, "access-control-request-headers")));
+    response.end();
+    return true;
+  }
+  for (const [name, value] of Object.entries(corsHeaders(origin))) response.setHeader(name, value);
+  return false;
 }

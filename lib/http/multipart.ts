@@ -1,8 +1,8 @@
 import { Readable } from "node:stream";
 import type { ReadableStream as NodeReadableStream } from "node:stream/web";
 import busboy from "busboy";
-import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
+import { declaredLength, fileTooLargeMessage, MULTIPART_OVERHEAD_BYTES, uploadLimitBytes } from "./limits";
 import { removeQuietly, tempPath, writeStreamToFile } from "@/lib/storage/write-file";
 
 export interface UploadedFile {
@@ -63,11 +63,6 @@ function extensionOf(filename: string): string {
   return dot > 0 ? filename.slice(dot) : "";
 }
 
-function formatLimit(bytes: number): string {
-  const mb = bytes / (1024 * 1024);
-  return Number.isInteger(mb) ? `${mb}MB` : `${bytes} bytes`;
-}
-
 /**
  * Parses a multipart/form-data request as it streams in. Text fields are collected; each file
  * part is written straight to DATA_DIR/tmp with its SHA-256 computed on the way, so memory use
@@ -76,15 +71,20 @@ function formatLimit(bytes: number): string {
  * behind; on any failure every file of the request is removed.
  */
 export async function parseMultipart(request: Request, options: ParseMultipartOptions = {}): Promise<MultipartResult> {
-  const maxFileBytes = options.maxFileBytes ?? env().MAX_UPLOAD_MB * 1024 * 1024;
+  const maxFileBytes = options.maxFileBytes ?? uploadLimitBytes();
   const { maxFiles = 4, maxFields = 50, maxFieldBytes = 64 * 1024, fileFields, dataDir } = options;
-  const tooLargeMessage = `File size exceeds ${formatLimit(maxFileBytes)} limit`;
+  const tooLargeMessage = fileTooLargeMessage(maxFileBytes);
 
   const contentType = request.headers.get("content-type") ?? "";
   if (!/^multipart\/form-data\s*;/i.test(contentType)) {
     throw new AppError("bad_request", "Expected a multipart/form-data body");
   }
   if (!request.body) throw new AppError("bad_request", "Request body is empty");
+  // A body that cannot fit is refused on its declared length, before a byte of it is read.
+  const declared = declaredLength(request.headers.get("content-length"));
+  if (declared !== null && declared > maxFileBytes * Math.max(1, maxFiles) + MULTIPART_OVERHEAD_BYTES) {
+    throw new AppError("payload_too_large", tooLargeMessage);
+  }
 
   let parser: busboy.Busboy;
   try {
@@ -113,9 +113,12 @@ export async function parseMultipart(request: Request, options: ParseMultipartOp
     const fail = (error: unknown) => {
       if (failure) return;
       failure = error;
-      // Stop reading the request: nothing more of it will be stored.
+      // Nothing more of the request is stored: drop the rest as it comes. Destroying the
+      // source would destroy the client's socket too, and with it the 413 being answered;
+      // the server closes the connection once that answer is out (closeWhenBodyUnread).
       source.unpipe(parser);
-      source.destroy();
+      source.on("data", () => undefined);
+      source.resume();
       parser.removeAllListeners("file");
       // A file part cut off mid-way would otherwise never end, and its write never settle.
       abortWrites.abort();

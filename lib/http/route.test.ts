@@ -7,7 +7,7 @@ import { registerWithApiKey } from "@/lib/auth/register";
 import { closeDatabase, db } from "@/lib/db/client";
 import { resetEnvForTests } from "@/lib/env";
 import { AppError } from "@/lib/errors";
-import { route } from "./route";
+import { jsonDepthExceeds, route } from "./route";
 
 // The wrapper every route goes through, called as Next calls a route handler, on the real
 // process-wide database (PGlite in a temporary DATA_DIR).
@@ -77,5 +77,139 @@ describe("route()", () => {
     const hidden = await broken(new Request("http://localhost/x"));
     expect(hidden.status).toBe(500);
     expect(await hidden.json()).toEqual({ detail: "Internal server error" });
+  });
+});
+
+const BOUNDARY = "----route-test";
+function multipart(parts: Array<{ name: string; value?: string; filename?: string; bytes?: number }>): string {
+  return (
+    parts
+      .map((part) =>
+        part.filename === undefined
+          ? `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${part.name}"\r\n\r\n${part.value}\r\n`
+          : `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${part.name}"; filename="${part.filename}"\r\nContent-Type: video/mp4\r\n\r\n${"v".repeat(part.bytes ?? 10)}\r\n`,
+      )
+      .join("") + `--${BOUNDARY}--\r\n`
+  );
+}
+const post = (body: BodyInit | null, headers: Record<string, string> = {}) =>
+  new Request("http://localhost/x", { method: "POST", headers, body, duplex: "half" } as RequestInit);
+const tmpFiles = () => fs.readdirSync(path.join(dataDir, "tmp"), { withFileTypes: true }).filter((entry) => entry.isFile()).map((entry) => entry.name);
+
+describe("route() input modes", () => {
+  const multipartType = { "content-type": `multipart/form-data; boundary=${BOUNDARY}` };
+
+  it("multipart: gives the handler fields and stored files", async () => {
+    const upload = route({ auth: "none", input: "multipart", multipart: { fileFields: ["cvvrFile"], maxFiles: 1 } }, async ({ form }) => {
+      const [file] = form.files;
+      const stored = fs.readFileSync(file.path, "utf8");
+      fs.rmSync(file.path);
+      return Response.json({ fields: form.fields, field: file.field, name: file.filename, size: file.size, stored });
+    });
+    const response = await upload(post(multipart([{ name: "tripId", value: "T-1" }, { name: "cvvrFile", filename: "a.mp4", bytes: 5 }]), multipartType));
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ fields: { tripId: "T-1" }, field: "cvvrFile", name: "a.mp4", size: 5, stored: "vvvvv" });
+  });
+
+  it("multipart: removes the stored files when the handler throws", async () => {
+    let seen = "";
+    const failing = route({ auth: "none", input: "multipart" }, async ({ form }) => {
+      seen = form.files[0].path;
+      expect(fs.existsSync(seen)).toBe(true);
+      throw new AppError("bad_request", "tripId is required");
+    });
+    const response = await failing(post(multipart([{ name: "cvvrFile", filename: "a.mp4" }]), multipartType));
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({ detail: "tripId is required" });
+    expect(seen).not.toBe("");
+    expect(fs.existsSync(seen)).toBe(false);
+  });
+
+  it("multipart: refuses another content type, and a declared length over the limit before reading", async () => {
+    let ran = false;
+    const upload = route({ auth: "none", input: "multipart", multipart: { maxFiles: 1, maxFileBytes: 1024 * 1024 } }, async () => {
+      ran = true;
+      return new Response("ok");
+    });
+    const wrongType = await upload(post("a=1", { "content-type": "application/x-www-form-urlencoded" }));
+    expect(wrongType.status).toBe(400);
+    expect(await wrongType.json()).toEqual({ detail: "Content-Type must be multipart/form-data" });
+    // The body never yields a byte: only the declared length can have refused it.
+    const never = new ReadableStream<Uint8Array>({ pull: () => new Promise(() => undefined) });
+    const tooLarge = await upload(post(never, { ...multipartType, "content-length": String(3 * 1024 * 1024) }));
+    expect(tooLarge.status).toBe(413);
+    expect(await tooLarge.json()).toEqual({ detail: "File size exceeds 1MB limit" });
+    const streamedOver = await upload(post(multipart([{ name: "f", filename: "big.mp4", bytes: 1024 * 1024 + 1 }]), multipartType));
+    expect(streamedOver.status).toBe(413);
+    expect(ran).toBe(false);
+    expect(tmpFiles()).toEqual([]);
+  });
+
+  it("form: reads urlencoded, JSON and file-less multipart fields", async () => {
+    const echoForm = route({ auth: "none", input: "form" }, async ({ form }) => Response.json(form));
+    const urlencoded = await echoForm(post("tripId=T+1&videoName=a.mp4", { "content-type": "application/x-www-form-urlencoded" }));
+    expect(await urlencoded.json()).toEqual({ fields: { tripId: "T 1", videoName: "a.mp4" }, files: [] });
+    const json = await echoForm(post('{"tripId":"T","options":{"fps":1}}', { "content-type": "application/json" }));
+    expect(await json.json()).toEqual({ fields: { tripId: "T", options: '{"fps":1}' }, files: [] });
+    const form = await echoForm(post(multipart([{ name: "tripId", value: "M" }]), multipartType));
+    expect(await form.json()).toEqual({ fields: { tripId: "M" }, files: [] });
+    const withFile = await echoForm(post(multipart([{ name: "f", filename: "a.mp4" }]), multipartType));
+    expect(withFile.status).toBe(400);
+    expect(tmpFiles()).toEqual([]);
+  });
+
+  it("form: checks the fields against a body schema", async () => {
+    const typed = route({ auth: "none", input: "form", body: z.object({ tripId: z.string().min(1) }) }, async ({ body }) => Response.json(body));
+    expect(await (await typed(post("tripId=T", { "content-type": "application/x-www-form-urlencoded" }))).json()).toEqual({ tripId: "T" });
+    const missing = await typed(post("other=1", { "content-type": "application/x-www-form-urlencoded" }));
+    expect(missing.status).toBe(400);
+    expect((await missing.json()).detail).toMatch(/^Request body 'tripId': /);
+  });
+});
+
+describe("route() JSON bodies", () => {
+  const anything = route({ auth: "none", body: z.record(z.string(), z.unknown()) }, async ({ body }) => Response.json({ keys: Object.keys(body) }));
+  const json = { "content-type": "application/json" };
+
+  it("answers 413 for a body over MAX_JSON_MB, by its length or as it streams", async () => {
+    const big = JSON.stringify({ blob: "x".repeat(1024 * 1024) });
+    const declared = await anything(post(big, json));
+    expect(declared.status).toBe(413);
+    expect(await declared.json()).toEqual({ detail: "Request body exceeds 1MB limit" });
+    const chunks = [new TextEncoder().encode('{"blob":"'), ...Array.from({ length: 20 }, () => new TextEncoder().encode("y".repeat(100_000)))];
+    const streamed = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        const next = chunks.shift();
+        if (next) controller.enqueue(next);
+        else controller.close();
+      },
+    });
+    const chunked = await anything(post(streamed, json));
+    expect(chunked.status).toBe(413);
+    expect(chunks.length).toBeGreaterThan(0); // it stopped reading at the cap
+  });
+
+  it("refuses JSON nested 100 000 deep with a 400, and takes ordinary nesting", async () => {
+    const deep = await anything(post(`{"a":${"[".repeat(100_000)}${"]".repeat(100_000)}}`, json));
+    expect(deep.status).toBe(400);
+    expect(await deep.json()).toEqual({ detail: "Request body is nested too deeply (maximum depth 64)" });
+    const ok = await anything(post(JSON.stringify({ a: { b: [[{ c: "[[[[{{{{" }]] } }), json));
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toEqual({ keys: ["a"] });
+    const broken = await anything(post("{nope", json));
+    expect(await broken.json()).toEqual({ detail: "Request body is not valid JSON" });
+  });
+});
+
+describe("jsonDepthExceeds", () => {
+  it.each<[string, number, boolean]>([
+    ["{}", 1, false],
+    ["[[]]", 1, true],
+    ['{"a":"[[[[[["}', 1, false],
+    ['["\\"[[["]', 1, false],
+    ["[[[]]]", 3, false],
+    ["[[[[]]]]", 3, true],
+  ])("%s with limit %i -> %s", (text, limit, expected) => {
+    expect(jsonDepthExceeds(text, limit)).toBe(expected);
   });
 });

@@ -4,8 +4,12 @@ import type { AuthUser } from "@/lib/auth/users";
 import { db } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
+import { removeQuietly } from "@/lib/storage/write-file";
 import { errorResponse } from "./errors";
+import { bodyTooLargeMessage, declaredLength, jsonLimitBytes, MAX_JSON_DEPTH } from "./limits";
+import { parseMultipart, type ParseMultipartOptions, type UploadedFile } from "./multipart";
 import { consumeRateLimit, rateLimitHeaders, type RateLimitState } from "./rate-limit";
+import { uploadSubject, withUploadSlot } from "./upload-slots";
 
 /**
  * - none: nobody is identified.
@@ -21,29 +25,52 @@ export type RequestContext = { user: AuthUser | null; isAdmin: boolean; apiKeyId
 type Schema = z.ZodType;
 type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
 
-export type RouteOptions<P, Q, B> = {
+/**
+ * How the body is read before the handler runs:
+ * - json (the default): parsed and checked against `body`, at most MAX_JSON_MB.
+ * - form: text fields from a urlencoded, JSON or file-less multipart body (JSON values that
+ *   are not strings arrive as their JSON text), at most MAX_JSON_MB.
+ * - multipart: fields and files; files stream to DATA_DIR/tmp under the upload limit, the
+ *   request holds one of the caller's upload slots while it runs, and the stored files are
+ *   removed when the handler throws (on success the handler owns them).
+ * `body`, when given, checks the JSON value or the form's fields.
+ */
+export type InputMode = "json" | "form" | "multipart";
+
+export type FormInput = { fields: Record<string, string>; files: UploadedFile[] };
+
+export type MultipartOptions = Pick<ParseMultipartOptions, "fileFields" | "maxFiles" | "maxFields" | "maxFieldBytes" | "maxFileBytes">;
+
+export type RouteOptions<P, Q, B, I extends InputMode = "json"> = {
   auth: AuthMode;
   params?: P;
   query?: Q;
   body?: B;
+  input?: I;
+  /** Limits for `input: "multipart"`. */
+  multipart?: MultipartOptions;
   /** Count the request against the caller's key (on by default when a key is used). */
   rateLimit?: boolean;
 };
 
-export type Handler<P, Q, B> = (input: {
+export type Handler<P, Q, B, I extends InputMode = "json"> = (input: {
   request: Request;
   ctx: RequestContext;
   params: Out<P>;
   query: Out<Q>;
   body: Out<B>;
+  form: I extends "form" | "multipart" ? FormInput : undefined;
 }) => Promise<Response>;
 
 type NextContext = { params: Promise<Record<string, string | string[] | undefined>> };
 
-export function route<P extends Schema | undefined = undefined, Q extends Schema | undefined = undefined, B extends Schema | undefined = undefined>(
-  options: RouteOptions<P, Q, B>,
-  handler: Handler<P, Q, B>,
-) {
+export function route<
+  P extends Schema | undefined = undefined,
+  Q extends Schema | undefined = undefined,
+  B extends Schema | undefined = undefined,
+  I extends InputMode = "json",
+>(options: RouteOptions<P, Q, B, I>, handler: Handler<P, Q, B, I>) {
+  const mode: InputMode = options.input ?? "json";
   return async (request: Request, context?: NextContext): Promise<Response> => {
     let limit: RateLimitState | undefined;
     try {
@@ -51,8 +78,25 @@ export function route<P extends Schema | undefined = undefined, Q extends Schema
       if (keyId && options.rateLimit !== false) limit = await consumeRateLimit(await db(), keyId);
       const params = parseWith(options.params, (await context?.params) ?? {}, "Path parameter");
       const query = parseWith(options.query, Object.fromEntries(new URL(request.url).searchParams), "Query parameter");
-      const body = options.body ? parseWith(options.body, await readJson(request), "Request body") : undefined;
-      const response = await handler({ request, ctx, params, query, body } as Parameters<Handler<P, Q, B>>[0]);
+      const run = async (form: FormInput | undefined) => {
+        const raw = form ? form.fields : options.body ? await readJson(request) : undefined;
+        const body = options.body ? parseWith(options.body, raw, "Request body") : undefined;
+        return handler({ request, ctx, params, query, body, form } as Parameters<Handler<P, Q, B, I>>[0]);
+      };
+      let response: Response;
+      if (mode === "multipart") {
+        response = await withUploadSlot(uploadSubject(ctx, request), async () => {
+          const form = await readMultipart(request, options.multipart ?? {});
+          try {
+            return await run(form);
+          } catch (error) {
+            await Promise.all(form.files.map((file) => removeQuietly(file.path)));
+            throw error;
+          }
+        });
+      } else {
+        response = await run(mode === "form" ? await readForm(request) : undefined);
+      }
       return limit ? withHeaders(response, rateLimitHeaders(limit)) : response;
     } catch (error) {
       const response = errorResponse(error);
@@ -112,14 +156,94 @@ function parseWith<S extends Schema | undefined>(schema: S, value: unknown, what
   throw new AppError("bad_request", `${where}: ${issue.message}`);
 }
 
-async function readJson(request: Request): Promise<unknown> {
-  const text = await request.text();
+/**
+ * The body as text, refused with 413 past MAX_JSON_MB: on its Content-Length before reading,
+ * or as soon as the bytes read cross the cap (the rest is left unread, and the server closes
+ * the connection after the answer).
+ */
+export async function readLimitedText(request: Request, maxBytes = jsonLimitBytes()): Promise<string> {
+  const declared = declaredLength(request.headers.get("content-length"));
+  if (declared !== null && declared > maxBytes) throw new AppError("payload_too_large", bodyTooLargeMessage(maxBytes));
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      // Not cancel(): cancelling the body would destroy the socket before the 413 is sent.
+      reader.releaseLock();
+      throw new AppError("payload_too_large", bodyTooLargeMessage(maxBytes));
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+/**
+ * How deep `text` nests arrays and objects, stopping once past `limit`. A linear scan before
+ * JSON.parse: a value 100 000 levels deep parses, but whatever walks it next (validation,
+ * serialisation, the database's jsonb) overflows its stack.
+ */
+export function jsonDepthExceeds(text: string, limit = MAX_JSON_DEPTH): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let index = 0; index < text.length; index++) {
+    const char = text.charCodeAt(index);
+    if (inString) {
+      if (char === 0x5c) index++; // backslash: skip the escaped character
+      else if (char === 0x22) inString = false;
+    } else if (char === 0x22) inString = true;
+    else if (char === 0x5b || char === 0x7b) {
+      if (++depth > limit) return true;
+    } else if (char === 0x5d || char === 0x7d) depth--;
+  }
+  return false;
+}
+
+export function parseJsonText(text: string): unknown {
   if (!text.trim()) return {};
+  if (jsonDepthExceeds(text)) throw new AppError("bad_request", `Request body is nested too deeply (maximum depth ${MAX_JSON_DEPTH})`);
   try {
     return JSON.parse(text);
   } catch {
     throw new AppError("bad_request", "Request body is not valid JSON");
   }
+}
+
+async function readJson(request: Request): Promise<unknown> {
+  return parseJsonText(await readLimitedText(request));
+}
+
+function contentTypeOf(request: Request): string {
+  return request.headers.get("content-type")?.toLowerCase() ?? "";
+}
+
+async function readMultipart(request: Request, options: MultipartOptions): Promise<FormInput> {
+  if (!contentTypeOf(request).startsWith("multipart/form-data")) {
+    throw new AppError("bad_request", "Content-Type must be multipart/form-data");
+  }
+  return parseMultipart(request, options);
+}
+
+/** Form fields as `POST /api/jobs/start` takes them: urlencoded, JSON, or multipart without files. */
+async function readForm(request: Request): Promise<FormInput> {
+  const type = contentTypeOf(request);
+  if (type.startsWith("multipart/form-data")) {
+    return parseMultipart(request, { maxFiles: 0, maxFileBytes: 0, maxFieldBytes: jsonLimitBytes() });
+  }
+  const text = await readLimitedText(request);
+  if (type.startsWith("application/json")) {
+    const value = parseJsonText(text);
+    if (!value || typeof value !== "object" || Array.isArray(value)) throw new AppError("bad_request", "Request body must be a JSON object");
+    const fields = Object.fromEntries(
+      Object.entries(value).map(([key, field]) => [key, typeof field === "string" ? field : JSON.stringify(field)]),
+    );
+    return { fields, files: [] };
+  }
+  return { fields: Object.fromEntries(new URLSearchParams(text)), files: [] };
 }
 
 function withHeaders(response: Response, headers: Record<string, string>): Response {

@@ -1,4 +1,5 @@
 import path from "node:path";
+import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { ffmpegInput, FfmpegError, streamFfmpeg } from "./ffmpeg";
 import { containerForExtension, SUPPORTED_CONTAINERS } from "./formats";
@@ -12,6 +13,8 @@ export interface ValidateOptions {
   /** The name the user gave the file; its extension is checked instead of the stored path's. */
   fileName?: string;
   signal?: AbortSignal;
+  /** The largest picture accepted, by area; default MAX_RESOLUTION. */
+  maxResolution?: { width: number; height: number };
 }
 
 function formatSeconds(seconds: number): string {
@@ -60,6 +63,16 @@ export async function validateVideo(filePath: string, options: ValidateOptions =
   const probe = await probeVideo(filePath, { fileName: name });
 
   if (!probe.hasVideo || probe.isImage) throw new AppError("bad_request", "File is not a video");
+
+  // Before anything decodes a frame: one 10000x10000 picture is 150 MB of YUV per copy, and
+  // the worker keeps several. Compared by area, so portrait and landscape weigh the same.
+  const max = options.maxResolution ?? env().MAX_RESOLUTION;
+  if (probe.width * probe.height > max.width * max.height) {
+    throw new AppError(
+      "bad_request",
+      `Video resolution ${probe.width}x${probe.height} exceeds the maximum ${max.width}x${max.height} (by area)`,
+    );
+  }
 
   const byExtension = containerForExtension(path.basename(name));
   const byFormat = (SUPPORTED_CONTAINERS as readonly string[]).includes(probe.container);

@@ -1,0 +1,100 @@
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { expect, test } from "@playwright/test";
+
+/**
+ * Edges a hostile or careless client reaches on a fresh server (issue 10, items 2, 3, 11 and
+ * 12): each answered with a 4xx in the contracts' `{"detail": ...}` shape, never a 500.
+ */
+
+const cacheDir = path.resolve(".cache/e2e-uploads");
+
+test("a JSON body over its 1 MB cap is a 413, not a parse error", async ({ request }) => {
+  const response = await request.post("/jobs/?job_type=ingest", {
+    headers: { "content-type": "application/json" },
+    data: JSON.stringify({ blob: "x".repeat(2 * 1024 * 1024) }),
+  });
+  expect(response.status()).toBe(413);
+  expect(await response.json()).toEqual({ detail: "Request body exceeds 1MB limit" });
+});
+
+test("a 10000x10000 video is refused with a 400 naming the resolution cap", async ({ request }) => {
+  fs.mkdirSync(cacheDir, { recursive: true });
+  const huge = path.join(cacheDir, "huge-10000x10000.mov");
+  if (!fs.existsSync(huge)) {
+    // Two grey frames at 1 fps: small on disk (MJPEG), 150 MB per decoded frame.
+    execFileSync("ffmpeg", ["-v", "error", "-y", "-f", "lavfi", "-i", "color=c=gray:s=10000x10000:r=1:d=2", "-c:v", "mjpeg", "-q:v", "10", "-pix_fmt", "yuvj420p", huge]);
+  }
+  const response = await request.post("/api/jobs", {
+    multipart: { tripId: "TRIP-HUGE", cvvrFile: { name: "huge.mov", mimeType: "video/quicktime", buffer: fs.readFileSync(huge) } },
+  });
+  expect(response.status()).toBe(400);
+  expect(await response.json()).toEqual({ detail: "Video resolution 10000x10000 exceeds the maximum 7680x4320 (by area)" });
+});
+
+test("a priority out of range is a 400", async ({ request }) => {
+  const response = await request.post("/jobs/?job_type=ingest&priority=99999999999", { data: {} });
+  expect(response.status()).toBe(400);
+  expect((await response.json()).detail).toMatch(/^Query parameter 'priority': /);
+});
+
+test("JSON nested 100 000 deep is a 400", async ({ request }) => {
+  const deep = `{"config":${"[".repeat(100_000)}${"]".repeat(100_000)}}`;
+  const response = await request.post("/jobs/?job_type=ingest", { headers: { "content-type": "application/json" }, data: deep });
+  expect(response.status()).toBe(400);
+  expect(await response.json()).toEqual({ detail: "Request body is nested too deeply (maximum depth 64)" });
+});
+
+test("an unknown path is FastAPI's JSON 404 for every method, a 2 MB multipart POST included", async ({ request }) => {
+  const notFound = { detail: "Not Found" };
+  for (const target of ["/no/such/path", "/api/nope", "/cabin/api/nope", "/jobs/x/y/z"]) {
+    const get = await request.get(target);
+    expect(get.status(), target).toBe(404);
+    expect(get.headers()["content-type"]).toContain("application/json");
+    expect(await get.json()).toEqual(notFound);
+  }
+  const big = await request.post("/no/such/path", {
+    multipart: { field: "x", file: { name: "blob.bin", mimeType: "application/octet-stream", buffer: Buffer.alloc(2 * 1024 * 1024, 1) } },
+  });
+  expect(big.status()).toBe(404);
+  expect(await big.json()).toEqual(notFound);
+  const form = await request.post("/no/such/path", { form: { a: "1" }, headers: { Accept: "text/html" } });
+  expect(form.status()).toBe(404);
+  expect(await form.json()).toEqual(notFound);
+  const remove = await request.delete("/no/such/path");
+  expect(remove.status()).toBe(404);
+  expect(await remove.json()).toEqual(notFound);
+});
+
+test("a wrong method on a known path is a JSON 405", async ({ request }) => {
+  for (const [method, target] of [["DELETE", "/api/jobs"], ["PUT", "/health"], ["GET", "/jobs/"]] as const) {
+    const response = await request.fetch(target, { method });
+    expect(response.status(), `${method} ${target}`).toBe(405);
+    expect(await response.json()).toEqual({ detail: "Method Not Allowed" });
+  }
+});
+
+test("known paths keep answering: pages, the contracts under their prefixes, the engine and auth routes", async ({ request }) => {
+  const home = await request.get("/", { headers: { Accept: "text/html" } });
+  expect(home.status()).toBe(200);
+  expect(await home.text()).toContain("See what is in your videos.");
+  expect((await request.get("/health")).status()).toBe(200);
+  expect((await request.get("/reframer/health")).status()).toBe(200);
+  expect((await request.get("/cabin/api/jobs/server-videos")).status()).toBe(200);
+  expect((await request.get("/api/auth/providers")).status()).toBe(200);
+  expect((await request.get("/api/inngest")).status()).not.toBe(404);
+});
+
+test("a browser gets the styled 404 page in the app's layout", async ({ page }) => {
+  const response = await page.goto("/no/such/page");
+  expect(response?.status()).toBe(404);
+  const card = page.getByTestId("not-found");
+  await expect(card).toBeVisible();
+  await expect(card.getByRole("heading", { name: "Page not found" })).toBeVisible();
+  // The root layout's navigation is there, and the stylesheet applied (a rounded card, not bare HTML).
+  await expect(page.getByRole("link", { name: "Framewise" })).toBeVisible();
+  expect(await card.evaluate((element) => getComputedStyle(element).borderTopLeftRadius)).not.toBe("0px");
+  await card.getByRole("link", { name: "Home" }).click();
+  await expect(page.getByRole("heading", { name: "See what is in your videos." })).toBeVisible();
+});

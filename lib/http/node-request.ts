@@ -1,0 +1,88 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { declaredLength, fileTooLargeMessage, MULTIPART_OVERHEAD_BYTES, uploadLimitBytes } from "./limits";
+
+/**
+ * What server.ts does to every request at the node level, before Next reads anything: the
+ * parts that must not wait for a route (a body too large to take) or that Next answers
+ * outside the contracts' `{"detail": ...}` shape (405).
+ */
+
+function hasBody(request: IncomingMessage): boolean {
+  const length = declaredLength(request.headers["content-length"]);
+  return request.headers["transfer-encoding"] !== undefined || (length !== null && length !== 0);
+}
+
+function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  response.writeHead(status, { ...headers, "Content-Type": "application/json", "Content-Length": String(Buffer.byteLength(text)) });
+  response.end(text);
+}
+
+/**
+ * No route takes a body larger than the upload limit (plus a multipart envelope): when the
+ * Content-Length says so the answer is 413 at once, without reading a byte of the body, and
+ * the connection closes so the client is not left sending it.
+ */
+export function refuseOversizedBody(request: IncomingMessage, response: ServerResponse): boolean {
+  const length = declaredLength(request.headers["content-length"]);
+  if (length === null || !(length > uploadLimitBytes() + MULTIPART_OVERHEAD_BYTES)) return false;
+  sendJson(response, 413, { detail: fileTooLargeMessage() }, { Connection: "close" });
+  return true;
+}
+
+/**
+ * An answer written before the request's body was read to the end (a 413 mid-upload, a 404
+ * to a POST nobody reads) closes the connection after it: otherwise Node would read and drop
+ * the rest of the body, however long, to keep the connection alive.
+ */
+export function closeWhenBodyUnread(request: IncomingMessage, response: ServerResponse): void {
+  if (!hasBody(request)) return;
+  const writeHead = response.writeHead;
+  response.writeHead = function (this: ServerResponse, ...args: unknown[]) {
+    if (!request.complete && !this.headersSent) this.setHeader("Connection", "close");
+    return (writeHead as (...rest: unknown[]) => ServerResponse).apply(this, args);
+  } as ServerResponse["writeHead"];
+}
+
+/**
+ * Next answers a method a route does not export with an empty 405; the contracts (FastAPI)
+ * answer `{"detail": "Method Not Allowed"}`. When a 405 goes out without a content type, its
+ * (empty) body is replaced by that one.
+ */
+export function methodNotAllowedAsJson(response: ServerResponse): void {
+  const { writeHead, write, end } = response;
+  let fill = false;
+  response.writeHead = function (this: ServerResponse, ...args: unknown[]) {
+    const status = typeof args[0] === "number" ? args[0] : this.statusCode;
+    if (status === 405 && !this.headersSent && !this.hasHeader("content-type") && !args.some((arg) => typeof arg === "object" && arg !== null)) {
+      fill = true;
+      this.setHeader("Content-Type", "application/json");
+      this.removeHeader("Content-Length");
+    }
+    return (writeHead as (...rest: unknown[]) => ServerResponse).apply(this, args);
+  } as ServerResponse["writeHead"];
+  response.write = function (this: ServerResponse, chunk: unknown, ...rest: unknown[]) {
+    // Only a 405 needs its head decided here; others keep Node's own framing (Content-Length on end).
+    if (this.statusCode === 405 && !this.headersSent) this.writeHead(this.statusCode);
+    const empty = chunk === undefined || chunk === null || (chunk as { length?: number }).length === 0;
+    if (fill && empty) {
+      const callback = rest.find((arg) => typeof arg === "function") as (() => void) | undefined;
+      callback?.();
+      return true;
+    }
+    fill = false;
+    return (write as (...args: unknown[]) => boolean).call(this, chunk, ...rest);
+  } as ServerResponse["write"];
+  response.end = function (this: ServerResponse, ...args: unknown[]) {
+    // Only a 405 needs its head decided here; others keep Node's own framing (Content-Length on end).
+    if (this.statusCode === 405 && !this.headersSent) this.writeHead(this.statusCode);
+    const chunk = args[0];
+    const empty = args.length === 0 || typeof chunk === "function" || chunk === undefined || chunk === null || (chunk as { length?: number }).length === 0;
+    if (fill && empty) {
+      fill = false;
+      const callback = args.find((arg) => typeof arg === "function");
+      return (end as (...rest: unknown[]) => ServerResponse).call(this, JSON.stringify({ detail: "Method Not Allowed" }), ...(callback ? [callback] : []));
+    }
+    return (end as (...rest: unknown[]) => ServerResponse).apply(this, args);
+  } as ServerResponse["end"];
+}
