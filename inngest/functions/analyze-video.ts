@@ -3,13 +3,12 @@ import { db } from "@/lib/db/client";
 import { makeEventMedia, makeJobProxy } from "@/lib/analysis/event-media";
 import { findEvents } from "@/lib/analysis/find-events";
 import { countAnalysedFrames, saveFrames } from "@/lib/analysis/save-frames";
-import { recheckVideo, type AnalysisPayload } from "@/lib/analysis/start-analysis";
+import { recheckVideo } from "@/lib/analysis/start-analysis";
 import { trackJob } from "@/lib/analysis/track-job";
 import { analyzeRange, WorkerRequestError, type WorkerFrame } from "@/lib/analysis/worker-client";
 import { env } from "@/lib/env";
 import { appendJobLog, reportProgress } from "@/lib/jobs";
-import { jobFunction } from "./_job-function";
-import { nonRetriable } from "./_media";
+import { jobFunction, nonRetriable } from "./_job-function";
 
 /**
  * A chunk step writes its frames (and reports progress) once a second, or every 50 frames when
@@ -27,13 +26,14 @@ type Plan = { fps: number; sourceFps: number; total: number; duration: number; w
  * over the whole video, event rules, then a snapshot pair and a clip per event. Steps are
  * idempotent and return summaries; progress is frames analysed out of frames planned.
  */
-export default jobFunction("analyze-video", "analyze", async ({ jobId, payload, step }) => {
-  const options = payload as unknown as AnalysisPayload;
+export default jobFunction("analyze-video", "analyze", async ({ jobId, payload: options, source, step }) => {
+  // The file is the job's registered video (payload.videoId), resolved for its owner in the
+  // start step: the payload itself names no path.
 
   const plan: Plan = await step.run("probe", async () => {
     const database = await db();
     await reportProgress(database, jobId, { processed: 0, total: 0, phase: "probe", currentStep: "Checking the video" });
-    const probe = await recheckVideo(options).catch((error: unknown) => {
+    const probe = await recheckVideo({ path: source.file, checked: options.checked }).catch((error: unknown) => {
       throw nonRetriable(error);
     });
     // Never sample faster than the video runs: frame indices must stay unique.
@@ -51,7 +51,7 @@ export default jobFunction("analyze-video", "analyze", async ({ jobId, payload, 
 
   // The web-playable proxy is encoded while the chunks are analysed.
   const proxyStep = step.run("proxy", async () => {
-    const proxy = await makeJobProxy(jobId, options.path);
+    const proxy = await makeJobProxy(jobId, source.file);
     await appendJobLog(await db(), jobId, "Made a web-playable copy of the video");
     return proxy;
   });
@@ -78,7 +78,7 @@ export default jobFunction("analyze-video", "analyze", async ({ jobId, payload, 
         };
         try {
           for await (const frame of analyzeRange({
-            path: options.path,
+            path: source.file,
             start: chunk.start,
             end: chunk.end,
             fps: plan.fps,
