@@ -19,6 +19,7 @@ describe("publicMessage", () => {
     expect(publicMessage("/mnt/cabin videos/Trip 7.mp4: Invalid data found when processing input")).toBe("Trip 7.mp4: Invalid data found when processing input");
     expect(publicMessage("Error opening input file /home/ops/secret/x.mov.")).toBe("Error opening input file x.mov.");
     expect(publicMessage(`cannot open '${path.join("/etc", "passwd")}'`)).toBe("cannot open 'passwd'");
+    expect(publicMessage("ffmpeg exited with code 1: file:/opt/in/broken.mp4: Invalid data found")).toBe("ffmpeg exited with code 1: file:broken.mp4: Invalid data found");
   });
 
   it("keeps what is not a path: URLs, ratios, sizes", () => {

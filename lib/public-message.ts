@@ -12,8 +12,9 @@ import { env } from "@/lib/env";
 
 const MAX_LENGTH = 1000;
 
-// An absolute POSIX path not preceded by something that makes it part of a word or URL.
-const ABSOLUTE_PATH = /(?<![\w.~:/\\-])\/(?:[^\s'"`:;,()<>[\]{}|*?]+)/g;
+// An absolute POSIX path, not part of a word or a URL ("http://h/p": its slashes are doubled or
+// follow a word); ffmpeg's "file:/abs/x.mp4" is one.
+const ABSOLUTE_PATH = /(?<![\w.~/\\-])\/(?!\/)(?:[^\s'"`:;,()<>[\]{}|*?]+)/g;
 const STACK_FRAME = /^\s*at\s+(?:\S+\s+\()?(?:file:\/\/|node:|\/|\w:\\|<anonymous>)[^\n]*$/gm;
 const SQL = /\bFailed query:|\b(?:select|insert into|update|delete from)\b[\s\S]*?\b(?:from|values|set|where)\b[\s\S]*\$\d/i;
 
