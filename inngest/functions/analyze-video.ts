@@ -29,7 +29,6 @@ type Plan = { fps: number; sourceFps: number; total: number; duration: number; w
 export default jobFunction("analyze-video", "analyze", async ({ jobId, payload: options, source, step }) => {
   // The file is the job's registered video (payload.videoId), resolved for its owner in the
   // start step: the payload itself names no path.
-
   const plan: Plan = await step.run("probe", async () => {
     const database = await db();
     await reportProgress(database, jobId, { processed: 0, total: 0, phase: "probe", currentStep: "Checking the video" });
