@@ -7,6 +7,8 @@ import { defineConfig } from "@playwright/test";
 const port = Number(process.env.E2E_PORT ?? 3210);
 export const e2eDataDir = process.env.E2E_DATA_DIR ?? ".cache/e2e-data";
 export const allowedOrigin = "http://allowed.example";
+/** The account that becomes admin when it signs up (e2e/api/security-access.spec.ts). */
+export const e2eAdminEmail = "admin@e2e.example";
 
 export default defineConfig({
   testDir: "e2e",
@@ -38,6 +40,7 @@ export default defineConfig({
       DATA_DIR: e2eDataDir,
       VIDEO_INPUT_DIR: ".cache/e2e-videos",
       FRONTEND_ORIGIN: `${allowedOrigin},http://second.example`,
+      ADMIN_EMAIL: e2eAdminEmail,
       NEXT_TELEMETRY_DISABLED: "1",
       // Every spec registers from 127.0.0.1; the limit's own test uses 127.0.0.2.
       REGISTER_PER_HOUR: "40",

@@ -14,6 +14,7 @@ import { env } from "@/lib/env";
 import { registerHealthProbe } from "@/lib/health/checks";
 import { stampClientAddress } from "@/lib/http/client-address";
 import { applyCors } from "@/lib/http/cors";
+import { refuseMalformedPath } from "@/lib/http/malformed-url";
 import { keepContentLength } from "@/lib/http/media-response";
 import { closeWhenBodyUnread, methodNotAllowedAsJson, refuseOversizedBody } from "@/lib/http/node-request";
 import { startStorageSweep } from "@/lib/storage/sweep";
@@ -41,6 +42,8 @@ server.on("request", (request, response) => {
   // upload bodies (and cut them at 10 MB); here nothing reads the body before its route does.
   if (applyCors(request, response)) return;
   if (refuseOversizedBody(request, response)) return;
+  // Next answers a bare 500 for a path it cannot decode (`%c0%af`) before any route runs.
+  if (refuseMalformedPath(request, response)) return;
   closeWhenBodyUnread(request, response);
   methodNotAllowedAsJson(response);
   // The local engine's event API (`/e/*`) is not a Next route: the Inngest client posts there.

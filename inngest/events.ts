@@ -27,5 +27,11 @@ export const jobRequestedEvents = {
 export type RunnableJobKind = keyof typeof jobRequestedEvents;
 export const runnableJobKinds = Object.keys(jobRequestedEvents) as RunnableJobKind[];
 
+/**
+ * The kinds `POST /jobs/` creates (contracts/editor-jobs.md). `analyze` is not one of them: it
+ * is made by the cabin-events routes, for a video they registered.
+ */
+export const editorJobKinds = ["ingest", "transcribe", "generate_clip", "render", "export"] as const satisfies readonly RunnableJobKind[];
+
 /** Cancels the run carrying `jobId` (every job function lists it in `cancelOn`). */
 export const jobCancelRequested = eventType("job/cancel.requested", { schema: z.object({ jobId: z.string() }) });

@@ -11,8 +11,8 @@ import { e2eVideoDir } from "../global-setup";
  */
 
 const timestamp = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}\+00:00$/;
-const patternPath = path.join(e2eVideoDir, "pattern.mp4");
-const vtestPath = path.join(e2eVideoDir, "vtest.mp4");
+// Jobs name videos inside VIDEO_INPUT_DIR by name (or an upload by its id), never by host path.
+const hasVtest = fs.existsSync(path.join(e2eVideoDir, "vtest.mp4"));
 
 type EditorJob = {
   id: string;
@@ -67,7 +67,7 @@ async function pollJob(request: APIRequestContext, id: string, until: (job: Edit
 }
 
 test("POST /jobs/ queues an ingest job that GET /jobs/{id} follows to completion", async ({ request }) => {
-  const payload = { path: patternPath };
+  const payload = { video_name: "pattern.mp4", project_id: "proj_123" };
   const response = await request.post("/jobs/?job_type=ingest&priority=5", { data: payload });
   expect(response.status(), await response.text()).toBe(202);
   const job = (await response.json()) as EditorJob;
@@ -137,17 +137,17 @@ test("unknown jobs and bad requests keep the {detail} envelope", async ({ reques
   expect(cancelMissing.status()).toBe(404);
   expect(await cancelMissing.json()).toEqual({ detail: "Job job_789 not found" });
 
-  const badType = await request.post("/jobs/?job_type=teleport", { data: { path: patternPath } });
+  const badType = await request.post("/jobs/?job_type=teleport", { data: { video_name: "pattern.mp4" } });
   expect(badType.status()).toBe(400);
   const badTypeBody = await badType.json();
   expect(Object.keys(badTypeBody)).toEqual(["detail"]);
   expect(badTypeBody.detail).toMatch(/job_type/);
 
-  const noType = await request.post("/jobs/", { data: { path: patternPath } });
+  const noType = await request.post("/jobs/", { data: { video_name: "pattern.mp4" } });
   expect(noType.status()).toBe(400);
   expect((await noType.json()).detail).toMatch(/job_type/);
 
-  const badPriority = await request.post("/jobs/?job_type=ingest&priority=high", { data: { path: patternPath } });
+  const badPriority = await request.post("/jobs/?job_type=ingest&priority=high", { data: { video_name: "pattern.mp4" } });
   expect(badPriority.status()).toBe(400);
   expect((await badPriority.json()).detail).toMatch(/priority/);
 
@@ -161,23 +161,23 @@ test("unknown jobs and bad requests keep the {detail} envelope", async ({ reques
 });
 
 test("a job whose payload names no file fails with its reason", async ({ request }) => {
-  const response = await request.post("/jobs/?job_type=ingest", { data: { path: path.join(e2eVideoDir, "missing.mp4") } });
+  const response = await request.post("/jobs/?job_type=ingest", { data: { video_name: "missing.mp4" } });
   expect(response.status()).toBe(202);
   const job = (await response.json()) as EditorJob;
   expect(job.priority).toBe(0);
   const failed = await pollJob(request, job.id, (current) => current.completed_at !== null || current.error_message !== null);
   expect(failed.status).toBe("failed");
-  expect(failed.error_message).toMatch(/not found/i);
+  expect(failed.error_message).toBe("Video file not found: missing.mp4");
   expect(failed.completed_at).toMatch(timestamp);
 });
 
 test("POST /jobs/{id}/cancel stops a running render job", async ({ request }) => {
   // The longest local video renders for several seconds, long enough to be caught running.
-  const source = fs.existsSync(vtestPath) ? vtestPath : patternPath;
-  const response = await request.post("/jobs/?job_type=render&priority=3&clip_version_id=cv_1", { data: { path: source, height: 720 } });
+  const source = hasVtest ? "vtest.mp4" : "pattern.mp4";
+  const response = await request.post("/jobs/?job_type=render&priority=3&clip_version_id=cv_1", { data: { video_name: source, height: 720 } });
   expect(response.status()).toBe(202);
   const job = (await response.json()) as EditorJob;
-  expect(job).toMatchObject({ job_type: "render", priority: 3, clip_version_id: "cv_1", payload: { path: source, height: 720 } });
+  expect(job).toMatchObject({ job_type: "render", priority: 3, clip_version_id: "cv_1", payload: { video_name: source, height: 720 } });
 
   const running = await pollJob(request, job.id, (current) => current.status !== "queued" && current.status !== "pending", 30_000);
   expect(running.status).toBe("in_progress");
@@ -213,10 +213,11 @@ test("GET /health/ and /health/diagnostics answer the contract's shapes", async 
   expect(["ok", "degraded"]).toContain(diagnostics.status);
   expect(typeof diagnostics.app).toBe("string");
   expect(diagnostics.environment).toBe("production");
-  expect(diagnostics.orchestration).toEqual({ mode: "local", accepting: true, queued: expect.any(Number), running: expect.any(Number) });
-  expect(diagnostics.database).toMatchObject({ connected: true });
+  // Anonymous callers see each part's state; the details are for admins (security-access.spec.ts).
+  expect(diagnostics.orchestration).toEqual({ status: "ok" });
+  expect(diagnostics.database).toEqual({ status: "ok" });
 
   const prefixed = await request.get("/editor/health/diagnostics");
   expect(prefixed.status()).toBe(200);
-  expect((await prefixed.json()).orchestration).toMatchObject({ mode: "local", accepting: true });
+  expect((await prefixed.json()).orchestration).toEqual({ status: "ok" });
 });

@@ -1,6 +1,11 @@
-import type { GetStepTools } from "inngest";
+import { eq } from "drizzle-orm";
+import { NonRetriableError, type GetStepTools } from "inngest";
 import { db } from "@/lib/db/client";
-import { appendJobLog, reportProgress, setJobStatus } from "@/lib/jobs";
+import { jobs } from "@/lib/db/schema";
+import { isAppError } from "@/lib/errors";
+import { appendJobLog, ownerCaller, reportProgress, setJobStatus } from "@/lib/jobs";
+import { parseJobPayload, sourceOf, type JobPayload } from "@/lib/jobs/payloads";
+import { resolveSource, type ResolvedSource } from "@/lib/videos/resolve-source";
 import { inngest } from "../client";
 import { jobCancelRequested, jobRequestedEvents, type RunnableJobKind } from "../events";
 
@@ -9,9 +14,12 @@ import { jobCancelRequested, jobRequestedEvents, type RunnableJobKind } from "..
  * cancelOn the job's cancel event, priority from the job, one env-wide concurrency group for
  * media work, and onFailure marking the job failed. Not an Inngest function itself.
  */
-export type JobContext = {
+export type JobContext<K extends RunnableJobKind> = {
   jobId: string;
-  payload: Record<string, unknown>;
+  /** The stored payload as its kind's schema reads it (lib/jobs/payloads.ts). */
+  payload: JobPayload<K>;
+  /** The payload's video, resolved for the job's owner (lib/videos/resolve-source.ts). */
+  source: ResolvedSource;
   step: GetStepTools<typeof inngest>;
   /** Progress and a log line, written through lib/jobs (and pushed to live listeners). */
   progress: (processed: number, total: number, phase: string, message?: string) => Promise<void>;
@@ -20,10 +28,10 @@ export type JobContext = {
 /** How many job steps run at once in this deployment: ffmpeg work on a small box. */
 const mediaConcurrency = 2;
 
-export function jobFunction(
+export function jobFunction<K extends RunnableJobKind>(
   id: string,
-  kind: RunnableJobKind,
-  work: (context: JobContext) => Promise<Record<string, unknown>>,
+  kind: K,
+  work: (context: JobContext<K>) => Promise<Record<string, unknown>>,
 ) {
   return inngest.createFunction(
     {
@@ -37,24 +45,42 @@ export function jobFunction(
       onFailure: async ({ event, error }) => {
         const jobId = (event.data.event.data as { jobId: string }).jobId;
         const database = await db();
+        // Both writes clean the message (lib/public-message.ts): ffmpeg names files by host path.
         await appendJobLog(database, jobId, `Failed: ${error.message}`, "error");
         await setJobStatus(database, jobId, "failed", { errorMessage: error.message });
       },
     },
     async ({ event, step, runId }) => {
-      const { jobId } = event.data;
-      const payload = await step.run("start", async () => {
+      const { jobId } = event.data as { jobId: string };
+      // The payload is checked again here, whoever wrote the row, and its video is resolved
+      // for the job's owner: a run reaches no more than the request that created it could.
+      const started = await step.run("start", async (): Promise<{ payload: Record<string, unknown>; source: ResolvedSource }> => {
         const database = await db();
-        const job = await setJobStatus(database, jobId, "in_progress", { runId });
-        if (job) await appendJobLog(database, jobId, `Started ${kind}`);
-        return job?.payload ?? {};
+        const moved = await setJobStatus(database, jobId, "in_progress", { runId });
+        if (moved) await appendJobLog(database, jobId, `Started ${kind}`);
+        // A retried step finds the job already in progress.
+        const job = moved ?? (await database.select().from(jobs).where(eq(jobs.id, jobId)).limit(1))[0];
+        if (!job) throw new NonRetriableError(`Job ${jobId} not found`);
+        try {
+          const payload = parseJobPayload(kind, job.payload);
+          const source = await resolveSource(database, await ownerCaller(database, job.ownerId), sourceOf(kind, payload));
+          return { payload: payload as Record<string, unknown>, source };
+        } catch (error) {
+          throw nonRetriable(error);
+        }
       });
-      const progress: JobContext["progress"] = async (processed, total, phase, message) => {
+      const progress: JobContext<K>["progress"] = async (processed, total, phase, message) => {
         const database = await db();
         await reportProgress(database, jobId, { processed, total, phase, currentStep: phase });
         if (message) await appendJobLog(database, jobId, message);
       };
-      const result = await work({ jobId, payload, step: step as unknown as JobContext["step"], progress });
+      const result = await work({
+        jobId,
+        payload: started.payload as unknown as JobPayload<K>,
+        source: started.source as ResolvedSource,
+        step: step as unknown as JobContext<K>["step"],
+        progress,
+      });
       await step.run("finish", async () => {
         const database = await db();
         await appendJobLog(database, jobId, `Completed ${kind}`);
@@ -63,4 +89,9 @@ export function jobFunction(
       return result;
     },
   );
+}
+
+/** A domain error about the input will not go away on a retry. */
+export function nonRetriable(error: unknown): unknown {
+  return isAppError(error) ? new NonRetriableError(error.message) : error;
 }

@@ -4,14 +4,13 @@ import { db } from "@/lib/db/client";
 import { makeEventMedia, makeJobProxy } from "@/lib/analysis/event-media";
 import { findEvents } from "@/lib/analysis/find-events";
 import { countAnalysedFrames, saveFrames } from "@/lib/analysis/save-frames";
-import { recheckVideo, type AnalysisPayload } from "@/lib/analysis/start-analysis";
+import { recheckVideo } from "@/lib/analysis/start-analysis";
 import { trackJob } from "@/lib/analysis/track-job";
 import { analyzeRange, WorkerRequestError, type WorkerFrame } from "@/lib/analysis/worker-client";
 import type { SourceHint } from "@/lib/analysis/worker-protocol";
 import { env } from "@/lib/env";
 import { appendJobLog, reportProgress } from "@/lib/jobs";
-import { jobFunction } from "./_job-function";
-import { nonRetriable } from "./_media";
+import { jobFunction, nonRetriable } from "./_job-function";
 
 /**
  * A chunk step writes its frames (and reports progress) once a second, or every 50 frames when
@@ -29,16 +28,16 @@ type Plan = { fps: number; sourceFps: number; total: number; duration: number; w
  * over the whole video, event rules, then a snapshot pair and a clip per event. Steps are
  * idempotent and return summaries; progress is frames analysed out of frames planned.
  */
-export default jobFunction("analyze-video", "analyze", async ({ jobId, payload, step }) => {
-  const options = payload as unknown as AnalysisPayload;
-
+export default jobFunction("analyze-video", "analyze", async ({ jobId, payload: options, source, step }) => {
+  // The file is the job's registered video (payload.videoId), resolved for its owner in the
+  // start step: the payload itself names no path.
   const plan: Plan = await step.run("probe", async () => {
     const database = await db();
     await reportProgress(database, jobId, { processed: 0, total: 0, phase: "probe", currentStep: "Checking the video" });
     // Stamped before the check: the worker trusts this probe only while the file keeps this
     // size and time, so a file changed in between is probed again rather than misread.
-    const stamp = await stat(options.path).catch(() => undefined);
-    const probe = await recheckVideo(options).catch((error: unknown) => {
+    const stamp = await stat(source.file).catch(() => undefined);
+    const probe = await recheckVideo({ path: source.file, checked: options.checked }).catch((error: unknown) => {
       throw nonRetriable(error);
     });
     // Never sample faster than the video runs: frame indices must stay unique.
@@ -52,13 +51,13 @@ export default jobFunction("analyze-video", "analyze", async ({ jobId, payload, 
     await reportProgress(database, jobId, { processed: 0, total, phase: "detect", currentStep: `Detecting objects in ${total} frames` });
     await appendJobLog(database, jobId, `Video ${probe.width}x${probe.height}, ${probe.duration.toFixed(1)} s at ${probe.fps.toFixed(2)} fps (${probe.codec}); sampling ${fps} fps in ${chunks.length} chunks`);
     // The probe goes to the worker and the proxy with the plan: the file is probed once per job.
-    const source = stamp && { size: stamp.size, mtimeMs: stamp.mtimeMs, width: probe.width, height: probe.height, fps: probe.fps, duration: probe.duration };
-    return { fps, sourceFps: probe.fps, total, duration: probe.duration, width: probe.width, height: probe.height, chunks, source };
+    const hint = stamp && { size: stamp.size, mtimeMs: stamp.mtimeMs, width: probe.width, height: probe.height, fps: probe.fps, duration: probe.duration };
+    return { fps, sourceFps: probe.fps, total, duration: probe.duration, width: probe.width, height: probe.height, chunks, source: hint };
   });
 
   // The web-playable proxy is encoded while the chunks are analysed.
   const proxyStep = step.run("proxy", async () => {
-    const proxy = await makeJobProxy(jobId, options.path, { duration: plan.duration });
+    const proxy = await makeJobProxy(jobId, source.file, { duration: plan.duration });
     await appendJobLog(await db(), jobId, "Made a web-playable copy of the video");
     return proxy;
   });
@@ -85,7 +84,7 @@ export default jobFunction("analyze-video", "analyze", async ({ jobId, payload, 
         };
         try {
           for await (const frame of analyzeRange({
-            path: options.path,
+            path: source.file,
             start: chunk.start,
             end: chunk.end,
             fps: plan.fps,

@@ -2,6 +2,7 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { pingDatabase } from "@/lib/db/client";
 import { env } from "@/lib/env";
+import type { Caller } from "@/lib/jobs/caller";
 
 export function appInfo() {
   return { app: env().APP_NAME, environment: env().NODE_ENV };
@@ -34,19 +35,37 @@ export function registerHealthProbe(probe: Probe): void {
   probes.push(probe);
 }
 
-/** `GET /health/diagnostics`: each part with its state, `degraded` when one is down. */
-export async function diagnostics(): Promise<Diagnostics> {
+async function checkParts() {
   const database = await pingDatabase();
   const parts = await Promise.all(
     probes.map((probe) =>
       probe().catch((error: unknown) => ({ name: "probe", ok: false, details: { error: String(error) } })),
     ),
   );
-  const healthy = database.connected && parts.every((part) => part.ok);
+  return [{ name: "database", ok: database.connected, details: database as Record<string, unknown> }, ...parts];
+}
+
+/** Every part with all it knows (worker URLs, errors): for admins and the server itself. */
+export async function diagnostics(): Promise<Diagnostics> {
+  const parts = await checkParts();
   return {
-    status: healthy ? "ok" : "degraded",
+    status: parts.every((part) => part.ok) ? "ok" : "degraded",
     ...appInfo(),
-    database,
-    ...Object.fromEntries(parts.map((part) => [part.name, part.details])),
+    ...(Object.fromEntries(parts.map((part) => [part.name, part.details])) as { database: Diagnostics["database"] }),
+  };
+}
+
+/**
+ * `GET /health/diagnostics` (contracts/editor-jobs.md): each part with its state, `degraded`
+ * when one is down. Anyone may see the states; what each part knows (worker URLs, files,
+ * error text) is for admins only (ARCHITECTURE.md, "Security model").
+ */
+export async function diagnosticsFor(caller: Caller): Promise<Record<string, unknown>> {
+  const parts = await checkParts();
+  const state = (ok: boolean) => (ok ? "ok" : "degraded");
+  return {
+    status: state(parts.every((part) => part.ok)),
+    ...appInfo(),
+    ...Object.fromEntries(parts.map((part) => [part.name, caller.isAdmin ? { status: state(part.ok), ...part.details } : { status: state(part.ok) }])),
   };
 }

@@ -1,4 +1,5 @@
 import { isAppError, type ErrorKind } from "@/lib/errors";
+import { publicMessage } from "@/lib/public-message";
 
 /** The one place where a domain error kind becomes an HTTP status. */
 export const statusOf: Record<ErrorKind, number> = {
@@ -18,9 +19,12 @@ export function detail(status: number, message: string, headers: HeadersInit = {
   return Response.json({ detail: message }, { status, headers });
 }
 
-/** Domain errors keep their message; anything else is logged and answered generically. */
+/**
+ * Domain errors keep their message, less host paths and SQL (media errors quote ffprobe, which
+ * names the file); anything else is logged and answered generically.
+ */
 export function errorResponse(error: unknown): Response {
-  if (isAppError(error)) return detail(statusOf[error.kind], error.message, error.headers);
+  if (isAppError(error)) return detail(statusOf[error.kind], publicMessage(error.message), error.headers);
   console.error("[http] unhandled error:", error);
   return detail(500, "Internal server error");
 }

@@ -1,4 +1,25 @@
-/** Who is asking. Route handlers pass their RequestContext; Inngest functions act as the system. */
+/**
+ * Who is asking, and the one visibility rule (ARCHITECTURE.md, "Security model"). Route
+ * handlers pass their RequestContext; pages and the WebSocket upgrade build a Caller from the
+ * signed-in user; Inngest functions act for the job's owner (payload resolution) or as the system.
+ */
 export type Caller = { user: { id: string } | null; isAdmin: boolean };
 
 export const systemCaller: Caller = { user: null, isAdmin: true };
+
+export const anonymousCaller: Caller = { user: null, isAdmin: false };
+
+/** The Caller of a signed-in (or absent) user. */
+export function callerFor(user: { id: string; role: string } | null | undefined): Caller {
+  return user ? { user: { id: user.id }, isAdmin: user.role === "admin" } : anonymousCaller;
+}
+
+/**
+ * May `caller` see this job, video, media file or live message? Its owner and admins may;
+ * an anonymous thing (owner null) may be reached by anyone holding its unguessable id, so
+ * callers use this only on something found by id, never to list. Everyone else is told
+ * "not found", never "forbidden".
+ */
+export function canSee(caller: Caller, thing: { ownerId: string | null }): boolean {
+  return caller.isAdmin || thing.ownerId === null || (caller.user !== null && thing.ownerId === caller.user.id);
+}

@@ -4,7 +4,10 @@ import { jobs, type Job } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
 import { inngest } from "@/inngest/client";
 import { jobRequestedEvents, type RunnableJobKind } from "@/inngest/events";
+import { publicMessage } from "@/lib/public-message";
+import { getVideoOrThrow } from "@/lib/videos/get-video";
 import type { Caller } from "./caller";
+import { parseJobPayload, sourceOf } from "./payloads";
 import { publishJob } from "./publish";
 
 export type CreateJobInput = {
@@ -19,16 +22,23 @@ export type CreateJobInput = {
 };
 
 /**
- * Stores the job (pending), sends the event that starts its run, and marks it queued.
- * When the event cannot be sent the job is marked failed and the caller gets
- * `unavailable: Failed to enqueue job: <reason>`.
+ * Checks the payload against its kind's schema (lib/jobs/payloads.ts) and that a video it
+ * names by id is one the caller may see (else "Source asset <id> not found", as for an unknown
+ * id); then stores the job (pending), sends the event that starts its run, and marks it
+ * queued. When the event cannot be sent the job is marked failed and the caller gets
+ * `unavailable: Failed to enqueue job: <reason>`. Whether a `video_name` exists is the run's
+ * question: the file may come and go, and the job then fails with the reason.
  */
 export async function createJob(db: Db, caller: Caller, input: CreateJobInput): Promise<Job> {
+  const payload = parseJobPayload(input.kind, input.payload ?? {});
+  const source = sourceOf(input.kind, payload);
+  if ("source_asset_id" in source) await getVideoOrThrow(db, caller, source.source_asset_id);
   const priority = input.priority ?? 0;
   const [job] = await db
     .insert(jobs)
     .values({
       kind: input.kind,
+      // What the caller sent, not the parsed form: the contract echoes the payload as given.
       payload: input.payload ?? {},
       priority,
       ownerId: caller.user?.id ?? null,
@@ -48,7 +58,7 @@ export async function createJob(db: Db, caller: Caller, input: CreateJobInput): 
     );
     await inngest.send(event);
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = publicMessage(error instanceof Error ? error.message : String(error));
     await db.update(jobs).set({ status: "failed", errorMessage: `Failed to enqueue job: ${reason}`, updatedAt: new Date(), completedAt: new Date() }).where(eq(jobs.id, job.id));
     throw new AppError("unavailable", `Failed to enqueue job: ${reason}`);
   }

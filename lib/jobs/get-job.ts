@@ -2,7 +2,7 @@ import { asc, eq } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { jobLogs, jobs, type Job, type JobLog } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
-import type { Caller } from "./caller";
+import { canSee, type Caller } from "./caller";
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -14,10 +14,6 @@ export async function getJobOrThrow(db: Db, caller: Caller, jobId: string): Prom
   const job = uuid.test(jobId) ? (await db.select().from(jobs).where(eq(jobs.id, jobId)))[0] : undefined;
   if (!job || !canSee(caller, job)) throw new AppError("not_found", `Job ${jobId} not found`);
   return job;
-}
-
-export function canSee(caller: Caller, job: Pick<Job, "ownerId">): boolean {
-  return caller.isAdmin || job.ownerId === null || job.ownerId === caller.user?.id;
 }
 
 export async function listJobLogs(db: Db, jobId: string): Promise<JobLog[]> {

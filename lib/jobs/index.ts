@@ -1,6 +1,7 @@
-export { type Caller, systemCaller } from "./caller";
+export { type Caller, systemCaller, anonymousCaller, callerFor, canSee } from "./caller";
 export { createJob, type CreateJobInput } from "./create-job";
-export { getJobOrThrow, listJobLogs, canSee } from "./get-job";
+export { getJobOrThrow, listJobLogs } from "./get-job";
+export { ownerCaller } from "./owner-caller";
 export { listJobs, listableJobs } from "./list-jobs";
 export { cancelJob } from "./cancel-job";
 export { setJobStatus, finishedStatuses } from "./set-job-status";

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { createTestDatabase, testDatabases } from "@/lib/db/testing";
 import type { DatabaseHandle } from "@/lib/db/client";
-import { engineRuns } from "@/lib/db/schema";
+import { engineRuns, jobs as jobsTable } from "@/lib/db/schema";
 import { resetEnvForTests } from "@/lib/env";
 import { isAppError } from "@/lib/errors";
 import { subscribe } from "@/lib/ws/hub";
@@ -30,6 +30,9 @@ type Modules = {
   serializer: typeof import("@/lib/jobs/serializers/editor-job");
   engine: typeof import("@/inngest/engine");
   users: typeof import("@/lib/auth/users");
+  videos: typeof import("@/lib/videos/register-video");
+  events: typeof import("@/inngest/events");
+  client: typeof import("@/inngest/client");
 };
 let m: Modules;
 
@@ -49,7 +52,7 @@ beforeAll(async () => {
   const port = (server.address() as AddressInfo).port;
   appUrl = `http://127.0.0.1:${port}`;
   // PORT is deliberately wrong: the client must find the engine through the URL it was started with.
-  Object.assign(process.env, { PORT: "1", DATA_DIR: work, ENGINE_BACKOFF_MS: "50" });
+  Object.assign(process.env, { PORT: "1", DATA_DIR: path.join(work, "data"), VIDEO_INPUT_DIR: work, ENGINE_BACKOFF_MS: "50" });
   delete process.env.INNGEST_BASE_URL;
   delete process.env.INNGEST_EVENT_KEY;
   resetEnvForTests();
@@ -59,6 +62,9 @@ beforeAll(async () => {
     serializer: await import("@/lib/jobs/serializers/editor-job"),
     engine: await import("@/inngest/engine"),
     users: await import("@/lib/auth/users"),
+    videos: await import("@/lib/videos/register-video"),
+    events: await import("@/inngest/events"),
+    client: await import("@/inngest/client"),
   };
   const { serve } = await import("inngest/node");
   const { inngest } = await import("@/inngest/client");
@@ -96,7 +102,7 @@ describe.each(testDatabases)("jobs on %s", (kind) => {
   async function waitForJob(id: string, until: (status: string) => boolean = (s) => ["completed", "failed", "cancelled"].includes(s)) {
     const deadline = Date.now() + 30_000;
     for (;;) {
-      const job = await m.jobs.getJobOrThrow(handle.db, anonymous, id);
+      const job = await m.jobs.getJobOrThrow(handle.db, admin, id);
       if (until(job.status)) return m.serializer.toEditorJob(job, await m.jobs.listJobLogs(handle.db, id));
       if (Date.now() > deadline) throw new Error(`job ${id} still ${job.status}`);
       await sleep(25);
@@ -109,7 +115,7 @@ describe.each(testDatabases)("jobs on %s", (kind) => {
       kind: "ingest",
       priority: 5,
       clientId: `client-${kind}`,
-      payload: { path: "sample.mp4", project_id: "proj_123" },
+      payload: { video_name: "sample.mp4", project_id: "proj_123" },
     });
     const unsubscribe = [subscribe(`job:${job.id}`, (message) => messages.push(message)), subscribe(`client:client-${kind}`, () => {})];
     const created = m.serializer.toEditorJob(job, []);
@@ -120,7 +126,7 @@ describe.each(testDatabases)("jobs on %s", (kind) => {
       queue_name: "framewise-jobs",
       priority: 5,
       clip_version_id: null,
-      payload: { path: "sample.mp4", project_id: "proj_123" },
+      payload: { video_name: "sample.mp4", project_id: "proj_123" },
       result_payload: null,
       error_message: null,
       started_at: null,
@@ -140,7 +146,9 @@ describe.each(testDatabases)("jobs on %s", (kind) => {
     expect(done.result_payload?.log[0].timestamp).toMatch(/\+00:00$/);
     expect(done.started_at).not.toBeNull();
     expect(done.completed_at).not.toBeNull();
-    expect((done.result_payload as unknown as { media: { video: { width: number } } }).media.video.width).toBe(320);
+    // Named as the caller named it: no host path in the result.
+    expect((done.result_payload as unknown as { media: Record<string, unknown> }).media).toMatchObject({ name: "sample.mp4", source_asset_id: null, video: { width: 320 } });
+    expect(JSON.stringify(done)).not.toContain(work);
     expect(messages.length).toBeGreaterThan(3);
     const row = await m.jobs.getJobOrThrow(handle.db, anonymous, job.id);
     // The job is completed by the run's last step; the run itself ends one call later.
@@ -152,7 +160,7 @@ describe.each(testDatabases)("jobs on %s", (kind) => {
   });
 
   it("fails the job with a clear message when the video is missing, without retries", async () => {
-    const job = await m.jobs.createJob(handle.db, anonymous, { kind: "ingest", payload: { path: "missing.mp4" } });
+    const job = await m.jobs.createJob(handle.db, anonymous, { kind: "ingest", payload: { video_name: "missing.mp4" } });
     const done = await waitForJob(job.id);
     expect(done.status).toBe("failed");
     expect(done.error_message).toBe("Video file not found: missing.mp4");
@@ -162,19 +170,22 @@ describe.each(testDatabases)("jobs on %s", (kind) => {
   it("runs the other job kinds' real steps", async () => {
     const created = await Promise.all(
       (["transcribe", "generate_clip", "render", "export"] as const).map((jobKind) =>
-        m.jobs.createJob(handle.db, anonymous, { kind: jobKind, payload: { path: "sample.mp4", start: 0.5, end: 1.5, height: 120 } }),
+        m.jobs.createJob(handle.db, anonymous, { kind: jobKind, payload: { video_name: "sample.mp4", start: 0.5, end: 1.5, height: 144 } }),
       ),
     );
     for (const job of created) {
       const done = await waitForJob(job.id);
       expect(done.status, `${job.kind}: ${done.error_message}`).toBe("completed");
     }
-    // Outputs live in the job's media folder, the one storage layout (lib/storage/layout.ts).
-    expect(fs.existsSync(path.join(work, "jobs", created[1].id, "media", "clip.mp4"))).toBe(true);
+    // Outputs live in the job's media folder, the one storage layout (lib/storage/layout.ts),
+    // and results name them relative to the data folder.
+    expect(fs.existsSync(path.join(work, "data", "jobs", created[1].id, "media", "clip.mp4"))).toBe(true);
+    const clip = await waitForJob(created[1].id);
+    expect((clip.result_payload as unknown as { clip: { clip_path: string } }).clip.clip_path).toBe(`jobs/${created[1].id}/media/clip.mp4`);
   });
 
   it("cancels a running job and its run", async () => {
-    const job = await m.jobs.createJob(handle.db, anonymous, { kind: "render", payload: { path: "long.mp4", height: 480 } });
+    const job = await m.jobs.createJob(handle.db, anonymous, { kind: "render", payload: { video_name: "long.mp4", height: 480 } });
     await waitForJob(job.id, (status) => status === "in_progress");
     const cancelled = await m.jobs.cancelJob(handle.db, anonymous, job.id);
     expect(cancelled.status).toBe("cancelled");
@@ -205,7 +216,7 @@ describe.each(testDatabases)("jobs on %s", (kind) => {
     const bob = await m.users.createUser(handle.db, { email: `bob-${kind}@example.com`, password: "password-b" });
     const asAlice = { user: alice, isAdmin: false };
     const asBob = { user: bob, isAdmin: false };
-    const job = await m.jobs.createJob(handle.db, asAlice, { kind: "ingest", payload: { path: "missing.mp4" } });
+    const job = await m.jobs.createJob(handle.db, asAlice, { kind: "ingest", payload: { video_name: "missing.mp4" } });
     expect((await m.jobs.getJobOrThrow(handle.db, asAlice, job.id)).id).toBe(job.id);
     expect((await m.jobs.getJobOrThrow(handle.db, admin, job.id)).id).toBe(job.id);
     await expect(m.jobs.getJobOrThrow(handle.db, asBob, job.id)).rejects.toThrow(`Job ${job.id} not found`);
@@ -217,8 +228,42 @@ describe.each(testDatabases)("jobs on %s", (kind) => {
     await waitForJob(job.id).catch(() => {});
   });
 
+  it("refuses host paths and other users' videos at creation; runs on a video the owner may see", async () => {
+    const carol = await m.users.createUser(handle.db, { email: `carol-${kind}@example.com`, password: "password-c" });
+    const dave = await m.users.createUser(handle.db, { email: `dave-${kind}@example.com`, password: "password-d" });
+    const asCarol = { user: carol, isAdmin: false };
+    const asDave = { user: dave, isAdmin: false };
+    const { video } = await m.videos.registerServerVideo(handle.db, asCarol, path.join(work, "sample.mp4"), "sample.mp4");
+
+    for (const payload of [{ path: "/etc/hostname" }, { path: "sample.mp4", video_name: "sample.mp4" }]) {
+      const error = await m.jobs.createJob(handle.db, anonymous, { kind: "ingest", payload }).catch((e: unknown) => e);
+      expect(isAppError(error) && error.kind).toBe("bad_request");
+      expect((error as Error).message).toMatch(/^Request body 'path': naming a file on the server is not allowed/);
+    }
+    const stranger = await m.jobs.createJob(handle.db, asDave, { kind: "ingest", payload: { source_asset_id: video.id } }).catch((e: unknown) => e);
+    expect(isAppError(stranger) && stranger.kind).toBe("not_found");
+    expect((stranger as Error).message).toBe(`Source asset ${video.id} not found`);
+    await expect(m.jobs.createJob(handle.db, anonymous, { kind: "ingest", payload: { source_asset_id: video.id } })).rejects.toThrow("not found");
+    expect((await m.jobs.listJobs(handle.db, asDave)).length).toBe(0);
+
+    const job = await m.jobs.createJob(handle.db, asCarol, { kind: "ingest", payload: { source_asset_id: video.id } });
+    const done = await waitForJob(job.id);
+    expect(done.status, done.error_message ?? "").toBe("completed");
+    expect((done.result_payload as unknown as { media: Record<string, unknown> }).media).toMatchObject({ name: "sample.mp4", source_asset_id: video.id });
+  });
+
+  it("checks a stored payload again in the run's first step, without retries", async () => {
+    // A row written before payloads had schemas (or by hand): the run must not trust it.
+    const [row] = await handle.db.insert(jobsTable).values({ kind: "ingest", payload: { path: "/etc/hostname" } }).returning();
+    await m.client.inngest.send(m.events.jobRequestedEvents.ingest.create({ jobId: row.id, priority: 0 }, { id: `job-${row.id}` }));
+    const done = await waitForJob(row.id);
+    expect(done.status).toBe("failed");
+    expect(done.error_message).toMatch(/^Request body 'path': naming a file on the server is not allowed/);
+    expect(done.result_payload?.log.map((line) => line.message)).not.toContain("Completed ingest");
+  });
+
   it("never moves a finished job", async () => {
-    const job = await m.jobs.createJob(handle.db, anonymous, { kind: "ingest", payload: { path: "missing.mp4" } });
+    const job = await m.jobs.createJob(handle.db, anonymous, { kind: "ingest", payload: { video_name: "missing.mp4" } });
     await waitForJob(job.id);
     expect(await m.jobs.setJobStatus(handle.db, job.id, "completed")).toBeNull();
     expect(await m.jobs.reportProgress(handle.db, job.id, { processed: 1, total: 1 })).toBeNull();
@@ -228,7 +273,7 @@ describe.each(testDatabases)("jobs on %s", (kind) => {
   it("answers unavailable when the engine cannot take work", async () => {
     await m.engine.stopLocalEngine();
     expect(await m.engine.engineDiagnostics()).toEqual({ mode: "local", accepting: false, queued: 0, running: 0 });
-    const error = await m.jobs.createJob(handle.db, anonymous, { kind: "ingest", payload: {} }).catch((e: unknown) => e);
+    const error = await m.jobs.createJob(handle.db, anonymous, { kind: "ingest", payload: { video_name: "sample.mp4" } }).catch((e: unknown) => e);
     expect(isAppError(error) && error.kind).toBe("unavailable");
     expect((error as Error).message).toMatch(/^Failed to enqueue job: .*local engine is not running/);
     await m.engine.startLocalEngine({ appUrl, db: handle.db });

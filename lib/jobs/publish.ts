@@ -3,7 +3,7 @@ import { publish, topics } from "@/lib/ws/hub";
 
 /**
  * Live updates for WebSocket/SSE listeners: every job write is announced on `job:<id>` and,
- * when the job carries one, `client:<clientId>`.
+ * when the job carries one, `client:<clientId>`, each with the job's owner as its audience.
  *   { type: "job", job: { id, kind, status, phase, processed, total, currentStep, errorMessage, updatedAt, ... } }
  *   { type: "job.log", jobId, log: { at, level, message } }
  */
@@ -28,11 +28,17 @@ export function publishJob(job: Job): void {
   announce(job, message);
 }
 
-export function publishJobLog(job: Pick<Job, "id" | "clientId">, log: JobLog): void {
+export function publishJobLog(job: Pick<Job, "id" | "clientId" | "ownerId">, log: JobLog): void {
   announce(job, { type: "job.log", jobId: job.id, log: { at: log.at.toISOString(), level: log.level, message: log.message } });
 }
 
-function announce(job: Pick<Job, "id" | "clientId">, message: unknown): void {
-  publish(topics.job(job.id), message);
-  if (job.clientId) publish(topics.client(job.clientId), message);
+/**
+ * A client id is chosen by the client and may be guessed, so an owned job's messages carry
+ * their owner: the socket side delivers them only to the owner or an admin
+ * (lib/ws/upgrade.ts). An anonymous job's go to everyone on its client id (contract 003).
+ */
+function announce(job: Pick<Job, "id" | "clientId" | "ownerId">, message: unknown): void {
+  const audience = { ownerId: job.ownerId };
+  publish(topics.job(job.id), message, audience);
+  if (job.clientId) publish(topics.client(job.clientId), message, audience);
 }

@@ -1,6 +1,7 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { jobs, type Job, type JobStatus } from "@/lib/db/schema";
+import { publicMessage } from "@/lib/public-message";
 import { publishJob } from "./publish";
 
 /** Statuses a job may come from to reach each status; a finished job never changes again. */
@@ -36,7 +37,8 @@ export async function setJobStatus(
       ...(finishedStatuses.includes(status) ? { completedAt: now } : {}),
       ...(status === "completed" ? { processed: sql`greatest(${jobs.total}, ${jobs.processed})`, phase: "done", currentStep: "Processing complete" } : {}),
       ...(status === "cancelled" ? { currentStep: "Cancelled" } : {}),
-      ...(details.errorMessage !== undefined ? { errorMessage: details.errorMessage } : {}),
+      // Callers read it: no host paths, SQL or stack frames (lib/public-message.ts).
+      ...(details.errorMessage !== undefined ? { errorMessage: publicMessage(details.errorMessage) } : {}),
       ...(details.resultPayload !== undefined ? { resultPayload: details.resultPayload } : {}),
       ...(details.runId !== undefined ? { runId: details.runId } : {}),
     })

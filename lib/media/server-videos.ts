@@ -42,18 +42,23 @@ export async function listServerVideos(options: ServerVideoOptions = {}): Promis
   return names.sort((a, b) => a.localeCompare(b));
 }
 
+/** The longest selection accepted: one file name (255 bytes on common file systems). */
+export const MAX_VIDEO_NAME_BYTES = 255;
+
 /**
  * Turns a user's selection into the absolute path of a video inside VIDEO_INPUT_DIR, or throws
  * the contract's error: folder missing, "Invalid video selection" (anything that could leave
  * the folder), "Unsupported video type", "Selected video not found".
  */
 export async function resolveServerVideo(name: string, options: ServerVideoOptions = {}): Promise<string> {
-  const dir = await inputDirOrThrow(options);
   const invalid = { kind: "bad_request", message: "Invalid video selection" } as const;
   const missing = { kind: "not_found", message: "Selected video not found" } as const;
-  if (typeof name !== "string" || name.trim() === "" || name.includes("\0")) {
+  // Checked before the folder is touched: a 10 000-character name is the caller's error, not
+  // an ENAMETOOLONG from the file system.
+  if (typeof name !== "string" || name.trim() === "" || name.includes("\0") || Buffer.byteLength(name) > MAX_VIDEO_NAME_BYTES) {
     throw new AppError(invalid.kind, invalid.message);
   }
+  const dir = await inputDirOrThrow(options);
   // Escapes are judged before the type so that "../x.txt" reads as what it is.
   await resolveInside(dir, name, { mustExist: false, invalid, missing });
   if (!isSupportedVideoName(name)) throw new AppError("bad_request", "Unsupported video type");

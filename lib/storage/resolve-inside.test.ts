@@ -52,4 +52,14 @@ describe("resolveInside", () => {
     await expect(resolveInside(root, "clips/b.mp4", options)).rejects.toMatchObject({ kind: "not_found", message: "file_missing" });
     await expect(resolveInside(path.join(base, "no-root"), "a.mp4", options)).rejects.toMatchObject({ message: "file_missing" });
   });
+
+  it("refuses names the file system cannot take, as the caller's error, never a crash", async () => {
+    const options = { invalid: { kind: "not_found", message: "file_missing" }, missing: { kind: "not_found", message: "file_missing" } } as const;
+    for (const name of ["x".repeat(10_000), `clips/${"y".repeat(300)}.mp4`, "..\uFFFD\uFFFD..\uFFFD\uFFFDetc", "\uD800.mp4"]) {
+      const error = await resolveInside(root, name, options).catch((e: unknown) => e);
+      expect(error, name.slice(0, 20)).toMatchObject({ kind: "not_found", message: "file_missing" });
+    }
+    // 255 bytes in one segment is the most a file system takes; under the cap it is just missing.
+    await expect(resolveInside(root, `${"z".repeat(250)}.mp4`)).rejects.toMatchObject({ kind: "not_found", message: "File not found" });
+  });
 });

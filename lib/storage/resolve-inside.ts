@@ -19,12 +19,24 @@ function isInside(root: string, candidate: string): boolean {
   return relative === "" || (!relative.startsWith("..") && !path.isAbsolute(relative));
 }
 
+/** Longest name accepted (bytes): PATH_MAX on Linux is 4096, a segment may have 255. */
+export const MAX_NAME_BYTES = 1024;
+const MAX_SEGMENT_BYTES = 255;
+
+/** Errors that say the name itself is unusable (too long, a link loop, bad bytes). */
+const UNUSABLE_NAME = new Set(["ENAMETOOLONG", "ELOOP", "EILSEQ", "EINVAL"]);
+
+class UnusableName extends Error {}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 async function realpathOrNull(target: string): Promise<string | null> {
   try {
     return await realpath(target);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOENT" || code === "ENOTDIR") return null;
+    if (code && UNUSABLE_NAME.has(code)) throw new UnusableName(code);
     throw error;
   }
 }
@@ -37,16 +49,29 @@ async function realpathOrNull(target: string): Promise<string | null> {
  * Names may contain sub-folders ("clips/a.mp4").
  */
 export async function resolveInside(root: string, name: string, options: ResolveInsideOptions = {}): Promise<string> {
-  const { mustExist = true } = options;
   const invalid = options.invalid ?? DEFAULT_INVALID;
+  try {
+    return await resolveName(root, name, options, invalid);
+  } catch (error) {
+    // The file system refused the name itself: the caller's mistake, never a server error.
+    if (error instanceof UnusableName) throw new AppError(invalid.kind, invalid.message);
+    throw error;
+  }
+}
+
+async function resolveName(root: string, name: string, options: ResolveInsideOptions, invalid: { kind: ErrorKind; message: string }): Promise<string> {
+  const { mustExist = true } = options;
   const missing = options.missing ?? DEFAULT_MISSING;
   const refuse = () => new AppError(invalid.kind, invalid.message);
 
   if (typeof name !== "string" || name.trim() === "" || name.includes("\0")) throw refuse();
+  if (Buffer.byteLength(name) > MAX_NAME_BYTES) throw refuse();
+  // A lone surrogate (from a bad %-escape decoded leniently) cannot name a file we wrote.
+  if (LONE_SURROGATE.test(name)) throw refuse();
   // Backslashes are separators on Windows and never part of a name we produced.
   if (name.includes("\\") || path.isAbsolute(name) || /^[a-zA-Z]:/.test(name)) throw refuse();
   const segments = name.split("/");
-  if (segments.some((segment) => segment === "..")) throw refuse();
+  if (segments.some((segment) => segment === ".." || Buffer.byteLength(segment) > MAX_SEGMENT_BYTES)) throw refuse();
 
   const realRoot = await realpathOrNull(path.resolve(root));
   if (!realRoot) {

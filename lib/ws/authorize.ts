@@ -5,18 +5,37 @@ import { authenticateApiKey } from "@/lib/auth/api-keys";
 import { authSecret } from "@/lib/auth/secret";
 import { db } from "@/lib/db/client";
 import { jobs, users } from "@/lib/db/schema";
+import { env } from "@/lib/env";
+import { corsHeaders } from "@/lib/http/cors";
+import { anonymousCaller, callerFor, canSee, type Caller } from "@/lib/jobs/caller";
 
 const sessionCookies = ["__Secure-authjs.session-token", "authjs.session-token"];
 
-/** The user behind an upgrade request: an API key (header or `?api_key=`), or a session cookie. */
-async function callerOf(request: IncomingMessage, url: URL): Promise<{ id: string; role: string } | null> {
-  const header = request.headers["x-api-key"];
-  const key = (Array.isArray(header) ? header[0] : header) ?? url.searchParams.get("api_key");
-  if (key) return (await authenticateApiKey(await db(), key))?.user ?? null;
+function header(request: IncomingMessage, name: string): string | undefined {
+  const value = request.headers[name];
+  return (Array.isArray(value) ? value[0] : value)?.trim() || undefined;
+}
+
+/**
+ * Who opens the socket: an API key (`X-API-Key`, `Authorization: Bearer` or `?api_key=`), or
+ * the browser's session cookie. A key that is not valid, or no credentials, is anonymous: the
+ * socket then gets only what anyone holding the id may see.
+ */
+export async function callerOfUpgrade(request: IncomingMessage, url: URL): Promise<Caller> {
+  const bearer = header(request, "authorization")?.match(/^Bearer\s+(\S+)$/i)?.[1];
+  const key = header(request, "x-api-key") ?? bearer ?? url.searchParams.get("api_key");
+  if (key) return callerFor((await authenticateApiKey(await db(), key))?.user);
   const cookies = new Map(
     (request.headers.cookie ?? "").split(";").map((part) => {
       const index = part.indexOf("=");
-      return [part.slice(0, index).trim(), decodeURIComponent(part.slice(index + 1).trim())] as const;
+      const raw = part.slice(index + 1).trim();
+      let value = raw;
+      try {
+        value = decodeURIComponent(raw);
+      } catch {
+        // A malformed cookie is no session.
+      }
+      return [part.slice(0, index).trim(), value] as const;
     }),
   );
   for (const name of sessionCookies) {
@@ -24,22 +43,39 @@ async function callerOf(request: IncomingMessage, url: URL): Promise<{ id: strin
     if (!token) continue;
     const claims = await decode({ token, secret: authSecret(), salt: name }).catch(() => null);
     const id = claims && String(claims.uid ?? claims.sub ?? "");
-    if (!id) continue;
+    if (!id || !/^[0-9a-f-]{36}$/i.test(id)) continue;
     const [user] = await (await db()).select({ id: users.id, role: users.role }).from(users).where(eq(users.id, id)).limit(1);
-    if (user) return user;
+    if (user) return callerFor(user);
   }
-  return null;
+  return anonymousCaller;
 }
 
 /**
- * May this upgrade subscribe to `job:<jobId>`? Anonymous jobs are reachable by their
- * unguessable id alone; an owned job needs its owner or an admin.
+ * May this caller subscribe to `job:<jobId>`? The one rule (canSee): anonymous jobs are
+ * reachable by their unguessable id alone; an owned job needs its owner or an admin.
  */
-export async function mayWatchJob(request: IncomingMessage, url: URL, jobId: string): Promise<"ok" | "not_found" | "forbidden"> {
-  if (!/^[0-9a-f-]{36}$/i.test(jobId)) return "not_found";
+export async function mayWatchJob(caller: Caller, jobId: string): Promise<"ok" | "not_found" | "forbidden"> {
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(jobId)) return "not_found";
   const [job] = await (await db()).select({ ownerId: jobs.ownerId }).from(jobs).where(eq(jobs.id, jobId)).limit(1);
   if (!job) return "not_found";
-  if (!job.ownerId) return "ok";
-  const caller = await callerOf(request, url);
-  return caller && (caller.id === job.ownerId || caller.role === "admin") ? "ok" : "forbidden";
+  return canSee(caller, job) ? "ok" : "forbidden";
+}
+
+/**
+ * A browser page on another site must not open sockets with the user's cookie (cross-site
+ * WebSocket hijacking). When FRONTEND_ORIGIN lists origins, an upgrade whose `Origin` is
+ * neither listed nor this server's own is refused; clients that send no Origin (not a
+ * browser) are judged by their credentials alone. With `*` every origin is welcome.
+ */
+export function originAllowed(request: IncomingMessage): boolean {
+  const origin = header(request, "origin");
+  if (!origin) return true;
+  // The CORS rule decides which foreign origins are listed (lib/http/cors.ts parses FRONTEND_ORIGIN).
+  if (corsHeaders(origin)["Access-Control-Allow-Origin"]) return true;
+  const own = [header(request, "host"), env().PUBLIC_URL ? new URL(env().PUBLIC_URL!).host : undefined].filter(Boolean);
+  try {
+    return own.includes(new URL(origin).host);
+  } catch {
+    return false;
+  }
 }

@@ -38,4 +38,13 @@ describe("hub", () => {
     expect(registry?.get("shared")?.size).toBe(1);
     off();
   });
+
+  it("hands each listener the message's audience, for the socket side to judge", () => {
+    const seen: unknown[] = [];
+    const off = subscribe(topics.client("c"), (message, audience) => seen.push([message, audience]));
+    publish(topics.client("c"), 1, { ownerId: "u1" });
+    publish(topics.client("c"), 2);
+    expect(seen).toEqual([[1, { ownerId: "u1" }], [2, undefined]]);
+    off();
+  });
 });

@@ -5,7 +5,9 @@
  * one hub. (With several web replicas, each replica's listeners see the updates written by
  * that replica; pollers still see everything through the database.)
  */
-export type Listener = (message: unknown) => void;
+/** Who may receive a message: the owner of the job it is about (null: anyone on the topic). */
+export type Audience = { ownerId: string | null };
+export type Listener = (message: unknown, audience: Audience | undefined) => void;
 
 type Registry = Map<string, Set<Listener>>;
 const registry: Registry = ((globalThis as { __framewiseHub?: Registry }).__framewiseHub ??= new Map());
@@ -25,13 +27,17 @@ export function subscribe(topic: string, listener: Listener): () => void {
   };
 }
 
-/** Delivers to every current listener; one failing listener does not stop the others. */
-export function publish(topic: string, message: unknown): number {
+/**
+ * Delivers to every current listener; one failing listener does not stop the others. The
+ * audience travels with the message: a listener that serves a socket (lib/ws/upgrade.ts)
+ * passes it on only to a caller who may see it.
+ */
+export function publish(topic: string, message: unknown, audience?: Audience): number {
   const listeners = registry.get(topic);
   if (!listeners) return 0;
   for (const listener of [...listeners]) {
     try {
-      listener(message);
+      listener(message, audience);
     } catch (error) {
       console.error(`[hub] listener on ${topic} failed:`, error);
     }

@@ -1,7 +1,8 @@
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
-import { mayWatchJob } from "./authorize";
+import { canSee, type Caller } from "@/lib/jobs/caller";
+import { callerOfUpgrade, mayWatchJob, originAllowed } from "./authorize";
 import { subscribe, topics } from "./hub";
 
 /** WebSocket paths: `/ws/jobs/{job_id}` (one job's updates) and `/ws/{client_id}` (contract 003). */
@@ -14,30 +15,45 @@ export function isHubPath(pathname: string): boolean {
   return pathname.startsWith("/ws/");
 }
 
-/** Takes over an upgrade on a hub path; refuses with an HTTP status line when it must. */
+/**
+ * Takes over an upgrade on a hub path; refuses with an HTTP status line when it must: 403 for
+ * a foreign Origin (originAllowed) or someone else's job, 404 for an unknown one. The caller is
+ * identified once, at the upgrade, and every message is passed on only if canSee allows it:
+ * on `/ws/{client_id}` (a name anyone may pick) an owned job's messages reach its owner's and
+ * admins' sockets only.
+ */
 export async function handleHubUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
   const url = new URL(request.url ?? "/", "http://localhost");
   const job = url.pathname.match(jobPath);
   const client = job ? null : url.pathname.match(clientPath);
   if (!job && !client) return refuse(socket, 404, "Not Found");
+  if (!originAllowed(request)) return refuse(socket, 403, "Forbidden");
 
+  const caller = await callerOfUpgrade(request, url).catch(() => null);
+  if (!caller) return refuse(socket, 503, "Service Unavailable");
   if (job) {
-    const jobId = decodeURIComponent(job[1]);
-    const verdict = await mayWatchJob(request, url, jobId).catch(() => "error" as const);
+    let jobId: string;
+    try {
+      jobId = decodeURIComponent(job[1]);
+    } catch {
+      return refuse(socket, 404, "Not Found");
+    }
+    const verdict = await mayWatchJob(caller, jobId).catch(() => "error" as const);
     if (verdict === "not_found") return refuse(socket, 404, "Not Found");
     if (verdict === "forbidden") return refuse(socket, 403, "Forbidden");
     if (verdict === "error") return refuse(socket, 503, "Service Unavailable");
-    accept(request, socket, head, topics.job(jobId), { type: "connection", status: "connected", job_id: jobId });
+    accept(request, socket, head, caller, topics.job(jobId), { type: "connection", status: "connected", job_id: jobId });
     return;
   }
   const clientId = client![1];
-  accept(request, socket, head, topics.client(clientId), { type: "connection", status: "connected", client_id: clientId });
+  accept(request, socket, head, caller, topics.client(clientId), { type: "connection", status: "connected", client_id: clientId });
 }
 
-function accept(request: IncomingMessage, socket: Duplex, head: Buffer, topic: string, hello: object): void {
+function accept(request: IncomingMessage, socket: Duplex, head: Buffer, caller: Caller, topic: string, hello: object): void {
   wss.handleUpgrade(request, socket, head, (ws: WebSocket) => {
     ws.send(JSON.stringify(hello));
-    const unsubscribe = subscribe(topic, (message) => {
+    const unsubscribe = subscribe(topic, (message, audience) => {
+      if (audience && !canSee(caller, audience)) return;
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
     });
     // Clients only listen; a ping keeps proxies from closing idle connections.

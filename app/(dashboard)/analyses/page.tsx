@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { StatusBadge } from "@/components/analysis/live-job";
 import { listAnalyses } from "@/lib/analysis/list-analyses";
+import { callerFor } from "@/lib/jobs";
 import { currentUser } from "@/lib/auth/session";
 import { db } from "@/lib/db/client";
 import { formatDateTime } from "@/lib/format";
@@ -9,7 +10,7 @@ export const metadata = { title: "Analyses · Framewise" };
 
 export default async function AnalysesPage() {
   const user = await currentUser();
-  const analyses = await listAnalyses(await db(), { user, isAdmin: user?.role === "admin" });
+  const analyses = await listAnalyses(await db(), callerFor(user));
   return (
     <div className="space-y-6">
       <div className="flex items-end justify-between">

@@ -5,7 +5,7 @@ import { findAnalysisJob } from "@/lib/analysis/get-analysis-job";
 import { analysisVideoOf } from "@/lib/analysis/list-analyses";
 import { currentUser } from "@/lib/auth/session";
 import { db } from "@/lib/db/client";
-import { listJobLogs } from "@/lib/jobs";
+import { callerFor, listJobLogs } from "@/lib/jobs";
 
 export const metadata = { title: "Analysis · Framewise" };
 
@@ -13,7 +13,7 @@ export default async function AnalysisPage({ params }: { params: Promise<{ id: s
   const { id } = await params;
   const user = await currentUser();
   const database = await db();
-  const job = await findAnalysisJob(database, { user, isAdmin: user?.role === "admin" }, id);
+  const job = await findAnalysisJob(database, callerFor(user), id);
   if (!job) notFound();
   const [logs, video] = await Promise.all([listJobLogs(database, job.id), analysisVideoOf(database, job)]);
   return (

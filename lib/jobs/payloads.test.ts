@@ -1,0 +1,55 @@
+import { describe, expect, it } from "vitest";
+import { isAppError } from "@/lib/errors";
+import { jobPayloadSchemas, parseJobPayload, sourceOf } from "./payloads";
+
+const id = "0b6c9a39-3a55-4b8e-9a3f-2d3c1f0e8a11";
+
+function refusal(kind: Parameters<typeof parseJobPayload>[0], payload: unknown): string {
+  try {
+    parseJobPayload(kind, payload);
+  } catch (error) {
+    expect(isAppError(error) && error.kind).toBe("bad_request");
+    return (error as Error).message;
+  }
+  throw new Error("accepted");
+}
+
+describe("job payload schemas", () => {
+  it("has one for every job kind", () => {
+    expect(Object.keys(jobPayloadSchemas).sort()).toEqual(["analyze", "export", "generate_clip", "ingest", "render", "transcribe"]);
+  });
+
+  it("takes a source by id or by name, keeps unknown configuration, and never a host path", () => {
+    expect(parseJobPayload("ingest", { source_asset_id: id, project_id: "proj_123", transcript: false })).toEqual({
+      source_asset_id: id,
+      project_id: "proj_123",
+      transcript: false,
+    });
+    expect(sourceOf("ingest", parseJobPayload("ingest", { video_name: "pattern.mp4" }))).toEqual({ video_name: "pattern.mp4" });
+    expect(sourceOf("render", parseJobPayload("render", { source_asset_id: id }))).toEqual({ source_asset_id: id });
+    for (const kind of ["ingest", "transcribe", "generate_clip", "render", "export"] as const) {
+      expect(refusal(kind, { path: "/etc/passwd" })).toMatch(/^Request body 'path': naming a file on the server is not allowed/);
+      expect(refusal(kind, { path: "/etc/passwd", video_name: "pattern.mp4" })).toMatch(/^Request body 'path'/);
+    }
+  });
+
+  it("names the field that is wrong", () => {
+    expect(refusal("ingest", {})).toBe("Request body 'source_asset_id': give source_asset_id or video_name");
+    expect(refusal("ingest", { source_asset_id: id, video_name: "a.mp4" })).toBe("Request body 'video_name': give source_asset_id or video_name, not both");
+    expect(refusal("ingest", { source_asset_id: "asset_456" })).toBe("Request body 'source_asset_id': must be a video id");
+    expect(refusal("ingest", { video_name: "x".repeat(10_000) })).toBe("Request body 'video_name': must be at most 255 bytes");
+    expect(refusal("ingest", { video_name: 42 })).toMatch(/^Request body 'video_name': /);
+    expect(refusal("render", { video_name: "a.mp4", height: 99_999 })).toMatch(/^Request body 'height': /);
+    expect(refusal("export", { video_name: "a.mp4", format: "exe" })).toMatch(/^Request body 'format': /);
+    expect(refusal("generate_clip", { video_name: "a.mp4", start: 5, end: 2 })).toBe("Request body 'end': must be after start");
+    expect(refusal("ingest", [1, 2])).toMatch(/^Request body: /);
+  });
+
+  it("reads analyze's video from its id, never from a path", () => {
+    const payload = parseJobPayload("analyze", { videoId: id, duration: 12, filename: "trip.mp4" });
+    expect(payload).toMatchObject({ videoId: id, fps: 5, tasks: ["detect"] });
+    expect(sourceOf("analyze", payload)).toEqual({ source_asset_id: id });
+    expect(refusal("analyze", { videoId: id, duration: 12, filename: "trip.mp4", path: "/any/video.mp4" })).toMatch(/^Request body: Unrecognized key: "path"|^Request body '?path/);
+    expect(refusal("analyze", { path: "/any/video.mp4", duration: 1, filename: "x" })).toMatch(/videoId/);
+  });
+});
