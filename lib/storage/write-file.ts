@@ -103,10 +103,15 @@ export async function writeStreamToFile(
   await removeLeftPartials(target);
   const partial = partialPathFor(target);
   const measure = new MeasureStream(maxBytes, tooLargeMessage);
+  signal?.throwIfAborted();
+  const output = createWriteStream(partial, { flags: "wx" });
   try {
-    await pipeline(source, measure, createWriteStream(partial, { flags: "wx" }), { signal });
+    await pipeline(source, measure, output, { signal });
     await rename(partial, target);
   } catch (error) {
+    // An abort can reject the pipeline before the file is even open: removing it before the
+    // stream has closed would leave the file its late open creates.
+    if (!output.closed) await new Promise((resolve) => output.once("close", resolve));
     await removeQuietly(partial);
     throw error;
   }
