@@ -97,3 +97,18 @@ export async function startHarness(options: {
 const noop = () => {};
 /** The SDK logs every step error; tests provoke many on purpose. */
 export const quietLogger = { info: noop, warn: noop, error: noop, debug: noop };
+
+/**
+ * What server.ts does for the engine in a test's own node:http server: the engine's event API
+ * (`/e/*`) and `serve()` with every Framewise function. Imported lazily, after the test has set
+ * its environment (DATA_DIR, keys), because the client reads it when first loaded.
+ */
+export async function appRequestHandler(): Promise<http.RequestListener> {
+  const { handleEngineRequest } = await import("./index");
+  const { inngest } = await import("@/inngest/client");
+  const { functions } = await import("@/inngest/functions");
+  const sdk = serve({ client: inngest, functions });
+  return (request, response) => {
+    if (!handleEngineRequest(request, response)) void sdk(request, response);
+  };
+}

@@ -59,13 +59,7 @@ beforeAll(async () => {
   stopWorker = () => worker.close();
   m.client.setLocalWorkerUrl(worker.url);
 
-  const { serve } = await import("inngest/node");
-  const { inngest } = await import("@/inngest/client");
-  const { functions } = await import("@/inngest/functions");
-  const sdk = serve({ client: inngest, functions });
-  handler = (request, response) => {
-    if (!m.engine.handleEngineRequest(request, response)) sdk(request, response);
-  };
+  handler = await (await import("@/inngest/engine/testing")).appRequestHandler();
   handle = await createTestDatabase("pglite");
   // lib/db/client shares its handle through globalThis; the job functions' db() gets this one.
   ((globalThis as { __framewiseDb?: { handle?: unknown } }).__framewiseDb ??= {}).handle = Promise.resolve(handle);

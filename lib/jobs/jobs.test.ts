@@ -66,13 +66,7 @@ beforeAll(async () => {
     events: await import("@/inngest/events"),
     client: await import("@/inngest/client"),
   };
-  const { serve } = await import("inngest/node");
-  const { inngest } = await import("@/inngest/client");
-  const { functions } = await import("@/inngest/functions");
-  const sdk = serve({ client: inngest, functions });
-  handler = (request, response) => {
-    if (!m.engine.handleEngineRequest(request, response)) sdk(request, response);
-  };
+  handler = await (await import("@/inngest/engine/testing")).appRequestHandler();
 });
 
 afterAll(async () => {

@@ -111,7 +111,7 @@ export async function writeStreamToFile(
   } catch (error) {
     // An abort can reject the pipeline before the file is even open: removing it before the
     // stream has closed would leave the file its late open creates.
-    if (!output.closed) await new Promise((resolve) => output.once("close", resolve));
+    if (!output.closed) await new Promise<void>((resolve) => output.once("close", () => resolve()));
     await removeQuietly(partial);
     throw error;
   }
