@@ -3,6 +3,8 @@ import type { RunnableJobKind } from "@/inngest/events";
 import { eventRulesSchema } from "@/lib/analysis/events/detect-events";
 import { DEFAULT_THRESHOLDS, MAX_SAMPLE_FPS, TASKS } from "@/lib/analysis/worker-protocol";
 import { AppError } from "@/lib/errors";
+import { env } from "@/lib/env";
+import { offlineLanguage } from "@/lib/speech/transcribe";
 import { MAX_VIDEO_NAME_BYTES } from "@/lib/media/server-videos";
 
 /**
@@ -41,6 +43,23 @@ function withOneSource<S extends z.ZodType<{ source_asset_id?: string; video_nam
     }
   });
 }
+
+/**
+ * A transcript's language: any code when ASR_BASE_URL names a server (it decides), otherwise
+ * one the offline recogniser has a model for (lib/speech/transcribe.ts), refused clearly.
+ */
+const speechLanguage = z
+  .string()
+  .regex(/^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})?$/, "must be a language code such as en")
+  .optional()
+  .superRefine((language, context) => {
+    if (language === undefined || env().ASR_BASE_URL) return;
+    try {
+      offlineLanguage(language);
+    } catch (error) {
+      context.addIssue({ code: "custom", message: error instanceof Error ? error.message.replace(/^Request body 'language': /, "") : String(error) });
+    }
+  });
 
 const seconds = z.number().finite().min(0).max(24 * 3600);
 
@@ -96,7 +115,7 @@ const analyzePayload = analysisOptionsSchema.extend({
 export const jobPayloadSchemas = {
   analyze: analyzePayload,
   ingest: withOneSource(editorSource),
-  transcribe: withOneSource(editorSource),
+  transcribe: withOneSource(editorSource.extend({ language: speechLanguage })),
   generate_clip: withOneSource(
     editorSource.extend({ start: seconds.optional(), end: seconds.optional() }).refine((clip) => clip.end === undefined || clip.end > (clip.start ?? 0), {
       path: ["end"],
