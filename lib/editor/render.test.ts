@@ -1,0 +1,66 @@
+import { mkdtemp, open, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, expect, test } from "vitest";
+import { probeJson } from "@/lib/media/ffmpeg";
+import { makeSpeech } from "@/lib/speech/test-speech";
+import { transcribeWav } from "@/lib/speech/transcribe";
+import { cuesFromWords } from "@/lib/speech/transcript";
+import { loudnessAndShots } from "./media-analysis";
+import { captionsAss, renderTimeline, type RenderSpec } from "./render";
+
+let dir: string;
+let video: string;
+let duration: number;
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), "framewise-render-"));
+  const made = await makeSpeech(dir, { video: true });
+  video = made.video!;
+  duration = made.duration;
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+test("a 9:16 render with burned captions and an overlay, normalised to -14 LUFS, +faststart", async () => {
+  const transcript = await transcribeWav(path.join(dir, "speech.wav"), { language: "en", modelsDir: path.resolve("models"), workDir: path.join(dir, "w") });
+  const ass = path.join(dir, "captions.ass");
+  await writeFile(ass, captionsAss(cuesFromWords(transcript.words), 360, 640));
+  const text = path.join(dir, "overlay.txt");
+  await writeFile(text, "Framewise");
+  const spec: RenderSpec = {
+    segments: [
+      { file: video, in: 1, out: 5, hasAudio: true, width: 640, height: 360 },
+      { file: video, in: 6.5, out: 9.5, hasAudio: true, width: 640, height: 360 },
+    ],
+    height: 640,
+    aspect: { w: 9, h: 16 },
+    assFile: ass,
+    overlay: { textFile: text, position: "top" },
+    loudnessTarget: -14,
+  };
+  const fractions: number[] = [];
+  const output = path.join(dir, "out.mp4");
+  const made = await renderTimeline(spec, output, { onProgress: (f) => fractions.push(f) });
+  expect(made).toEqual({ duration: 7, width: 360, height: 640 });
+  expect(fractions.length).toBeGreaterThan(0);
+  expect(fractions.at(-1)).toBeGreaterThan(0.9);
+  const probe = (await probeJson(output, ["-show_entries", "stream=codec_name,width,height:format=duration"])) as { streams: { codec_name: string; width?: number; height?: number }[]; format: { duration: string } };
+  expect(probe.streams.map((s) => s.codec_name).sort()).toEqual(["aac", "h264"]);
+  expect(probe.streams.find((s) => s.codec_name === "h264")).toMatchObject({ width: 360, height: 640 });
+  expect(Number(probe.format.duration)).toBeCloseTo(7, 0);
+  const { loudness } = await loudnessAndShots(output, 7, { hasAudio: true, hasVideo: false });
+  expect(loudness!.integrated_lufs!).toBeGreaterThan(-15.5);
+  expect(loudness!.integrated_lufs!).toBeLessThan(-12.5);
+  // +faststart: the moov atom comes before mdat.
+  const handle = await open(output, "r");
+  const head = Buffer.alloc(64 * 1024);
+  await handle.read(head, 0, head.length, 0);
+  await handle.close();
+  const moov = head.indexOf("moov");
+  const mdat = head.indexOf("mdat");
+  expect(moov).toBeGreaterThan(0);
+  expect(mdat === -1 || moov < mdat).toBe(true);
+  expect(duration).toBeGreaterThan(9.5);
+});
