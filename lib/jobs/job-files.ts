@@ -1,5 +1,5 @@
 import { eq } from "drizzle-orm";
-import { rm } from "node:fs/promises";
+import { mkdir, rm } from "node:fs/promises";
 import { NonRetriableError } from "inngest";
 import { db } from "@/lib/db/client";
 import { jobs } from "@/lib/db/schema";
@@ -39,6 +39,7 @@ export async function cancellable<T>(jobId: string, work: (signal: AbortSignal) 
     }
   }, CANCEL_POLL_MS);
   try {
+    await mkdir(jobMediaDir(jobId), { recursive: true });
     return await work(controller.signal);
   } catch (error) {
     if (controller.signal.aborted || error instanceof FfmpegAbortError) {

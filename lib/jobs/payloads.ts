@@ -65,7 +65,9 @@ const speechLanguage = z
 const aspectRatio = z.string().regex(/^[1-9]\d?:[1-9]\d?$/, "must be width:height, e.g. 9:16");
 
 /** What export can write (inngest/functions/export.ts). */
-export const exportFormats = ["srt", "vtt", "txt", "json", "scenes_csv", "edl", "mp4", "mkv", "mov"] as const;
+export const exportFormats = ["srt", "vtt", "txt", "json", "scenes_csv", "edl", "coco", "mot", "detections_csv", "tracks_csv", "events_csv", "mp4", "mkv", "mov"] as const;
+/** Formats read from an analysis job (`analysis_job_id`). */
+export const analysisExportFormats: readonly string[] = ["coco", "mot", "detections_csv", "tracks_csv", "events_csv"];
 
 const seconds = z.number().finite().min(0).max(24 * 3600);
 
@@ -174,6 +176,11 @@ export const jobPayloadSchemas = {
       format: z.enum(["mp4", "mkv", "mov"]).optional(),
       formats: z.array(z.enum(exportFormats)).min(1).max(exportFormats.length).optional(),
       language: speechLanguage,
+      /** The analyze job whose detections, tracks and events are exported. */
+      analysis_job_id: uuid.optional(),
+    }).refine((spec) => spec.analysis_job_id !== undefined || !(spec.formats ?? []).some((f) => analysisExportFormats.includes(f)), {
+      path: ["analysis_job_id"],
+      message: "give analysis_job_id for coco, mot, detections_csv, tracks_csv or events_csv",
     }),
   ),
 } satisfies Record<RunnableJobKind, z.ZodType>;
