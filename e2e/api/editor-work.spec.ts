@@ -1,4 +1,4 @@
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -181,8 +181,10 @@ test("render: segments, 9:16, burned captions, overlay, -14 LUFS, +faststart", a
   const head = fs.readFileSync(file).subarray(0, 64 * 1024);
   expect(head.indexOf("moov")).toBeGreaterThan(0);
   expect(head.indexOf("mdat") === -1 || head.indexOf("moov") < head.indexOf("mdat")).toBe(true);
-  const loudness = execFileSync("ffmpeg", ["-hide_banner", "-nostats", "-i", file, "-af", "ebur128=framelog=verbose", "-f", "null", "-"], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
-  void loudness;
+  const scan = spawnSync("ffmpeg", ["-hide_banner", "-nostats", "-i", file, "-af", "ebur128=framelog=verbose", "-f", "null", "-"], { encoding: "utf8" });
+  const integrated = Number(/Integrated loudness:\s*I:\s*(-?[\d.]+) LUFS/.exec(scan.stderr)?.[1]);
+  expect(integrated).toBeGreaterThan(-15.5);
+  expect(integrated).toBeLessThan(-12.5);
   const ass = await (await request.get(result.files.captions)).text();
   expect(ass).toMatch(/Dialogue: 0,0:00:0\d\.\d\d,/);
   const progressLines = job.result_payload!.log.map((l) => l.message);

@@ -64,3 +64,35 @@ test("a 9:16 render with burned captions and an overlay, normalised to -14 LUFS,
   expect(mdat === -1 || moov < mdat).toBe(true);
   expect(duration).toBeGreaterThan(9.5);
 });
+
+test("burned captions read back with the OCR model where speech is, and not in the silence", async () => {
+  const { loadModels } = await import("@/workers/inference/models/sessions");
+  const { loadOcrKeys } = await import("@/workers/inference/tasks/analyze");
+  const { runOcr } = await import("@/workers/inference/tasks/ocr");
+  const { streamFfmpeg, ffmpegInput } = await import("@/lib/media/ffmpeg");
+  const modelsDir = path.resolve("models");
+  const models = await loadModels({ modelsDir, ids: ["ocr-det", "ocr-rec"], device: "cpu", threads: 1 });
+  const keys = await loadOcrKeys(modelsDir);
+  const transcript = await transcribeWav(path.join(dir, "speech.wav"), { language: "en", modelsDir, workDir: path.join(dir, "w2") });
+  const cues = cuesFromWords(transcript.words, { maxChars: 24, maxSeconds: 3 });
+  const ass = path.join(dir, "captions2.ass");
+  await writeFile(ass, captionsAss(cues, 640, 360));
+  const output = path.join(dir, "captioned.mp4");
+  await renderTimeline({ segments: [{ file: video, in: 0, out: duration, hasAudio: true, width: 640, height: 360 }], height: 360, assFile: ass, loudnessTarget: null }, output);
+  const frameAt = async (t: number) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of streamFfmpeg(["-ss", t.toFixed(3), "-i", ffmpegInput(output), "-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1"])) chunks.push(chunk);
+    return { width: 640, height: 360, data: new Uint8Array(Buffer.concat(chunks)) };
+  };
+  const lowerText = async (t: number) =>
+    (await runOcr(models.get("ocr-det"), models.get("ocr-rec"), keys, await frameAt(t), 0.5))
+      .filter((line) => line.box.y1 > 360 * 0.55)
+      .map((line) => line.text.toLowerCase())
+      .join(" ");
+  const cue = cues[0];
+  const read = await lowerText((cue.start + cue.end) / 2);
+  const said = cue.text.split(" ").filter((w) => w.length >= 4);
+  expect(said.some((word) => read.replace(/\s+/g, "").includes(word)), `OCR read "${read}" for "${cue.text}"`).toBe(true);
+  expect(await lowerText(0.5)).not.toMatch(/[a-z]{4}/);
+  for (const model of models.models.values()) await model.session.release();
+}, 120_000);
