@@ -79,7 +79,7 @@ test("transcribe: VAD + pocketsphinx words with times, files served with Range",
   expect(messages.filter((m) => /^Segment \d\/3/.test(m))).toHaveLength(3);
   expect(Object.keys(result.files).sort()).toEqual(["audio", "json", "srt", "txt", "vtt"]);
   const srt = await request.get(result.files.srt);
-  expect(srt.headers()["content-type"]).toMatch(/subrip|text/);
+  expect(srt.headers()["content-type"]).toBe("application/x-subrip; charset=utf-8");
   expect(await srt.text()).toMatch(/^1\n00:00:0\d,\d{3} --> 00:00:0\d,\d{3}\n/);
   const vtt = await (await request.get(result.files.vtt)).text();
   expect(vtt.startsWith("WEBVTT\n\n")).toBe(true);
@@ -120,7 +120,7 @@ test("ingest: proxy with 1 s keyframes, poster, sprite + WebVTT, waveform, loudn
   const poster = await request.get(result.files.poster);
   expect(poster.headers()["content-type"]).toBe("image/jpeg");
   const vtt = await (await request.get(result.files.sprite_vtt)).text();
-  expect(vtt).toMatch(/^WEBVTT\n\n00:00:00\.000 --> 00:00:01\.\d{3}\nsprite\.jpg#xywh=0,0,160,90\n/);
+  expect(vtt).toMatch(/^WEBVTT\n\n00:00:00\.000 --> 00:00:0\d\.\d{3}\nsprite\.jpg#xywh=0,0,160,90\n/);
   expect(result.sprite).toMatchObject({ width: 160, height: 90 });
   const waveform = JSON.parse(await (await request.get(result.files.waveform)).text()) as { length: number; data: number[]; samples_per_pixel: number; sample_rate: number };
   expect(waveform.length).toBeCloseTo((duration * waveform.sample_rate) / waveform.samples_per_pixel, -1);

@@ -61,7 +61,7 @@ export default jobFunction("generate-clip", "generate_clip", async ({ jobId, pay
             loudnessTarget: null,
           },
           jobOutput(jobId, name).file,
-          { signal, onProgress: (f) => void progress(Math.round(base + ((index + f) / moments.length) * (99 - base)), 100, "cut") },
+          { signal, onProgress: (f) => void progress(Math.round(base + ((index + f) / moments.length) * (99 - base)), 100, "cut").catch(() => undefined) },
         );
         const url = jobFileUrl(jobId, name);
         files[moments.length === 1 ? "clip" : `clip_${index + 1}`] = url;

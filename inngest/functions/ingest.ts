@@ -17,7 +17,7 @@ export default jobFunction("ingest", "ingest", async ({ jobId, source, step, pro
     const result = await summarizeVideo(source).catch((error: unknown) => {
       throw nonRetriable(error);
     });
-    await progress(1, 6, "probe", `Probed: ${describeVideo(result)}`);
+    await progress(10, 100, "probe", `Probed: ${describeVideo(result)}`);
     return result;
   });
   const products = await step.run("derive", async () =>
@@ -38,12 +38,12 @@ export default jobFunction("ingest", "ingest", async ({ jobId, source, step, pro
           onTime: (seconds) => {
             if (duration > 0 && seconds - last >= 1) {
               last = seconds;
-              void progress(1 + Math.min(1, seconds / duration), 6, "proxy");
+              void progress(10 + Math.round(Math.min(1, seconds / duration) * 40), 100, "proxy").catch(() => undefined);
             }
           },
         });
         add("proxy", "proxy.mp4");
-        await progress(2, 6, "poster", "Made the web proxy (H.264, 1 s keyframes)");
+        await progress(50, 100, "poster", "Made the web proxy (H.264, 1 s keyframes)");
         await makePoster(source.file, jobOutput(jobId, "poster.jpg").file, Math.min(duration * 0.1, Math.max(0, duration - 0.1)), { signal });
         add("poster", "poster.jpg");
         const layout = spriteLayout(duration || 1, video.width, video.height);
@@ -52,21 +52,21 @@ export default jobFunction("ingest", "ingest", async ({ jobId, source, step, pro
         add("sprite", "sprite.jpg");
         add("sprite_vtt", "sprite.vtt");
         sprite = { ...layout, rows: Math.ceil(layout.count / layout.columns) };
-        await progress(3, 6, "waveform", `Made a ${layout.count}-thumbnail sprite`);
+        await progress(65, 100, "waveform", `Made a ${layout.count}-thumbnail sprite`);
       }
       if (summary.audio) {
         const peaks = await waveformPeaks(source.file, { signal });
         await writeJson(jobOutput(jobId, "waveform.json").file, peaks);
         add("waveform", "waveform.json");
         waveform = { length: peaks.length, samples_per_pixel: peaks.samples_per_pixel, sample_rate: peaks.sample_rate };
-        await progress(4, 6, "loudness", `Waveform: ${peaks.length} peaks`);
+        await progress(80, 100, "loudness", `Waveform: ${peaks.length} peaks`);
       }
       const measured = await loudnessAndShots(source.file, duration, { hasAudio: Boolean(summary.audio), hasVideo: Boolean(video), signal });
       loudness = measured.loudness;
       shots = measured.shots;
       await writeJson(jobOutput(jobId, "shots.json").file, shots);
       add("shots", "shots.json");
-      await progress(6, 6, "done", `Loudness and ${shots.length} shots`);
+      await progress(100, 100, "done", `Loudness and ${shots.length} shots`);
       return { files, loudness, shots, sprite, waveform };
     }),
   );

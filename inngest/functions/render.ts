@@ -51,7 +51,7 @@ export default jobFunction("render", "render", async ({ jobId, payload, source, 
           const at = Math.round(base + fraction * (99 - base));
           if (at > last) {
             last = at;
-            void progress(at, 100, "encode");
+            void progress(at, 100, "encode").catch(() => undefined);
           }
         },
       });
