@@ -229,3 +229,61 @@ test("cancel mid-render stops ffmpeg, removes partial output, status cancelled",
   const after = (await (await request.get(`/jobs/${id}`)).json()) as Job;
   expect(after.status).toBe("cancelled");
 });
+
+test("with an analysis job: generate_clip by a detected class, COCO and MOT exports in their published formats", async ({ request }) => {
+  test.skip(!fs.existsSync(path.join(e2eVideoDir, "vtest-12s.mp4")), "needs ../shared/media/vtest.avi");
+  test.setTimeout(240_000);
+  const started = await request.post("/api/jobs/start", { form: { tripId: "EDITOR-1", videoName: "vtest-12s.mp4", options: JSON.stringify({ fps: 2, tasks: ["detect"] }) } });
+  expect(started.status(), await started.text()).toBe(200);
+  const { job_id: analysisId } = (await started.json()) as { job_id: string };
+  await expect
+    .poll(async () => ((await (await request.get(`/jobs/${analysisId}`)).json()) as Job).status, { timeout: 200_000, intervals: [1000] })
+    .toBe("completed");
+
+  const clip = await run(request, "generate_clip", { video_name: "vtest-12s.mp4", prompt: "persons", analysis_job_id: analysisId, max_clips: 2 });
+  const clips = (clip.result_payload as unknown as { clips: { start: number; end: number; url: string; reason: string }[] }).clips;
+  expect(clips.length).toBeGreaterThanOrEqual(1);
+  expect(clips[0].reason).toBe("detected: person");
+  expect(clips[0].end - clips[0].start).toBeGreaterThan(1);
+
+  const exported = await run(request, "export", { video_name: "vtest-12s.mp4", formats: ["coco", "mot", "detections_csv", "tracks_csv", "events_csv"], analysis_job_id: analysisId });
+  const files = exported.result_payload!.files;
+  const coco = JSON.parse(await (await request.get(files.coco)).text()) as {
+    images: { id: number; width: number; height: number; file_name: string }[];
+    annotations: { id: number; image_id: number; category_id: number; bbox: number[]; area: number; iscrowd: number; score: number }[];
+    categories: { id: number; name: string; supercategory: string }[];
+  };
+  // cocodataset.org/#format-data: every annotation on a listed image and category, bbox [x,y,w,h].
+  const imageIds = new Set(coco.images.map((i) => i.id));
+  const categoryIds = new Map(coco.categories.map((c) => [c.id, c.name]));
+  expect(categoryIds.get(1)).toBe("person");
+  expect(categoryIds.get(90)).toBe("toothbrush");
+  expect(coco.annotations.length).toBeGreaterThan(0);
+  const ids = new Set<number>();
+  for (const a of coco.annotations) {
+    expect(imageIds.has(a.image_id)).toBe(true);
+    expect(categoryIds.has(a.category_id)).toBe(true);
+    expect(a.bbox).toHaveLength(4);
+    const image = coco.images.find((i) => i.id === a.image_id)!;
+    expect(a.bbox[0]).toBeGreaterThanOrEqual(0);
+    expect(a.bbox[0] + a.bbox[2]).toBeLessThanOrEqual(image.width);
+    expect(a.bbox[1] + a.bbox[3]).toBeLessThanOrEqual(image.height);
+    expect(a.area).toBe(a.bbox[2] * a.bbox[3]);
+    expect(a.iscrowd).toBe(0);
+    ids.add(a.id);
+  }
+  expect(ids.size).toBe(coco.annotations.length);
+  // motchallenge.net: frame,id,bb_left,bb_top,bb_width,bb_height,conf,x,y,z; frames from 1.
+  const mot = (await (await request.get(files.mot)).text()).trim().split("\n");
+  expect(mot.length).toBe(coco.annotations.length);
+  for (const line of mot) {
+    const fields = line.split(",").map(Number);
+    expect(fields).toHaveLength(10);
+    expect(Number.isInteger(fields[0]) && fields[0] >= 1).toBe(true);
+    expect(Number.isInteger(fields[1])).toBe(true);
+    expect(fields.slice(7)).toEqual([-1, -1, -1]);
+  }
+  expect((await (await request.get(files.detections_csv)).text()).split("\n")[0]).toBe("frame_index,timestamp,label,confidence,x,y,width,height,track_id");
+  expect((await (await request.get(files.tracks_csv)).text()).split("\n")[0]).toBe("track_id,label,start_frame,end_frame,start_time,end_time,frames,avg_confidence");
+  expect((await (await request.get(files.events_csv)).text()).split("\n")[0]).toBe("ordinal,label,start_time,end_time,confidence,track_ids,best_timestamp");
+});

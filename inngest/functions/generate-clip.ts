@@ -6,11 +6,29 @@ import { transcribeFile } from "@/lib/editor/transcribe-source";
 import { jobOutput } from "@/lib/jobs/job-output";
 import { cancellable, jobFileUrl } from "@/lib/jobs/job-files";
 import { summarizeVideo } from "@/lib/videos/summarize-video";
+import { db } from "@/lib/db/client";
+import { jobs } from "@/lib/db/schema";
+import { visualMoments } from "@/lib/editor/visual-moments";
+import { getJobOrThrow, ownerCaller } from "@/lib/jobs";
+import { eq } from "drizzle-orm";
 import { jobFunction, nonRetriable } from "./_job-function";
 
+/** The analysis job (one the job's owner may see, completed) and what it saw of the prompt. */
+async function visualMomentsFor(jobId: string, analysisJobId: string, prompt: string, duration: number, max: number) {
+  const database = await db();
+  const [self] = await database.select({ ownerId: jobs.ownerId }).from(jobs).where(eq(jobs.id, jobId));
+  const analysis = await getJobOrThrow(database, await ownerCaller(database, self?.ownerId ?? null), analysisJobId).catch((error: unknown) => {
+    throw nonRetriable(error);
+  });
+  if (analysis.kind !== "analyze" || analysis.status !== "completed") throw new NonRetriableError(`Job ${analysisJobId} is not a completed analysis job`);
+  return visualMoments(database, analysis.id, prompt, { duration, max });
+}
+
 /**
- * generate_clip: by `start`/`end` (default the first 10 s), or by `prompt`: the moments its
- * words are spoken (the video is transcribed, lib/editor/find-moments.ts), cut on word and
+ * generate_clip: by `start`/`end` (default the first 10 s), or by `prompt`: with
+ * `analysis_job_id`, where that analysis detected the named class or OCR read the text
+ * (lib/editor/visual-moments.ts); otherwise (or when it saw neither) the moments its words
+ * are spoken (the video is transcribed, lib/editor/find-moments.ts), cut on word and
  * shot boundaries; each clip with short fades (`fade`, 0.15 s default) and an optional
  * `aspect` (centre crop). `result_payload.clips = [{start, end, url, reason}]`.
  */
@@ -25,7 +43,11 @@ export default jobFunction("generate-clip", "generate_clip", async ({ jobId, pay
     return cancellable(jobId, async (signal) => {
       let moments: { start: number; end: number; reason: string }[];
       let transcriptEngine: string | null = null;
-      if (payload.prompt !== undefined) {
+      const seen = payload.prompt !== undefined && payload.analysis_job_id ? await visualMomentsFor(jobId, payload.analysis_job_id, payload.prompt, duration, payload.max_clips) : [];
+      if (seen.length) {
+        moments = seen;
+        await progress(55, 100, "cut", `Found ${seen.length} moment(s): ${seen[0].reason}`);
+      } else if (payload.prompt !== undefined) {
         if (!summary.audio) throw new NonRetriableError("The video has no audio: a prompt is matched against its spoken words");
         const transcript = await transcribeFile(jobId, source.file, {
           language: payload.language,

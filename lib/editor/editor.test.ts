@@ -65,3 +65,12 @@ test("store-only zip that unzip accepts", async () => {
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test("visual sightings join into padded moments", async () => {
+  const { runsOf, normaliseText } = await import("./visual-moments");
+  expect(runsOf([1, 1.5, 2, 6, 6.5], { duration: 7 })).toEqual([
+    { first: 1, last: 2, start: 0.5, end: 2.5 },
+    { first: 6, last: 6.5, start: 5.5, end: 7 },
+  ]);
+  expect(normaliseText("EXIT — 24")).toBe("exit24");
+});

@@ -137,6 +137,8 @@ export const jobPayloadSchemas = {
         aspect: aspectRatio.optional(),
         height: z.number().int().min(144).max(2160).optional(),
         max_clips: z.number().int().min(1).max(20).default(5),
+        /** An analyze job of the same video: a prompt may then name a detected class or text OCR read. */
+        analysis_job_id: uuid.optional(),
       })
       .refine((clip) => clip.end === undefined || clip.end > (clip.start ?? 0), {
         path: ["end"],
