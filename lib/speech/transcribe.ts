@@ -32,6 +32,9 @@ export function offlineLanguage(language: string | undefined): string {
   );
 }
 
+/** pocketsphinx processes run at once (a 2-core box). */
+const RECOGNISERS = 2;
+
 export async function transcribeWav(wavFile: string, options: TranscribeOptions): Promise<Transcript> {
   if (options.asr) {
     const pcmDuration = readWav(await readFile(wavFile)).samples.length / 16000;
@@ -45,24 +48,33 @@ export async function transcribeWav(wavFile: string, options: TranscribeOptions)
   await options.onProgress?.(0, speech.length, `Voice activity: ${speech.length} stretches of speech in ${duration.toFixed(1)} s`);
   const pcm = readWav(await readFile(wavFile));
   await mkdir(options.workDir, { recursive: true });
-  const words: TranscriptWord[] = [];
-  const segments: TranscriptSegment[] = [];
-  try {
-    for (const [index, stretch] of speech.entries()) {
+  // Two recognisers at once: each pocketsphinx process spends a good part of its time loading
+  // the model, so a second one keeps both cores busy. Results are put back in order.
+  const heardBy: TranscriptWord[][] = new Array(speech.length);
+  let next = 0;
+  let finished = 0;
+  const worker = async () => {
+    while (next < speech.length) {
+      const index = next++;
+      const stretch = speech[index];
       const file = path.join(options.workDir, `speech-${index}.wav`);
       const from = Math.floor(stretch.start * pcm.sampleRate);
       const to = Math.ceil(stretch.end * pcm.sampleRate);
       await writeFile(file, writeWav({ sampleRate: pcm.sampleRate, samples: pcm.samples.subarray(from, to) }));
       const heard = await recognise(file, { offset: from / pcm.sampleRate, signal: options.signal });
       await rm(file, { force: true });
-      words.push(...heard);
-      const text = heard.map((w) => w.word).join(" ");
-      segments.push({ start: stretch.start, end: stretch.end, text });
-      await options.onProgress?.(index + 1, speech.length, `Segment ${index + 1}/${speech.length} (${stretch.start.toFixed(1)}-${stretch.end.toFixed(1)} s): ${heard.length} words`);
+      heardBy[index] = heard;
+      finished++;
+      await options.onProgress?.(finished, speech.length, `Segment ${index + 1}/${speech.length} (${stretch.start.toFixed(1)}-${stretch.end.toFixed(1)} s): ${heard.length} words`);
     }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.min(RECOGNISERS, speech.length) }, worker));
   } finally {
     await rm(options.workDir, { recursive: true, force: true });
   }
+  const words = heardBy.flat();
+  const segments: TranscriptSegment[] = speech.map((stretch, index) => ({ start: stretch.start, end: stretch.end, text: heardBy[index].map((w) => w.word).join(" ") }));
   return {
     engine: "pocketsphinx+silero-vad",
     language,
