@@ -1,10 +1,14 @@
 import { eq } from "drizzle-orm";
 import { mkdir, rm } from "node:fs/promises";
 import { NonRetriableError } from "inngest";
-import { db } from "@/lib/db/client";
+import path from "node:path";
+import { db, type Db } from "@/lib/db/client";
 import { jobs } from "@/lib/db/schema";
 import { FfmpegAbortError } from "@/lib/media/ffmpeg";
 import { jobMediaDir } from "@/lib/storage/layout";
+import { resolveInside } from "@/lib/storage/resolve-inside";
+import type { Caller } from "./caller";
+import { getJobOrThrow } from "./get-job";
 
 /**
  * Editor jobs' files: named in `result_payload.files` by URL (`/jobs/{id}/files/{name}`,
@@ -12,6 +16,29 @@ import { jobMediaDir } from "@/lib/storage/layout";
  */
 export function jobFileUrl(jobId: string, name: string): string {
   return `/jobs/${jobId}/files/${encodeURIComponent(name)}`;
+}
+
+/** Types editor jobs write that lib/http/media-response.ts does not name. */
+const editorTypes: Record<string, string> = {
+  ".srt": "application/x-subrip; charset=utf-8",
+  ".ass": "text/x-ssa; charset=utf-8",
+  ".edl": "text/plain; charset=utf-8",
+  ".wav": "audio/wav",
+};
+
+/**
+ * A file of a job the caller may see, inside its media folder (no escapes: a name that leaves
+ * it, or is absent, is `File <name> not found`), with its type when the extension alone
+ * would not say.
+ */
+export async function jobFileOrThrow(database: Db, caller: Caller, jobId: string, name: string): Promise<{ file: string; contentType?: string }> {
+  const job = await getJobOrThrow(database, caller, jobId);
+  const file = await resolveInside(jobMediaDir(job.id), name, {
+    mustExist: true,
+    invalid: { kind: "not_found", message: `File ${name} not found` },
+    missing: { kind: "not_found", message: `File ${name} not found` },
+  });
+  return { file, contentType: editorTypes[path.extname(file).toLowerCase()] };
 }
 
 /** How often a running step looks for its job having been cancelled. */
