@@ -59,6 +59,10 @@ const schema = z.object({
   WORKER_URLS: csv,
   WORKER_DEVICE: z.enum(["auto", "cpu", "cuda"]).default("auto"),
   WORKER_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+  /** OpenAI-compatible speech to text (`<base>/v1/audio/transcriptions`); unset: pocketsphinx here. */
+  ASR_BASE_URL: z.string().url().optional(),
+  ASR_API_KEY: z.string().optional(),
+  ASR_MODEL: z.string().default("whisper-1"),
 });
 
 export type Env = z.infer<typeof schema> & { dataDir: string; modelsDir: string };

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what Framewise needs on a Debian machine, only what is missing: ffmpeg, Chromium
-# (for e2e tests), fonts; npm packages (npm ci when the lock file changed); the models.
+# (for e2e tests), fonts, pocketsphinx + its US English model, flite; npm packages (npm ci when the lock file changed); the models.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -8,6 +8,10 @@ missing=()
 command -v ffmpeg >/dev/null || missing+=(ffmpeg)
 command -v chromium >/dev/null || missing+=(chromium)
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
+# Offline speech to text (transcribe) and the test speech its tests make.
+command -v pocketsphinx_continuous >/dev/null || missing+=(pocketsphinx)
+[ -d /usr/share/pocketsphinx/model/en-us ] || missing+=(pocketsphinx-en-us)
+command -v flite >/dev/null || missing+=(flite)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "== installing Debian packages: ${missing[*]}"
   sudo_cmd=""

@@ -216,6 +216,8 @@ test("GET /health/ and /health/diagnostics answer the contract's shapes", async 
   // Anonymous callers see each part's state; the details are for admins (security-access.spec.ts).
   expect(diagnostics.orchestration).toEqual({ status: "ok" });
   expect(diagnostics.database).toEqual({ status: "ok" });
+  // The contract's queue object (the engine's counts in place of Redis's figures are for admins).
+  expect(diagnostics.queue).toEqual({ connected: true, broker_url: "local-engine" });
 
   const prefixed = await request.get("/editor/health/diagnostics");
   expect(prefixed.status()).toBe(200);

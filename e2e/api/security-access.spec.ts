@@ -196,7 +196,7 @@ test("job results and failures name no host path, stack or SQL", async ({ reques
   const render = await request.post("/jobs/?job_type=render", { data: { video_name: "pattern.mp4", height: 144 } });
   const rendered = await finished(request, (await render.json()).id);
   expect(rendered.status).toBe("completed");
-  expect((rendered.result_payload as { render: { output_path: string } }).render.output_path).toBe(`jobs/${rendered.id}/media/render.mp4`);
+  expect((rendered.result_payload as { files: { video: string } }).files.video).toBe(`/jobs/${rendered.id}/files/render.mp4`);
 
   // A damaged file in VIDEO_INPUT_DIR: ffmpeg's complaint names it by its host path.
   const broken = `broken-${Date.now()}.mp4`;
@@ -228,8 +228,10 @@ test("job results and failures name no host path, stack or SQL", async ({ reques
 test("/health/diagnostics shows anonymous callers and users the states, admins the details", async ({ request }) => {
   const anonymous = await (await request.get("/health/diagnostics")).json();
   expect(anonymous).toMatchObject({ status: expect.stringMatching(/^(ok|degraded)$/), database: { status: "ok" }, orchestration: { status: "ok" }, workers: { status: expect.any(String) } });
+  // contracts/editor-jobs.md's queue object: its connection state, not the engine's load.
+  expect(anonymous.queue).toEqual({ connected: true, broker_url: "local-engine" });
   for (const [name, part] of Object.entries(anonymous)) {
-    if (typeof part === "object") expect(part, name).toEqual({ status: expect.stringMatching(/^(ok|degraded)$/) });
+    if (typeof part === "object" && name !== "queue") expect(part, name).toEqual({ status: expect.stringMatching(/^(ok|degraded)$/) });
   }
   expect(JSON.stringify(anonymous)).not.toMatch(/https?:\/\/|127\.0\.0\.1|pglite/);
 
@@ -240,6 +242,7 @@ test("/health/diagnostics shows anonymous callers and users the states, admins t
   const full = await (await admin.request.get("/health/diagnostics")).json();
   expect(full.database).toMatchObject({ status: "ok", connected: true, driver: "pglite" });
   expect(full.orchestration).toMatchObject({ status: "ok", mode: "local", accepting: true });
+  expect(full.queue).toEqual({ connected: true, broker_url: "local-engine", engine: "local", queued_jobs: expect.any(Number), running_jobs: expect.any(Number) });
   expect(full.workers.workers[0].url).toMatch(/^http:\/\//);
 });
 

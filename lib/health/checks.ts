@@ -66,6 +66,23 @@ export async function diagnosticsFor(caller: Caller): Promise<Record<string, unk
   return {
     status: state(parts.every((part) => part.ok)),
     ...appInfo(),
+    queue: queueOf(parts.find((part) => part.name === "orchestration"), caller.isAdmin),
     ...Object.fromEntries(parts.map((part) => [part.name, caller.isAdmin ? { status: state(part.ok), ...part.details } : { status: state(part.ok) }])),
   };
+}
+
+/**
+ * The contract's `queue` object from the job engine's part: `connected` and `broker_url`
+ * (`local-engine` for the engine in this process, the Inngest host otherwise), and in place
+ * of Redis's `redis_version`/`connected_clients` what the engine can say: its mode and how
+ * many jobs wait and run (for admins). `error` when it is not taking jobs.
+ */
+function queueOf(part: { ok: boolean; details: Record<string, unknown> } | undefined, withCounts: boolean): Record<string, unknown> {
+  const base = env().INNGEST_BASE_URL;
+  const mode = (part?.details.mode as string | undefined) ?? "local";
+  const broker = mode === "local" ? "local-engine" : base ? new URL(base).host : "inngest.com";
+  if (!part) return { connected: false, broker_url: broker, error: "The job engine has not started" };
+  // How busy the server is is an admin's business, like every part's details.
+  const counts = withCounts ? { engine: mode, queued_jobs: Number(part.details.queued ?? 0), running_jobs: Number(part.details.running ?? 0) } : {};
+  return part.ok ? { connected: true, broker_url: broker, ...counts } : { connected: false, broker_url: broker, ...counts, error: "The job engine is not accepting jobs" };
 }

@@ -135,6 +135,10 @@ describe.each(testDatabases)("jobs on %s", (kind) => {
     expect(done.result_payload?.log.map((line) => line.message)).toEqual([
       "Started ingest",
       expect.stringMatching(/^Probed: 2\.0 s, 320x240 h264, audio aac$/),
+      "Made the web proxy (H.264, 1 s keyframes)",
+      expect.stringMatching(/^Made a 2-thumbnail sprite$/),
+      expect.stringMatching(/^Waveform: \d+ peaks$/),
+      expect.stringMatching(/^Loudness and \d+ shots$/),
       "Completed ingest",
     ]);
     expect(done.result_payload?.log[0].timestamp).toMatch(/\+00:00$/);
@@ -175,7 +179,7 @@ describe.each(testDatabases)("jobs on %s", (kind) => {
     // and results name them relative to the data folder.
     expect(fs.existsSync(path.join(work, "data", "jobs", created[1].id, "media", "clip.mp4"))).toBe(true);
     const clip = await waitForJob(created[1].id);
-    expect((clip.result_payload as unknown as { clip: { clip_path: string } }).clip.clip_path).toBe(`jobs/${created[1].id}/media/clip.mp4`);
+    expect((clip.result_payload as unknown as { clips: { url: string }[] }).clips[0]).toMatchObject({ start: 0.5, end: 1.5, url: `/jobs/${created[1].id}/files/clip.mp4` });
   });
 
   it("cancels a running job and its run", async () => {

@@ -3,6 +3,8 @@ import type { RunnableJobKind } from "@/inngest/events";
 import { eventRulesSchema } from "@/lib/analysis/events/detect-events";
 import { DEFAULT_THRESHOLDS, MAX_SAMPLE_FPS, TASKS } from "@/lib/analysis/worker-protocol";
 import { AppError } from "@/lib/errors";
+import { env } from "@/lib/env";
+import { offlineLanguage } from "@/lib/speech/transcribe";
 import { MAX_VIDEO_NAME_BYTES } from "@/lib/media/server-videos";
 
 /**
@@ -41,6 +43,31 @@ function withOneSource<S extends z.ZodType<{ source_asset_id?: string; video_nam
     }
   });
 }
+
+/**
+ * A transcript's language: any code when ASR_BASE_URL names a server (it decides), otherwise
+ * one the offline recogniser has a model for (lib/speech/transcribe.ts), refused clearly.
+ */
+const speechLanguage = z
+  .string()
+  .regex(/^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})?$/, "must be a language code such as en")
+  .optional()
+  .superRefine((language, context) => {
+    if (language === undefined || env().ASR_BASE_URL) return;
+    try {
+      offlineLanguage(language);
+    } catch (error) {
+      context.addIssue({ code: "custom", message: error instanceof Error ? error.message.replace(/^Request body 'language': /, "") : String(error) });
+    }
+  });
+
+/** `9:16`, `1:1`, `16:9`, `4:5`: width to height. */
+const aspectRatio = z.string().regex(/^[1-9]\d?:[1-9]\d?$/, "must be width:height, e.g. 9:16");
+
+/** What export can write (inngest/functions/export.ts). */
+export const exportFormats = ["srt", "vtt", "txt", "json", "scenes_csv", "edl", "coco", "mot", "detections_csv", "tracks_csv", "events_csv", "mp4", "mkv", "mov"] as const;
+/** Formats read from an analysis job (`analysis_job_id`). */
+export const analysisExportFormats: readonly string[] = ["coco", "mot", "detections_csv", "tracks_csv", "events_csv"];
 
 const seconds = z.number().finite().min(0).max(24 * 3600);
 
@@ -96,15 +123,68 @@ const analyzePayload = analysisOptionsSchema.extend({
 export const jobPayloadSchemas = {
   analyze: analyzePayload,
   ingest: withOneSource(editorSource),
-  transcribe: withOneSource(editorSource),
+  transcribe: withOneSource(editorSource.extend({ language: speechLanguage })),
   generate_clip: withOneSource(
-    editorSource.extend({ start: seconds.optional(), end: seconds.optional() }).refine((clip) => clip.end === undefined || clip.end > (clip.start ?? 0), {
-      path: ["end"],
-      message: "must be after start",
+    editorSource
+      .extend({
+        start: seconds.optional(),
+        end: seconds.optional(),
+        /** Words spoken in the video (matched against its transcript); the moments they are said. */
+        prompt: z.string().trim().min(1, "must not be empty").max(200).optional(),
+        language: speechLanguage,
+        /** Seconds of fade at each end of a clip (0 for none). */
+        fade: z.number().min(0).max(2).default(0.15),
+        aspect: aspectRatio.optional(),
+        height: z.number().int().min(144).max(2160).optional(),
+        max_clips: z.number().int().min(1).max(20).default(5),
+        /** An analyze job of the same video: a prompt may then name a detected class or text OCR read. */
+        analysis_job_id: uuid.optional(),
+      })
+      .refine((clip) => clip.end === undefined || clip.end > (clip.start ?? 0), {
+        path: ["end"],
+        message: "must be after start",
+      })
+      .refine((clip) => !(clip.prompt !== undefined && (clip.start !== undefined || clip.end !== undefined)), {
+        path: ["prompt"],
+        message: "give start/end or prompt, not both",
+      }),
+  ),
+  render: withOneSource(
+    editorSource.extend({
+      height: z.number().int().min(144).max(2160).optional(),
+      /** The timeline; each piece names its own video or uses the payload's. Default: the whole video. */
+      segments: z
+        .array(
+          z
+            .strictObject({ source_asset_id: uuid.optional(), video_name: editorSource.shape.video_name, in: seconds, out: seconds })
+            .refine((segment) => segment.out > segment.in, { path: ["out"], message: "must be after in" })
+            .refine((segment) => !(segment.source_asset_id && segment.video_name), { path: ["video_name"], message: "give source_asset_id or video_name, not both" }),
+        )
+        .min(1)
+        .max(50)
+        .optional(),
+      aspect: aspectRatio.optional(),
+      /** Burn in captions from the timeline's transcript. */
+      captions: z.union([z.boolean(), z.strictObject({ language: speechLanguage })]).optional(),
+      overlay: z
+        .strictObject({ text: z.string().min(1).max(200), position: z.enum(["top", "bottom"]).default("top"), start: seconds.optional(), end: seconds.optional() })
+        .optional(),
+      /** Integrated loudness target (LUFS), null to leave the sound as it is. */
+      loudness: z.number().min(-40).max(-5).nullable().default(-14),
     }),
   ),
-  render: withOneSource(editorSource.extend({ height: z.number().int().min(144).max(2160).optional() })),
-  export: withOneSource(editorSource.extend({ format: z.enum(["mp4", "mkv", "mov"]).optional() })),
+  export: withOneSource(
+    editorSource.extend({
+      format: z.enum(["mp4", "mkv", "mov"]).optional(),
+      formats: z.array(z.enum(exportFormats)).min(1).max(exportFormats.length).optional(),
+      language: speechLanguage,
+      /** The analyze job whose detections, tracks and events are exported. */
+      analysis_job_id: uuid.optional(),
+    }).refine((spec) => spec.analysis_job_id !== undefined || !(spec.formats ?? []).some((f) => analysisExportFormats.includes(f)), {
+      path: ["analysis_job_id"],
+      message: "give analysis_job_id for coco, mot, detections_csv, tracks_csv or events_csv",
+    }),
+  ),
 } satisfies Record<RunnableJobKind, z.ZodType>;
 
 export type JobPayload<K extends RunnableJobKind> = z.output<(typeof jobPayloadSchemas)[K]>;

@@ -246,3 +246,50 @@ export function renderToFile(
     }, options),
   );
 }
+
+export interface ExecFfmpegOptions {
+  signal?: AbortSignal;
+  /** Media time reached, from ffmpeg's own `-progress` output (`out_time_us`), in seconds. */
+  onTime?: (seconds: number) => void;
+  /** How much of stderr to keep (the tail): filters such as ebur128 and scdet report there. */
+  stderrBytes?: number;
+}
+
+/**
+ * Runs `ffmpeg -hide_banner -nostdin -nostats -progress pipe:1 args...` to completion and
+ * returns its stderr: for jobs that read what filters print (loudness, scene changes) or want
+ * progress from ffmpeg's machine-readable `-progress` stream rather than the stats line. The
+ * signal kills ffmpeg (SIGKILL) and rejects with FfmpegAbortError.
+ */
+export async function execFfmpeg(args: string[], options: ExecFfmpegOptions = {}): Promise<{ stderr: string }> {
+  const { signal } = options;
+  if (signal?.aborted) throw new FfmpegAbortError();
+  const keep = options.stderrBytes ?? 256 * 1024;
+  const child = spawn("ffmpeg", ["-hide_banner", "-nostdin", "-nostats", "-progress", "pipe:1", ...args], {
+    stdio: ["ignore", "pipe", "pipe"],
+    windowsHide: true,
+  });
+  let stderr = "";
+  child.stderr.setEncoding("utf8").on("data", (text: string) => (stderr = (stderr + text).slice(-keep)));
+  let pending = "";
+  child.stdout.setEncoding("utf8").on("data", (text: string) => {
+    pending += text;
+    const lines = pending.split("\n");
+    pending = lines.pop() ?? "";
+    for (const line of lines) {
+      const match = /^out_time_us=(\d+)/.exec(line.trim());
+      if (match && options.onTime) options.onTime(Number(match[1]) / 1e6);
+    }
+  });
+  const onAbort = () => child.kill("SIGKILL");
+  signal?.addEventListener("abort", onAbort, { once: true });
+  const result = await new Promise<{ code: number | null; error?: Error }>((resolve) => {
+    child.once("error", (error) => resolve({ code: null, error }));
+    child.once("close", (code) => resolve({ code }));
+  });
+  signal?.removeEventListener("abort", onAbort);
+  if (signal?.aborted) throw new FfmpegAbortError();
+  if (result.error) throw new FfmpegError(`ffmpeg could not start: ${result.error.message}`, stderr);
+  if (result.code !== 0) throw new FfmpegError(`ffmpeg exited with code ${result.code}: ${lastLines(stderr)}`, stderr);
+  return { stderr };
+}
