@@ -3,6 +3,7 @@ import type { RunnableJobKind } from "@/inngest/events";
 import { eventRulesSchema } from "@/lib/analysis/events/detect-events";
 import { DEFAULT_THRESHOLDS, MAX_SAMPLE_FPS, TASKS } from "@/lib/analysis/worker-protocol";
 import { AppError } from "@/lib/errors";
+import { ENHANCE_PRESETS } from "@/lib/media/enhance";
 import { MAX_VIDEO_NAME_BYTES } from "@/lib/media/server-videos";
 
 /**
@@ -105,6 +106,9 @@ export const jobPayloadSchemas = {
   ),
   render: withOneSource(editorSource.extend({ height: z.number().int().min(144).max(2160).optional() })),
   export: withOneSource(editorSource.extend({ format: z.enum(["mp4", "mkv", "mov"]).optional() })),
+  // contracts/enhance-metadata.md: made by POST /upload for the uploaded video.
+  enhance: withOneSource(editorSource.extend({ preset: z.enum(ENHANCE_PRESETS).default("auto") })),
+  metadata: withOneSource(editorSource),
 } satisfies Record<RunnableJobKind, z.ZodType>;
 
 export type JobPayload<K extends RunnableJobKind> = z.output<(typeof jobPayloadSchemas)[K]>;

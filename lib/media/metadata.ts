@@ -28,9 +28,12 @@ export interface ExtractMetadataOptions {
   fileId: string;
   /** The name shown to the user (default: the stored file's name). */
   filename?: string;
-  /** Frames sampled evenly over the video for the colour profile. */
+  /**
+   * Frames sampled evenly over the video for the colour profile; by default every frame, in
+   * one streaming pass.
+   */
   samples?: number;
-  /** Sampled frames wider than this are scaled down before counting (bounds the cost of 4K). */
+  /** Frames wider than this are scaled down (area average) before counting (bounds the cost of 4K). */
   maxWidth?: number;
   probe?: VideoProbe;
   /** 0-100 as sampled frames arrive. */
@@ -61,19 +64,20 @@ export async function sampleColorProfile(
   probe: VideoProbe,
   options: Pick<ExtractMetadataOptions, "samples" | "maxWidth" | "onProgress" | "signal"> = {},
 ): Promise<ColorSample> {
-  const samples = Math.max(1, Math.round(options.samples ?? 30));
-  const { width, height } = evenSize(probe.displayWidth, probe.displayHeight, options.maxWidth ?? 960);
+  const all = options.samples === undefined;
+  const samples = all ? Math.max(1, probe.frameCount) : Math.max(1, Math.round(options.samples!));
+  const { width, height } = evenSize(probe.displayWidth, probe.displayHeight, options.maxWidth ?? 640);
   const interval = probe.duration > 0 ? probe.duration / samples : 0;
   // One frame, then the next one at least `interval` seconds later, and so on.
-  const select = `select='isnan(prev_selected_t)+gte(t-prev_selected_t,${interval.toFixed(4)})'`;
+  const select = all ? "" : `select='isnan(prev_selected_t)+gte(t-prev_selected_t,${interval.toFixed(4)})',`;
   const args = [
     "-v", "error",
     "-i", ffmpegInput(filePath),
     "-map", "0:v:0",
     "-an", "-sn", "-dn",
-    "-vf", `${select},scale=${width}:${height}`,
+    "-vf", `${select}scale=${width}:${height}:flags=area`,
     "-fps_mode", "passthrough",
-    "-frames:v", String(samples),
+    ...(all ? [] : ["-frames:v", String(samples)]),
     "-pix_fmt", "rgb24",
     "-f", "rawvideo",
     "pipe:1",
@@ -159,6 +163,7 @@ export async function extractMetadata(options: ExtractMetadataOptions): Promise<
       frame_count_source: probe.frameCountSource,
       audio_streams: probe.audio,
       sampled_frames: sample.frames,
+      histogram_sampling: options.samples === undefined ? "every frame" : `${options.samples} frames spread evenly`,
       sampled_size: { width: sample.width, height: sample.height },
       format,
       streams: probe.raw.streams,

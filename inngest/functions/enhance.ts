@@ -1,0 +1,90 @@
+import { mkdir, rm } from "node:fs/promises";
+import path from "node:path";
+import { db } from "@/lib/db/client";
+import { chooseEnhancements, detectShake, enhanceVideo, presetPlan, type EnhancePlan } from "@/lib/media/enhance";
+import { measureInterlacing, measureShake, measureVideo, type VideoFigures } from "@/lib/media/measure";
+import { probeVideo } from "@/lib/media/probe";
+import { enhancedFileName } from "@/lib/processing/find-process-job";
+import { percentReporter } from "@/lib/processing/report-percent";
+import { jobMediaDir } from "@/lib/storage/layout";
+import { jobFunction } from "./_job-function";
+
+/**
+ * enhance (contracts/enhance-metadata.md "Video enhancement"): measure the video, choose the
+ * filters (the auto preset) or take the preset's, stabilise's first pass when chosen, encode
+ * `enhanced_{file_id}.{ext}` in the input's container, then measure the result at the same
+ * times and size. Progress: measure 0-8, stabilise pass 8-40, encode to 94, measure after to 99.
+ */
+export default jobFunction("enhance", "enhance", async ({ jobId, payload, source, step }) => {
+  const fileId = source.videoId ?? jobId;
+  const extension = path.extname(source.file).toLowerCase() || ".mp4";
+  const fileName = enhancedFileName(fileId, extension);
+  const mediaDir = jobMediaDir(jobId);
+  const output = path.join(mediaDir, fileName);
+  const transforms = path.join(mediaDir, "stabilise.trf");
+
+  const measured = await step.run("measure", async () => {
+    const reporter = percentReporter(await db(), jobId, "measure", 0, 8);
+    reporter.report(0);
+    const probe = await probeVideo(source.file);
+    const before = await measureVideo(source.file, probe);
+    reporter.report(50);
+    const [shake, interlacing] = await Promise.all([measureShake(source.file, probe), measureInterlacing(source.file)]);
+    const measurements = { figures: before, shake: shake.shake, interlacedRatio: interlacing.ratio, probedInterlaced: probe.interlaced };
+    const plan: EnhancePlan = payload.preset === "auto" ? chooseEnhancements(measurements) : presetPlan(payload.preset, measurements);
+    reporter.report(100);
+    await reporter.flush();
+    return { before, shake: shake.shake, interlaced_ratio: interlacing.ratio, plan };
+  });
+  const plan = measured.plan as EnhancePlan;
+  const encodeFrom = plan.stabilise ? 40 : 8;
+
+  if (plan.stabilise) {
+    await step.run("stabilise-detect", async () => {
+      await mkdir(mediaDir, { recursive: true });
+      const reporter = percentReporter(await db(), jobId, "stabilise", 8, 40);
+      await detectShake(source.file, transforms, await probeVideo(source.file), { onProgress: reporter.report });
+      reporter.report(100);
+      await reporter.flush();
+      return { transforms: "stabilise.trf" };
+    });
+  }
+
+  const encoded = await step.run("encode", async () => {
+    await mkdir(mediaDir, { recursive: true });
+    const reporter = percentReporter(await db(), jobId, "encode", encodeFrom, 94);
+    const started = Date.now();
+    const result = await enhanceVideo({
+      input: source.file,
+      output,
+      plan,
+      probe: await probeVideo(source.file),
+      transforms: plan.stabilise ? transforms : undefined,
+      onProgress: reporter.report,
+    });
+    await reporter.flush();
+    if (plan.stabilise) await rm(transforms, { force: true });
+    return { filters: result.filters, encode_seconds: Math.round((Date.now() - started) / 100) / 10 };
+  });
+
+  const after = await step.run("measure-after", async () => {
+    const reporter = percentReporter(await db(), jobId, "measure-after", 94, 99);
+    const before = measured.before as VideoFigures;
+    const figures = await measureVideo(output, await probeVideo(source.file), { size: { width: before.width, height: before.height } });
+    reporter.report(100);
+    await reporter.flush();
+    return figures;
+  });
+
+  return {
+    file_id: fileId,
+    file_name: fileName,
+    preset: payload.preset,
+    plan,
+    filters: encoded.filters,
+    encode_seconds: encoded.encode_seconds,
+    measured: { shake: measured.shake, interlaced_ratio: measured.interlaced_ratio },
+    before: measured.before,
+    after,
+  };
+});
