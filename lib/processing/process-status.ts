@@ -65,13 +65,32 @@ export function toUploadStatus(fileId: string, at: Date): Record<string, unknown
  * `GET /internal/{video-enhancement,metadata-extraction}-status/{file_id}`: the contract's four
  * fields, plus the result's URL once there is one (`result_url`).
  */
-export function toProcessStatus(job: Job, resultUrl: string | null): Record<string, unknown> {
+export function toProcessStatus(job: Job, resultUrl: string | null, enhancement: Record<string, unknown> | null = null): Record<string, unknown> {
   return {
     status: processStatusOf(job),
     progress: processProgressOf(job),
     error: errorOf(job),
     last_updated: job.updatedAt.toISOString(),
     ...(resultUrl ? { result_url: resultUrl } : {}),
+    ...(enhancement ? { enhancement } : {}),
+  };
+}
+
+/**
+ * A completed enhancement's report: the preset, what it chose and why, the filter graph, and
+ * the figures measured before and after (lib/media/measure.ts).
+ */
+export function enhancementSummaryOf(job: Job): Record<string, unknown> | null {
+  if (job.kind !== "enhance" || job.status !== "completed" || !job.resultPayload) return null;
+  const result = job.resultPayload as Record<string, unknown> & { plan?: { reasons?: string[] } };
+  return {
+    preset: result.preset,
+    reasons: result.plan?.reasons ?? [],
+    filters: result.filters,
+    measured: result.measured,
+    before: result.before,
+    after: result.after,
+    encode_seconds: result.encode_seconds,
   };
 }
 
