@@ -11,6 +11,8 @@ import { registerUpload } from "@/lib/videos/register-video";
 const fields = z.looseObject({
   client_id: z.string().regex(/^[A-Za-z0-9._~-]{1,128}$/, "must be 1-128 letters, digits or . _ ~ -").optional(),
   preset: z.enum(ENHANCE_PRESETS).optional(),
+  /** For the upscale preset: 2 (default) or 4. */
+  scale: z.enum(["2", "4"]).optional(),
 });
 
 /** What the content check says when the file is not a video at all (empty, text, a picture). */
@@ -28,7 +30,7 @@ export const POST = route(
       if (isAppError(error) && error.kind === "bad_request" && notAVideo.has(error.message)) throw new AppError("bad_request", "File is not a video");
       throw error;
     });
-    const { fileId } = await startProcessing(database, ctx, { video, clientId: body.client_id ?? null, preset: body.preset ?? "auto" });
+    const { fileId } = await startProcessing(database, ctx, { video, clientId: body.client_id ?? null, preset: body.preset ?? "auto", scale: body.scale === "4" ? 4 : 2 });
     return Response.json({ file_id: fileId, message: "Video uploaded successfully" });
   },
 );

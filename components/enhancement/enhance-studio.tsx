@@ -2,7 +2,7 @@
 
 import { useEffect, useRef, useState } from "react";
 
-const PRESETS = ["auto", "denoise", "sharpen", "levels", "deinterlace", "stabilise", "strong"] as const;
+const PRESETS = ["auto", "denoise", "sharpen", "levels", "deinterlace", "stabilise", "strong", "upscale"] as const;
 const PROCESSES = [
   { type: "video_enhancement", label: "Video enhancement" },
   { type: "metadata_extraction", label: "Metadata extraction" },

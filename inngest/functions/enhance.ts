@@ -1,7 +1,9 @@
 import { mkdir, rm } from "node:fs/promises";
 import path from "node:path";
 import { db } from "@/lib/db/client";
-import { chooseEnhancements, detectShake, enhanceVideo, presetPlan, type EnhancePlan } from "@/lib/media/enhance";
+import { env } from "@/lib/env";
+import { chooseEnhancements, detectShake, enhanceVideo, outputFormatFor, presetPlan, type EnhancePlan } from "@/lib/media/enhance";
+import { runUpscaleWorker } from "@/lib/media/upscale";
 import { measureInterlacing, measureShake, measureVideo, type VideoFigures } from "@/lib/media/measure";
 import { probeVideo } from "@/lib/media/probe";
 import { enhancedFileName } from "@/lib/processing/find-process-job";
@@ -31,7 +33,12 @@ export default jobFunction("enhance", "enhance", async ({ jobId, payload, source
     reporter.report(50);
     const [shake, interlacing] = await Promise.all([measureShake(source.file, probe), measureInterlacing(source.file)]);
     const measurements = { figures: before, shake: shake.shake, interlacedRatio: interlacing.ratio, probedInterlaced: probe.interlaced };
-    const plan: EnhancePlan = payload.preset === "auto" ? chooseEnhancements(measurements) : presetPlan(payload.preset, measurements);
+    const plan: EnhancePlan =
+      payload.preset === "auto"
+        ? chooseEnhancements(measurements)
+        : payload.preset === "upscale"
+          ? { deinterlace: false, stabilise: false, denoise: null, levels: null, sharpen: 0, reasons: [`preset upscale: ESRGAN-slim ${payload.scale}x, frame by frame`] }
+          : presetPlan(payload.preset, measurements);
     reporter.report(100);
     await reporter.flush();
     return { before, shake: shake.shake, interlaced_ratio: interlacing.ratio, plan };
@@ -50,7 +57,29 @@ export default jobFunction("enhance", "enhance", async ({ jobId, payload, source
     });
   }
 
-  const encoded = await step.run("encode", async () => {
+  const encoded = payload.preset === "upscale" ? await step.run("upscale", async () => {
+    const reporter = percentReporter(await db(), jobId, "upscale", 8, 94);
+    const probe = await probeVideo(source.file);
+    const started = Date.now();
+    const even = (value: number) => Math.max(2, value - (value % 2));
+    const result = await runUpscaleWorker(
+      {
+        input: source.file,
+        output,
+        format: outputFormatFor(output) ?? "mp4",
+        scale: payload.scale,
+        width: even(probe.displayWidth),
+        height: even(probe.displayHeight),
+        fps: probe.fps,
+        frameCount: probe.frameCount,
+        hasAudio: probe.audio.length > 0,
+        modelsDir: env().modelsDir,
+      },
+      (done, total) => reporter.report((done / Math.max(1, total)) * 100),
+    );
+    await reporter.flush();
+    return { filters: `esrgan-slim-x${payload.scale} (${result.width}x${result.height}, ${result.ms_per_frame} ms a frame on ${result.provider})`, encode_seconds: Math.round((Date.now() - started) / 100) / 10 };
+  }) : await step.run("encode", async () => {
     await mkdir(mediaDir, { recursive: true });
     const reporter = percentReporter(await db(), jobId, "encode", encodeFrom, 94);
     const started = Date.now();

@@ -107,7 +107,7 @@ export const jobPayloadSchemas = {
   render: withOneSource(editorSource.extend({ height: z.number().int().min(144).max(2160).optional() })),
   export: withOneSource(editorSource.extend({ format: z.enum(["mp4", "mkv", "mov"]).optional() })),
   // contracts/enhance-metadata.md: made by POST /upload for the uploaded video.
-  enhance: withOneSource(editorSource.extend({ preset: z.enum(ENHANCE_PRESETS).default("auto") })),
+  enhance: withOneSource(editorSource.extend({ preset: z.enum(ENHANCE_PRESETS).default("auto"), scale: z.union([z.literal(2), z.literal(4)]).default(2) })),
   metadata: withOneSource(editorSource),
 } satisfies Record<RunnableJobKind, z.ZodType>;
 

@@ -22,7 +22,8 @@ export interface EnhancePlan {
   reasons: string[];
 }
 
-export const ENHANCE_PRESETS = ["auto", "denoise", "sharpen", "levels", "deinterlace", "stabilise", "strong"] as const;
+/** `upscale` is the AI preset (ESRGAN-slim, workers/upscale); the others are ffmpeg filter graphs. */
+export const ENHANCE_PRESETS = ["auto", "denoise", "sharpen", "levels", "deinterlace", "stabilise", "strong", "upscale"] as const;
 export type EnhancePreset = (typeof ENHANCE_PRESETS)[number];
 
 /** What the auto preset looks at: figures of sampled frames, idet's verdict and the shake. */
@@ -106,7 +107,7 @@ export function chooseEnhancements(measured: EnhanceMeasurements): EnhancePlan {
 }
 
 /** A fixed preset's plan; `auto` needs measurements and goes through chooseEnhancements. */
-export function presetPlan(preset: Exclude<EnhancePreset, "auto">, measured: EnhanceMeasurements): EnhancePlan {
+export function presetPlan(preset: Exclude<EnhancePreset, "auto" | "upscale">, measured: EnhanceMeasurements): EnhancePlan {
   const { figures } = measured;
   const none: EnhancePlan = { deinterlace: measured.probedInterlaced, stabilise: false, denoise: null, levels: null, sharpen: 0, reasons: [`preset ${preset}`] };
   switch (preset) {

@@ -14,14 +14,14 @@ import { toUploadStatus } from "./process-status";
 export async function startProcessing(
   db: Db,
   caller: Caller,
-  input: { video: Video; clientId: string | null; preset: EnhancePreset },
+  input: { video: Video; clientId: string | null; preset: EnhancePreset; scale?: 2 | 4 },
 ): Promise<{ fileId: string }> {
   const { video, clientId } = input;
   if (clientId) publish(topics.client(clientId), toUploadStatus(video.id, video.createdAt), { ownerId: video.ownerId });
   const common = { videoId: video.id, clientId };
   try {
     await Promise.all([
-      createJob(db, caller, { ...common, kind: "enhance", payload: { source_asset_id: video.id, preset: input.preset } }),
+      createJob(db, caller, { ...common, kind: "enhance", payload: { source_asset_id: video.id, preset: input.preset, ...(input.preset === "upscale" ? { scale: input.scale ?? 2 } : {}) } }),
       createJob(db, caller, { ...common, kind: "metadata", payload: { source_asset_id: video.id } }),
     ]);
   } catch (error) {
