@@ -215,6 +215,33 @@ test("the enhancement status reports what it chose and the figures it measured",
   expect(status.enhancement.after.noise).toBeLessThan(status.enhancement.before.noise);
 });
 
+test("each process fails alone: an upscale the input is too big for fails, metadata still completes", async ({ request, baseURL }) => {
+  test.setTimeout(processTimeout);
+  fs.mkdirSync(workDir, { recursive: true });
+  const big = path.join(workDir, "720p.mp4");
+  if (!fs.existsSync(big)) ffmpeg("-f", "lavfi", "-i", "testsrc=duration=1.5:size=1280x720:rate=10", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", big);
+  const client = `e2e-fail-alone-${Date.now()}`;
+  const socket = listen(`${baseURL!.replace("http", "ws")}/ws/${client}`);
+  await socket.opened;
+  const uploaded = await request.post("/upload", {
+    multipart: { file: { name: "720p.mp4", mimeType: "video/mp4", buffer: fs.readFileSync(big) }, client_id: client, preset: "upscale" },
+  });
+  expect(uploaded.status()).toBe(200);
+  const id = (await uploaded.json()).file_id;
+  await expect
+    .poll(() => processTypes.map((type) => updatesOf(socket.messages, id, type).at(-1)?.status), { timeout: processTimeout - 10_000, intervals: [500] })
+    .toEqual(["failed", "completed"]);
+  socket.close();
+  const failed = updatesOf(socket.messages, id, "video_enhancement").at(-1)!;
+  expect(failed.error).toMatch(/^Upscale takes videos up to 960x540 \(by area\); this one is 1280x720$/);
+  const status = await (await request.get(`/internal/video-enhancement-status/${id}`)).json();
+  expect(status).toMatchObject({ status: "failed", error: failed.error });
+  expect(status.result_url).toBeUndefined();
+  expect((await request.get(`/processed_videos/enhanced_${id}.mp4`)).status()).toBe(404);
+  const metadata = await (await request.get(`/internal/metadata-extraction-status/${id}`)).json();
+  expect(metadata).toMatchObject({ status: "completed", progress: 100, error: null });
+});
+
 test("errors: not a video by content, unknown file ids", async ({ request }) => {
   fs.mkdirSync(workDir, { recursive: true });
   const dog = path.resolve("../shared/media/dog.jpg");

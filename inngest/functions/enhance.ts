@@ -3,13 +3,16 @@ import path from "node:path";
 import { db } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { chooseEnhancements, detectShake, enhanceVideo, outputFormatFor, presetPlan, type EnhancePlan } from "@/lib/media/enhance";
-import { runUpscaleWorker } from "@/lib/media/upscale";
+import { MAX_UPSCALE_INPUT_PIXELS, runUpscaleWorker } from "@/lib/media/upscale";
 import { measureInterlacing, measureShake, measureVideo, type VideoFigures } from "@/lib/media/measure";
 import { probeVideo } from "@/lib/media/probe";
 import { enhancedFileName } from "@/lib/processing/find-process-job";
 import { percentReporter } from "@/lib/processing/report-percent";
 import { jobMediaDir } from "@/lib/storage/layout";
-import { jobFunction } from "./_job-function";
+import { existsSync } from "node:fs";
+import { AppError } from "@/lib/errors";
+import { modelFiles } from "@/workers/inference/models/registry";
+import { jobFunction, nonRetriable } from "./_job-function";
 
 /**
  * enhance (contracts/enhance-metadata.md "Video enhancement"): measure the video, choose the
@@ -62,6 +65,14 @@ export default jobFunction("enhance", "enhance", async ({ jobId, payload, source
     const probe = await probeVideo(source.file);
     const started = Date.now();
     const even = (value: number) => Math.max(2, value - (value % 2));
+    // Input problems fail the job at once; a retry would meet them again.
+    if (probe.displayWidth * probe.displayHeight > MAX_UPSCALE_INPUT_PIXELS) {
+      throw nonRetriable(new AppError("bad_request", `Upscale takes videos up to 960x540 (by area); this one is ${probe.displayWidth}x${probe.displayHeight}`));
+    }
+    const model = modelFiles[payload.scale === 4 ? "esrgan-slim-x4" : "esrgan-slim-x2"];
+    if (!existsSync(path.join(env().modelsDir, model))) {
+      throw nonRetriable(new AppError("unavailable", `The upscale model ${model} is not installed: run npm run models`));
+    }
     const result = await runUpscaleWorker(
       {
         input: source.file,

@@ -5,6 +5,9 @@ import { pathToFileURL } from "node:url";
 import { AppError } from "@/lib/errors";
 import type { UpscaleOptions } from "@/workers/upscale/upscale";
 
+/** Input frames are at most this many pixels (960x540): bigger ones take seconds a frame on a CPU. */
+export const MAX_UPSCALE_INPUT_PIXELS = 960 * 540;
+
 const root = path.resolve(import.meta.dirname ?? __dirname, "../..");
 const tsxLoader = pathToFileURL(path.join(root, "node_modules/tsx/dist/loader.mjs")).href;
 

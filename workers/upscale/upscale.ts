@@ -2,6 +2,7 @@ import path from "node:path";
 import * as ort from "onnxruntime-node";
 import { ffmpegInput, streamFfmpeg, writeFfmpeg } from "@/lib/media/ffmpeg";
 import { produceFileAtomic } from "@/lib/storage/write-file";
+import { MAX_UPSCALE_INPUT_PIXELS } from "@/lib/media/upscale";
 import { modelFiles } from "@/workers/inference/models/registry";
 
 /**
@@ -12,8 +13,6 @@ import { modelFiles } from "@/workers/inference/models/registry";
  */
 export type UpscaleScale = 2 | 4;
 
-/** Input frames are at most this many pixels (960x540): a bigger input takes minutes a frame on a CPU. */
-export const MAX_UPSCALE_INPUT_PIXELS = 960 * 540;
 
 export interface UpscaleOptions {
   input: string;
