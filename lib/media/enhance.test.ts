@@ -1,7 +1,7 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { AUTO_THRESHOLDS, chooseEnhancements, enhanceFilters, enhanceVideo, type EnhanceMeasurements } from "./enhance";
-import { measureInterlacing, measureVideo } from "./measure";
+import { AUTO_THRESHOLDS, chooseEnhancements, detectShake, enhanceFilters, enhanceVideo, type EnhanceMeasurements } from "./enhance";
+import { measureInterlacing, measureShake, measureVideo } from "./measure";
 import { probeVideo } from "./probe";
 import { ffmpegCli, makeVariant, mp4TopLevelBoxes } from "./test-media";
 import { describeMedia, useTempDir } from "./test-setup";
@@ -84,6 +84,23 @@ describeMedia("enhanceVideo", () => {
     await enhanceVideo({ input: noisy, output, plan, probe });
     const after = await measureVideo(output, probe, { size: { width: before.width, height: before.height } });
     expect(after.noise).toBeLessThan(before.noise * 0.7);
+  });
+
+  it("measures shake on a jittered crop, chooses vidstab, and the result measures steady", async () => {
+    const source = await makeVariant(temp.path, "mp4");
+    const shaky = path.join(temp.path, "shaky.mp4");
+    await ffmpegCli(["-i", source, "-vf", "scale=768:576,crop=640:480:x='64+12*sin(n*2.3)':y='48+9*sin(n*1.7+1)'", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", shaky]);
+    const probe = await probeVideo(shaky);
+    const before = await measureShake(shaky, probe);
+    expect(before.shake).toBeGreaterThan(AUTO_THRESHOLDS.shake);
+    expect((await measureShake(source, await probeVideo(source))).shake).toBeLessThan(AUTO_THRESHOLDS.shake);
+    const plan = chooseEnhancements({ ...clean, shake: before.shake });
+    expect(plan.stabilise).toBe(true);
+    const transforms = path.join(temp.path, "shake.trf");
+    await detectShake(shaky, transforms, probe);
+    const output = path.join(temp.path, "stable.mp4");
+    await enhanceVideo({ input: shaky, output, plan, probe, transforms });
+    expect((await measureShake(output, probe)).shake).toBeLessThan(before.shake / 2);
   });
 
   it("finds and removes interlacing", async () => {
