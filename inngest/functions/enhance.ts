@@ -32,8 +32,7 @@ export default jobFunction("enhance", "enhance", async ({ jobId, payload, source
     const reporter = percentReporter(await db(), jobId, "measure", 0, 8);
     reporter.report(0);
     const probe = await probeVideo(source.file);
-    const before = await measureVideo(source.file, probe);
-    reporter.report(50);
+    const before = await measureVideo(source.file, probe, { onProgress: (percent) => reporter.report(percent * 0.5) });
     const [shake, interlacing] = await Promise.all([measureShake(source.file, probe), measureInterlacing(source.file)]);
     const measurements = { figures: before, shake: shake.shake, interlacedRatio: interlacing.ratio, probedInterlaced: probe.interlaced };
     const plan: EnhancePlan =
@@ -110,7 +109,7 @@ export default jobFunction("enhance", "enhance", async ({ jobId, payload, source
   const after = await step.run("measure-after", async () => {
     const reporter = percentReporter(await db(), jobId, "measure-after", 94, 99);
     const before = measured.before as VideoFigures;
-    const figures = await measureVideo(output, await probeVideo(source.file), { size: { width: before.width, height: before.height } });
+    const figures = await measureVideo(output, await probeVideo(source.file), { size: { width: before.width, height: before.height }, onProgress: reporter.report });
     reporter.report(100);
     await reporter.flush();
     return figures;

@@ -149,25 +149,29 @@ export interface VideoFigures extends FrameFigures {
 }
 
 /**
- * Figures of `samples` frames spread evenly over the video, measured at most `maxWidth` wide.
- * The same call on the original and on the enhanced file compares like with like (same
- * times, same size).
+ * Figures of `samples` frames spread evenly over the video (at (i + 0.5) / samples of its
+ * length), measured at most `maxWidth` wide. Each frame is reached by input seeking, so a long
+ * video costs no more than a short one. The same call on the original and on the enhanced file
+ * compares like with like (same times, same size).
  */
 export async function measureVideo(
   file: string,
   probe: Pick<VideoProbe, "duration" | "displayWidth" | "displayHeight">,
-  options: { samples?: number; maxWidth?: number; size?: { width: number; height: number }; signal?: AbortSignal } = {},
+  options: { samples?: number; maxWidth?: number; size?: { width: number; height: number }; signal?: AbortSignal; onProgress?: (percent: number) => void } = {},
 ): Promise<VideoFigures> {
   const samples = Math.max(1, options.samples ?? 8);
   const size = options.size ?? measureSize(probe.displayWidth, probe.displayHeight, options.maxWidth ?? 640);
-  const interval = probe.duration > 0 ? probe.duration / samples : 0;
   const frames: FrameFigures[] = [];
-  await forEachGrayFrame(
-    { input: file, filters: `select='isnan(prev_selected_t)+gte(t-prev_selected_t,${interval.toFixed(4)})'`, frames: samples },
-    size,
-    (gray) => frames.push(measureFrame(gray, size.width, size.height)),
-    options.signal,
-  );
+  for (let index = 0; index < samples; index++) {
+    const at = probe.duration > 0 ? (probe.duration * (index + 0.5)) / samples : 0;
+    await forEachGrayFrame(
+      { input: file, filters: "null", frames: 1, inputOptions: at > 0 ? ["-ss", at.toFixed(3)] : [] },
+      size,
+      (gray) => frames.push(measureFrame(gray, size.width, size.height)),
+      options.signal,
+    );
+    options.onProgress?.(Math.round(((index + 1) / samples) * 100));
+  }
   return { ...meanFigures(frames), frames: frames.length, ...size };
 }
 
