@@ -55,8 +55,10 @@ function evenSize(width: number, height: number, maxWidth: number): { width: num
 }
 
 /**
- * Samples `samples` frames spread over the video, decoded by ffmpeg to rgb24 on a pipe, and
- * counts per-channel histograms as the bytes stream past. Nothing is buffered beyond one pipe
+ * Every frame (or, with `samples`, that many frames spread over the video), scaled to at most
+ * `maxWidth` (640 by default, area averaging) and decoded by ffmpeg to rgb24 on a pipe, counted
+ * into per-channel histograms as the bytes stream past: one pass. Each histogram is the share
+ * of all counted pixels at each level 0-255 (it sums to 1); average_color is the rounded mean. Nothing is buffered beyond one pipe
  * chunk: a byte's channel is its offset modulo 3, whatever chunk it arrives in.
  */
 export async function sampleColorProfile(
