@@ -85,7 +85,17 @@ export async function sampleColorProfile(
     "pipe:1",
   ];
 
-  const counts = [new Float64Array(256), new Float64Array(256), new Float64Array(256)];
+  // Integer bins count fastest; they are folded into the float totals long before 2^32.
+  const counts = [new Uint32Array(256), new Uint32Array(256), new Uint32Array(256)];
+  const totals = [new Float64Array(256), new Float64Array(256), new Float64Array(256)];
+  let sinceFold = 0;
+  const fold = () => {
+    for (let channel = 0; channel < 3; channel++) {
+      for (let value = 0; value < 256; value++) totals[channel][value] += counts[channel][value];
+      counts[channel].fill(0);
+    }
+    sinceFold = 0;
+  };
   const frameBytes = width * height * 3;
   let offset = 0;
   let reportedFrames = 0;
@@ -104,6 +114,8 @@ export async function sampleColorProfile(
     }
     for (let channel = 0; index < chunk.length; channel++) counts[channel][chunk[index++]]++;
     offset += chunk.length;
+    sinceFold += chunk.length;
+    if (sinceFold > 1_000_000_000) fold();
 
     const frames = Math.floor(offset / frameBytes);
     if (options.onProgress && frames > reportedFrames) {
@@ -113,13 +125,14 @@ export async function sampleColorProfile(
   }
 
   const pixels = offset / 3;
+  fold();
   const normalise = (histogram: Float64Array) => Array.from(histogram, (count) => (pixels > 0 ? count / pixels : 0));
   const mean = (histogram: Float64Array) => {
     let sum = 0;
     for (let value = 0; value < 256; value++) sum += value * histogram[value];
     return pixels > 0 ? Math.round(sum / pixels) : 0;
   };
-  const [r, g, b] = counts;
+  const [r, g, b] = totals;
   options.onProgress?.(100);
   return {
     profile: {
