@@ -24,6 +24,7 @@ export default async function RootLayout({ children }: { children: React.ReactNo
             <div className="flex items-center gap-4 text-sm text-slate-600">
               <Link href="/analyses/new" className="hover:text-slate-900">Analyse</Link>
               <Link href="/analyses" className="hover:text-slate-900">Analyses</Link>
+              <Link href="/enhancement" className="hover:text-slate-900">Enhance</Link>
             </div>
             {user && (
               <div className="flex items-center gap-4 text-sm text-slate-600">

@@ -12,6 +12,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { conversions } from "@/workers/convert/specs";
 import { extractDir, MODELS_CACHE_DIR, REPO_ROOT } from "@/workers/convert/sources";
+import { convertLayersModel, readLayersWeights } from "@/workers/convert/keras-layers";
 import { readTfGraph } from "@/workers/convert/tfjs-graph";
 import { convertGraph } from "@/workers/convert/to-onnx";
 import { loadWorkerEnv } from "@/workers/inference/env";
@@ -26,6 +27,8 @@ import { artifacts, membersOf, packages, tarballName, type Artifact, type Packag
 
 const run = promisify(execFile);
 const CONVERTER_SOURCES = ["workers/convert/to-onnx.ts", "workers/convert/tfjs-graph.ts", "workers/convert/specs.ts"];
+// The layers-model converter has its own hash: changing it rebuilds only the models it made.
+const LAYERS_CONVERTER_SOURCES = ["workers/convert/keras-layers.ts"];
 
 async function main(): Promise<void> {
   const started = Date.now();
@@ -35,12 +38,14 @@ async function main(): Promise<void> {
 
   const previous = await readManifest(modelsDir);
   const manifest: Manifest = { packages: { ...previous?.packages }, models: {} };
-  const converter = await converterHash();
+  const graphConverter = await converterHash(CONVERTER_SOURCES);
+  const layersConverter = await converterHash(LAYERS_CONVERTER_SOURCES);
+  const converterOf = (artifact: Artifact) => (artifact.layers ? layersConverter : graphConverter);
 
   const stale: Artifact[] = [];
   for (const artifact of artifacts) {
     const entry = previous?.models[artifact.id];
-    if (entry && (await isCurrent(modelsDir, artifact, entry, converter))) {
+    if (entry && (await isCurrent(modelsDir, artifact, entry, converterOf(artifact)))) {
       manifest.models[artifact.id] = entry;
       log("ok", artifact.id, `${entry.file} sha256 ${entry.sha256.slice(0, 12)}`);
     } else {
@@ -64,7 +69,7 @@ async function main(): Promise<void> {
     const licence = await packageLicence(dir);
     manifest.packages[spec] = { tarball: path.basename(tarball), integrity, licence };
     for (const artifact of stale.filter((item) => item.package === key)) {
-      manifest.models[artifact.id] = await produce(artifact, dir, modelsDir, spec, licence, converter);
+      manifest.models[artifact.id] = await produce(artifact, dir, modelsDir, spec, licence, converterOf(artifact));
     }
   }
 
@@ -131,7 +136,10 @@ async function produce(
   const file = modelFiles[artifact.id];
   const target = path.join(modelsDir, file);
   const temp = `${target}.partial`;
-  if (artifact.origin === "converted") {
+  if (artifact.layers) {
+    const { json, weights } = await readLayersWeights(path.join(dir, artifact.member));
+    await writeFile(temp, convertLayersModel(json, weights, artifact.id));
+  } else if (artifact.origin === "converted") {
     const job = conversions.find((item) => item.id === artifact.id);
     if (!job) throw new Error(`no conversion spec for ${artifact.id}`);
     const bytes = convertGraph(await readTfGraph(path.join(dir, artifact.member)), job);
@@ -154,9 +162,9 @@ async function produce(
   return entry;
 }
 
-async function converterHash(): Promise<string> {
+async function converterHash(sources: string[]): Promise<string> {
   const hash = createHash("sha256");
-  for (const file of CONVERTER_SOURCES) hash.update(await readFile(path.join(REPO_ROOT, file)));
+  for (const file of sources) hash.update(await readFile(path.join(REPO_ROOT, file)));
   return hash.digest("hex").slice(0, 16);
 }
 

@@ -1,9 +1,11 @@
 import analyzeVideo from "./analyze-video";
+import enhance from "./enhance";
 import exportJob from "./export";
 import generateClip from "./generate-clip";
 import ingest from "./ingest";
+import metadata from "./metadata";
 import render from "./render";
 import transcribe from "./transcribe";
 
 /** Every function the app serves (app/api/inngest/route.ts). */
-export const functions = [analyzeVideo, ingest, transcribe, generateClip, render, exportJob];
+export const functions = [analyzeVideo, ingest, transcribe, generateClip, render, exportJob, enhance, metadata];

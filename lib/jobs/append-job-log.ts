@@ -14,7 +14,7 @@ export async function appendJobLog(db: Db, jobId: string, message: string, level
     .update(jobs)
     .set({ updatedAt: log.at })
     .where(eq(jobs.id, jobId))
-    .returning({ id: jobs.id, clientId: jobs.clientId, ownerId: jobs.ownerId });
+    .returning({ id: jobs.id, kind: jobs.kind, clientId: jobs.clientId, ownerId: jobs.ownerId });
   if (job) publishJobLog(job, log);
   return log;
 }

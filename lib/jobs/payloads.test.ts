@@ -16,7 +16,14 @@ function refusal(kind: Parameters<typeof parseJobPayload>[0], payload: unknown):
 
 describe("job payload schemas", () => {
   it("has one for every job kind", () => {
-    expect(Object.keys(jobPayloadSchemas).sort()).toEqual(["analyze", "export", "generate_clip", "ingest", "render", "transcribe"]);
+    expect(Object.keys(jobPayloadSchemas).sort()).toEqual(["analyze", "enhance", "export", "generate_clip", "ingest", "metadata", "render", "transcribe"]);
+  });
+
+  it("gives enhance the auto preset by default and refuses an unknown one", () => {
+    const id = "0b6f3c1e-8d2a-4c59-9f3e-2a7d5b1c4e60";
+    expect(parseJobPayload("enhance", { source_asset_id: id })).toMatchObject({ source_asset_id: id, preset: "auto" });
+    expect(() => parseJobPayload("enhance", { source_asset_id: id, preset: "sparkle" })).toThrow(/preset/);
+    expect(() => parseJobPayload("metadata", { path: "/etc/passwd" })).toThrow(/not allowed|source_asset_id/);
   });
 
   it("takes a source by id or by name, keeps unknown configuration, and never a host path", () => {

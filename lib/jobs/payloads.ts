@@ -4,6 +4,7 @@ import { eventRulesSchema } from "@/lib/analysis/events/detect-events";
 import { DEFAULT_THRESHOLDS, MAX_SAMPLE_FPS, TASKS } from "@/lib/analysis/worker-protocol";
 import { AppError } from "@/lib/errors";
 import { env } from "@/lib/env";
+import { ENHANCE_PRESETS } from "@/lib/media/enhance";
 import { offlineLanguage } from "@/lib/speech/transcribe";
 import { MAX_VIDEO_NAME_BYTES } from "@/lib/media/server-videos";
 
@@ -185,6 +186,9 @@ export const jobPayloadSchemas = {
       message: "give analysis_job_id for coco, mot, detections_csv, tracks_csv or events_csv",
     }),
   ),
+  // contracts/enhance-metadata.md: made by POST /upload for the uploaded video.
+  enhance: withOneSource(editorSource.extend({ preset: z.enum(ENHANCE_PRESETS).default("auto"), scale: z.union([z.literal(2), z.literal(4)]).default(2) })),
+  metadata: withOneSource(editorSource),
 } satisfies Record<RunnableJobKind, z.ZodType>;
 
 export type JobPayload<K extends RunnableJobKind> = z.output<(typeof jobPayloadSchemas)[K]>;

@@ -1,4 +1,5 @@
 import type { Job, JobLog } from "@/lib/db/schema";
+import { processTypeOf, toStatusUpdate } from "@/lib/processing/process-status";
 import { publish, topics } from "@/lib/ws/hub";
 
 /**
@@ -25,11 +26,15 @@ export function publishJob(job: Job): void {
       updatedAt: job.updatedAt.toISOString(),
     },
   };
-  announce(job, message);
+  // contracts/enhance-metadata.md: its client sockets hear its own status_update shape, nothing else.
+  const update = toStatusUpdate(job);
+  announce(job, message, update ?? undefined);
 }
 
-export function publishJobLog(job: Pick<Job, "id" | "clientId" | "ownerId">, log: JobLog): void {
-  announce(job, { type: "job.log", jobId: job.id, log: { at: log.at.toISOString(), level: log.level, message: log.message } });
+export function publishJobLog(job: Pick<Job, "id" | "kind" | "clientId" | "ownerId">, log: JobLog): void {
+  // Log lines are not in the enhance-metadata contract: its client sockets do not get them.
+  const clientMessage = processTypeOf(job.kind) ? null : undefined;
+  announce(job, { type: "job.log", jobId: job.id, log: { at: log.at.toISOString(), level: log.level, message: log.message } }, clientMessage);
 }
 
 /**
@@ -37,8 +42,10 @@ export function publishJobLog(job: Pick<Job, "id" | "clientId" | "ownerId">, log
  * their owner: the socket side delivers them only to the owner or an admin
  * (lib/ws/upgrade.ts). An anonymous job's go to everyone on its client id (contract 003).
  */
-function announce(job: Pick<Job, "id" | "clientId" | "ownerId">, message: unknown): void {
+function announce(job: Pick<Job, "id" | "clientId" | "ownerId">, message: unknown, clientMessage?: unknown): void {
   const audience = { ownerId: job.ownerId };
   publish(topics.job(job.id), message, audience);
-  if (job.clientId) publish(topics.client(job.clientId), message, audience);
+  // clientMessage: what the client topic gets instead (null: nothing).
+  const forClient = clientMessage === undefined ? message : clientMessage;
+  if (job.clientId && forClient !== null) publish(topics.client(job.clientId), forClient, audience);
 }

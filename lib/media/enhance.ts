@@ -1,138 +1,258 @@
 import path from "node:path";
 import { AppError } from "@/lib/errors";
-import { FfmpegError, lastLines, renderToFile } from "./ffmpeg";
-import { probeVideo, type VideoProbe } from "./probe";
+import { FfmpegError, lastLines, renderToFile, runFfmpeg, ffmpegInput } from "./ffmpeg";
+import type { FrameFigures } from "./measure";
+import type { VideoProbe } from "./probe";
 
-export interface EnhanceSettings {
-  /** hqdn3d luma spatial strength; 0 turns denoising off (ffmpeg's default is 4). */
-  denoise: number;
-  /** unsharp luma amount; 0 turns sharpening off. */
+/**
+ * What an enhancement does, each step optional. The `auto` preset builds one from measured
+ * figures (chooseEnhancements); the other presets force one kind of step.
+ */
+export interface EnhancePlan {
+  deinterlace: boolean;
+  /** vidstab two-pass stabilisation. */
+  stabilise: boolean;
+  /** hqdn3d luma spatial strength (0 = off); `temporal` adds atadenoise first for heavy noise. */
+  denoise: { strength: number; temporal: boolean } | null;
+  /** Input black and white points (0-255) stretched to full range, and a gamma (1 = none). */
+  levels: { black: number; white: number; gamma: number } | null;
+  /** unsharp luma amount (0 = off). */
   sharpen: number;
-  /** eq filter: 1 = unchanged. */
-  contrast: number;
-  saturation: number;
-  /** eq filter: 0 = unchanged, -1..1. */
-  brightness: number;
-  /** "auto" deinterlaces (yadif) only when ffprobe reports a field order. */
-  deinterlace: "auto" | "always" | "never";
+  /** Why each step was chosen (or left out), for the result and the UI. */
+  reasons: string[];
 }
 
-export const ENHANCE_PRESETS = {
-  /** Gentle all-round clean-up, the default. */
-  auto: { denoise: 2, sharpen: 0.6, contrast: 1.05, saturation: 1.1, brightness: 0, deinterlace: "auto" },
-  denoise: { denoise: 5, sharpen: 0, contrast: 1, saturation: 1, brightness: 0, deinterlace: "auto" },
-  sharpen: { denoise: 0, sharpen: 1.2, contrast: 1, saturation: 1, brightness: 0, deinterlace: "auto" },
-  color: { denoise: 0, sharpen: 0, contrast: 1.15, saturation: 1.3, brightness: 0.02, deinterlace: "auto" },
-  strong: { denoise: 5, sharpen: 1.2, contrast: 1.12, saturation: 1.25, brightness: 0.02, deinterlace: "auto" },
-} as const satisfies Record<string, EnhanceSettings>;
+/** `upscale` is the AI preset (ESRGAN-slim, workers/upscale); the others are ffmpeg filter graphs. */
+export const ENHANCE_PRESETS = ["auto", "denoise", "sharpen", "levels", "deinterlace", "stabilise", "strong", "upscale"] as const;
+export type EnhancePreset = (typeof ENHANCE_PRESETS)[number];
 
-export type EnhancePreset = keyof typeof ENHANCE_PRESETS;
-
-export interface EnhanceVideoOptions {
-  input: string;
-  /** The container follows the extension (mp4, mov, mkv, avi); the video is always H.264. */
-  output: string;
-  preset?: EnhancePreset;
-  /** Individual settings on top of the preset. */
-  settings?: Partial<EnhanceSettings>;
-  probe?: VideoProbe;
-  /** 0-100 while ffmpeg runs, from the media time it reports; 100 once the file is in place. */
-  onProgress?: (percent: number) => void;
-  signal?: AbortSignal;
-  timeoutMs?: number;
+/** What the auto preset looks at: figures of sampled frames, idet's verdict and the shake. */
+export interface EnhanceMeasurements {
+  figures: FrameFigures;
+  /** Share of frames idet calls interlaced (0-1); or the container's field order. */
+  interlacedRatio: number;
+  probedInterlaced: boolean;
+  /** RMS jitter in pixels at SHAKE_WIDTH (lib/media/measure.ts). */
+  shake: number;
 }
 
-export interface EnhanceResult {
-  path: string;
-  filters: string;
-  deinterlaced: boolean;
-  settings: EnhanceSettings;
-}
-
-const OUTPUT_FORMATS: Record<string, string> = { ".mp4": "mp4", ".m4v": "mp4", ".mov": "mov", ".mkv": "matroska", ".avi": "avi" };
+/** The thresholds the auto preset uses (README "Enhancement"). */
+export const AUTO_THRESHOLDS = {
+  /** Noise sigma (luma steps) above which to denoise, and above which to add a temporal pass. */
+  noise: 2.5,
+  heavyNoise: 4.5,
+  /** Laplacian variance below which a clean video is sharpened (at 640 px wide). */
+  soft: 150,
+  /** Black point above / white point below these (1st / 99th percentile) get a levels stretch. */
+  black: 16,
+  white: 235,
+  /** Mean luma below / above these gets a gamma. */
+  dark: 75,
+  bright: 185,
+  interlaced: 0.3,
+  /** Jitter RMS (px at 160 wide) above which to stabilise. */
+  shake: 0.6,
+} as const;
 
 function clamp(value: number, min: number, max: number): number {
   return Math.min(max, Math.max(min, Number.isFinite(value) ? value : min));
 }
 
-/** The filter chain for a set of settings; exported so tests and the UI can show it. */
-export function enhanceFilters(settings: EnhanceSettings, interlaced: boolean): { chain: string; deinterlaced: boolean } {
-  const filters: string[] = [];
-  const deinterlaced = settings.deinterlace === "always" || (settings.deinterlace === "auto" && interlaced);
-  if (deinterlaced) filters.push("yadif=mode=send_frame:parity=auto:deint=all");
-  const denoise = clamp(settings.denoise, 0, 20);
-  if (denoise > 0) {
-    // hqdn3d's own ratios between luma/chroma and spatial/temporal strengths.
-    const chroma = denoise * 0.75;
-    filters.push(`hqdn3d=${denoise.toFixed(2)}:${chroma.toFixed(2)}:${(denoise * 1.5).toFixed(2)}:${(chroma * 1.5).toFixed(2)}`);
+function round(value: number, digits = 2): number {
+  const scale = 10 ** digits;
+  return Math.round(value * scale) / scale;
+}
+
+/** The auto preset: each step only when a measured figure calls for it, with the reason. */
+export function chooseEnhancements(measured: EnhanceMeasurements): EnhancePlan {
+  const t = AUTO_THRESHOLDS;
+  const { figures } = measured;
+  const reasons: string[] = [];
+  const deinterlace = measured.probedInterlaced || measured.interlacedRatio >= t.interlaced;
+  reasons.push(
+    deinterlace
+      ? `deinterlace: ${Math.round(measured.interlacedRatio * 100)}% of frames interlaced${measured.probedInterlaced ? " (field order in the container)" : ""}`
+      : `no deinterlace: ${Math.round(measured.interlacedRatio * 100)}% of frames interlaced`,
+  );
+
+  const stabilise = measured.shake > t.shake;
+  reasons.push(`${stabilise ? "stabilise" : "no stabilise"}: shake ${measured.shake} px (threshold ${t.shake})`);
+
+  let denoise: EnhancePlan["denoise"] = null;
+  if (figures.noise > t.noise) {
+    // hqdn3d's luma strength grows with the noise; 4 is its default for "some" noise.
+    denoise = { strength: round(clamp(figures.noise * 0.9, 2, 10), 1), temporal: figures.noise > t.heavyNoise };
+    reasons.push(`denoise: noise ${figures.noise} (threshold ${t.noise})${denoise.temporal ? ", heavy: temporal pass too" : ""}`);
+  } else reasons.push(`no denoise: noise ${figures.noise} (threshold ${t.noise})`);
+
+  let levels: EnhancePlan["levels"] = null;
+  const needsStretch = figures.black > t.black || figures.white < t.white;
+  const gamma = figures.mean_luma < t.dark ? 1.25 : figures.mean_luma > t.bright ? 0.85 : 1;
+  if ((needsStretch && figures.white - figures.black >= 32) || gamma !== 1) {
+    levels = needsStretch && figures.white - figures.black >= 32 ? { black: figures.black, white: figures.white, gamma } : { black: 0, white: 255, gamma };
+    reasons.push(`levels: black ${figures.black}, white ${figures.white}, mean luma ${figures.mean_luma}${gamma !== 1 ? `, gamma ${gamma}` : ""}`);
+  } else reasons.push(`no levels: black ${figures.black}, white ${figures.white}, mean luma ${figures.mean_luma}`);
+
+  let sharpen = 0;
+  if (figures.sharpness < t.soft && !denoise) {
+    sharpen = 0.8;
+    reasons.push(`sharpen: Laplacian variance ${figures.sharpness} (threshold ${t.soft})`);
+  } else if (denoise) {
+    // Denoising softens; a light unsharp restores edges without bringing the grain back.
+    sharpen = 0.3;
+    reasons.push("light sharpen after denoise");
+  } else reasons.push(`no sharpen: Laplacian variance ${figures.sharpness} (threshold ${t.soft})`);
+
+  return { deinterlace, stabilise, denoise, levels, sharpen, reasons };
+}
+
+/** A fixed preset's plan; `auto` needs measurements and goes through chooseEnhancements. */
+export function presetPlan(preset: Exclude<EnhancePreset, "auto" | "upscale">, measured: EnhanceMeasurements): EnhancePlan {
+  const { figures } = measured;
+  const none: EnhancePlan = { deinterlace: measured.probedInterlaced, stabilise: false, denoise: null, levels: null, sharpen: 0, reasons: [`preset ${preset}`] };
+  switch (preset) {
+    case "denoise":
+      return { ...none, denoise: { strength: round(clamp(figures.noise * 0.9, 4, 10), 1), temporal: figures.noise > AUTO_THRESHOLDS.heavyNoise } };
+    case "sharpen":
+      return { ...none, sharpen: 1.2 };
+    case "levels":
+      return { ...none, levels: { black: Math.min(figures.black, 64), white: Math.max(figures.white, 192), gamma: figures.mean_luma < AUTO_THRESHOLDS.dark ? 1.25 : 1 } };
+    case "deinterlace":
+      return { ...none, deinterlace: true };
+    case "stabilise":
+      return { ...none, stabilise: true };
+    case "strong": {
+      const auto = chooseEnhancements(measured);
+      return {
+        ...auto,
+        denoise: { strength: round(clamp(figures.noise * 0.9, 4, 10), 1), temporal: figures.noise > AUTO_THRESHOLDS.heavyNoise },
+        levels: auto.levels ?? { black: Math.min(figures.black, 64), white: Math.max(figures.white, 192), gamma: 1 },
+        sharpen: 0.6,
+        reasons: ["preset strong", ...auto.reasons],
+      };
+    }
   }
-  const sharpen = clamp(settings.sharpen, 0, 3);
-  if (sharpen > 0) filters.push(`unsharp=5:5:${sharpen.toFixed(2)}:5:5:0`);
-  const contrast = clamp(settings.contrast, 0.5, 2);
-  const saturation = clamp(settings.saturation, 0, 3);
-  const brightness = clamp(settings.brightness, -1, 1);
-  if (contrast !== 1 || saturation !== 1 || brightness !== 0) {
-    filters.push(`eq=contrast=${contrast.toFixed(3)}:saturation=${saturation.toFixed(3)}:brightness=${brightness.toFixed(3)}`);
-  }
-  filters.push("scale=trunc(iw/2)*2:trunc(ih/2)*2", "format=yuv420p");
-  return { chain: filters.join(","), deinterlaced };
+}
+
+/** Escapes a value for an ffmpeg filter option (inside a filter graph). */
+function filterValue(value: string): string {
+  return value.replace(/\\/g, "\\\\\\\\").replace(/'/g, "\\\\\\'").replace(/:/g, "\\\\:").replace(/,/g, "\\,");
 }
 
 /**
- * Re-encodes a video to H.264 through denoise / sharpen / colour filters, reporting progress as
- * ffmpeg works. Audio, when present, is re-encoded to AAC so every container accepts it.
+ * The encode's filter graph for a plan. With `stabilise`, `transforms` is the vidstabdetect
+ * result file of the first pass.
  */
-export async function enhanceVideo(options: EnhanceVideoOptions): Promise<EnhanceResult> {
-  const { input, output, preset = "auto", onProgress, signal } = options;
-  const base = ENHANCE_PRESETS[preset];
-  if (!base) throw new AppError("bad_request", `Unknown enhancement preset: ${preset}`);
-  const settings: EnhanceSettings = { ...base, ...options.settings };
-  const format = OUTPUT_FORMATS[path.extname(output).toLowerCase()];
+export function enhanceFilters(plan: EnhancePlan, transforms?: string): string {
+  const filters: string[] = [];
+  if (plan.deinterlace) filters.push("bwdif=mode=send_frame:parity=auto:deint=all");
+  if (plan.stabilise && transforms) filters.push(`vidstabtransform=input=${filterValue(transforms)}:smoothing=15:optzoom=1:interpol=bilinear`);
+  if (plan.denoise) {
+    const l = plan.denoise.strength;
+    // Thresholds raised from the defaults (0.02/0.04): grain this strong is above them.
+    if (plan.denoise.temporal) filters.push("atadenoise=0a=0.2:0b=0.3:1a=0.2:1b=0.3:2a=0.2:2b=0.3:s=9");
+    filters.push(`hqdn3d=${l.toFixed(2)}:${(l * 0.75).toFixed(2)}:${(l * 1.5).toFixed(2)}:${(l * 1.125).toFixed(2)}`);
+  }
+  if (plan.levels) {
+    const { black, white, gamma } = plan.levels;
+    if (black > 0 || white < 255) {
+      const lo = (clamp(black, 0, 254) / 255).toFixed(3);
+      const hi = (clamp(white, black + 1, 255) / 255).toFixed(3);
+      filters.push(`colorlevels=rimin=${lo}:gimin=${lo}:bimin=${lo}:rimax=${hi}:gimax=${hi}:bimax=${hi}`);
+    }
+    if (gamma !== 1) filters.push(`eq=gamma=${gamma.toFixed(3)}`);
+  }
+  if (plan.sharpen > 0) filters.push(`unsharp=5:5:${clamp(plan.sharpen, 0, 3).toFixed(2)}:5:5:0`);
+  filters.push("scale=trunc(iw/2)*2:trunc(ih/2)*2", "format=yuv420p");
+  return filters.join(",");
+}
+
+export interface EnhanceVideoOptions {
+  input: string;
+  /** The container follows the extension (mp4, mov, mkv, avi); the video is always H.264. */
+  output: string;
+  plan: EnhancePlan;
+  probe: VideoProbe;
+  /** The vidstabdetect result file (written by detectShake) when the plan stabilises. */
+  transforms?: string;
+  /** 0-100 while ffmpeg runs, from the media time it reports. */
+  onProgress?: (percent: number) => void;
+  signal?: AbortSignal;
+  timeoutMs?: number;
+}
+
+const OUTPUT_FORMATS: Record<string, string> = { ".mp4": "mp4", ".m4v": "mp4", ".mov": "mov", ".mkv": "matroska", ".avi": "avi" };
+
+export function outputFormatFor(file: string): string | undefined {
+  return OUTPUT_FORMATS[path.extname(file).toLowerCase()];
+}
+
+/** The encoder options every enhancement uses (the bench runs bare ffmpeg with the same). */
+export function encodeOptions(probe: VideoProbe, output: string, chain: string): string[] {
+  const format = outputFormatFor(output);
   if (!format) throw new AppError("bad_request", "Unsupported video type");
-
-  const probe = options.probe ?? (await probeVideo(input));
-  const { chain, deinterlaced } = enhanceFilters(settings, probe.interlaced);
   const hasAudio = probe.audio.length > 0;
-  const duration = probe.duration;
-  let lastPercent = -1;
-  const report = (percent: number) => {
-    if (!onProgress || percent === lastPercent) return;
-    lastPercent = percent;
-    onProgress(percent);
-  };
-  report(0);
+  return [
+    "-map", "0:v:0",
+    ...(hasAudio ? ["-map", "0:a:0"] : []),
+    "-vf", chain,
+    "-c:v", "libx264", "-preset", "veryfast", "-crf", "20",
+    ...(hasAudio ? ["-c:a", "aac", "-b:a", "160k"] : ["-an"]),
+    "-sn", "-dn",
+    ...(format === "mp4" || format === "mov" ? ["-movflags", "+faststart"] : []),
+    "-f", format,
+  ];
+}
 
+function progressOf(duration: number, onProgress?: (percent: number) => void) {
+  let last = -1;
+  return duration > 0 && onProgress
+    ? (seconds: number) => {
+        const percent = Math.min(99, Math.floor((seconds / duration) * 100));
+        if (percent > last) onProgress((last = percent));
+      }
+    : undefined;
+}
+
+function asAppError(error: unknown, what: string): unknown {
+  if (error instanceof FfmpegError) return new AppError("internal", `${what} failed: ${lastLines(error.stderr || error.message, 2)}`);
+  return error;
+}
+
+/** vidstab's first pass: camera motion written to `transforms`. */
+export async function detectShake(
+  input: string,
+  transforms: string,
+  probe: VideoProbe,
+  options: { onProgress?: (percent: number) => void; signal?: AbortSignal; timeoutMs?: number } = {},
+): Promise<void> {
   try {
-    await renderToFile(
-      output,
-      {
-        input,
-        outputOptions: [
-          "-map", "0:v:0",
-          ...(hasAudio ? ["-map", "0:a:0"] : []),
-          "-vf", chain,
-          "-c:v", "libx264",
-          "-preset", "veryfast",
-          "-crf", "20",
-          ...(hasAudio ? ["-c:a", "aac", "-b:a", "160k"] : ["-an"]),
-          "-sn",
-          "-dn",
-          ...(format === "mp4" || format === "mov" ? ["-movflags", "+faststart"] : []),
-          "-f", format,
-        ],
-      },
-      {
-        signal,
-        timeoutMs: options.timeoutMs,
-        onTime: duration > 0 ? (seconds) => report(Math.min(99, Math.floor((seconds / duration) * 100))) : undefined,
-      },
+    await runFfmpeg(
+      (command) =>
+        command
+          .input(ffmpegInput(input))
+          .outputOptions(["-map", "0:v:0", "-vf", `vidstabdetect=shakiness=6:accuracy=9:result=${filterValue(transforms)}`, "-f", "null"])
+          .output("-"),
+      { signal: options.signal, timeoutMs: options.timeoutMs, onTime: progressOf(probe.duration, options.onProgress) },
     );
   } catch (error) {
-    if (error instanceof FfmpegError) {
-      throw new AppError("internal", `Enhancement failed: ${lastLines(error.stderr || error.message, 2)}`);
-    }
-    throw error;
+    throw asAppError(error, "Stabilisation analysis");
   }
-  report(100);
-  return { path: output, filters: chain, deinterlaced, settings };
+}
+
+/**
+ * Re-encodes a video to H.264 through the plan's filters, reporting progress from the media
+ * time ffmpeg reports. Audio, when present, is re-encoded to AAC so every container takes it.
+ */
+export async function enhanceVideo(options: EnhanceVideoOptions): Promise<{ path: string; filters: string }> {
+  const { input, output, plan, probe } = options;
+  const chain = enhanceFilters(plan, options.transforms);
+  const outputOptions = encodeOptions(probe, output, chain);
+  try {
+    await renderToFile(output, { input, outputOptions }, { signal: options.signal, timeoutMs: options.timeoutMs, onTime: progressOf(probe.duration, options.onProgress) });
+  } catch (error) {
+    throw asAppError(error, "Enhancement");
+  }
+  options.onProgress?.(100);
+  return { path: output, filters: chain };
 }

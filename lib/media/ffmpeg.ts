@@ -293,3 +293,52 @@ export async function execFfmpeg(args: string[], options: ExecFfmpegOptions = {}
   if (result.code !== 0) throw new FfmpegError(`ffmpeg exited with code ${result.code}: ${lastLines(stderr)}`, stderr);
   return { stderr };
 }
+
+export interface FfmpegWriter {
+  /** Writes one chunk to ffmpeg's stdin, waiting while the pipe is full. */
+  write(chunk: Uint8Array): Promise<void>;
+  /** Closes stdin and waits for ffmpeg to finish; throws FfmpegError on a non-zero exit. */
+  end(): Promise<void>;
+  kill(): void;
+}
+
+/**
+ * Runs `ffmpeg args...` reading its input from stdin (`-i pipe:0` in args): frames made in
+ * this process (an AI upscale) go to an encoder without touching the disk. Backpressure: write()
+ * resolves once the pipe has room.
+ */
+export function writeFfmpeg(args: string[]): FfmpegWriter {
+  const child = spawn("ffmpeg", ["-hide_banner", "-nostdin", ...args.filter((arg) => arg !== "-nostdin")], {
+    stdio: ["pipe", "ignore", "pipe"],
+    windowsHide: true,
+  });
+  let stderr = "";
+  child.stderr.setEncoding("utf8").on("data", (text: string) => (stderr = (stderr + text).slice(-STDERR_TAIL)));
+  const exited = new Promise<{ code: number | null; error?: Error }>((resolve) => {
+    child.once("error", (error) => resolve({ code: null, error }));
+    child.once("close", (code) => resolve({ code }));
+  });
+  // A broken pipe shows up as the exit status; the write error itself says nothing more.
+  child.stdin.on("error", () => undefined);
+  const fail = async () => {
+    const result = await exited;
+    throw new FfmpegError(result.error ? `ffmpeg could not start: ${result.error.message}` : `ffmpeg exited with code ${result.code}: ${lastLines(stderr)}`, stderr);
+  };
+  return {
+    async write(chunk) {
+      if (child.exitCode !== null) return fail();
+      if (!child.stdin.write(chunk)) {
+        await Promise.race([new Promise((resolve) => child.stdin.once("drain", resolve)), exited]);
+        if (child.exitCode !== null) return fail();
+      }
+    },
+    async end() {
+      child.stdin.end();
+      const result = await exited;
+      if (result.error || result.code !== 0) return fail();
+    },
+    kill() {
+      if (child.exitCode === null) child.kill("SIGKILL");
+    },
+  };
+}

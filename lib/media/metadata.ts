@@ -28,9 +28,12 @@ export interface ExtractMetadataOptions {
   fileId: string;
   /** The name shown to the user (default: the stored file's name). */
   filename?: string;
-  /** Frames sampled evenly over the video for the colour profile. */
+  /**
+   * Frames sampled evenly over the video for the colour profile; by default every frame, in
+   * one streaming pass.
+   */
   samples?: number;
-  /** Sampled frames wider than this are scaled down before counting (bounds the cost of 4K). */
+  /** Frames wider than this are scaled down (area average) before counting (bounds the cost of 4K). */
   maxWidth?: number;
   probe?: VideoProbe;
   /** 0-100 as sampled frames arrive. */
@@ -52,8 +55,10 @@ function evenSize(width: number, height: number, maxWidth: number): { width: num
 }
 
 /**
- * Samples `samples` frames spread over the video, decoded by ffmpeg to rgb24 on a pipe, and
- * counts per-channel histograms as the bytes stream past. Nothing is buffered beyond one pipe
+ * Every frame (or, with `samples`, that many frames spread over the video), scaled to at most
+ * `maxWidth` (640 by default, area averaging) and decoded by ffmpeg to rgb24 on a pipe, counted
+ * into per-channel histograms as the bytes stream past: one pass. Each histogram is the share
+ * of all counted pixels at each level 0-255 (it sums to 1); average_color is the rounded mean. Nothing is buffered beyond one pipe
  * chunk: a byte's channel is its offset modulo 3, whatever chunk it arrives in.
  */
 export async function sampleColorProfile(
@@ -61,25 +66,36 @@ export async function sampleColorProfile(
   probe: VideoProbe,
   options: Pick<ExtractMetadataOptions, "samples" | "maxWidth" | "onProgress" | "signal"> = {},
 ): Promise<ColorSample> {
-  const samples = Math.max(1, Math.round(options.samples ?? 30));
-  const { width, height } = evenSize(probe.displayWidth, probe.displayHeight, options.maxWidth ?? 960);
+  const all = options.samples === undefined;
+  const samples = all ? Math.max(1, probe.frameCount) : Math.max(1, Math.round(options.samples!));
+  const { width, height } = evenSize(probe.displayWidth, probe.displayHeight, options.maxWidth ?? 640);
   const interval = probe.duration > 0 ? probe.duration / samples : 0;
   // One frame, then the next one at least `interval` seconds later, and so on.
-  const select = `select='isnan(prev_selected_t)+gte(t-prev_selected_t,${interval.toFixed(4)})'`;
+  const select = all ? "" : `select='isnan(prev_selected_t)+gte(t-prev_selected_t,${interval.toFixed(4)})',`;
   const args = [
     "-v", "error",
     "-i", ffmpegInput(filePath),
     "-map", "0:v:0",
     "-an", "-sn", "-dn",
-    "-vf", `${select},scale=${width}:${height}`,
+    "-vf", `${select}scale=${width}:${height}:flags=area`,
     "-fps_mode", "passthrough",
-    "-frames:v", String(samples),
+    ...(all ? [] : ["-frames:v", String(samples)]),
     "-pix_fmt", "rgb24",
     "-f", "rawvideo",
     "pipe:1",
   ];
 
-  const counts = [new Float64Array(256), new Float64Array(256), new Float64Array(256)];
+  // Integer bins count fastest; they are folded into the float totals long before 2^32.
+  const counts = [new Uint32Array(256), new Uint32Array(256), new Uint32Array(256)];
+  const totals = [new Float64Array(256), new Float64Array(256), new Float64Array(256)];
+  let sinceFold = 0;
+  const fold = () => {
+    for (let channel = 0; channel < 3; channel++) {
+      for (let value = 0; value < 256; value++) totals[channel][value] += counts[channel][value];
+      counts[channel].fill(0);
+    }
+    sinceFold = 0;
+  };
   const frameBytes = width * height * 3;
   let offset = 0;
   let reportedFrames = 0;
@@ -98,6 +114,8 @@ export async function sampleColorProfile(
     }
     for (let channel = 0; index < chunk.length; channel++) counts[channel][chunk[index++]]++;
     offset += chunk.length;
+    sinceFold += chunk.length;
+    if (sinceFold > 1_000_000_000) fold();
 
     const frames = Math.floor(offset / frameBytes);
     if (options.onProgress && frames > reportedFrames) {
@@ -107,13 +125,14 @@ export async function sampleColorProfile(
   }
 
   const pixels = offset / 3;
+  fold();
   const normalise = (histogram: Float64Array) => Array.from(histogram, (count) => (pixels > 0 ? count / pixels : 0));
   const mean = (histogram: Float64Array) => {
     let sum = 0;
     for (let value = 0; value < 256; value++) sum += value * histogram[value];
     return pixels > 0 ? Math.round(sum / pixels) : 0;
   };
-  const [r, g, b] = counts;
+  const [r, g, b] = totals;
   options.onProgress?.(100);
   return {
     profile: {
@@ -159,6 +178,7 @@ export async function extractMetadata(options: ExtractMetadataOptions): Promise<
       frame_count_source: probe.frameCountSource,
       audio_streams: probe.audio,
       sampled_frames: sample.frames,
+      histogram_sampling: options.samples === undefined ? "every frame" : `${options.samples} frames spread evenly`,
       sampled_size: { width: sample.width, height: sample.height },
       format,
       streams: probe.raw.streams,

@@ -2,6 +2,8 @@ import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
 import { canSee, type Caller } from "@/lib/jobs/caller";
+import { clientCatchUpMessages } from "@/lib/processing/catch-up";
+import { createStatusGate } from "@/lib/processing/process-status";
 import { callerOfUpgrade, mayWatchJob, originAllowed } from "./authorize";
 import { subscribe, topics } from "./hub";
 
@@ -46,16 +48,43 @@ export async function handleHubUpgrade(request: IncomingMessage, socket: Duplex,
     return;
   }
   const clientId = client![1];
-  accept(request, socket, head, caller, topics.client(clientId), { type: "connection", status: "connected", client_id: clientId });
+  // contracts/enhance-metadata.md: a late socket hears where its client's files stand at once.
+  accept(request, socket, head, caller, topics.client(clientId), { type: "connection", status: "connected", client_id: clientId }, {
+    catchUp: () => clientCatchUpMessages(caller, clientId),
+    gate: createStatusGate(),
+  });
 }
 
-function accept(request: IncomingMessage, socket: Duplex, head: Buffer, caller: Caller, topic: string, hello: object): void {
+/**
+ * catchUp: messages sent right after the hello (already filtered for the caller); live ones
+ * that arrive meanwhile wait behind them. gate: a last per-socket filter (order, no going back).
+ */
+type AcceptOptions = { catchUp?: () => Promise<unknown[]>; gate?: (message: unknown) => boolean };
+
+function accept(request: IncomingMessage, socket: Duplex, head: Buffer, caller: Caller, topic: string, hello: object, options: AcceptOptions = {}): void {
   wss.handleUpgrade(request, socket, head, (ws: WebSocket) => {
     ws.send(JSON.stringify(hello));
+    const send = (message: unknown) => {
+      if (options.gate && !options.gate(message)) return;
+      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
+    };
+    let waiting: unknown[] | null = options.catchUp ? [] : null;
     const unsubscribe = subscribe(topic, (message, audience) => {
       if (audience && !canSee(caller, audience)) return;
-      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
+      if (waiting) waiting.push(message);
+      else send(message);
     });
+    if (options.catchUp) {
+      options
+        .catchUp()
+        .catch(() => [])
+        .then((messages) => {
+          for (const message of messages) send(message);
+          const queued = waiting ?? [];
+          waiting = null;
+          for (const message of queued) send(message);
+        });
+    }
     // Clients only listen; a ping keeps proxies from closing idle connections.
     const ping = setInterval(() => ws.readyState === ws.OPEN && ws.ping(), 25_000);
     ws.on("close", () => {

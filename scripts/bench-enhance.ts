@@ -1,0 +1,109 @@
+/**
+ * Enhancement and metadata benchmarks (not a test): `npm run bench:enhance [-- --seconds 10]`
+ *
+ * 1. Enhancement: lib/media/enhance.ts enhanceVideo() with the auto preset's plan for a grainy
+ *    clip, against the bare ffmpeg CLI running the same filter graph and encoder options
+ *    (target <= 1.1x). The measuring that chooses the plan is timed on its own line.
+ * 2. Metadata: the histogram pass of lib/media/metadata.ts over every frame, against a plain
+ *    decode of the same frames at the same size to rgb24 drained to nothing, and against
+ *    `ffmpeg -f null` (target >= 0.8x of the plain decode).
+ * 3. Upscale: the ESRGAN-slim 2x preset (workers/upscale) on --upscale-frames frames of 640x360,
+ *    frames/s end to end (decode, inference, encode) and the model's own ms a frame. Needs the
+ *    model in MODELS_DIR (`npm run models`).
+ */
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { chooseEnhancements, encodeOptions, enhanceFilters, enhanceVideo } from "@/lib/media/enhance";
+import { measureInterlacing, measureShake, measureVideo } from "@/lib/media/measure";
+import { sampleColorProfile } from "@/lib/media/metadata";
+import { probeVideo } from "@/lib/media/probe";
+import { ffmpegCli, makeTempDir, removeDir, VTEST_AVI } from "@/lib/media/test-media";
+import { loadWorkerEnv } from "@/workers/inference/env";
+import { modelFiles } from "@/workers/inference/models/registry";
+import { upscaleVideo } from "@/workers/upscale/upscale";
+
+const argv = process.argv.slice(2);
+const option = (name: string, fallback: string) => {
+  const index = argv.indexOf(name);
+  return index >= 0 && argv[index + 1] ? argv[index + 1] : fallback;
+};
+const seconds = Number(option("--seconds", "10"));
+const upscaleFrames = Number(option("--upscale-frames", "10"));
+
+function run(command: string, args: string[], drain = false): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ["ignore", drain ? "pipe" : "ignore", "ignore"] });
+    child.stdout?.resume();
+    child.once("error", reject);
+    child.once("close", (code) => (code === 0 ? resolve() : reject(new Error(`${command} exited ${code}`))));
+  });
+}
+
+async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
+  const started = performance.now();
+  const value = await work();
+  return [value, (performance.now() - started) / 1000];
+}
+
+async function main() {
+  const dir = await makeTempDir("framewise-bench-enhance-");
+  try {
+    const input = path.join(dir, "grainy.mp4");
+    const base = existsSync(VTEST_AVI) ? ["-t", String(seconds), "-i", VTEST_AVI] : ["-f", "lavfi", "-i", `testsrc=duration=${seconds}:size=768x576:rate=25`];
+    await ffmpegCli([...base, "-vf", "scale=640:-2,noise=alls=25:allf=t", "-c:v", "libx264", "-preset", "veryfast", "-crf", "18", "-pix_fmt", "yuv420p", input]);
+    const probe = await probeVideo(input);
+    console.log(`input: ${probe.displayWidth}x${probe.displayHeight}, ${probe.frameCount} frames, ${probe.duration.toFixed(1)} s`);
+
+    const [measurements, measureSeconds] = await timed(async () => {
+      const figures = await measureVideo(input, probe);
+      const [shake, interlacing] = await Promise.all([measureShake(input, probe), measureInterlacing(input)]);
+      return { figures, shake: shake.shake, interlacedRatio: interlacing.ratio, probedInterlaced: probe.interlaced };
+    });
+    const plan = chooseEnhancements(measurements);
+    console.log(`measure (8 frames + shake + idet): ${measureSeconds.toFixed(2)} s; plan: ${plan.reasons.join("; ")}`);
+
+    const ours: number[] = [];
+    const bare: number[] = [];
+    for (let round = 0; round < 2; round++) {
+      const output = path.join(dir, `ours-${round}.mp4`);
+      ours.push((await timed(() => enhanceVideo({ input, output, plan, probe })))[1]);
+      const reference = path.join(dir, `bare-${round}.mp4`);
+      bare.push((await timed(() => run("ffmpeg", ["-v", "error", "-y", "-i", input, ...encodeOptions(probe, reference, enhanceFilters(plan)), reference])))[1]);
+    }
+    const best = (values: number[]) => Math.min(...values);
+    console.log(`enhance: ${best(ours).toFixed(2)} s, bare ffmpeg same graph: ${best(bare).toFixed(2)} s, ratio ${(best(ours) / best(bare)).toFixed(2)}x (target <= 1.1)`);
+    const after = await measureVideo(path.join(dir, "ours-0.mp4"), probe, { size: { width: measurements.figures.width, height: measurements.figures.height } });
+    console.log(`  noise ${measurements.figures.noise} -> ${after.noise}, sharpness ${measurements.figures.sharpness} -> ${after.sharpness}`);
+
+    const [profile, metaSeconds] = await timed(() => sampleColorProfile(input, probe));
+    const size = `${profile.width}:${profile.height}`;
+    const [, decodeSeconds] = await timed(() =>
+      run("ffmpeg", ["-v", "error", "-i", input, "-map", "0:v:0", "-vf", `scale=${size}:flags=area`, "-pix_fmt", "rgb24", "-f", "rawvideo", "pipe:1"], true),
+    );
+    const [, nullSeconds] = await timed(() => run("ffmpeg", ["-v", "error", "-i", input, "-map", "0:v:0", "-f", "null", "-"]));
+    const fps = (s: number) => (profile.frames / s).toFixed(0);
+    console.log(
+      `metadata histograms: ${profile.frames} frames at ${profile.width}x${profile.height}, ${fps(metaSeconds)} frames/s; plain decode to rgb24: ${fps(decodeSeconds)} frames/s, ratio ${(decodeSeconds / metaSeconds).toFixed(2)}x (target >= 0.8); ffmpeg -f null: ${fps(nullSeconds)} frames/s`,
+    );
+    const { modelsDir } = loadWorkerEnv();
+    if (!existsSync(path.join(modelsDir, modelFiles["esrgan-slim-x2"]))) {
+      console.log(`upscale: ${modelFiles["esrgan-slim-x2"]} is not in ${modelsDir}: run npm run models`);
+    } else {
+      const small = path.join(dir, "360p.mp4");
+      await ffmpegCli([...base, "-vf", "scale=640:360", "-frames:v", String(upscaleFrames), "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p", small]);
+      const smallProbe = await probeVideo(small);
+      const [up, upSeconds] = await timed(() =>
+        upscaleVideo({ input: small, output: path.join(dir, "up.mp4"), format: "mp4", scale: 2, width: 640, height: 360, fps: smallProbe.fps, frameCount: smallProbe.frameCount, hasAudio: false, modelsDir }),
+      );
+      console.log(`upscale ESRGAN-slim 2x, 640x360 -> 1280x720: ${up.frames} frames, ${(up.frames / upSeconds).toFixed(2)} frames/s end to end, model ${up.ms_per_frame} ms a frame (${up.provider})`);
+    }
+  } finally {
+    await removeDir(dir);
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
