@@ -59,6 +59,18 @@ const schema = z.object({
   WORKER_URLS: csv,
   WORKER_DEVICE: z.enum(["auto", "cpu", "cuda"]).default("auto"),
   WORKER_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+  /** Feature extraction (contracts/feature-extraction.md): fetches into loopback, link-local and private ranges. */
+  ALLOW_PRIVATE_URLS: onOff.default("off"),
+  /** Largest image or video a feature job downloads, and how long one download may take. */
+  FEATURES_MAX_DOWNLOAD_MB: z.coerce.number().positive().default(500),
+  FEATURES_DOWNLOAD_TIMEOUT_S: z.coerce.number().positive().default(120),
+  /** Most frames a feature job keeps per video (fps grid plus shot cuts). */
+  FEATURES_MAX_FRAMES: z.coerce.number().int().positive().default(3000),
+  /** The offset every feature-extraction timestamp is written in. */
+  FEATURES_TZ: z
+    .string()
+    .regex(/^[+-](0\d|1[0-4]):[0-5]\d$/, "expected an offset like +07:00")
+    .default("+07:00"),
 });
 
 export type Env = z.infer<typeof schema> & { dataDir: string; modelsDir: string };
