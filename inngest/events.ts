@@ -22,6 +22,7 @@ export const jobRequestedEvents = {
   generate_clip: eventType("job/generate-clip.requested", { schema: jobRequested }),
   render: eventType("job/render.requested", { schema: jobRequested }),
   export: eventType("job/export.requested", { schema: jobRequested }),
+  extract_features: eventType("job/extract-features.requested", { schema: jobRequested }),
 } satisfies Partial<Record<JobKind, unknown>>;
 
 export type RunnableJobKind = keyof typeof jobRequestedEvents;
@@ -31,7 +32,7 @@ export const runnableJobKinds = Object.keys(jobRequestedEvents) as RunnableJobKi
  * The kinds `POST /jobs/` creates (contracts/editor-jobs.md). `analyze` is not one of them: it
  * is made by the cabin-events routes, for a video they registered.
  */
-export const editorJobKinds = ["ingest", "transcribe", "generate_clip", "render", "export"] as const satisfies readonly RunnableJobKind[];
+export const editorJobKinds = ["ingest", "transcribe", "generate_clip", "render", "export", "extract_features"] as const satisfies readonly RunnableJobKind[];
 
 /** Cancels the run carrying `jobId` (every job function lists it in `cancelOn`). */
 export const jobCancelRequested = eventType("job/cancel.requested", { schema: z.object({ jobId: z.string() }) });
