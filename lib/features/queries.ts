@@ -14,7 +14,12 @@ import { frameColumns, imageColumns } from "./run-job";
 export const MAX_LIMIT = 200;
 
 const page = {
-  limit: z.coerce.number().int().min(1).max(MAX_LIMIT).default(20),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(20)
+    .transform((limit) => Math.min(limit, MAX_LIMIT)),
   offset: z.coerce.number().int().min(0).default(0),
   order: z.enum(["asc", "desc"]).default("asc"),
 };
