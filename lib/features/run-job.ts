@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { copyFile, mkdir } from "node:fs/promises";
 import path from "node:path";
 import { and, asc, eq, getTableColumns, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
@@ -8,9 +9,10 @@ import { AppError } from "@/lib/errors";
 import { ownerCaller } from "@/lib/jobs";
 import type { ExtractFeaturesPayload } from "@/lib/jobs/payloads";
 import { publicMessage } from "@/lib/public-message";
-import { jobMediaDir } from "@/lib/storage/layout";
+import { jobMediaDir, storageLayout } from "@/lib/storage/layout";
 import { resolveSource } from "@/lib/videos/resolve-source";
 import { collectImage, collectVideoUrl } from "./collect";
+import { FEATURE_IMAGE_DIR } from "./create-from-form";
 import { extractPictureFeatures, type FeatureKind } from "./compute";
 import { extractFrames } from "./extract-frames";
 import { platformOf } from "./fetch-url";
@@ -80,7 +82,13 @@ export async function collectProductImage(db: Db, jobId: string, imgId: string):
   try {
     let relative: string;
     if (image.source.startsWith("upload:")) {
-      relative = `products/${image.productId}/${image.source.slice("upload:".length)}`;
+      // Staged by the multipart request (create-from-form.ts); copied so a retried step finds it again.
+      const name = path.basename(image.source.slice("upload:".length));
+      relative = `products/${image.productId}/${imgId.slice(imgId.lastIndexOf("_") + 1)}${path.extname(name)}`;
+      await mkdir(path.join(mediaDir, "products", image.productId), { recursive: true });
+      await copyFile(path.join(storageLayout().uploads, FEATURE_IMAGE_DIR, name), path.join(mediaDir, relative)).catch(() => {
+        throw new AppError("not_found", "the uploaded image is gone");
+      });
     } else {
       const n = imgId.slice(imgId.lastIndexOf("_") + 1);
       relative = await collectImage(image.source, mediaDir, `products/${image.productId}/${n}`);
