@@ -12,7 +12,15 @@ let loading: Promise<OpenCv> | undefined;
 
 export function openCv(): Promise<OpenCv> {
   loading ??= new Promise<OpenCv>((resolve) => {
+    // Emscripten's Node shell installs process-wide handlers: `unhandledRejection` -> abort()
+    // and an `uncaughtException` rethrow. In the web server any stray rejection would then kill
+    // the process (seen in the e2e run), so the handlers it adds are taken off again.
+    const events = ["unhandledRejection", "uncaughtException"] as const;
+    const before = Object.fromEntries(events.map((event) => [event, new Set(process.listeners(event))]));
     const cv = createRequire(import.meta.url)("@techstark/opencv-js") as OpenCv;
+    for (const event of events) {
+      for (const listener of process.listeners(event)) if (!before[event].has(listener)) process.removeListener(event, listener as never);
+    }
     const ready = () => {
       // Strip the thenable so that returning it from an async function does not hang.
       delete cv.then;
