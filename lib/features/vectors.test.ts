@@ -16,6 +16,7 @@ describe.each(testDatabases)("emb_rgb on %s", (kind) => {
     const mode = await vectorMode(handle.db);
     // PGlite always has pgvector; PostgreSQL has it only where it was built (notes/offline-toolbox.md).
     if (kind === "pglite") expect(mode).toBe("pgvector");
+    console.log(`${kind}: emb_rgb is ${mode}`);
     const [job] = await handle.db.insert(jobs).values({ kind: "extract_features" }).returning();
     const unit = (i: number) => Array.from({ length: EMBEDDING_DIMENSIONS }, (_, j) => (j === i ? 1 : 0));
     for (const i of [0, 1, 2]) {
