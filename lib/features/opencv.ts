@@ -16,10 +16,11 @@ export function openCv(): Promise<OpenCv> {
     // and an `uncaughtException` rethrow. In the web server any stray rejection would then kill
     // the process (seen in the e2e run), so the handlers it adds are taken off again.
     const events = ["unhandledRejection", "uncaughtException"] as const;
-    const before = Object.fromEntries(events.map((event) => [event, new Set(process.listeners(event))]));
+    const listeners = (event: (typeof events)[number]) => process.listeners(event as "unhandledRejection") as unknown[];
+    const before = Object.fromEntries(events.map((event) => [event, new Set(listeners(event))]));
     const cv = createRequire(import.meta.url)("@techstark/opencv-js") as OpenCv;
     for (const event of events) {
-      for (const listener of process.listeners(event)) if (!before[event].has(listener)) process.removeListener(event, listener as never);
+      for (const listener of listeners(event)) if (!before[event].has(listener)) process.removeListener(event, listener as never);
     }
     const ready = () => {
       // Strip the thenable so that returning it from an async function does not hang.

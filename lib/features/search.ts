@@ -26,6 +26,8 @@ export const searchBody = z
     img_id: z.string().max(200).optional(),
     video_id: z.string().max(64).optional(),
     limit: z.number().int().min(1).max(100).default(10),
+    /** false: rank by embedding similarity alone (to measure what the keypoint re-rank adds). */
+    rerank: z.boolean().default(true),
   })
   .strict()
   .refine((body) => (body.product_id === undefined) !== (body.img_id === undefined), { message: "give product_id or img_id", path: ["product_id"] });
@@ -158,7 +160,7 @@ export async function searchProduct(db: Db, caller: Caller, body: z.infer<typeof
   for (const image of images) {
     for (const candidate of await candidates(db, jobId, image.embedding, body.video_id)) {
       let verified: Awaited<ReturnType<typeof verify>> = { inliers: 0 };
-      if (image.keypoints && candidate.kp_blob_path) {
+      if (body.rerank && image.keypoints && candidate.kp_blob_path) {
         const frame = decodeKeypointBlob(await readFile(path.join(jobMediaDir(jobId), candidate.kp_blob_path)));
         verified = await verify(image.keypoints, frame);
       }
