@@ -24,6 +24,7 @@ export const jobRequestedEvents = {
   export: eventType("job/export.requested", { schema: jobRequested }),
   enhance: eventType("job/enhance.requested", { schema: jobRequested }),
   metadata: eventType("job/metadata.requested", { schema: jobRequested }),
+  extract_features: eventType("job/extract-features.requested", { schema: jobRequested }),
 } satisfies Partial<Record<JobKind, unknown>>;
 
 export type RunnableJobKind = keyof typeof jobRequestedEvents;
@@ -33,7 +34,7 @@ export const runnableJobKinds = Object.keys(jobRequestedEvents) as RunnableJobKi
  * The kinds `POST /jobs/` creates (contracts/editor-jobs.md). `analyze` is not one of them: it
  * is made by the cabin-events routes, for a video they registered.
  */
-export const editorJobKinds = ["ingest", "transcribe", "generate_clip", "render", "export"] as const satisfies readonly RunnableJobKind[];
+export const editorJobKinds = ["ingest", "transcribe", "generate_clip", "render", "export", "extract_features"] as const satisfies readonly RunnableJobKind[];
 
 /** Cancels the run carrying `jobId` (every job function lists it in `cancelOn`). */
 export const jobCancelRequested = eventType("job/cancel.requested", { schema: z.object({ jobId: z.string() }) });

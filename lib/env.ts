@@ -63,6 +63,18 @@ const schema = z.object({
   ASR_BASE_URL: z.string().url().optional(),
   ASR_API_KEY: z.string().optional(),
   ASR_MODEL: z.string().default("whisper-1"),
+  /** Feature extraction (contracts/feature-extraction.md): fetches into loopback, link-local and private ranges. */
+  ALLOW_PRIVATE_URLS: onOff.default("off"),
+  /** Largest image or video a feature job downloads, and how long one download may take. */
+  FEATURES_MAX_DOWNLOAD_MB: z.coerce.number().positive().default(500),
+  FEATURES_DOWNLOAD_TIMEOUT_S: z.coerce.number().positive().default(120),
+  /** Most frames a feature job keeps per video (fps grid plus shot cuts). */
+  FEATURES_MAX_FRAMES: z.coerce.number().int().positive().default(3000),
+  /** The offset every feature-extraction timestamp is written in. */
+  FEATURES_TZ: z
+    .string()
+    .regex(/^[+-](0\d|1[0-4]):[0-5]\d$/, "expected an offset like +07:00")
+    .default("+07:00"),
 });
 
 export type Env = z.infer<typeof schema> & { dataDir: string; modelsDir: string };

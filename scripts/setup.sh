@@ -20,6 +20,9 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
+# pgvector for PostgreSQL (feature embeddings); best effort, PGlite has it built in.
+scripts/pgvector.sh || true
+
 lock_hash=$(sha256sum package-lock.json | cut -d' ' -f1)
 if [ ! -f node_modules/.framewise-lock ] || [ "$(cat node_modules/.framewise-lock)" != "$lock_hash" ]; then
   echo "== npm ci"

@@ -5,6 +5,8 @@ import { db } from "@/lib/db/client";
 import { editorJobKinds } from "@/inngest/events";
 import { createJob } from "@/lib/jobs";
 import { toEditorJob } from "@/lib/jobs/serializers/editor-job";
+import { AppError } from "@/lib/errors";
+import { featurePayloadFromForm } from "@/lib/features/create-from-form";
 
 const query = z.object({
   job_type: z.enum(editorJobKinds),
@@ -13,7 +15,7 @@ const query = z.object({
 });
 
 // The body is checked against the kind's payload schema inside createJob (lib/jobs/payloads.ts).
-export const POST = route(
+const jsonBody = route(
   { auth: "anonymousApi", query, body: z.record(z.string(), z.unknown()) },
   async ({ ctx, query, body }) => {
     const job = await createJob(await db(), ctx, {
@@ -25,3 +27,24 @@ export const POST = route(
     return Response.json(toEditorJob(job, []), { status: 202 });
   },
 );
+
+// extract_features also takes multipart: the files themselves (lib/features/create-from-form.ts).
+const multipartBody = route(
+  { auth: "anonymousApi", query, input: "multipart", multipart: { maxFiles: 50 } },
+  async ({ ctx, query, form }) => {
+    if (query.job_type !== "extract_features") throw new AppError("bad_request", "A multipart body is taken for job_type=extract_features only");
+    const database = await db();
+    const job = await createJob(database, ctx, {
+      kind: query.job_type,
+      priority: query.priority,
+      clipVersionId: query.clip_version_id,
+      payload: await featurePayloadFromForm(database, ctx, form),
+    });
+    return Response.json(toEditorJob(job, []), { status: 202 });
+  },
+);
+
+export function POST(request: Request, context: { params: Promise<Record<string, string | string[] | undefined>> }) {
+  const multipart = /^multipart\/form-data/i.test(request.headers.get("content-type") ?? "");
+  return multipart ? multipartBody(request, context) : jsonBody(request, context);
+}

@@ -4,7 +4,7 @@ import { db } from "@/lib/db/client";
 import { jobs } from "@/lib/db/schema";
 import { isAppError } from "@/lib/errors";
 import { appendJobLog, ownerCaller, reportProgress, setJobStatus } from "@/lib/jobs";
-import { parseJobPayload, sourceOf, type JobPayload } from "@/lib/jobs/payloads";
+import { parseJobPayload, sourceOf, type JobPayload, type SingleSourceKind } from "@/lib/jobs/payloads";
 import { resolveSource, type ResolvedSource } from "@/lib/videos/resolve-source";
 import { inngest } from "../client";
 import { jobCancelRequested, jobRequestedEvents, type RunnableJobKind } from "../events";
@@ -18,8 +18,11 @@ export type JobContext<K extends RunnableJobKind> = {
   jobId: string;
   /** The stored payload as its kind's schema reads it (lib/jobs/payloads.ts). */
   payload: JobPayload<K>;
-  /** The payload's video, resolved for the job's owner (lib/videos/resolve-source.ts). */
-  source: ResolvedSource;
+  /**
+   * The payload's video, resolved for the job's owner (lib/videos/resolve-source.ts); null for
+   * extract_features, whose function resolves each of its videos itself.
+   */
+  source: K extends SingleSourceKind ? ResolvedSource : null;
   step: GetStepTools<typeof inngest>;
   /** Progress and a log line, written through lib/jobs (and pushed to live listeners). */
   progress: (processed: number, total: number, phase: string, message?: string) => Promise<void>;
@@ -54,7 +57,7 @@ export function jobFunction<K extends RunnableJobKind>(
       const { jobId } = event.data as { jobId: string };
       // The payload is checked again here, whoever wrote the row, and its video is resolved
       // for the job's owner: a run reaches no more than the request that created it could.
-      const started = await step.run("start", async (): Promise<{ payload: Record<string, unknown>; source: ResolvedSource }> => {
+      const started = await step.run("start", async (): Promise<{ payload: Record<string, unknown>; source: ResolvedSource | null }> => {
         const database = await db();
         const moved = await setJobStatus(database, jobId, "in_progress", { runId });
         if (moved) await appendJobLog(database, jobId, `Started ${kind}`);
@@ -63,7 +66,8 @@ export function jobFunction<K extends RunnableJobKind>(
         if (!job) throw new NonRetriableError(`Job ${jobId} not found`);
         try {
           const payload = parseJobPayload(kind, job.payload);
-          const source = await resolveSource(database, await ownerCaller(database, job.ownerId), sourceOf(kind, payload));
+          const source =
+            kind === "extract_features" ? null : await resolveSource(database, await ownerCaller(database, job.ownerId), sourceOf(kind as SingleSourceKind, payload));
           return { payload: payload as Record<string, unknown>, source };
         } catch (error) {
           throw nonRetriable(error);
@@ -77,7 +81,7 @@ export function jobFunction<K extends RunnableJobKind>(
       const result = await work({
         jobId,
         payload: started.payload as unknown as JobPayload<K>,
-        source: started.source as ResolvedSource,
+        source: started.source as JobContext<K>["source"],
         step: step as unknown as JobContext<K>["step"],
         progress,
       });

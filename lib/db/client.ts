@@ -38,7 +38,9 @@ export async function openDatabase(options: { url?: string; dataDir?: string }):
     dataPath = path.join(options.dataDir, "db");
     fs.mkdirSync(dataPath, { recursive: true });
   }
-  const client = dataPath ? new PGlite(dataPath) : new PGlite();
+  // pgvector for feature embeddings (drizzle/0003_add_features.sql creates the extension).
+  const { vector } = await import("@electric-sql/pglite-pgvector");
+  const client = new PGlite({ dataDir: dataPath, extensions: { vector } });
   await client.waitReady;
   const db = drizzle(client, { schema });
   await migrate(db, { migrationsFolder });

@@ -7,7 +7,7 @@ import { jobRequestedEvents, type RunnableJobKind } from "@/inngest/events";
 import { publicMessage } from "@/lib/public-message";
 import { getVideoOrThrow } from "@/lib/videos/get-video";
 import type { Caller } from "./caller";
-import { parseJobPayload, sourceOf } from "./payloads";
+import { parseJobPayload, sourcesOf } from "./payloads";
 import { publishJob } from "./publish";
 
 export type CreateJobInput = {
@@ -31,8 +31,9 @@ export type CreateJobInput = {
  */
 export async function createJob(db: Db, caller: Caller, input: CreateJobInput): Promise<Job> {
   const payload = parseJobPayload(input.kind, input.payload ?? {});
-  const source = sourceOf(input.kind, payload);
-  if ("source_asset_id" in source) await getVideoOrThrow(db, caller, source.source_asset_id);
+  for (const source of sourcesOf(input.kind, payload)) {
+    if ("source_asset_id" in source) await getVideoOrThrow(db, caller, source.source_asset_id);
+  }
   const priority = input.priority ?? 0;
   const [job] = await db
     .insert(jobs)

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { isAppError } from "@/lib/errors";
-import { jobPayloadSchemas, parseJobPayload, sourceOf } from "./payloads";
+import { jobPayloadSchemas, parseJobPayload, sourceOf, sourcesOf } from "./payloads";
 
 const id = "0b6c9a39-3a55-4b8e-9a3f-2d3c1f0e8a11";
 
@@ -16,7 +16,7 @@ function refusal(kind: Parameters<typeof parseJobPayload>[0], payload: unknown):
 
 describe("job payload schemas", () => {
   it("has one for every job kind", () => {
-    expect(Object.keys(jobPayloadSchemas).sort()).toEqual(["analyze", "enhance", "export", "generate_clip", "ingest", "metadata", "render", "transcribe"]);
+    expect(Object.keys(jobPayloadSchemas).sort()).toEqual(["analyze", "enhance", "export", "extract_features", "generate_clip", "ingest", "metadata", "render", "transcribe"]);
   });
 
   it("gives enhance the auto preset by default and refuses an unknown one", () => {
@@ -24,6 +24,22 @@ describe("job payload schemas", () => {
     expect(parseJobPayload("enhance", { source_asset_id: id })).toMatchObject({ source_asset_id: id, preset: "auto" });
     expect(() => parseJobPayload("enhance", { source_asset_id: id, preset: "sparkle" })).toThrow(/preset/);
     expect(() => parseJobPayload("metadata", { path: "/etc/passwd" })).toThrow(/not allowed|source_asset_id/);
+  });
+
+  it("extract_features: http(s) URLs only, one source per video, products or videos required", () => {
+    const parsed = parseJobPayload("extract_features", {
+      products: [{ product_id: "p_001", title: "NeckCare Pillow V2", images: ["https://shop.example/p_001/0.jpg"] }],
+      videos: [{ url: "https://cdn.example/review.mp4", title: "Review", platform: "youtube" }, { video_name: "box.mp4" }, { source_asset_id: id }],
+      fps: 2,
+    });
+    expect(parsed.features).toEqual(["segment", "embedding", "keypoints"]);
+    expect(sourcesOf("extract_features", parsed)).toEqual([{ video_name: "box.mp4" }, { source_asset_id: id }]);
+    expect(() => parseJobPayload("extract_features", {})).toThrow(/give products, videos or both/);
+    expect(() => parseJobPayload("extract_features", { products: [{ product_id: "p", images: ["file:///etc/passwd"] }] })).toThrow(/http\(s\) URL/);
+    expect(() => parseJobPayload("extract_features", { videos: [{ url: "https://a.example/v.mp4", video_name: "box.mp4" }] })).toThrow(/exactly one/);
+    expect(() => parseJobPayload("extract_features", { videos: [{ path: "/etc/passwd" }] })).toThrow(/naming a file on the server/);
+    expect(() => parseJobPayload("extract_features", { products: [{ product_id: "../x" }] })).toThrow(/product_id/);
+    expect(() => parseJobPayload("extract_features", { videos: [{ video_name: "a.mp4" }], fps: 60 })).toThrow(/fps/);
   });
 
   it("takes a source by id or by name, keeps unknown configuration, and never a host path", () => {

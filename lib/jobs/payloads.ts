@@ -121,6 +121,51 @@ const analyzePayload = analysisOptionsSchema.extend({
   checked: checkedVideoSchema.optional(),
 });
 
+/** Feature extraction (contracts/feature-extraction.md; issue 13's request body). */
+export const FEATURE_KINDS = ["segment", "embedding", "keypoints"] as const;
+export const MAX_FEATURE_FPS = 10;
+const httpUrl = z
+  .string()
+  .max(2048, "must be at most 2048 characters")
+  .refine((value) => /^https?:\/\//i.test(value) && URL.canParse(value), "must be an http(s) URL");
+const featureId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, "must be 1-64 letters, digits, '_', '.' or '-'");
+const featureVideo = editorSource
+  .extend({
+    url: httpUrl.optional(),
+    title: z.string().max(500).optional(),
+    platform: z.string().max(40).optional(),
+  })
+  .superRefine((video, context) => {
+    const given = [video.url, video.source_asset_id, video.video_name].filter((value) => value !== undefined).length;
+    if (given !== 1) context.addIssue({ code: "custom", path: ["url"], message: "give exactly one of url, video_name or source_asset_id" });
+  });
+const extractFeaturesPayload = z
+  .looseObject({
+    products: z
+      .array(
+        z.looseObject({
+          product_id: featureId,
+          title: z.string().max(500).optional(),
+          images: z.array(httpUrl).max(50).default([]),
+          /** Files sent with a multipart request, moved into the job (set by the route, not by callers). */
+          uploaded_images: z.array(z.string().regex(/^upload_[0-9a-f-]{36}\.[a-z0-9]{1,8}$/)).max(50).optional(),
+        }),
+      )
+      .max(500)
+      .default([]),
+    videos: z.array(featureVideo).max(100).default([]),
+    fps: z.number().positive().max(MAX_FEATURE_FPS).default(1),
+    /** Shot-cut threshold for ffmpeg's scene score (0..1); a frame is also kept at every cut. */
+    scene_threshold: z.number().min(0.05).max(1).default(0.3),
+    features: z.array(z.enum(FEATURE_KINDS)).min(1).default([...FEATURE_KINDS]),
+  })
+  .superRefine((payload, context) => {
+    if (payload.products.length === 0 && payload.videos.length === 0) context.addIssue({ code: "custom", path: ["products"], message: "give products, videos or both" });
+    const ids = payload.products.map((product) => product.product_id);
+    const duplicate = ids.find((id, i) => ids.indexOf(id) !== i);
+    if (duplicate) context.addIssue({ code: "custom", path: ["products"], message: `product_id ${duplicate} is given twice` });
+  });
+
 export const jobPayloadSchemas = {
   analyze: analyzePayload,
   ingest: withOneSource(editorSource),
@@ -189,11 +234,16 @@ export const jobPayloadSchemas = {
   // contracts/enhance-metadata.md: made by POST /upload for the uploaded video.
   enhance: withOneSource(editorSource.extend({ preset: z.enum(ENHANCE_PRESETS).default("auto"), scale: z.union([z.literal(2), z.literal(4)]).default(2) })),
   metadata: withOneSource(editorSource),
+  extract_features: extractFeaturesPayload,
 } satisfies Record<RunnableJobKind, z.ZodType>;
 
 export type JobPayload<K extends RunnableJobKind> = z.output<(typeof jobPayloadSchemas)[K]>;
 export type AnalysisPayload = JobPayload<"analyze">;
 export type EditorPayload = JobPayload<"ingest">;
+export type ExtractFeaturesPayload = JobPayload<"extract_features">;
+
+/** Kinds whose payload names several sources (or none): their functions resolve each one. */
+export type SingleSourceKind = Exclude<RunnableJobKind, "extract_features">;
 
 /**
  * The payload as its kind's schema reads it, or a bad_request naming the first wrong field
@@ -207,8 +257,17 @@ export function parseJobPayload<K extends RunnableJobKind>(kind: K, payload: unk
   throw new AppError("bad_request", `${where}: ${issue.message}`);
 }
 
+/** Where the payload's videos are to be found, in the words lib/videos/resolve-source.ts takes. */
+export function sourcesOf(kind: RunnableJobKind, payload: JobPayload<RunnableJobKind>): ({ source_asset_id: string } | { video_name: string })[] {
+  if (kind !== "extract_features") return [sourceOf(kind, payload)];
+  return (payload as ExtractFeaturesPayload).videos.flatMap((video): ({ source_asset_id: string } | { video_name: string })[] => {
+    if (video.source_asset_id !== undefined) return [{ source_asset_id: video.source_asset_id }];
+    return video.video_name !== undefined ? [{ video_name: video.video_name }] : [];
+  });
+}
+
 /** Where the payload's video is to be found, in the words lib/videos/resolve-source.ts takes. */
-export function sourceOf(kind: RunnableJobKind, payload: JobPayload<RunnableJobKind>): { source_asset_id: string } | { video_name: string } {
+export function sourceOf(kind: SingleSourceKind, payload: JobPayload<RunnableJobKind>): { source_asset_id: string } | { video_name: string } {
   if (kind === "analyze") return { source_asset_id: (payload as AnalysisPayload).videoId };
   const editor = payload as EditorPayload;
   return editor.source_asset_id !== undefined ? { source_asset_id: editor.source_asset_id } : { video_name: editor.video_name! };

@@ -5,3 +5,4 @@ export * from "./jobs";
 export * from "./rate-limits";
 export * from "./engine";
 export * from "./analysis";
+export * from "./features";

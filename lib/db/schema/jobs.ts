@@ -12,7 +12,7 @@ export const jobKinds = [
   "export",
   "enhance",
   "metadata",
-  "features",
+  "extract_features",
 ] as const;
 export type JobKind = (typeof jobKinds)[number];
 
