@@ -22,6 +22,7 @@ export const jobRequestedEvents = {
   generate_clip: eventType("job/generate-clip.requested", { schema: jobRequested }),
   render: eventType("job/render.requested", { schema: jobRequested }),
   export: eventType("job/export.requested", { schema: jobRequested }),
+  reframe: eventType("video/reframe.requested", { schema: jobRequested }),
 } satisfies Partial<Record<JobKind, unknown>>;
 
 export type RunnableJobKind = keyof typeof jobRequestedEvents;

@@ -2,8 +2,9 @@ import analyzeVideo from "./analyze-video";
 import exportJob from "./export";
 import generateClip from "./generate-clip";
 import ingest from "./ingest";
+import reframeVideo from "./reframe-video";
 import render from "./render";
 import transcribe from "./transcribe";
 
 /** Every function the app serves (app/api/inngest/route.ts). */
-export const functions = [analyzeVideo, ingest, transcribe, generateClip, render, exportJob];
+export const functions = [analyzeVideo, ingest, transcribe, generateClip, render, exportJob, reframeVideo];

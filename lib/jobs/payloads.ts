@@ -93,6 +93,21 @@ const analyzePayload = analysisOptionsSchema.extend({
   checked: checkedVideoSchema.optional(),
 });
 
+/** The crop shapes POST /process takes (contracts/reframer.md; README "Video Reframer"). */
+export const reframeAspects = ["9:16", "1:1", "4:5", "16:9"] as const;
+
+/** `reframe` is made by POST /process only, for the video it registered. */
+const reframePayload = z
+  .object({
+    videoId: uuid,
+    duration: z.number().nonnegative(),
+    filename: z.string().max(1024),
+    fps: z.number().positive().max(MAX_SAMPLE_FPS).default(5),
+    aspect: z.enum(reframeAspects).optional(),
+    checked: checkedVideoSchema.optional(),
+  })
+  .strict();
+
 export const jobPayloadSchemas = {
   analyze: analyzePayload,
   ingest: withOneSource(editorSource),
@@ -105,11 +120,13 @@ export const jobPayloadSchemas = {
   ),
   render: withOneSource(editorSource.extend({ height: z.number().int().min(144).max(2160).optional() })),
   export: withOneSource(editorSource.extend({ format: z.enum(["mp4", "mkv", "mov"]).optional() })),
+  reframe: reframePayload,
 } satisfies Record<RunnableJobKind, z.ZodType>;
 
 export type JobPayload<K extends RunnableJobKind> = z.output<(typeof jobPayloadSchemas)[K]>;
 export type AnalysisPayload = JobPayload<"analyze">;
 export type EditorPayload = JobPayload<"ingest">;
+export type ReframePayload = JobPayload<"reframe">;
 
 /**
  * The payload as its kind's schema reads it, or a bad_request naming the first wrong field
@@ -126,6 +143,7 @@ export function parseJobPayload<K extends RunnableJobKind>(kind: K, payload: unk
 /** Where the payload's video is to be found, in the words lib/videos/resolve-source.ts takes. */
 export function sourceOf(kind: RunnableJobKind, payload: JobPayload<RunnableJobKind>): { source_asset_id: string } | { video_name: string } {
   if (kind === "analyze") return { source_asset_id: (payload as AnalysisPayload).videoId };
+  if (kind === "reframe") return { source_asset_id: (payload as ReframePayload).videoId };
   const editor = payload as EditorPayload;
   return editor.source_asset_id !== undefined ? { source_asset_id: editor.source_asset_id } : { video_name: editor.video_name! };
 }
