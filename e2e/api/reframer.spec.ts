@@ -170,6 +170,7 @@ test("the 12 s street clip: 202 before completion, progress that never goes back
 
 test("results: detections, real masks inside their boxes, tracks, scenes, and the reframed video", async ({ request }) => {
   test.skip(!hasVtest, "needs ../shared/media/vtest.avi");
+  test.setTimeout(400_000);
   const r = await results(request, keyA, mainJob);
   expect(r.status).toBe("success");
   expect(r.metadata).toMatchObject({ width: 768, height: 576, codec: "h264" });
@@ -267,6 +268,7 @@ test("results: detections, real masks inside their boxes, tracks, scenes, and th
 });
 
 test("scenes: a cut between two different clips is found within 0.5 s", async ({ request }) => {
+  test.setTimeout(300_000);
   const joined = path.join(workDir, "two-clips.mp4");
   if (!fs.existsSync(joined)) {
     execFileSync("ffmpeg", ["-v", "error", "-y", "-f", "lavfi", "-i", "testsrc=duration=3:size=640x360:rate=25", "-f", "lavfi", "-i", "mandelbrot=size=640x360:rate=25", "-filter_complex", "[1]trim=duration=3,setpts=PTS-STARTPTS[b];[0][b]concat=n=2:v=1[v]", "-map", "[v]", "-c:v", "libx264", "-pix_fmt", "yuv420p", joined]);

@@ -6,7 +6,7 @@ import { recheckVideo } from "@/lib/analysis/start-analysis";
 import { trackJob } from "@/lib/analysis/track-job";
 import { appendJobLog, reportProgress } from "@/lib/jobs";
 import { masksForFrame } from "@/lib/reframer/masks";
-import { maskPlan, measureShot, subjectOf, trackedRows, trackName } from "@/lib/reframer/measure";
+import { maskPlan, measureShot, subjectOf, subjectTimeline, trackedRows, trackName } from "@/lib/reframer/measure";
 import { cropPath, cropSize, renderReframe, type ShotPlan } from "@/lib/reframer/render";
 import { describeShot, findCuts, importanceOf, replaceableElements, scoreFrames, shotsOf } from "@/lib/reframer/scenes";
 import { jitter } from "@/lib/reframer/smoothing";
@@ -134,22 +134,14 @@ export default jobFunction("reframe-video", "reframe", async ({ jobId, payload, 
       await reportProgress(database, jobId, { processed: 0, total: Math.max(1, Math.round(plan.duration)), phase: "render", currentStep: label });
       const shots: ShotPlan[] = [];
       for (const scene of scenes) {
-        const rows = scene.subjectId === null ? [] : (await trackedRows(database, jobId, scene.start_frame, scene.end_frame)).filter((row) => row.trackId === scene.subjectId);
+        const rows = await trackedRows(database, jobId, scene.start_frame, scene.end_frame);
         const sampled = await database.query.analysisFrames.findMany({
           columns: { frameIndex: true, timestamp: true },
           where: (f, { and, eq, gte, lte }) => and(eq(f.jobId, jobId), gte(f.frameIndex, scene.start_frame), lte(f.frameIndex, scene.end_frame)),
           orderBy: (f, { asc }) => [asc(f.frameIndex)],
         });
-        const byFrame = new Map(rows.map((row) => [row.frameIndex, row]));
-        shots.push({
-          start: scene.start_time,
-          end: scene.end_time,
-          subject: scene.subject,
-          samples: sampled.map((f) => {
-            const row = byFrame.get(f.frameIndex);
-            return { time: f.timestamp, centre: row ? { x: row.x + row.width / 2, y: row.y + row.height / 2 } : null };
-          }),
-        });
+        const centres = subjectTimeline(rows, sampled);
+        shots.push({ start: scene.start_time, end: scene.end_time, subject: scene.subject, samples: sampled.map((f, k) => ({ time: f.timestamp, centre: centres[k] })) });
       }
       const size = cropSize(aspect, plan.width, plan.height);
       const offsets = cropPath(shots, size, plan, plan.sourceFps, plan.duration);
