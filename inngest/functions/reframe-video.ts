@@ -58,7 +58,9 @@ export default jobFunction("reframe-video", "reframe", async ({ jobId, payload, 
   const tracked = await step.run("track", async () => {
     const database = await db();
     await reportProgress(database, jobId, { processed: 0, total: 1, phase: "track", currentStep: "Tracking objects across the video" });
-    const result = await trackJob(database, jobId, { trackBuffer: Math.max(1, Math.round(2 * plan.fps)) });
+    // Lower score gates than the analysis defaults (0.5 / 0.6): the small detector scores many
+    // real people 0.3-0.5, and a person left untracked can be neither masked nor followed.
+    const result = await trackJob(database, jobId, { highThreshold: 0.25, newTrackThreshold: 0.3, trackBuffer: Math.max(1, Math.round(2 * plan.fps)) });
     await appendJobLog(database, jobId, `Tracking: ${result.tracks} tracks over ${result.frames} frames`);
     return result;
   });
