@@ -58,9 +58,11 @@ export default jobFunction("reframe-video", "reframe", async ({ jobId, payload, 
   const tracked = await step.run("track", async () => {
     const database = await db();
     await reportProgress(database, jobId, { processed: 0, total: 1, phase: "track", currentStep: "Tracking objects across the video" });
-    // Lower score gates than the analysis defaults (0.5 / 0.6): the small detector scores many
-    // real people 0.3-0.5, and a person left untracked can be neither masked nor followed.
-    const result = await trackJob(database, jobId, { highThreshold: 0.25, newTrackThreshold: 0.3, trackBuffer: Math.max(1, Math.round(2 * plan.fps)) });
+    // Looser gates than the analysis defaults (high 0.5, new 0.6, match 0.8, unconfirmed 0.7):
+    // the small detector scores many real people 0.3-0.4, and ByteTrack's match cost is
+    // 1 - IoU x score, so at those scores no match could pass and nobody was tracked. A person
+    // left untracked can be neither masked nor followed.
+    const result = await trackJob(database, jobId, { ...reframeTracker, trackBuffer: Math.max(1, Math.round(2 * plan.fps)) });
     await appendJobLog(database, jobId, `Tracking: ${result.tracks} tracks over ${result.frames} frames`);
     return result;
   });
@@ -174,6 +176,9 @@ export default jobFunction("reframe-video", "reframe", async ({ jobId, payload, 
     reframe,
   };
 });
+
+/** ByteTrack settings for reframe jobs (README "Video Reframer"). */
+export const reframeTracker = { highThreshold: 0.25, newTrackThreshold: 0.3, matchThreshold: 0.95, unconfirmedMatchThreshold: 0.95 };
 
 function round(value: number): number {
   return Math.round(value * 1000) / 1000;
