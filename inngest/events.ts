@@ -25,6 +25,7 @@ export const jobRequestedEvents = {
   enhance: eventType("job/enhance.requested", { schema: jobRequested }),
   metadata: eventType("job/metadata.requested", { schema: jobRequested }),
   extract_features: eventType("job/extract-features.requested", { schema: jobRequested }),
+  reframe: eventType("video/reframe.requested", { schema: jobRequested }),
 } satisfies Partial<Record<JobKind, unknown>>;
 
 export type RunnableJobKind = keyof typeof jobRequestedEvents;

@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
-import { doneLineSchema, frameLineSchema, sourceHintSchema, type AnalyzeRequestInput, type WorkerFrame } from "./worker-protocol";
+import { doneLineSchema, frameLineSchema, imageLineSchema, sourceHintSchema, type AnalyzeRequestInput, type ImagesRequestInput, type WorkerFrame, type WorkerImageLine } from "./worker-protocol";
 
 /**
  * Talks to the inference worker (workers/inference): the spawned local one, or the hosts in
@@ -162,4 +162,41 @@ async function* ndjsonLines(body: ReadableStream<Uint8Array>): AsyncGenerator<st
   }
   const rest = (buffered + decoder.decode()).trim();
   if (rest) yield rest;
+}
+
+/** POST /v1/images on a free worker: one result per path, in order (lib/reframer/masks.ts). */
+export async function* analyzeImages(paths: string[], tasks: ImagesRequestInput["tasks"], signal?: AbortSignal): AsyncGenerator<WorkerImageLine> {
+  const { url, release } = await takeWorker();
+  try {
+    const response = await fetch(`${url}/v1/images`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ paths, tasks } satisfies ImagesRequestInput),
+      signal,
+    });
+    if (!response.ok || !response.body) {
+      const detail = await response
+        .json()
+        .then((body: { detail?: string }) => body.detail)
+        .catch(() => undefined);
+      const message = `Worker refused the request: ${detail ?? response.statusText}`;
+      if (response.status >= 400 && response.status < 500) throw new WorkerRequestError(message);
+      throw new Error(message);
+    }
+    for await (const line of ndjsonLines(response.body)) {
+      const value = parseLine(line);
+      if ("done" in value) {
+        const done = doneLineSchema.safeParse(value);
+        if (!done.success) throw malformed(done.error);
+        if (!done.data.done) throw new Error(`Worker failed mid-stream: ${done.data.error}`);
+        return;
+      }
+      const image = imageLineSchema.safeParse(value);
+      if (!image.success) throw malformed(image.error);
+      yield image.data;
+    }
+    throw new Error("Worker closed the stream before it finished");
+  } finally {
+    release();
+  }
 }

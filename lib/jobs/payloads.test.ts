@@ -16,7 +16,7 @@ function refusal(kind: Parameters<typeof parseJobPayload>[0], payload: unknown):
 
 describe("job payload schemas", () => {
   it("has one for every job kind", () => {
-    expect(Object.keys(jobPayloadSchemas).sort()).toEqual(["analyze", "enhance", "export", "extract_features", "generate_clip", "ingest", "metadata", "render", "transcribe"]);
+    expect(Object.keys(jobPayloadSchemas).sort()).toEqual(["analyze", "enhance", "export", "extract_features", "generate_clip", "ingest", "metadata", "reframe", "render", "transcribe"]);
   });
 
   it("gives enhance the auto preset by default and refuses an unknown one", () => {
@@ -40,6 +40,14 @@ describe("job payload schemas", () => {
     expect(() => parseJobPayload("extract_features", { videos: [{ path: "/etc/passwd" }] })).toThrow(/naming a file on the server/);
     expect(() => parseJobPayload("extract_features", { products: [{ product_id: "../x" }] })).toThrow(/product_id/);
     expect(() => parseJobPayload("extract_features", { videos: [{ video_name: "a.mp4" }], fps: 60 })).toThrow(/fps/);
+  });
+
+  it("reframe: its registered video by id, fps 5 by default, the four aspects only", () => {
+    const videoId = "11111111-2222-4333-8444-555555555555";
+    expect(parseJobPayload("reframe", { videoId, duration: 3, filename: "a.mp4" })).toMatchObject({ fps: 5 });
+    expect(sourceOf("reframe", parseJobPayload("reframe", { videoId, duration: 3, filename: "a.mp4", aspect: "9:16" }))).toEqual({ source_asset_id: videoId });
+    expect(() => parseJobPayload("reframe", { videoId, duration: 3, filename: "a.mp4", aspect: "3:7" })).toThrow(/aspect/);
+    expect(() => parseJobPayload("reframe", { videoId, duration: 3, filename: "a.mp4", path: "/etc/passwd" })).toThrow();
   });
 
   it("takes a source by id or by name, keeps unknown configuration, and never a host path", () => {

@@ -166,6 +166,21 @@ const extractFeaturesPayload = z
     if (duplicate) context.addIssue({ code: "custom", path: ["products"], message: `product_id ${duplicate} is given twice` });
   });
 
+/** The crop shapes POST /process takes (contracts/reframer.md; README "Video Reframer"). */
+export const reframeAspects = ["9:16", "1:1", "4:5", "16:9"] as const;
+
+/** `reframe` is made by POST /process only, for the video it registered. */
+const reframePayload = z
+  .object({
+    videoId: uuid,
+    duration: z.number().nonnegative(),
+    filename: z.string().max(1024),
+    fps: z.number().positive().max(MAX_SAMPLE_FPS).default(5),
+    aspect: z.enum(reframeAspects).optional(),
+    checked: checkedVideoSchema.optional(),
+  })
+  .strict();
+
 export const jobPayloadSchemas = {
   analyze: analyzePayload,
   ingest: withOneSource(editorSource),
@@ -235,6 +250,7 @@ export const jobPayloadSchemas = {
   enhance: withOneSource(editorSource.extend({ preset: z.enum(ENHANCE_PRESETS).default("auto"), scale: z.union([z.literal(2), z.literal(4)]).default(2) })),
   metadata: withOneSource(editorSource),
   extract_features: extractFeaturesPayload,
+  reframe: reframePayload,
 } satisfies Record<RunnableJobKind, z.ZodType>;
 
 export type JobPayload<K extends RunnableJobKind> = z.output<(typeof jobPayloadSchemas)[K]>;
@@ -244,6 +260,8 @@ export type ExtractFeaturesPayload = JobPayload<"extract_features">;
 
 /** Kinds whose payload names several sources (or none): their functions resolve each one. */
 export type SingleSourceKind = Exclude<RunnableJobKind, "extract_features">;
+
+export type ReframePayload = JobPayload<"reframe">;
 
 /**
  * The payload as its kind's schema reads it, or a bad_request naming the first wrong field
@@ -269,6 +287,7 @@ export function sourcesOf(kind: RunnableJobKind, payload: JobPayload<RunnableJob
 /** Where the payload's video is to be found, in the words lib/videos/resolve-source.ts takes. */
 export function sourceOf(kind: SingleSourceKind, payload: JobPayload<RunnableJobKind>): { source_asset_id: string } | { video_name: string } {
   if (kind === "analyze") return { source_asset_id: (payload as AnalysisPayload).videoId };
+  if (kind === "reframe") return { source_asset_id: (payload as ReframePayload).videoId };
   const editor = payload as EditorPayload;
   return editor.source_asset_id !== undefined ? { source_asset_id: editor.source_asset_id } : { video_name: editor.video_name! };
 }

@@ -13,6 +13,7 @@ export const jobKinds = [
   "enhance",
   "metadata",
   "extract_features",
+  "reframe",
 ] as const;
 export type JobKind = (typeof jobKinds)[number];
 

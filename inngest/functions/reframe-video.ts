@@ -1,0 +1,185 @@
+import { stat, writeFile, rename, mkdir } from "node:fs/promises";
+import path from "node:path";
+import { db } from "@/lib/db/client";
+import { detectChunk } from "@/lib/analysis/detect-chunk";
+import { recheckVideo } from "@/lib/analysis/start-analysis";
+import { trackJob } from "@/lib/analysis/track-job";
+import { appendJobLog, reportProgress } from "@/lib/jobs";
+import { masksForFrame } from "@/lib/reframer/masks";
+import { maskPlan, measureShot, subjectOf, subjectTimeline, trackedRows, trackName } from "@/lib/reframer/measure";
+import { cropPath, cropSize, renderReframe, type ShotPlan } from "@/lib/reframer/render";
+import { describeShot, findCuts, importanceOf, replaceableElements, scoreFrames, shotsOf } from "@/lib/reframer/scenes";
+import { jitter } from "@/lib/reframer/smoothing";
+import { reframeFiles } from "@/lib/reframer/files";
+import { jobFunction, nonRetriable } from "./_job-function";
+
+/**
+ * reframe-video (contracts/reframer.md, POST /process): the analysis pipeline's pieces (probe,
+ * detector chunks on the worker, ByteTrack), then masks of the tracked objects, shots, and,
+ * when an aspect was asked for, the subject-following crop. Detections and tracks go to the
+ * analysis tables; masks to an NDJSON file in the job's media folder; the small rest
+ * (metadata, scenes, the reframe's figures) to the job's result.
+ */
+export default jobFunction("reframe-video", "reframe", async ({ jobId, payload, source, step }) => {
+  const plan = await step.run("probe", async () => {
+    const database = await db();
+    await reportProgress(database, jobId, { processed: 0, total: 1, phase: "probe", currentStep: "Checking the video" });
+    const stamp = await stat(source.file).catch(() => undefined);
+    const probe = await recheckVideo({ path: source.file, checked: payload.checked }).catch((error: unknown) => {
+      throw nonRetriable(error);
+    });
+    const fps = Math.min(payload.fps, probe.fps || payload.fps);
+    const chunkSeconds = Math.max(1, Math.round(30 * fps)) / fps;
+    const chunks: { start: number; end: number }[] = [];
+    for (let start = 0; start < probe.duration; start += chunkSeconds) chunks.push({ start: round(start), end: round(Math.min(probe.duration, start + chunkSeconds)) });
+    const total = Math.ceil(probe.duration * fps - 1e-6);
+    await reportProgress(database, jobId, { processed: 0, total, phase: "detect", currentStep: `Detecting objects (0/${total} frames)` });
+    const hint = stamp && { size: stamp.size, mtimeMs: stamp.mtimeMs, width: probe.width, height: probe.height, fps: probe.fps, duration: probe.duration };
+    return { fps, sourceFps: probe.fps, total, duration: probe.duration, width: probe.width, height: probe.height, codec: probe.codec, chunks, source: hint };
+  });
+
+  const chunkResults = await Promise.all(
+    plan.chunks.map((chunk, i) =>
+      step.run(`detect-chunk-${i + 1}`, async () => {
+        const database = await db();
+        const result = await detectChunk(
+          database,
+          jobId,
+          { path: source.file, start: chunk.start, end: chunk.end, fps: plan.fps, tasks: ["detect"], source: plan.source },
+          (processed) => ({ total: plan.total, phase: "detect", currentStep: `Detecting objects (${processed}/${plan.total} frames)` }),
+        );
+        await appendJobLog(database, jobId, `Chunk ${i + 1}/${plan.chunks.length}: ${result.frames} frames, ${result.detections} detections`);
+        return result;
+      }),
+    ),
+  );
+  const frames = chunkResults.reduce((sum, r) => sum + r.frames, 0);
+
+  const tracked = await step.run("track", async () => {
+    const database = await db();
+    await reportProgress(database, jobId, { processed: 0, total: 1, phase: "track", currentStep: "Tracking objects across the video" });
+    // Looser gates than the analysis defaults (high 0.5, new 0.6, match 0.8, unconfirmed 0.7):
+    // the small detector scores many real people 0.3-0.4, and ByteTrack's match cost is
+    // 1 - IoU x score, so at those scores no match could pass and nobody was tracked. A person
+    // left untracked can be neither masked nor followed.
+    const result = await trackJob(database, jobId, { ...reframeTracker, trackBuffer: Math.max(1, Math.round(2 * plan.fps)) });
+    await appendJobLog(database, jobId, `Tracking: ${result.tracks} tracks over ${result.frames} frames`);
+    return result;
+  });
+
+  const files = reframeFiles(jobId);
+  const every = Math.max(1, Math.round(plan.fps));
+  const segmented = await step.run("segment", async () => {
+    const database = await db();
+    const todo = await maskPlan(database, jobId, every);
+    const objects = new Set(todo.flatMap((frame) => frame.objects.map((o) => o.trackId))).size;
+    const step = `Segmenting ${objects} tracked objects`;
+    await reportProgress(database, jobId, { processed: 0, total: Math.max(1, todo.length), phase: "segment", currentStep: step });
+    await mkdir(files.dir, { recursive: true });
+    const lines: string[] = [];
+    const colourVotes = new Map<string, Map<string, number>>();
+    const methods = { segmenter: 0, grabcut: 0 };
+    for (const [k, frame] of todo.entries()) {
+      const made = await masksForFrame(source.file, frame.timestamp, plan, frame.objects, path.join(files.dir, `masks-work-${k}`));
+      for (const mask of made) {
+        const name = trackName(mask.trackId);
+        lines.push(JSON.stringify({ frame: frame.frameIndex, track_id: name, class: mask.kind, mask_rle: mask.rle, mask_area_pixels: mask.area }));
+        methods[mask.method]++;
+        if (mask.colour) {
+          const votes = colourVotes.get(name) ?? new Map<string, number>();
+          votes.set(mask.colour, (votes.get(mask.colour) ?? 0) + 1);
+          colourVotes.set(name, votes);
+        }
+      }
+      await reportProgress(database, jobId, { processed: k + 1, total: Math.max(1, todo.length), phase: "segment", currentStep: step });
+    }
+    await writeFile(`${files.masks}.partial`, lines.length ? lines.join("\n") + "\n" : "");
+    await rename(`${files.masks}.partial`, files.masks);
+    const colours = Object.fromEntries([...colourVotes].map(([name, votes]) => [name, [...votes].sort(([, a], [, b]) => b - a)[0][0]]));
+    await appendJobLog(database, jobId, `Masks: ${lines.length} on ${todo.length} frames (${methods.segmenter} by the person segmenter, ${methods.grabcut} by GrabCut)`);
+    return { masks: lines.length, frames: todo.length, colours, methods };
+  });
+
+  const scenes = await step.run("scenes", async () => {
+    const database = await db();
+    await reportProgress(database, jobId, { processed: 0, total: Math.max(1, Math.round(plan.duration)), phase: "scenes", currentStep: "Finding scenes" });
+    const scores = await scoreFrames(source.file, (seconds) => void reportProgress(database, jobId, { processed: Math.round(seconds), total: Math.max(1, Math.round(plan.duration)), phase: "scenes", currentStep: "Finding scenes" }));
+    const shots = shotsOf(findCuts(scores), plan.duration);
+    const out = [];
+    for (const [i, shot] of shots.entries()) {
+      const startFrame = Math.round(shot.start * plan.sourceFps);
+      const endFrame = Math.max(startFrame, Math.ceil(shot.end * plan.sourceFps - 1e-6) - 1);
+      const rows = await trackedRows(database, jobId, startFrame, endFrame);
+      const objects = measureShot(rows, plan, segmented.colours);
+      const subject = subjectOf(rows);
+      out.push({
+        scene_number: i + 1,
+        start_frame: startFrame,
+        end_frame: endFrame,
+        start_time: round(shot.start),
+        end_time: round(shot.end),
+        description: describeShot(objects, shot.end - shot.start),
+        importance: importanceOf(objects),
+        replaceable_elements: replaceableElements(objects),
+        subject: subject === null ? null : trackName(subject),
+        subjectId: subject,
+      });
+    }
+    await appendJobLog(database, jobId, `Scenes: ${out.length}`);
+    return out;
+  });
+
+  let reframe: Record<string, unknown> | null = null;
+  if (payload.aspect) {
+    const aspect = payload.aspect;
+    reframe = await step.run("render", async () => {
+      const database = await db();
+      const label = `Rendering ${aspect}`;
+      await reportProgress(database, jobId, { processed: 0, total: Math.max(1, Math.round(plan.duration)), phase: "render", currentStep: label });
+      const shots: ShotPlan[] = [];
+      for (const scene of scenes) {
+        const rows = await trackedRows(database, jobId, scene.start_frame, scene.end_frame);
+        const sampled = await database.query.analysisFrames.findMany({
+          columns: { frameIndex: true, timestamp: true },
+          where: (f, { and, eq, gte, lte }) => and(eq(f.jobId, jobId), gte(f.frameIndex, scene.start_frame), lte(f.frameIndex, scene.end_frame)),
+          orderBy: (f, { asc }) => [asc(f.frameIndex)],
+        });
+        const centres = subjectTimeline(rows, sampled);
+        shots.push({ start: scene.start_time, end: scene.end_time, subject: scene.subject, samples: sampled.map((f, k) => ({ time: f.timestamp, centre: centres[k] })) });
+      }
+      const size = cropSize(aspect, plan.width, plan.height);
+      const offsets = cropPath(shots, size, plan, plan.sourceFps, plan.duration);
+      await mkdir(files.dir, { recursive: true });
+      const started = Date.now();
+      await renderReframe({
+        file: source.file,
+        output: files.reframed,
+        commandsFile: files.commands,
+        size,
+        offsets,
+        fps: plan.sourceFps,
+        onTime: (seconds) => void reportProgress(database, jobId, { processed: Math.round(seconds), total: Math.max(1, Math.round(plan.duration)), phase: "render", currentStep: label }),
+      });
+      const figure = jitter(offsets);
+      await appendJobLog(database, jobId, `Reframed to ${aspect} (${size.width}x${size.height}) in ${((Date.now() - started) / 1000).toFixed(1)} s; crop jitter ${figure.toFixed(3)} px/frame²`);
+      return { aspect, width: size.width, height: size.height, axis: size.axis, jitter: round(figure), render_seconds: round((Date.now() - started) / 1000) };
+    });
+  }
+
+  return {
+    metadata: { duration_seconds: round(plan.duration), width: plan.width, height: plan.height, fps: round(plan.sourceFps), codec: plan.codec, total_frames: Math.round(plan.duration * plan.sourceFps) },
+    sample_fps: plan.fps,
+    frames,
+    tracks: tracked.tracks,
+    masks: { count: segmented.masks, frames: segmented.frames, every_nth_sampled_frame: every, methods: segmented.methods },
+    scenes: scenes.map(({ subjectId: _id, ...scene }) => scene),
+    reframe,
+  };
+});
+
+/** ByteTrack settings for reframe jobs (README "Video Reframer"). */
+export const reframeTracker = { highThreshold: 0.25, newTrackThreshold: 0.3, matchThreshold: 0.95, unconfirmedMatchThreshold: 0.95 };
+
+function round(value: number): number {
+  return Math.round(value * 1000) / 1000;
+}

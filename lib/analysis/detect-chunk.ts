@@ -1,0 +1,48 @@
+import { NonRetriableError } from "inngest";
+import type { Db } from "@/lib/db/client";
+import { env } from "@/lib/env";
+import { reportProgress } from "@/lib/jobs";
+import { countAnalysedFrames, saveFrames } from "./save-frames";
+import { analyzeRange, WorkerRequestError, type AnalyzeRangeRequest, type WorkerFrame } from "./worker-client";
+
+/**
+ * One chunk of a video through the worker with its frames saved as they come (once a second,
+ * or every 50 frames), progress reported after each save and the job's MAX_JOB_MINUTES checked
+ * there. The same steps as analyze-video's chunk step, for the jobs that reuse the pipeline
+ * (inngest/functions/reframe-video.ts).
+ */
+export async function detectChunk(
+  database: Db,
+  jobId: string,
+  request: AnalyzeRangeRequest,
+  progress: (processed: number) => { total: number; phase: string; currentStep: string },
+): Promise<{ frames: number; detections: number }> {
+  let frames = 0;
+  let found = 0;
+  const batch: WorkerFrame[] = [];
+  let flushedAt = Date.now();
+  const flush = async () => {
+    flushedAt = Date.now();
+    await saveFrames(database, jobId, batch);
+    batch.length = 0;
+    const processed = await countAnalysedFrames(database, jobId);
+    const job = await reportProgress(database, jobId, { processed, ...progress(processed) });
+    const limitMinutes = env().MAX_JOB_MINUTES;
+    if (job?.startedAt && Date.now() - job.startedAt.getTime() > limitMinutes * 60_000) {
+      throw new NonRetriableError(`Job exceeded the ${limitMinutes}-minute limit after ${processed} frames`);
+    }
+  };
+  try {
+    for await (const frame of analyzeRange(request)) {
+      batch.push(frame);
+      frames += 1;
+      found += frame.detections.length;
+      if (batch.length >= 50 || Date.now() - flushedAt >= 1000) await flush();
+    }
+    await flush();
+  } catch (error) {
+    if (error instanceof WorkerRequestError) throw new NonRetriableError(error.message);
+    throw error;
+  }
+  return { frames, detections: found };
+}

@@ -1,0 +1,41 @@
+import { describe, expect, it } from "vitest";
+import { describeShot, difficultyOf, findCuts, importanceOf, replaceableElements, shotsOf, type ShotObject } from "./scenes";
+
+const frames = (scores: number[], fps = 25) => scores.map((score, i) => ({ time: i / fps, score }));
+
+describe("scenes", () => {
+  it("finds a hard cut and a dissolve, and drops flicker", () => {
+    const scores = new Array(200).fill(0.3);
+    scores[50] = 30; // cut at 2 s
+    for (let i = 120; i < 140; i++) scores[i] = 3; // 0.8 s dissolve, 60 in all
+    scores[170] = 2; // one raised frame: not a dissolve
+    const cuts = findCuts(frames(scores));
+    expect(cuts).toHaveLength(2);
+    expect(cuts[0]).toBeCloseTo(2, 5);
+    expect(cuts[1]).toBeCloseTo((120 + 139) / 2 / 25, 5);
+    expect(shotsOf(cuts, 8)).toHaveLength(3);
+  });
+
+  it("merges cuts closer than half a second", () => {
+    const scores = new Array(100).fill(0);
+    scores[40] = 50;
+    scores[45] = 50;
+    expect(findCuts(frames(scores))).toEqual([1.6]);
+  });
+
+  it("describes, scores and rates what was measured", () => {
+    const person = (id: string, speed: number, areaShare = 0.05): ShotObject => ({ trackId: id, label: "person", kind: "person", areaShare, speed, direction: speed > 0.03 ? "right" : null, position: 0.5, occlusion: 0, colour: "blue", frames: 10 });
+    const bag: ShotObject = { trackId: "obj_009", label: "handbag", kind: "product", areaShare: 0.01, speed: 0, direction: null, position: 0.2, occlusion: 0.5, colour: "black", frames: 5 };
+    const objects = [person("obj_001", 0.1), person("obj_002", 0), bag];
+    expect(describeShot(objects, 3)).toBe("2 people and 1 handbag; 1 moving, most of them to the right; blue person in the centre most prominent (3.0 s)");
+    expect(describeShot([], 2)).toMatch(/No tracked/);
+    // 1 + 3 x 1 + 2 x 1/3 + 2 x 0.05/0.15 + 2 x 1/3 = 6
+    expect(importanceOf(objects)).toBe(6);
+    expect(importanceOf([])).toBe(1);
+    expect(difficultyOf(person("a", 0.2, 0.2))).toBe("hard");
+    expect(difficultyOf(person("a", 0, 0.01))).toBe("easy");
+    const elements = replaceableElements(objects);
+    expect(elements[0]).toEqual({ type: "person", description: "blue person in the centre, moving right (obj_001)", difficulty: "medium" });
+    expect(elements.map((e) => e.type)).toContain("product");
+  });
+});

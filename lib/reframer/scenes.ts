@@ -1,0 +1,161 @@
+import { ffmpegInput, streamFfmpeg } from "@/lib/media/ffmpeg";
+
+/**
+ * Shots (README "Video Reframer", "scenes"). ffmpeg's `scdet` scores every frame (0-100, the
+ * change from the frame before, on a 160-pixel-wide copy). A hard cut is a frame scoring at
+ * least `cutScore` (10). A dissolve never scores that high on one frame, so a second rule: a
+ * run of frames each scoring at least `dissolveFloor` (1.5) lasting 0.25-2 s, with no hard cut
+ * in it, whose scores add up to at least 2 x `cutScore`, is one cut, placed at its middle.
+ * Shots shorter than `minShotSeconds` (0.5 s) are merged into the one before.
+ */
+export type FrameScore = { time: number; score: number };
+export type SceneRules = { cutScore: number; dissolveFloor: number; minShotSeconds: number };
+export const defaultSceneRules: SceneRules = { cutScore: 10, dissolveFloor: 1.5, minShotSeconds: 0.5 };
+
+export async function scoreFrames(file: string, onTime?: (seconds: number) => void): Promise<FrameScore[]> {
+  const args = ["-v", "error", "-i", ffmpegInput(file), "-an", "-sn", "-vf", "scale=160:-2,scdet=threshold=100,metadata=mode=print:file=-", "-f", "null", "-"];
+  const scores: FrameScore[] = [];
+  let text = "";
+  let time = 0;
+  for await (const chunk of streamFfmpeg(args)) {
+    text += chunk.toString("utf8");
+    let newline: number;
+    while ((newline = text.indexOf("\n")) >= 0) {
+      const line = text.slice(0, newline);
+      text = text.slice(newline + 1);
+      const pts = /pts_time:(-?[\d.]+)/.exec(line);
+      if (pts) {
+        time = Number(pts[1]);
+        continue;
+      }
+      const score = /lavfi\.scd\.score=([\d.]+)/.exec(line);
+      if (score) {
+        scores.push({ time, score: Number(score[1]) });
+        if (onTime && scores.length % 250 === 0) onTime(time);
+      }
+    }
+  }
+  return scores;
+}
+
+/** Times (seconds) where a new shot begins, the first shot's 0 excluded. */
+export function findCuts(scores: FrameScore[], rules: SceneRules = defaultSceneRules): number[] {
+  const cuts: number[] = [];
+  for (let i = 1; i < scores.length; i++) if (scores[i].score >= rules.cutScore) cuts.push(scores[i].time);
+  // Dissolves: runs of raised scores.
+  for (let i = 1; i < scores.length; ) {
+    if (scores[i].score < rules.dissolveFloor || scores[i].score >= rules.cutScore) {
+      i++;
+      continue;
+    }
+    let j = i;
+    let sum = 0;
+    let hard = false;
+    while (j < scores.length && scores[j].score >= rules.dissolveFloor) {
+      if (scores[j].score >= rules.cutScore) hard = true;
+      sum += scores[j].score;
+      j++;
+    }
+    const length = scores[j - 1].time - scores[i].time;
+    if (!hard && length >= 0.25 && length <= 2 && sum >= 2 * rules.cutScore) cuts.push((scores[i].time + scores[j - 1].time) / 2);
+    i = j;
+  }
+  cuts.sort((a, b) => a - b);
+  const kept: number[] = [];
+  for (const cut of cuts) if (cut >= rules.minShotSeconds && (kept.length === 0 || cut - kept[kept.length - 1] >= rules.minShotSeconds)) kept.push(cut);
+  return kept;
+}
+
+export type Shot = { start: number; end: number };
+
+export function shotsOf(cuts: number[], duration: number): Shot[] {
+  const edges = [0, ...cuts.filter((cut) => cut < duration), duration];
+  const shots: Shot[] = [];
+  for (let i = 0; i < edges.length - 1; i++) if (edges[i + 1] - edges[i] > 0) shots.push({ start: edges[i], end: edges[i + 1] });
+  return shots;
+}
+
+/** What the shot's tracked objects measured, summarised for the description and the score. */
+export type ShotObject = {
+  trackId: string;
+  label: string;
+  kind: "person" | "product" | "other";
+  /** Mean box area as a share of the frame. */
+  areaShare: number;
+  /** Centre movement over the shot, in frame widths per second. */
+  speed: number;
+  /** Direction of travel, when it moved. */
+  direction: "left" | "right" | "up" | "down" | null;
+  /** Mean centre x as a share of the width. */
+  position: number;
+  /** Share of its boxes overlapped by another object's box by more than a quarter. */
+  occlusion: number;
+  colour: string | null;
+  frames: number;
+};
+
+export type ReplaceableElement = { type: string; description: string; difficulty: "easy" | "medium" | "hard" };
+
+function plural(count: number, word: string): string {
+  const plurals: Record<string, string> = { person: "people" };
+  return `${count} ${count === 1 ? word : (plurals[word] ?? `${word}s`)}`;
+}
+
+/** A sentence from what was measured: who and what, how many, how they move. */
+export function describeShot(objects: ShotObject[], seconds: number): string {
+  if (objects.length === 0) return `No tracked people or objects (${seconds.toFixed(1)} s)`;
+  const counts = new Map<string, number>();
+  for (const object of objects) counts.set(object.label, (counts.get(object.label) ?? 0) + 1);
+  const parts = [...counts].sort(([a, n], [b, m]) => m - n || (a < b ? -1 : 1)).map(([label, count]) => plural(count, label));
+  const list = parts.length > 1 ? `${parts.slice(0, -1).join(", ")} and ${parts[parts.length - 1]}` : parts[0];
+  const moving = objects.filter((object) => object.speed >= 0.03);
+  const directions = new Map<string, number>();
+  for (const object of moving) if (object.direction) directions.set(object.direction, (directions.get(object.direction) ?? 0) + 1);
+  const main = [...directions].sort(([, n], [, m]) => m - n)[0];
+  const motion = moving.length === 0 ? "mostly still" : `${moving.length} moving${main ? `, most of them ${main[0] === "left" || main[0] === "right" ? `to the ${main[0]}` : main[0]}` : ""}`;
+  const lead = [...objects].sort((a, b) => b.areaShare * b.frames - a.areaShare * a.frames)[0];
+  const leadText = `${lead.colour ? `${lead.colour} ` : ""}${lead.label} ${where(lead.position)} most prominent`;
+  return `${list}; ${motion}; ${leadText} (${seconds.toFixed(1)} s)`;
+}
+
+function where(position: number): string {
+  return position < 0.33 ? "on the left" : position > 0.67 ? "on the right" : "in the centre";
+}
+
+/**
+ * importance 1-10 = 1 + 3 x min(1, people / 2) + 2 x min(1, products / 3)
+ *   + 2 x min(1, largest object's area share / 0.15) + 2 x min(1, moving objects / 3), rounded.
+ */
+export function importanceOf(objects: ShotObject[]): number {
+  const people = objects.filter((o) => o.kind === "person").length;
+  const products = objects.filter((o) => o.kind === "product").length;
+  const largest = Math.max(0, ...objects.map((o) => o.areaShare));
+  const moving = objects.filter((o) => o.speed >= 0.03).length;
+  const score = 1 + 3 * Math.min(1, people / 2) + 2 * Math.min(1, products / 3) + 2 * Math.min(1, largest / 0.15) + 2 * Math.min(1, moving / 3);
+  return Math.max(1, Math.min(10, Math.round(score)));
+}
+
+/**
+ * difficulty from size, motion and occlusion: points = (area share > 0.15 ? 2 : > 0.04 ? 1 : 0)
+ * + (speed > 0.15 ? 2 : > 0.03 ? 1 : 0) + (occlusion > 0.3 ? 2 : > 0.1 ? 1 : 0);
+ * 0-1 easy, 2-3 medium, 4+ hard.
+ */
+export function difficultyOf(object: ShotObject): ReplaceableElement["difficulty"] {
+  const points =
+    (object.areaShare > 0.15 ? 2 : object.areaShare > 0.04 ? 1 : 0) +
+    (object.speed > 0.15 ? 2 : object.speed > 0.03 ? 1 : 0) +
+    (object.occlusion > 0.3 ? 2 : object.occlusion > 0.1 ? 1 : 0);
+  return points >= 4 ? "hard" : points >= 2 ? "medium" : "easy";
+}
+
+export function replaceableElements(objects: ShotObject[], limit = 5): ReplaceableElement[] {
+  return objects
+    .filter((o) => o.kind !== "other")
+    .sort((a, b) => b.areaShare * b.frames - a.areaShare * a.frames)
+    .slice(0, limit)
+    .map((o) => ({
+      type: o.kind,
+      description: `${o.colour ? `${o.colour} ` : ""}${o.label} ${where(o.position)}${o.speed >= 0.03 && o.direction ? `, moving ${o.direction}` : ""} (${o.trackId})`,
+      difficulty: difficultyOf(o),
+    }));
+}

@@ -1,0 +1,129 @@
+/**
+ * Reframer benchmark (not a test): npm run bench:reframer [-- --video ../shared/media/vtest.avi --fps 5 --long 600]
+ *
+ * Through the real server (server.ts, local engine, spawned worker, PGlite), over HTTP as a
+ * contract client does, and prints:
+ *  - wall time of POST /process -> completed without a reframe, and the realtime factor
+ *    (target >= 2.5x);
+ *  - the floor: the bare models on the same frames in-process (detector on every sampled frame,
+ *    the person segmenter once per mask the job made), and wall / floor (target <= 1.3);
+ *  - with aspect 9:16: the reframe's render time against a plain ffmpeg crop-and-encode of the
+ *    same output size and settings (target <= 1.5x);
+ *  - the web process's heap growth while the results of a `--long`-second video (the video
+ *    looped) are streamed (target <= 100 MB); read from /proc/<pid>/status (VmRSS) since the
+ *    heap of another process is not visible from here.
+ * Needs `npm run build` first.
+ */
+import { execFileSync, spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import readline from "node:readline";
+import { parseArgs } from "node:util";
+import { decodeFrames, probeVideoStream } from "@/lib/media/frames";
+import { DEFAULT_THRESHOLDS } from "@/lib/analysis/worker-protocol";
+import { mapOrdered } from "@/workers/inference/pipeline";
+import { startWorker } from "@/workers/inference/server";
+
+const { values } = parseArgs({
+  options: {
+    video: { type: "string", default: path.resolve("../shared/media/vtest.avi") },
+    fps: { type: "string", default: "5" },
+    long: { type: "string", default: "600" },
+  },
+});
+const video = path.resolve(values.video!);
+const fps = Number(values.fps);
+if (!fs.existsSync(video)) {
+  console.error(`no video at ${video}: pass --video`);
+  process.exit(2);
+}
+const { duration } = await probeVideoStream(video);
+console.log(`reframer bench: ${path.basename(video)} (${duration.toFixed(1)} s) at ${fps} fps; ${os.availableParallelism()} cores, load ${os.loadavg().map((v) => v.toFixed(2)).join(" ")}`);
+
+// 1. The floor: detector on every sampled frame, in-process, no HTTP, no database.
+const worker = await startWorker({ env: { WORKER_PORT: "0", WORKER_ALLOWED_ROOTS: path.dirname(video) } });
+const thresholds = { ...DEFAULT_THRESHOLDS };
+let started = performance.now();
+let frames = 0;
+for await (const result of mapOrdered(decodeFrames({ path: video, start: 0, end: duration, fps }), 4, (frame) => worker.pool.analyze(frame, ["detect"], thresholds))) if (result) frames++;
+const detectFloor = performance.now() - started;
+// The segmenter's cost per crop, measured on one sampled frame's worth of 8 runs.
+const one = (await decodeFrames({ path: video, start: 1, end: 1.2, fps: 5 }).next()).value!;
+started = performance.now();
+for (let i = 0; i < 8; i++) await worker.pool.analyze(one, ["mask"], thresholds);
+const maskMs = (performance.now() - started) / 8;
+await worker.close();
+
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "framewise-bench-reframer-"));
+const server = spawn(process.execPath, ["node_modules/tsx/dist/cli.mjs", "server.ts", "--prod"], {
+  env: { ...process.env, NODE_ENV: "production", PORT: "0", HOST: "127.0.0.1", DATA_DIR: dataDir, NEXT_TELEMETRY_DISABLED: "1", RATE_LIMIT_PER_HOUR: "100000", MAX_JOB_MINUTES: "60" },
+  stdio: ["ignore", "pipe", "inherit"],
+});
+const base = await new Promise<string>((resolve, reject) => {
+  readline.createInterface({ input: server.stdout! }).on("line", (line) => {
+    const match = line.match(/listening on (http:\/\/[\d.]+:\d+)/);
+    if (match) resolve(match[1]);
+  });
+  server.once("exit", (code) => reject(new Error(`server exited with ${code}`)));
+});
+const rssMb = () => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${server.pid}/status`, "utf8"))![1]) / 1024;
+try {
+  for (let i = 0; ; i++) {
+    const diagnostics = await (await fetch(`${base}/health/diagnostics`)).json();
+    if (diagnostics.workers?.workers?.some((w: { ok: boolean }) => w.ok)) break;
+    if (i > 240) throw new Error("the worker did not start");
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  const { api_key: key } = await (await fetch(`${base}/register`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: `bench-${Date.now()}@example.com` }) })).json();
+  const headers = { "X-API-Key": key };
+  async function run(file: string, fields: Record<string, string>) {
+    const form = new FormData();
+    form.set("file", await fs.openAsBlob(file), path.basename(file).replace(/\.avi$/, ".avi"));
+    for (const [name, value] of Object.entries(fields)) form.set(name, value);
+    const t0 = performance.now();
+    const created = await (await fetch(`${base}/process`, { method: "POST", headers, body: form })).json();
+    if (!created.job_id) throw new Error(`could not start: ${created.detail}`);
+    for (;;) {
+      const job = await (await fetch(`${base}/job/${created.job_id}`, { headers })).json();
+      if (job.status === "failed") throw new Error(job.error_message);
+      if (job.status === "completed") break;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    return { jobId: created.job_id as string, wall: performance.now() - t0 };
+  }
+  const plain = await run(video, { fps: String(fps) });
+  const results = await (await fetch(`${base}/results/${plain.jobId}`, { headers })).json();
+  const masks = Object.values(results.segmentation_masks as Record<string, unknown[]>).flat().length;
+  const floor = detectFloor + masks * maskMs;
+  console.log(`\nwithout a reframe: wall ${(plain.wall / 1000).toFixed(2)} s (upload included), realtime ${(duration / (plain.wall / 1000)).toFixed(2)}x (target >= 2.5)`);
+  console.log(`  floor ${(floor / 1000).toFixed(2)} s = detector ${(detectFloor / 1000).toFixed(2)} s on ${frames} frames + ${masks} masks x ${maskMs.toFixed(0)} ms; wall / floor ${(plain.wall / floor).toFixed(3)} (target <= 1.3)`);
+  console.log(`  ${Object.keys(results.tracking).length} tracks, ${results.scenes.length} scenes, ${masks} masks`);
+
+  const framed = await run(video, { fps: String(fps), aspect: "9:16" });
+  const reframe = (await (await fetch(`${base}/results/${framed.jobId}`, { headers })).json()).reframe;
+  const out = path.join(dataDir, "plain-crop.mp4");
+  started = performance.now();
+  execFileSync("ffmpeg", ["-v", "error", "-y", "-i", video, "-vf", `crop=${reframe.width}:${reframe.height},format=yuv420p`, "-map", "0:a:0?", "-c:a", "aac", "-b:a", "128k", "-c:v", "libx264", "-preset", "veryfast", "-crf", "20", "-movflags", "+faststart", out]);
+  const plainEncode = (performance.now() - started) / 1000;
+  console.log(`\nreframe 9:16 (${reframe.width}x${reframe.height}): render ${reframe.render_seconds.toFixed(2)} s against a plain crop-and-encode ${plainEncode.toFixed(2)} s: ${(reframe.render_seconds / plainEncode).toFixed(2)}x (target <= 1.5); jitter ${reframe.jitter} px/frame²`);
+
+  const loops = Math.max(0, Math.ceil(Number(values.long) / duration) - 1);
+  const long = path.join(dataDir, "long.mp4");
+  execFileSync("ffmpeg", ["-v", "error", "-y", "-stream_loop", String(loops), "-i", video, "-t", values.long!, "-an", "-c:v", "libx264", "-preset", "ultrafast", long]);
+  const longJob = await run(long, { fps: String(fps) });
+  const before = rssMb();
+  let peak = before;
+  let bytes = 0;
+  const response = await fetch(`${base}/results/${longJob.jobId}`, { headers });
+  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+    bytes += chunk.length;
+    peak = Math.max(peak, rssMb());
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  console.log(`\nresults of a ${values.long} s video: ${(bytes / 1e6).toFixed(1)} MB streamed; web process RSS ${before.toFixed(0)} -> peak ${peak.toFixed(0)} MB, growth ${(peak - before).toFixed(0)} MB (target <= 100); processing took ${(longJob.wall / 1000).toFixed(1)} s`);
+} finally {
+  server.kill("SIGTERM");
+  await new Promise((resolve) => server.once("exit", resolve));
+  fs.rmSync(dataDir, { recursive: true, force: true });
+}
