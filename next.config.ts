@@ -8,7 +8,7 @@ const nextConfig: NextConfig = {
   skipTrailingSlashRedirect: true,
   // Native, wasm or child-process packages run from node_modules, never bundled: PGlite in
   // particular must be the very copy server.ts opened (one opener per data folder).
-  serverExternalPackages: ["@electric-sql/pglite", "postgres", "fluent-ffmpeg", "busboy", "onnxruntime-node", "ws"],
+  serverExternalPackages: ["@electric-sql/pglite", "@techstark/opencv-js", "postgres", "fluent-ffmpeg", "busboy", "onnxruntime-node", "ws"],
   poweredByHeader: false,
   // `npm test` type-checks the whole tree once with tsc (scripts/test.sh); the build need not again.
   typescript: { ignoreBuildErrors: true },

@@ -1,6 +1,7 @@
 "use client";
 
 import { useEffect, useRef, useState } from "react";
+import type { VideoMetadata } from "@/lib/media/metadata";
 
 const PRESETS = ["auto", "denoise", "sharpen", "levels", "deinterlace", "stabilise", "strong", "upscale"] as const;
 const PROCESSES = [
@@ -11,17 +12,8 @@ const PROCESSES = [
 type ProcessState = { status: string; progress: number; error: string | null };
 type Figures = { sharpness: number; noise: number; mean_luma: number; contrast: number };
 type Enhancement = { preset: string; reasons: string[]; filters: string; before: Figures; after: Figures };
-type Metadata = {
-  filename: string;
-  format: string;
-  resolution: { width: number; height: number };
-  fps: number;
-  frame_count: number;
-  duration_seconds: number;
-  file_size_bytes: number;
-  bit_rate: string;
-  color_profile: { histograms: Record<"b" | "g" | "r", number[]>; average_color: Record<"b" | "g" | "r", number> };
-};
+/** The metadata file as lib/media/metadata.ts writes it (contracts/enhance-metadata.md). */
+type Metadata = VideoMetadata;
 
 function randomClientId(): string {
   return `web-${crypto.randomUUID()}`;

@@ -1,24 +1,13 @@
 import { stat } from "node:fs/promises";
-import { NonRetriableError } from "inngest";
 import { db } from "@/lib/db/client";
 import { makeEventMedia, makeJobProxy } from "@/lib/analysis/event-media";
 import { findEvents } from "@/lib/analysis/find-events";
-import { countAnalysedFrames, saveFrames } from "@/lib/analysis/save-frames";
+import { detectChunk } from "@/lib/analysis/detect-chunk";
 import { recheckVideo } from "@/lib/analysis/start-analysis";
 import { trackJob } from "@/lib/analysis/track-job";
-import { analyzeRange, WorkerRequestError, type WorkerFrame } from "@/lib/analysis/worker-client";
 import type { SourceHint } from "@/lib/analysis/worker-protocol";
-import { env } from "@/lib/env";
 import { appendJobLog, reportProgress } from "@/lib/jobs";
 import { jobFunction, nonRetriable } from "./_job-function";
-
-/**
- * A chunk step writes its frames (and reports progress) once a second, or every 50 frames when
- * they come faster: each write is a transaction and a progress update, which on 2 cores is CPU
- * taken from the detector.
- */
-const saveEveryMs = 1000;
-const saveBatch = 50;
 
 type Plan = { fps: number; sourceFps: number; total: number; duration: number; width: number; height: number; chunks: { start: number; end: number }[]; source?: SourceHint };
 
@@ -66,42 +55,12 @@ export default jobFunction("analyze-video", "analyze", async ({ jobId, payload: 
     plan.chunks.map((chunk, i) =>
       step.run(`analyze-chunk-${i + 1}`, async () => {
         const database = await db();
-        let frames = 0;
-        let found = 0;
-        const batch: WorkerFrame[] = [];
-        let flushedAt = Date.now();
-        const flush = async () => {
-          flushedAt = Date.now();
-          await saveFrames(database, jobId, batch);
-          batch.length = 0;
-          const processed = await countAnalysedFrames(database, jobId);
-          const job = await reportProgress(database, jobId, { processed, total: plan.total, phase: "detect", currentStep: `Detecting objects (${processed}/${plan.total} frames)` });
-          // The local engine does not enforce `timeouts`, so the job limit is checked here, where time goes.
-          const limitMinutes = env().MAX_JOB_MINUTES;
-          if (job?.startedAt && Date.now() - job.startedAt.getTime() > limitMinutes * 60_000) {
-            throw new NonRetriableError(`Job exceeded the ${limitMinutes}-minute limit after ${processed} of ${plan.total} frames`);
-          }
-        };
-        try {
-          for await (const frame of analyzeRange({
-            path: source.file,
-            start: chunk.start,
-            end: chunk.end,
-            fps: plan.fps,
-            tasks: options.tasks,
-            thresholds: { detect: options.detectThreshold },
-            source: plan.source,
-          })) {
-            batch.push(frame);
-            frames += 1;
-            found += frame.detections.length;
-            if (batch.length >= saveBatch || Date.now() - flushedAt >= saveEveryMs) await flush();
-          }
-          await flush();
-        } catch (error) {
-          if (error instanceof WorkerRequestError) throw new NonRetriableError(error.message);
-          throw error;
-        }
+        const request = { path: source.file, start: chunk.start, end: chunk.end, fps: plan.fps, tasks: options.tasks, thresholds: { detect: options.detectThreshold }, source: plan.source };
+        const { frames, detections: found } = await detectChunk(database, jobId, request, (processed) => ({
+          total: plan.total,
+          phase: "detect",
+          currentStep: `Detecting objects (${processed}/${plan.total} frames)`,
+        }));
         await appendJobLog(database, jobId, `Chunk ${i + 1}/${plan.chunks.length} (${chunk.start}-${chunk.end} s): ${frames} frames, ${found} detections`);
         return { frames, detections: found };
       }),

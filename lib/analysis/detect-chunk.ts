@@ -7,9 +7,10 @@ import { analyzeRange, WorkerRequestError, type AnalyzeRangeRequest, type Worker
 
 /**
  * One chunk of a video through the worker with its frames saved as they come (once a second,
- * or every 50 frames), progress reported after each save and the job's MAX_JOB_MINUTES checked
- * there. The same steps as analyze-video's chunk step, for the jobs that reuse the pipeline
- * (inngest/functions/reframe-video.ts).
+ * or every 50 frames when they come faster: each write is a transaction and a progress update,
+ * which on 2 cores is CPU taken from the detector), progress reported after each save and the job's MAX_JOB_MINUTES checked
+ * there (the local engine does not enforce Inngest's `timeouts`, so the limit is checked where
+ * the time goes). The chunk step of analyze-video and reframe-video.
  */
 export async function detectChunk(
   database: Db,

@@ -77,17 +77,26 @@ export async function* analyzeRange(request: AnalyzeRangeRequest, signal?: Abort
   }
 }
 
-async function* streamRange(url: string, request: AnalyzeRangeRequest, signal?: AbortSignal): AsyncGenerator<WorkerFrame> {
-  const response = await fetch(`${url}/v1/analyze`, {
+function streamRange(url: string, request: AnalyzeRangeRequest, signal?: AbortSignal): AsyncGenerator<WorkerFrame> {
+  return streamLines(`${url}/v1/analyze`, withUsableHint(request), frameLineSchema, signal);
+}
+
+/**
+ * POSTs `body` to a worker endpoint and yields its NDJSON result lines, each checked against
+ * `lineSchema`, until the final `done` line: a 4xx is the request's fault (WorkerRequestError),
+ * anything else, a line outside the protocol or a stream cut short, the worker's.
+ */
+async function* streamLines<T>(endpoint: string, body: unknown, lineSchema: z.ZodType<T>, signal?: AbortSignal): AsyncGenerator<T> {
+  const response = await fetch(endpoint, {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify(withUsableHint(request)),
+    body: JSON.stringify(body),
     signal,
   });
   if (!response.ok || !response.body) {
     const detail = await response
       .json()
-      .then((body: { detail?: string }) => body.detail)
+      .then((answer: { detail?: string }) => answer.detail)
       .catch(() => undefined);
     const message = `Worker refused the request: ${detail ?? response.statusText}`;
     if (response.status >= 400 && response.status < 500) throw new WorkerRequestError(message);
@@ -101,9 +110,9 @@ async function* streamRange(url: string, request: AnalyzeRangeRequest, signal?: 
       if (!done.data.done) throw new Error(`Worker failed mid-stream: ${done.data.error}`);
       return;
     }
-    const frame = frameLineSchema.safeParse(value);
-    if (!frame.success) throw malformed(frame.error);
-    yield frame.data;
+    const parsed = lineSchema.safeParse(value);
+    if (!parsed.success) throw malformed(parsed.error);
+    yield parsed.data;
   }
   throw new Error("Worker closed the stream before it finished");
 }
@@ -168,34 +177,7 @@ async function* ndjsonLines(body: ReadableStream<Uint8Array>): AsyncGenerator<st
 export async function* analyzeImages(paths: string[], tasks: ImagesRequestInput["tasks"], signal?: AbortSignal): AsyncGenerator<WorkerImageLine> {
   const { url, release } = await takeWorker();
   try {
-    const response = await fetch(`${url}/v1/images`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ paths, tasks } satisfies ImagesRequestInput),
-      signal,
-    });
-    if (!response.ok || !response.body) {
-      const detail = await response
-        .json()
-        .then((body: { detail?: string }) => body.detail)
-        .catch(() => undefined);
-      const message = `Worker refused the request: ${detail ?? response.statusText}`;
-      if (response.status >= 400 && response.status < 500) throw new WorkerRequestError(message);
-      throw new Error(message);
-    }
-    for await (const line of ndjsonLines(response.body)) {
-      const value = parseLine(line);
-      if ("done" in value) {
-        const done = doneLineSchema.safeParse(value);
-        if (!done.success) throw malformed(done.error);
-        if (!done.data.done) throw new Error(`Worker failed mid-stream: ${done.data.error}`);
-        return;
-      }
-      const image = imageLineSchema.safeParse(value);
-      if (!image.success) throw malformed(image.error);
-      yield image.data;
-    }
-    throw new Error("Worker closed the stream before it finished");
+    yield* streamLines(`${url}/v1/images`, { paths, tasks } satisfies ImagesRequestInput, imageLineSchema, signal);
   } finally {
     release();
   }

@@ -2,7 +2,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { EMBEDDING_DIMENSIONS } from "@/lib/db/schema";
 import { decodeImage, probeVideoStream, type Image } from "@/lib/media/frames";
-import { openCv } from "./opencv";
+import { openCv } from "@/lib/media/opencv";
 import { encodeGrayPng } from "./png";
 
 /**

@@ -8,7 +8,7 @@ import { AppError } from "@/lib/errors";
 import { canSee, type Caller } from "@/lib/jobs";
 import { jobMediaDir } from "@/lib/storage/layout";
 import { decodeKeypointBlob, type Keypoints } from "./compute";
-import { openCv } from "./opencv";
+import { openCv } from "@/lib/media/opencv";
 import { cosine, parseVector, vectorMode, vectorValue } from "./vectors";
 
 /**

@@ -1,9 +1,9 @@
-import { createRequire } from "node:module";
 import { mkdir, readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import { analyzeImages } from "@/lib/analysis/worker-client";
 import { ffmpegInput, runFfmpeg } from "@/lib/media/ffmpeg";
 import { decodeRle, encodeRle, maskArea } from "./rle";
+import { openCv } from "@/lib/media/opencv";
 
 /**
  * Masks of tracked objects (README "Video Reframer", "segmentation_masks"). For one sampled
@@ -129,25 +129,10 @@ type Cv = {
 };
 type CvMat = { data: Uint8Array; rows: number; cols: number; delete: () => void };
 
-let opencv: Promise<{ cv: Cv }> | undefined;
-
-/**
- * OpenCV's WebAssembly build, loaded once (about 0.3 s). The module is a thenable that never
- * settles, so it is always passed wrapped ({ cv }), never resolved or awaited itself.
- */
-function loadOpenCv(): Promise<{ cv: Cv }> {
-  opencv ??= new Promise((resolve) => {
-    const cv = createRequire(path.join(process.cwd(), "package.json"))("@techstark/opencv-js") as Cv & { onRuntimeInitialized?: () => void };
-    if ((cv as { Mat?: unknown }).Mat) resolve({ cv });
-    else cv.onRuntimeInitialized = () => resolve({ cv });
-  });
-  return opencv;
-}
-
 /** GrabCut seeded with the box (5 iterations) on the box padded by 20%, scaled to 200 px. */
 export async function grabCut(image: Rgb, box: MaskObject["box"]): Promise<Uint8Array | undefined> {
   if (box.width < 8 || box.height < 8) return undefined;
-  const { cv } = await loadOpenCv();
+  const cv = (await openCv()) as Cv;
   const roi = padded(box, image, 0.2);
   const scale = Math.min(1, 200 / Math.max(roi.width, roi.height));
   const w = Math.max(8, Math.round(roi.width * scale));

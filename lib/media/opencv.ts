@@ -1,17 +1,21 @@
 import { createRequire } from "node:module";
 
 /**
- * @techstark/opencv-js (WebAssembly), loaded once per process. Its module object is only
+ * @techstark/opencv-js (WebAssembly), loaded once per process, for every domain that uses it
+ * (feature masks and keypoints, reframer masks). Once means once: the script picks up a global
+ * `cv` left by an earlier evaluation and registers its bindings again, which aborts the process
+ * ("Cannot register public name 'IntVector' twice"); Next may bundle this module into several
+ * route chunks, so the promise lives on globalThis. Its module object is only
  * usable after the runtime initialises; it is also a thenable that never settles when awaited,
  * so readiness is taken from `onRuntimeInitialized` instead.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type OpenCv = any;
 
-let loading: Promise<OpenCv> | undefined;
+const shared = globalThis as { __framewiseOpenCv?: Promise<OpenCv> };
 
 export function openCv(): Promise<OpenCv> {
-  loading ??= new Promise<OpenCv>((resolve) => {
+  shared.__framewiseOpenCv ??= new Promise<OpenCv>((resolve) => {
     // Emscripten's Node shell installs process-wide handlers: `unhandledRejection` -> abort()
     // and an `uncaughtException` rethrow. In the web server any stray rejection would then kill
     // the process (seen in the e2e run), so the handlers it adds are taken off again.
@@ -30,5 +34,5 @@ export function openCv(): Promise<OpenCv> {
     if (cv.Mat) ready();
     else cv.onRuntimeInitialized = ready;
   });
-  return loading;
+  return shared.__framewiseOpenCv;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { openCv } from "./opencv";
+import { openCv } from "@/lib/media/opencv";
 
 describe("openCv", () => {
   it("loads without leaving Emscripten's process-wide abort handlers behind", async () => {
