@@ -71,15 +71,15 @@ export default jobFunction("reframe-video", "reframe", async ({ jobId, payload, 
   const every = Math.max(1, Math.round(plan.fps));
   const segmented = await step.run("segment", async () => {
     const database = await db();
-    const todo = await maskPlan(database, jobId, every);
-    const objects = new Set(todo.flatMap((frame) => frame.objects.map((o) => o.trackId))).size;
+    const planned = await maskPlan(database, jobId, every);
+    const objects = new Set(planned.flatMap((frame) => frame.objects.map((o) => o.trackId))).size;
     const step = `Segmenting ${objects} tracked objects`;
-    await reportProgress(database, jobId, { processed: 0, total: Math.max(1, todo.length), phase: "segment", currentStep: step });
+    await reportProgress(database, jobId, { processed: 0, total: Math.max(1, planned.length), phase: "segment", currentStep: step });
     await mkdir(files.dir, { recursive: true });
     const lines: string[] = [];
     const colourVotes = new Map<string, Map<string, number>>();
     const methods = { segmenter: 0, grabcut: 0 };
-    for (const [k, frame] of todo.entries()) {
+    for (const [k, frame] of planned.entries()) {
       const made = await masksForFrame(source.file, frame.timestamp, plan, frame.objects, path.join(files.dir, `masks-work-${k}`));
       for (const mask of made) {
         const name = trackName(mask.trackId);
@@ -91,13 +91,13 @@ export default jobFunction("reframe-video", "reframe", async ({ jobId, payload, 
           colourVotes.set(name, votes);
         }
       }
-      await reportProgress(database, jobId, { processed: k + 1, total: Math.max(1, todo.length), phase: "segment", currentStep: step });
+      await reportProgress(database, jobId, { processed: k + 1, total: Math.max(1, planned.length), phase: "segment", currentStep: step });
     }
     await writeFile(`${files.masks}.partial`, lines.length ? lines.join("\n") + "\n" : "");
     await rename(`${files.masks}.partial`, files.masks);
     const colours = Object.fromEntries([...colourVotes].map(([name, votes]) => [name, [...votes].sort(([, a], [, b]) => b - a)[0][0]]));
-    await appendJobLog(database, jobId, `Masks: ${lines.length} on ${todo.length} frames (${methods.segmenter} by the person segmenter, ${methods.grabcut} by GrabCut)`);
-    return { masks: lines.length, frames: todo.length, colours, methods };
+    await appendJobLog(database, jobId, `Masks: ${lines.length} on ${planned.length} frames (${methods.segmenter} by the person segmenter, ${methods.grabcut} by GrabCut)`);
+    return { masks: lines.length, frames: planned.length, colours, methods };
   });
 
   const scenes = await step.run("scenes", async () => {

@@ -220,6 +220,36 @@ export async function* streamFfmpeg(args: string[], options: StreamFfmpegOptions
   }
 }
 
+/**
+ * Cuts a rawvideo stream (`-f rawvideo pipe:1` through streamFfmpeg) into whole frames of
+ * `frameBytes`. With `fresh` every frame is a buffer of its own that the caller may keep;
+ * without it one buffer is refilled, valid until the next frame is asked for. Bytes after the
+ * last whole frame (ffmpeg stopping inside a frame) are reported through `leftover`.
+ */
+export async function* rawFrames(
+  chunks: AsyncIterable<Buffer>,
+  frameBytes: number,
+  options: { fresh?: boolean; leftover?: (bytes: number) => void } = {},
+): AsyncGenerator<Buffer> {
+  let frame = Buffer.allocUnsafe(frameBytes);
+  let filled = 0;
+  for await (const chunk of chunks) {
+    let offset = 0;
+    while (offset < chunk.length) {
+      const take = Math.min(frameBytes - filled, chunk.length - offset);
+      chunk.copy(frame, filled, offset, offset + take);
+      filled += take;
+      offset += take;
+      if (filled === frameBytes) {
+        filled = 0;
+        yield frame;
+        if (options.fresh) frame = Buffer.allocUnsafe(frameBytes);
+      }
+    }
+  }
+  if (filled !== 0) options.leftover?.(filled);
+}
+
 /** The last meaningful stderr lines, which is where ffmpeg says what went wrong. */
 export function lastLines(stderr: string, count = 3): string {
   return stderr

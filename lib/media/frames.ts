@@ -1,5 +1,5 @@
 import { AppError } from "@/lib/errors";
-import { ffmpegInput, FfmpegError, probeJson, streamFfmpeg } from "./ffmpeg";
+import { ffmpegInput, FfmpegError, probeJson, rawFrames, streamFfmpeg } from "./ffmpeg";
 
 /**
  * Frame decoding through ffmpeg writing raw RGB24 to a pipe (ffmpeg.ts streamFfmpeg). Frames
@@ -67,29 +67,17 @@ export async function* decodeFrames(options: DecodeFramesOptions): AsyncGenerato
   ];
   const frameSize = width * height * 3;
   let produced = 0;
-  let frame = Buffer.allocUnsafe(frameSize);
-  let filled = 0;
+  let leftover = 0;
   try {
-    for await (const chunk of streamFfmpeg(args)) {
-      let offset = 0;
-      while (offset < chunk.length) {
-        const take = Math.min(frameSize - filled, chunk.length - offset);
-        chunk.copy(frame, filled, offset, offset + take);
-        filled += take;
-        offset += take;
-        if (filled === frameSize) {
-          const timestamp = start + produced / fps;
-          yield { index: Math.round(timestamp * sourceFps + 1e-6), timestamp, width, height, data: frame };
-          produced++;
-          frame = Buffer.allocUnsafe(frameSize);
-          filled = 0;
-        }
-      }
+    for await (const data of rawFrames(streamFfmpeg(args), frameSize, { fresh: true, leftover: (bytes) => (leftover = bytes) })) {
+      const timestamp = start + produced / fps;
+      yield { index: Math.round(timestamp * sourceFps + 1e-6), timestamp, width, height, data };
+      produced++;
     }
   } catch (error) {
     throw decodeFailure(path, error);
   }
-  if (filled !== 0) throw new AppError("unsupported_media", `ffmpeg ended inside a frame of ${path}`);
+  if (leftover !== 0) throw new AppError("unsupported_media", `ffmpeg ended inside a frame of ${path}`);
 }
 
 /** One still image (jpg, png, ...) as RGB24, optionally resized. */

@@ -1,4 +1,4 @@
-import { ffmpegInput, streamFfmpeg } from "./ffmpeg";
+import { ffmpegInput, rawFrames, streamFfmpeg } from "./ffmpeg";
 import type { VideoProbe } from "./probe";
 
 /**
@@ -112,8 +112,6 @@ export async function forEachGrayFrame(
   signal?: AbortSignal,
 ): Promise<number> {
   const frameBytes = size.width * size.height;
-  const frame = new Uint8Array(frameBytes);
-  let filled = 0;
   let count = 0;
   const command = [
     "-v", "error",
@@ -125,19 +123,7 @@ export async function forEachGrayFrame(
     ...(args.frames ? ["-frames:v", String(args.frames)] : []),
     "-f", "rawvideo", "pipe:1",
   ];
-  for await (const chunk of streamFfmpeg(command, { signal })) {
-    let offset = 0;
-    while (offset < chunk.length) {
-      const take = Math.min(frameBytes - filled, chunk.length - offset);
-      frame.set(chunk.subarray(offset, offset + take), filled);
-      filled += take;
-      offset += take;
-      if (filled === frameBytes) {
-        onFrame(frame, count++);
-        filled = 0;
-      }
-    }
-  }
+  for await (const frame of rawFrames(streamFfmpeg(command, { signal }), frameBytes)) onFrame(frame, count++);
   return count;
 }
 

@@ -1,6 +1,6 @@
 import path from "node:path";
 import * as ort from "onnxruntime-node";
-import { ffmpegInput, streamFfmpeg, writeFfmpeg } from "@/lib/media/ffmpeg";
+import { ffmpegInput, rawFrames, streamFfmpeg, writeFfmpeg } from "@/lib/media/ffmpeg";
 import { produceFileAtomic } from "@/lib/storage/write-file";
 import { MAX_UPSCALE_INPUT_PIXELS } from "@/lib/media/upscale";
 import { modelFiles } from "@/workers/inference/models/registry";
@@ -43,8 +43,6 @@ export async function upscaleVideo(options: UpscaleOptions): Promise<{ frames: n
   const frameBytes = width * height * 3;
   const floats = new Float32Array(frameBytes);
   const pixels = new Uint8Array(outWidth * outHeight * 3);
-  const frame = new Uint8Array(frameBytes);
-  let filled = 0;
   let frames = 0;
   let inferenceMs = 0;
 
@@ -59,25 +57,16 @@ export async function upscaleVideo(options: UpscaleOptions): Promise<{ frames: n
     ]);
     try {
       const decode = ["-v", "error", "-i", ffmpegInput(options.input), "-map", "0:v:0", "-an", "-sn", "-dn", "-vf", `scale=${width}:${height}`, "-fps_mode", "passthrough", "-pix_fmt", "rgb24", "-f", "rawvideo", "pipe:1"];
-      for await (const chunk of streamFfmpeg(decode)) {
-        let offset = 0;
-        while (offset < chunk.length) {
-          const take = Math.min(frameBytes - filled, chunk.length - offset);
-          frame.set(chunk.subarray(offset, offset + take), filled);
-          filled += take;
-          offset += take;
-          if (filled < frameBytes) continue;
-          filled = 0;
-          for (let i = 0; i < frameBytes; i++) floats[i] = frame[i];
-          const started = performance.now();
-          const result = await session.run({ [inputName]: new ort.Tensor("float32", floats, [1, height, width, 3]) });
-          inferenceMs += performance.now() - started;
-          const data = result[outputName].data as Float32Array;
-          for (let i = 0; i < pixels.length; i++) pixels[i] = data[i] <= 0 ? 0 : data[i] >= 255 ? 255 : Math.round(data[i]);
-          await encoder.write(pixels);
-          frames++;
-          options.onProgress?.(frames, Math.max(frames, options.frameCount));
-        }
+      for await (const frame of rawFrames(streamFfmpeg(decode), frameBytes)) {
+        for (let i = 0; i < frameBytes; i++) floats[i] = frame[i];
+        const started = performance.now();
+        const result = await session.run({ [inputName]: new ort.Tensor("float32", floats, [1, height, width, 3]) });
+        inferenceMs += performance.now() - started;
+        const data = result[outputName].data as Float32Array;
+        for (let i = 0; i < pixels.length; i++) pixels[i] = data[i] <= 0 ? 0 : data[i] >= 255 ? 255 : Math.round(data[i]);
+        await encoder.write(pixels);
+        frames++;
+        options.onProgress?.(frames, Math.max(frames, options.frameCount));
       }
       await encoder.end();
     } catch (error) {
