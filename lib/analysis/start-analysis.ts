@@ -50,7 +50,7 @@ export async function startAnalysis(
     videoId: input.video.id,
     duration: probe.duration,
     filename: input.video.filename,
-    checked: { size: file.size, mtimeMs: file.mtimeMs, duration: probe.duration, fps: probe.fps, width: probe.width, height: probe.height, codec: probe.codec },
+    checked: { size: file.size, mtimeMs: file.mtimeMs, duration: probe.duration, fps: probe.fps, width: probe.displayWidth, height: probe.displayHeight, codec: probe.codec },
   };
   return createJob(db, caller, {
     kind: "analyze",
