@@ -38,10 +38,10 @@ export default jobFunction("analyze-video", "analyze", async ({ jobId, payload: 
     }
     const total = Math.ceil(probe.duration * fps - 1e-6);
     await reportProgress(database, jobId, { processed: 0, total, phase: "detect", currentStep: `Detecting objects in ${total} frames` });
-    await appendJobLog(database, jobId, `Video ${probe.displayWidth}x${probe.displayHeight}, ${probe.duration.toFixed(1)} s at ${probe.fps.toFixed(2)} fps (${probe.codec}); sampling ${fps} fps in ${chunks.length} chunks`);
+    await appendJobLog(database, jobId, `Video ${probe.width}x${probe.height}, ${probe.duration.toFixed(1)} s at ${probe.fps.toFixed(2)} fps (${probe.codec}); sampling ${fps} fps in ${chunks.length} chunks`);
     // The probe goes to the worker and the proxy with the plan: the file is probed once per job.
-    const hint = stamp && { size: stamp.size, mtimeMs: stamp.mtimeMs, width: probe.displayWidth, height: probe.displayHeight, fps: probe.fps, duration: probe.duration };
-    return { fps, sourceFps: probe.fps, total, duration: probe.duration, width: probe.displayWidth, height: probe.displayHeight, chunks, source: hint };
+    const hint = stamp && { size: stamp.size, mtimeMs: stamp.mtimeMs, width: probe.width, height: probe.height, fps: probe.fps, duration: probe.duration };
+    return { fps, sourceFps: probe.fps, total, duration: probe.duration, width: probe.width, height: probe.height, chunks, source: hint };
   });
 
   // The web-playable proxy is encoded while the chunks are analysed.

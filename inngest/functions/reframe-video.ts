@@ -34,8 +34,8 @@ export default jobFunction("reframe-video", "reframe", async ({ jobId, payload, 
     for (let start = 0; start < probe.duration; start += chunkSeconds) chunks.push({ start: round(start), end: round(Math.min(probe.duration, start + chunkSeconds)) });
     const total = Math.ceil(probe.duration * fps - 1e-6);
     await reportProgress(database, jobId, { processed: 0, total, phase: "detect", currentStep: `Detecting objects (0/${total} frames)` });
-    const hint = stamp && { size: stamp.size, mtimeMs: stamp.mtimeMs, width: probe.displayWidth, height: probe.displayHeight, fps: probe.fps, duration: probe.duration };
-    return { fps, sourceFps: probe.fps, total, duration: probe.duration, width: probe.displayWidth, height: probe.displayHeight, codec: probe.codec, chunks, source: hint };
+    const hint = stamp && { size: stamp.size, mtimeMs: stamp.mtimeMs, width: probe.width, height: probe.height, fps: probe.fps, duration: probe.duration };
+    return { fps, sourceFps: probe.fps, total, duration: probe.duration, width: probe.width, height: probe.height, codec: probe.codec, chunks, source: hint };
   });
 
   const chunkResults = await Promise.all(
