@@ -14,7 +14,8 @@ export type VideoGeometry = { duration: number; frameRate: number; sampleInterva
 /**
  * A finished analysis to look through: the player with its boxes, the filters, the timeline
  * under the player (kept in view beside the tracks), the tracks, the gallery and the exports.
- * One set of filters (event type, confidence, chosen track, short events) drives them all.
+ * One set of filters (event type, chosen track, short events) drives timeline and gallery; the
+ * class toggles and the confidence slider choose the boxes on the player.
  */
 export function AnalysisViewer({ jobId, sourceUrl, events, geometry }: { jobId: string; sourceUrl: string; events: ViewerEvent[]; geometry: VideoGeometry }) {
   const video = useRef<HTMLVideoElement>(null);
@@ -23,7 +24,8 @@ export function AnalysisViewer({ jobId, sourceUrl, events, geometry }: { jobId: 
   const detections = useDetections(jobId, video, duration);
   const [currentTime, setCurrentTime] = useState(0);
   const [hidden, setHidden] = useState<ReadonlySet<string>>(new Set());
-  const [minConfidence, setMinConfidence] = useState(0);
+  // The detector keeps weak boxes for the tracker's second pass; they clutter the picture.
+  const [minConfidence, setMinConfidence] = useState(0.4);
   const [shownLabel, setShownLabel] = useState<string | null>(null);
   const [selected, setSelected] = useState<number | null>(null);
   const [showShort, setShowShort] = useState(false);
@@ -71,7 +73,7 @@ export function AnalysisViewer({ jobId, sourceUrl, events, geometry }: { jobId: 
   const labels = useMemo(() => [...new Set(events.map((event) => event.label))].sort((a, b) => events.filter((e) => e.label === b).length - events.filter((e) => e.label === a).length), [events]);
   const chosenTrack = tracks?.find((track) => track.track_id === selected) ?? null;
   const passing = events.filter(
-    (event) => event.confidence >= minConfidence && (shownLabel === null || event.label === shownLabel) && (chosenTrack === null || chosenTrack.event_ids.includes(event.id)),
+    (event) => (shownLabel === null || event.label === shownLabel) && (chosenTrack === null || chosenTrack.event_ids.includes(event.id)),
   );
   const short = passing.filter((event) => isShortEvent(event, geometry.sampleInterval));
   const shown = showShort ? passing : passing.filter((event) => !isShortEvent(event, geometry.sampleInterval));
@@ -103,7 +105,7 @@ export function AnalysisViewer({ jobId, sourceUrl, events, geometry }: { jobId: 
               ))}
             </div>
             <label className="flex items-center gap-2 text-xs font-medium text-slate-700">
-              Minimum confidence
+              Box confidence
               <input type="range" min={0} max={95} step={5} value={Math.round(minConfidence * 100)} onChange={(event) => setMinConfidence(Number(event.target.value) / 100)} data-testid="confidence-slider" />
               <span className="w-8 font-mono">{Math.round(minConfidence * 100)}%</span>
             </label>

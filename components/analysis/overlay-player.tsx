@@ -162,8 +162,9 @@ export function OverlayPlayer({
     if (!element) return;
     element.pause();
     const duration = Number.isFinite(element.duration) ? element.duration : Infinity;
-    // Land in the middle of the frame: exactly on its edge the browser may show the one before.
-    const index = Math.round(element.currentTime * frameRate) + frames;
+    // The frame shown now, then land in the middle of the next one: exactly on its edge the
+    // browser may show the one before.
+    const index = Math.floor(element.currentTime * frameRate + 1e-6) + frames;
     element.currentTime = Math.min(duration, Math.max(0, (index + 0.5) / frameRate));
   };
 

@@ -129,9 +129,9 @@ function TrackPath({ jobId, track, frame, large = false }: { jobId: string; trac
   const last = track.path[track.path.length - 1];
   return (
     <svg viewBox={`0 0 ${width} ${height}`} className={large ? "mt-2 w-full rounded bg-slate-900" : "h-12 w-20 shrink-0 rounded bg-slate-900"} role="img" aria-label={`Path of track ${track.track_id}`} data-testid="track-path">
-      {large && <image href={`/api/jobs/${jobId}/thumbnails/${Math.floor(track.best_time)}`} width={width} height={height} preserveAspectRatio="none" opacity={0.75} />}
-      <polyline points={points} fill="none" stroke={`rgb(${r}, ${g}, ${b})`} strokeWidth={Math.max(3, width / 150)} strokeLinejoin="round" strokeLinecap="round" />
-      {last && <circle cx={last[1]} cy={last[2]} r={Math.max(5, width / 90)} fill={`rgb(${r}, ${g}, ${b})`} />}
+      <image href={`/api/jobs/${jobId}/thumbnails/${Math.floor(track.best_time)}`} width={width} height={height} preserveAspectRatio="none" opacity={0.7} />
+      <polyline points={points} fill="none" stroke={`rgb(${r}, ${g}, ${b})`} strokeWidth={width / (large ? 120 : 40)} strokeLinejoin="round" strokeLinecap="round" />
+      {last && <circle cx={last[1]} cy={last[2]} r={width / (large ? 70 : 25)} fill={`rgb(${r}, ${g}, ${b})`} />}
     </svg>
   );
 }
