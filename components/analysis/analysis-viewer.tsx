@@ -28,6 +28,7 @@ export function AnalysisViewer({ jobId, sourceUrl, events, geometry }: { jobId: 
   const [minConfidence, setMinConfidence] = useState(0.4);
   const [shownLabel, setShownLabel] = useState<string | null>(null);
   const [selected, setSelected] = useState<number | null>(null);
+  const [masks, setMasks] = useState(true);
   const [showShort, setShowShort] = useState(false);
   const [tracks, setTracks] = useState<ViewerTrack[] | null>(null);
   const aspect = geometry.width > 0 && geometry.height > 0 ? geometry.width / geometry.height : 16 / 9;
@@ -77,7 +78,7 @@ export function AnalysisViewer({ jobId, sourceUrl, events, geometry }: { jobId: 
   );
   const short = passing.filter((event) => isShortEvent(event, geometry.sampleInterval));
   const shown = showShort ? passing : passing.filter((event) => !isShortEvent(event, geometry.sampleInterval));
-  const settings = useMemo(() => ({ hidden, minConfidence, selectedTrack: selected }), [hidden, minConfidence, selected]);
+  const settings = useMemo(() => ({ hidden, minConfidence, selectedTrack: selected, masks }), [hidden, minConfidence, selected, masks]);
 
   return (
     <div className="space-y-6">
@@ -103,6 +104,11 @@ export function AnalysisViewer({ jobId, sourceUrl, events, geometry }: { jobId: 
                   {label}
                 </button>
               ))}
+              {detections.masks.length > 0 && (
+                <button type="button" aria-pressed={masks} onClick={() => setMasks(!masks)} className={`rounded-full border px-2.5 py-0.5 text-xs ${masks ? "border-sky-700 bg-sky-700 text-white" : "border-slate-300 bg-white text-slate-600 line-through"}`} data-testid="mask-toggle">
+                  Person masks
+                </button>
+              )}
             </div>
             <label className="flex items-center gap-2 text-xs font-medium text-slate-700">
               Box confidence

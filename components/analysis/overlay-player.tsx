@@ -1,26 +1,29 @@
 "use client";
 
 import { useCallback, useEffect, useRef, useState, type RefObject } from "react";
-import { boxCaption, frameAt, trackColour, visibleBoxes, type CompactFrame, type DetectionWindow } from "@/lib/analysis/viewer/overlay";
+import { boxCaption, frameAt, maskToRgba, trackColour, visibleBoxes, type CompactFrame, type CompactMask, type DetectionWindow } from "@/lib/analysis/viewer/overlay";
 
 /** Seconds of detections fetched at once; the next window is fetched ahead of the playhead. */
 const WINDOW = 60;
 
-export type OverlaySettings = { hidden: ReadonlySet<string>; minConfidence: number; selectedTrack: number | null };
+export type OverlaySettings = { hidden: ReadonlySet<string>; minConfidence: number; selectedTrack: number | null; masks: boolean };
+
+/** Person masks are painted in this colour, translucent, under the boxes. */
+const maskColour = [56, 189, 248, 110] as const;
 
 /**
  * The job's boxes for the whole video, fetched a window at a time as the playhead reaches it
  * (GET /api/jobs/{id}/detections), kept as one time-sorted list of sampled frames.
  */
 export function useDetections(jobId: string, video: RefObject<HTMLVideoElement | null>, duration: number) {
-  const windows = useRef(new Map<number, CompactFrame[]>());
-  const [state, setState] = useState<{ frames: CompactFrame[]; labels: string[]; width: number; height: number; sampleInterval: number }>({ frames: [], labels: [], width: 0, height: 0, sampleInterval: 0.2 });
+  const windows = useRef(new Map<number, { frames: CompactFrame[]; masks: CompactMask[] }>());
+  const [state, setState] = useState<{ frames: CompactFrame[]; masks: CompactMask[]; labels: string[]; width: number; height: number; sampleInterval: number }>({ frames: [], masks: [], labels: [], width: 0, height: 0, sampleInterval: 0.2 });
   const labelsRef = useRef<string[]>([]);
 
   const load = useCallback(
     async (index: number) => {
       if (windows.current.has(index) || index * WINDOW > Math.max(duration, 0) + WINDOW) return;
-      windows.current.set(index, []);
+      windows.current.set(index, { frames: [], masks: [] });
       const response = await fetch(`/api/jobs/${jobId}/detections?from=${index * WINDOW}&to=${(index + 1) * WINDOW}`).catch(() => null);
       if (!response?.ok) {
         windows.current.delete(index);
@@ -32,9 +35,9 @@ export function useDetections(jobId: string, video: RefObject<HTMLVideoElement |
       const mapping = body.labels.map((label) => (labels.includes(label) ? labels.indexOf(label) : labels.push(label) - 1));
       // A window's `to` is inclusive: a frame exactly on the boundary belongs to the next one.
       const frames = body.frames.filter((frame) => frame.t < (index + 1) * WINDOW).map((frame) => ({ t: frame.t, boxes: frame.boxes.map((box) => [mapping[box[0]], ...box.slice(1)] as typeof box) }));
-      windows.current.set(index, frames);
-      const all = [...windows.current.entries()].sort((a, b) => a[0] - b[0]).flatMap(([, list]) => list);
-      setState({ frames: all, labels: [...labels], width: body.width, height: body.height, sampleInterval: body.sample_interval });
+      windows.current.set(index, { frames, masks: body.masks.filter((mask) => mask.t < (index + 1) * WINDOW) });
+      const ordered = [...windows.current.entries()].sort((a, b) => a[0] - b[0]).map(([, loaded]) => loaded);
+      setState({ frames: ordered.flatMap((w) => w.frames), masks: ordered.flatMap((w) => w.masks), labels: [...labels], width: body.width, height: body.height, sampleInterval: body.sample_interval });
     },
     [jobId, duration],
   );
@@ -80,6 +83,8 @@ export function OverlayPlayer({
   aspect: number;
 }) {
   const canvas = useRef<HTMLCanvasElement>(null);
+  /** Decoded masks by time, each painted once onto a canvas of its own. */
+  const maskCache = useRef(new Map<number, HTMLCanvasElement | null>());
   const latest = useRef({ detections, settings });
   latest.current = { detections, settings };
 
@@ -98,6 +103,13 @@ export function OverlayPlayer({
       const { detections: data, settings: filter } = latest.current;
       const sx = data.width > 0 ? width / data.width : 1;
       const sy = data.height > 0 ? height / data.height : 1;
+      const mask = filter.masks && data.width > 0 ? frameAt(data.masks, mediaTime, data.sampleInterval) : null;
+      if (mask) {
+        if (!maskCache.current.has(mask.t)) maskCache.current.set(mask.t, paintMask(mask.rle, data.width, data.height));
+        const painted = maskCache.current.get(mask.t);
+        if (painted) context.drawImage(painted, 0, 0, width, height);
+      }
+      target.dataset.mask = mask ? "1" : "0";
       const boxes = visibleBoxes(frameAt(data.frames, mediaTime, data.sampleInterval), data.labels, filter);
       const line = Math.max(3, Math.round(width / 320));
       const font = Math.max(12, Math.round(width / 48));
@@ -192,4 +204,15 @@ export function OverlayPlayer({
       </div>
     </div>
   );
+}
+
+/** A mask as a canvas of the frame's size (null when its runs do not fit the frame). */
+function paintMask(rle: string, width: number, height: number): HTMLCanvasElement | null {
+  const pixels = maskToRgba(rle, width, height, maskColour);
+  if (!pixels) return null;
+  const canvas = document.createElement("canvas");
+  canvas.width = width;
+  canvas.height = height;
+  canvas.getContext("2d")?.putImageData(new ImageData(pixels as Uint8ClampedArray<ArrayBuffer>, width, height), 0, 0);
+  return canvas;
 }

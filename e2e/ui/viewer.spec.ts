@@ -32,7 +32,7 @@ test.beforeAll(async ({ browser }) => {
   const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
   const page = await context.newPage();
   await signUp(page, `viewer-${Date.now()}@example.com`, "a long enough password");
-  const started = await page.request.post("/api/jobs/start", { form: { tripId: "VIEWER-E2E", videoName: "vtest-12s.mp4" } });
+  const started = await page.request.post("/api/jobs/start", { form: { tripId: "VIEWER-E2E", videoName: "vtest-12s.mp4", options: JSON.stringify({ tasks: ["detect", "mask"] }) } });
   expect(started.status()).toBe(200);
   jobId = (await started.json()).job_id;
   await page.goto(`/analyses/${jobId}`);
@@ -117,6 +117,27 @@ for (const viewport of viewports) {
     await expect.poll(async () => (await canvasPixel(page, edge.x, edge.y))[3]).toBe(255);
     await page.getByTestId("overlay-canvas").scrollIntoViewIfNeeded();
     await page.screenshot({ path: `${screens}/viewer-overlay-${viewport.name}.png`, fullPage: true });
+
+    // Person masks (the job ran the mask task): painted where the RLE says, and toggled off.
+    const mask = window.masks.find((m) => Math.abs(m.t - t) < 1e-3);
+    expect(mask).toBeTruthy();
+    await expect(canvas).toHaveAttribute("data-mask", "1");
+    const runs = mask!.rle.split(",").map(Number);
+    const set: number[] = [];
+    runs.reduce((offset, run, i) => {
+      if (i % 2 === 1) for (let p = offset; p < offset + run; p += 97) set.push(p);
+      return offset + run;
+    }, 0);
+    expect(set.length).toBeGreaterThan(5);
+    const probes = set.filter((_, i) => i % Math.ceil(set.length / 40) === 0).map((p) => ({ x: (p % window.width) * scale, y: Math.floor(p / window.width) * scale }));
+    for (const probe of probes) expect((await canvasPixel(page, probe.x, probe.y))[3]).toBeGreaterThan(0);
+    await page.getByTestId("mask-toggle").click();
+    await expect(canvas).toHaveAttribute("data-mask", "0");
+    let cleared = 0;
+    for (const probe of probes) if ((await canvasPixel(page, probe.x, probe.y))[3] === 0) cleared++;
+    expect(cleared).toBeGreaterThanOrEqual(probes.length / 2);
+    await page.getByTestId("mask-toggle").click();
+    await expect(canvas).toHaveAttribute("data-mask", "1");
 
     // Frame stepping: one frame forward with the button and the key.
     const before = await video.evaluate((v: HTMLVideoElement) => v.currentTime);
@@ -225,6 +246,27 @@ for (const viewport of viewports) {
     expect(lines.slice(1).map((line) => line.split(",")[0]).sort()).toEqual(exported.events.map((event: { id: string }) => event.id).sort());
 
     if (viewport.name === "desktop") {
+      // Someone else is told the job does not exist, on every viewer route; bad windows are 400.
+      const stranger = await browser.newContext();
+      const other = await stranger.newPage();
+      await signUp(other, `viewer-other-${Date.now()}@example.com`, "a long enough password");
+      for (const url of [`detections`, `tracks`, `tracks/1/thumbnail`, `thumbnails/1`, `export?format=csv`, `annotated`]) {
+        const answer = await other.request.get(`/api/jobs/${jobId}/${url}`);
+        expect(answer.status(), url).toBe(404);
+        expect(await answer.json()).toEqual({ detail: "invalid_job" });
+      }
+      expect((await other.request.post(`/api/jobs/${jobId}/annotated`)).status()).toBe(404);
+      await stranger.close();
+      for (const query of ["from=-1", "from=5&to=2", "from=0&to=500", "from=abc"]) {
+        const answer = await page.request.get(`/api/jobs/${jobId}/detections?${query}`);
+        expect(answer.status(), query).toBe(400);
+        expect(typeof (await answer.json()).detail).toBe("string");
+      }
+      expect((await page.request.get(`/api/jobs/${jobId}/thumbnails/9999`)).status()).toBe(404);
+      expect((await page.request.get(`/api/jobs/${jobId}/export?format=xml`)).status()).toBe(400);
+      const thumb = await page.request.get(`/api/jobs/${jobId}/thumbnails/3`);
+      expect(thumb.headers()["content-type"]).toBe("image/jpeg");
+
       // The annotated video: made on request with progress, then a decoded frame shows the box.
       await page.getByTestId("annotate-start").click();
       await expect(page.getByTestId("annotate-job")).toBeVisible();

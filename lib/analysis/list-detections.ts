@@ -1,7 +1,7 @@
-import { and, asc, eq, gte, lte } from "drizzle-orm";
+import { and, asc, eq, gte, isNotNull, lte, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
-import { detections, type Job } from "@/lib/db/schema";
-import type { CompactBox, CompactFrame, DetectionWindow } from "./viewer/overlay";
+import { analysisFrames, detections, type Job } from "@/lib/db/schema";
+import type { CompactBox, CompactFrame, CompactMask, DetectionWindow } from "./viewer/overlay";
 
 /** Longest window one request may ask for: a few thousand boxes at the most. */
 export const MAX_DETECTION_WINDOW_SECONDS = 120;
@@ -21,7 +21,8 @@ export function analysisGeometry(job: Job): { width: number; height: number; fps
 
 /**
  * A job's boxes between `from` and `to` seconds, compactly: per sampled frame its time and
- * [label, track, confidence, x, y, w, h] rows, labels given once.
+ * [label, track, confidence, x, y, w, h] rows, labels given once; and the person masks of the
+ * window's frames when the job ran the mask task (their first mask, run-length encoded).
  */
 export async function listDetections(db: Db, job: Job, window: { from: number; to: number }): Promise<DetectionWindow> {
   const rows = await db
@@ -29,6 +30,12 @@ export async function listDetections(db: Db, job: Job, window: { from: number; t
     .from(detections)
     .where(and(eq(detections.jobId, job.id), gte(detections.timestamp, window.from), lte(detections.timestamp, window.to)))
     .orderBy(asc(detections.frameIndex), asc(detections.ordinal));
+  const maskRows = await db
+    .select({ t: analysisFrames.timestamp, rle: sql<string | null>`${analysisFrames.extras}->'masks'->0->>'mask_rle'` })
+    .from(analysisFrames)
+    .where(and(eq(analysisFrames.jobId, job.id), gte(analysisFrames.timestamp, window.from), lte(analysisFrames.timestamp, window.to), isNotNull(analysisFrames.extras)))
+    .orderBy(asc(analysisFrames.frameIndex));
+  const masks: CompactMask[] = maskRows.flatMap((row) => (row.rle ? [{ t: Math.round(row.t * 1000) / 1000, rle: row.rle }] : []));
   const labels: string[] = [];
   const labelIndex = new Map<string, number>();
   const frames: CompactFrame[] = [];
@@ -47,5 +54,5 @@ export async function listDetections(db: Db, job: Job, window: { from: number; t
     frames[frames.length - 1].boxes.push(box);
   }
   const geometry = analysisGeometry(job);
-  return { from: window.from, to: window.to, sample_interval: geometry.sampleInterval, width: geometry.width, height: geometry.height, labels, frames };
+  return { from: window.from, to: window.to, sample_interval: geometry.sampleInterval, width: geometry.width, height: geometry.height, labels, frames, masks };
 }

@@ -20,7 +20,12 @@ export type DetectionWindow = {
   height: number;
   labels: string[];
   frames: CompactFrame[];
+  /** Person masks where the job ran the mask task: row-major run lengths over width x height. */
+  masks: CompactMask[];
 };
+
+/** A sampled frame's person mask (lib/analysis/worker-protocol.ts maskSchema's RLE). */
+export type CompactMask = { t: number; rle: string };
 
 export type OverlayFilter = {
   /** Labels not to draw. */
@@ -33,7 +38,7 @@ export type OverlayFilter = {
  * sample interval (the detector saw nothing newer); none after that, so boxes never linger
  * over a gap the analysis did not sample. `frames` are sorted by time.
  */
-export function frameAt(frames: readonly CompactFrame[], t: number, hold: number): CompactFrame | null {
+export function frameAt<F extends { t: number }>(frames: readonly F[], t: number, hold: number): F | null {
   let low = 0;
   let high = frames.length - 1;
   let found = -1;
@@ -82,4 +87,23 @@ export function trackColour(trackId: number | null): [number, number, number] {
 /** The caption drawn above a box: "person #3 87%". */
 export function boxCaption(box: DrawnBox): string {
   return `${box.label}${box.trackId === null ? "" : ` #${box.trackId}`} ${Math.round(box.confidence * 100)}%`;
+}
+
+/**
+ * A mask's run lengths (zeros first, alternating) as RGBA pixels: `colour` where the mask is
+ * set, transparent elsewhere; null when the runs do not cover exactly width x height.
+ */
+export function maskToRgba(rle: string, width: number, height: number, colour: readonly [number, number, number, number]): Uint8ClampedArray | null {
+  const runs = rle.split(",").map(Number);
+  const total = width * height;
+  if (runs.some((run) => !Number.isInteger(run) || run < 0) || runs.reduce((sum, run) => sum + run, 0) !== total) return null;
+  const pixels = new Uint8ClampedArray(total * 4);
+  let offset = 0;
+  runs.forEach((run, i) => {
+    if (i % 2 === 1) {
+      for (let p = offset; p < offset + run; p++) pixels.set(colour, p * 4);
+    }
+    offset += run;
+  });
+  return pixels;
 }
