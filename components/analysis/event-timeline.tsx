@@ -87,7 +87,8 @@ export function EventTimeline({
         <div className="relative h-6 border-b border-slate-200" aria-hidden="true">
           {ticks.map((tick) => (
             <span key={tick} className="absolute top-0 h-full border-l border-slate-300" style={{ left: percent(tick) }}>
-              <span className="absolute left-1 top-0.5 whitespace-nowrap font-mono text-[11px] text-slate-600">{tickLabel(tick, fine)}</span>
+              {/* Near the end the label sits left of its tick, inside the axis. */}
+              <span className={`absolute top-0.5 whitespace-nowrap font-mono text-[11px] text-slate-600 ${tick > duration * 0.92 ? "right-1" : "left-1"}`}>{tickLabel(tick, fine)}</span>
             </span>
           ))}
         </div>

@@ -25,16 +25,18 @@ export function analysisGeometry(job: Job): { width: number; height: number; fps
  * window's frames when the job ran the mask task (their first mask, run-length encoded).
  */
 export async function listDetections(db: Db, job: Job, window: { from: number; to: number }): Promise<DetectionWindow> {
-  const rows = await db
-    .select({ timestamp: detections.timestamp, label: detections.label, confidence: detections.confidence, x: detections.x, y: detections.y, width: detections.width, height: detections.height, trackId: detections.trackId, frameIndex: detections.frameIndex })
-    .from(detections)
-    .where(and(eq(detections.jobId, job.id), gte(detections.timestamp, window.from), lte(detections.timestamp, window.to)))
-    .orderBy(asc(detections.frameIndex), asc(detections.ordinal));
-  const maskRows = await db
-    .select({ t: analysisFrames.timestamp, rle: sql<string | null>`${analysisFrames.extras}->'masks'->0->>'mask_rle'` })
-    .from(analysisFrames)
-    .where(and(eq(analysisFrames.jobId, job.id), gte(analysisFrames.timestamp, window.from), lte(analysisFrames.timestamp, window.to), isNotNull(analysisFrames.extras)))
-    .orderBy(asc(analysisFrames.frameIndex));
+  const [rows, maskRows] = await Promise.all([
+    db
+      .select({ timestamp: detections.timestamp, label: detections.label, confidence: detections.confidence, x: detections.x, y: detections.y, width: detections.width, height: detections.height, trackId: detections.trackId, frameIndex: detections.frameIndex })
+      .from(detections)
+      .where(and(eq(detections.jobId, job.id), gte(detections.timestamp, window.from), lte(detections.timestamp, window.to)))
+      .orderBy(asc(detections.frameIndex), asc(detections.ordinal)),
+    db
+      .select({ t: analysisFrames.timestamp, rle: sql<string | null>`${analysisFrames.extras}->'masks'->0->>'mask_rle'` })
+      .from(analysisFrames)
+      .where(and(eq(analysisFrames.jobId, job.id), gte(analysisFrames.timestamp, window.from), lte(analysisFrames.timestamp, window.to), isNotNull(analysisFrames.extras)))
+      .orderBy(asc(analysisFrames.frameIndex)),
+  ]);
   const masks: CompactMask[] = maskRows.flatMap((row) => (row.rle ? [{ t: Math.round(row.t * 1000) / 1000, rle: row.rle }] : []));
   const labels: string[] = [];
   const labelIndex = new Map<string, number>();

@@ -1,21 +1,15 @@
+import type { toCabinEvent } from "../serializers/cabin-events";
+
 /**
  * Events as CSV (RFC 4180: comma separated, CRLF, quotes doubled), one row per event, the
  * columns of the JSON export that fit in a cell. Pure: the export route streams its rows.
  */
 export const eventCsvColumns = ["id", "label", "start_time", "end_time", "duration", "confidence", "track_ids", "best_frame_time", "snapshot_url", "clip_url"] as const;
 
-export type CsvEvent = {
-  id: string;
-  label: string;
-  start_time: number;
-  end_time: number;
-  duration: number;
-  confidence: number;
-  track_ids: number[];
-  best_frame_time: number;
-  activityImageUrl: string | null;
-  activityClipUrl: string | null;
-};
+export type CsvEvent = Pick<
+  ReturnType<typeof toCabinEvent>,
+  "id" | "label" | "start_time" | "end_time" | "duration" | "confidence" | "track_ids" | "best_frame_time" | "activityImageUrl" | "activityClipUrl"
+>;
 
 export function csvCell(value: string | number | null): string {
   if (value === null) return "";

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { explainFailure } from "./explain-failure";
 import { csvCell, csvHeader, csvRow } from "./events-csv";
 import { isShortEvent, matchesSearch, MIN_EVENT_SAMPLES, pageOf, shortEventLimit, sortEvents } from "./gallery";
-import { boxCaption, frameAt, trackColour, visibleBoxes, type CompactFrame } from "./overlay";
+import { boxCaption, frameAt, maskToRgba, trackColour, visibleBoxes, type CompactFrame } from "./overlay";
 import { lanesOf, seekForKey, tickLabel, timeAtX, timeTicks } from "./timeline";
 
 const frames: CompactFrame[] = [
@@ -136,5 +136,19 @@ describe("explainFailure", () => {
     expect(explainFailure("ffmpeg ran longer than 60 s").title).toBe("The job took too long");
     expect(explainFailure(null).title).toBe("The job failed");
     expect(explainFailure("something odd").advice).toMatch(/admin/);
+  });
+});
+
+describe("maskToRgba", () => {
+  it("paints the set runs and leaves the rest transparent", () => {
+    const pixels = maskToRgba("1,2,3", 3, 2, [1, 2, 3, 4])!;
+    expect([...pixels.subarray(0, 4)]).toEqual([0, 0, 0, 0]);
+    expect([...pixels.subarray(4, 8)]).toEqual([1, 2, 3, 4]);
+    expect([...pixels.subarray(8, 12)]).toEqual([1, 2, 3, 4]);
+    expect([...pixels.subarray(12, 24)]).toEqual(Array(12).fill(0));
+  });
+  it("refuses runs that do not cover the frame", () => {
+    expect(maskToRgba("1,2", 3, 2, [1, 2, 3, 4])).toBeNull();
+    expect(maskToRgba("a,5", 3, 2, [1, 2, 3, 4])).toBeNull();
   });
 });
