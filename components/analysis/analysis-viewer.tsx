@@ -2,6 +2,7 @@
 
 import { useEffect, useMemo, useRef, useState } from "react";
 import { isShortEvent, shortEventLimit } from "@/lib/analysis/viewer/gallery";
+import { DEFAULT_BOX_CONFIDENCE } from "@/lib/analysis/viewer/overlay";
 import { EventGallery } from "./event-gallery";
 import { EventTimeline } from "./event-timeline";
 import { ExportsPanel } from "./exports-panel";
@@ -24,8 +25,7 @@ export function AnalysisViewer({ jobId, sourceUrl, events, geometry }: { jobId: 
   const detections = useDetections(jobId, video, duration);
   const [currentTime, setCurrentTime] = useState(0);
   const [hidden, setHidden] = useState<ReadonlySet<string>>(new Set());
-  // The detector keeps weak boxes for the tracker's second pass; they clutter the picture.
-  const [minConfidence, setMinConfidence] = useState(0.4);
+  const [minConfidence, setMinConfidence] = useState(DEFAULT_BOX_CONFIDENCE);
   const [shownLabel, setShownLabel] = useState<string | null>(null);
   const [selected, setSelected] = useState<number | null>(null);
   const [masks, setMasks] = useState(true);

@@ -4,13 +4,14 @@ import type { Job } from "@/lib/db/schema";
 import { FfmpegAbortError, rawFrames, streamFfmpeg, writeFfmpeg } from "@/lib/media/ffmpeg";
 import { probeVideo } from "@/lib/media/probe";
 import { listDetections } from "./list-detections";
-import { frameAt, trackColour, visibleBoxes, type DrawnBox } from "./viewer/overlay";
+import { DEFAULT_BOX_CONFIDENCE, frameAt, trackColour, visibleBoxes, type DrawnBox } from "./viewer/overlay";
 
 /** Line width of a burned-in box, in pixels of the output. */
 const LINE = 3;
 
 /**
- * Writes `output`, the analysed video with every box of `analysis` burned in: each decoded
+ * Writes `output`, the analysed video with the boxes of `analysis` burned in (those scoring at
+ * least DEFAULT_BOX_CONFIDENCE, as the player shows by default): each decoded
  * frame (rgb24 from ffmpeg) gets the boxes of the sampled frame that stands for its moment
  * (lib/analysis/viewer/overlay.ts, the player's rule), outlined in its track's colour with a
  * tag holding the track id, and goes straight to an H.264 encoder. Frames stream through; the
@@ -29,7 +30,7 @@ export async function annotateVideo(
   const window = await listDetections(db, analysis, { from: 0, to: Math.max(probe.duration, 0) + 3600 });
   const scaleX = window.width > 0 ? width / window.width : 1;
   const scaleY = window.height > 0 ? height / window.height : 1;
-  const noFilter = { hidden: new Set<string>(), minConfidence: 0 };
+  const filter = { hidden: new Set<string>(), minConfidence: DEFAULT_BOX_CONFIDENCE };
   const partial = `${output}.partial.mp4`;
   const encoder = writeFfmpeg([
     "-y", "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", `${width}x${height}`, "-framerate", String(fps), "-i", "pipe:0",
@@ -43,7 +44,7 @@ export async function annotateVideo(
   try {
     const decoded = streamFfmpeg(["-i", input, "-map", "0:v:0", "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1"], { signal: options.signal });
     for await (const frame of rawFrames(decoded, width * height * 3)) {
-      const boxes = visibleBoxes(frameAt(window.frames, n / fps, window.sample_interval), window.labels, noFilter);
+      const boxes = visibleBoxes(frameAt(window.frames, n / fps, window.sample_interval), window.labels, filter);
       for (const box of boxes) drawBox(frame, width, height, scaleBox(box, scaleX, scaleY));
       drawn += boxes.length;
       await encoder.write(frame);

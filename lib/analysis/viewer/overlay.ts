@@ -27,6 +27,12 @@ export type DetectionWindow = {
 /** A sampled frame's person mask (lib/analysis/worker-protocol.ts maskSchema's RLE). */
 export type CompactMask = { t: number; rle: string };
 
+/**
+ * Boxes under this score are left off the player by default and off the annotated video: the
+ * detector keeps weak boxes for the tracker's second pass, and they clutter the picture.
+ */
+export const DEFAULT_BOX_CONFIDENCE = 0.4;
+
 export type OverlayFilter = {
   /** Labels not to draw. */
   hidden: ReadonlySet<string>;
