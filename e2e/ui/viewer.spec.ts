@@ -297,3 +297,25 @@ for (const viewport of viewports) {
     await page.context().close();
   });
 }
+
+for (const viewport of viewports) {
+  test(`a stopped job is explained and its live marker ends at ${viewport.name}`, async ({ browser }) => {
+    test.skip(skipWithoutSharedMedia, "needs ../shared/media/vtest.avi");
+    test.setTimeout(120_000);
+    const context = await browser.newContext({ viewport, storageState: statePath });
+    const page = await context.newPage();
+    const started = await page.request.post("/api/jobs/start", { form: { tripId: "VIEWER-STOP", videoName: "vtest.mp4" } });
+    const id = (await started.json()).job_id as string;
+    await page.goto(`/analyses/${id}`);
+    await expect(page.getByTestId("live-marker")).toBeVisible();
+    await page.evaluate(() => ((window as unknown as { __same: boolean }).__same = true));
+    expect((await page.request.post(`/jobs/${id}/cancel`)).status()).toBe(200);
+    // Told over the live connection, without a reload: the reason in plain words, marker gone.
+    await expect(page.getByTestId("job-status")).toHaveText("cancelled", { timeout: 30_000 });
+    await expect(page.getByTestId("job-failure-title")).toHaveText("The job was cancelled");
+    await expect(page.getByTestId("live-marker")).toHaveCount(0);
+    expect(await page.evaluate(() => (window as unknown as { __same?: boolean }).__same)).toBe(true);
+    await page.screenshot({ path: `${screens}/viewer-stopped-${viewport.name}.png`, fullPage: true });
+    await context.close();
+  });
+}
