@@ -251,6 +251,8 @@ export const jobPayloadSchemas = {
   metadata: withOneSource(editorSource),
   extract_features: extractFeaturesPayload,
   reframe: reframePayload,
+  // The analysed video with its boxes burned in (POST /api/jobs/{job_id}/annotated).
+  annotate: withOneSource(editorSource.extend({ analysis_job_id: uuid })),
 } satisfies Record<RunnableJobKind, z.ZodType>;
 
 export type JobPayload<K extends RunnableJobKind> = z.output<(typeof jobPayloadSchemas)[K]>;
