@@ -45,7 +45,10 @@ export async function revokeApiKey(db: Db, userId: string, keyId: string): Promi
   if (revoked.length === 0) throw new AppError("not_found", "API key not found");
 }
 
-/** The user behind a live key, or null. Marks the key as used. */
+/**
+ * The user behind a live key, or null. Marks the key as used. A disabled account's keys are
+ * refused as forbidden: the key is right, its owner may not use it.
+ */
 export async function authenticateApiKey(db: Db, key: string): Promise<{ user: AuthUser; keyId: string } | null> {
   if (!apiKeyPattern.test(key)) return null;
   const [row] = await db
@@ -55,6 +58,7 @@ export async function authenticateApiKey(db: Db, key: string): Promise<{ user: A
     .where(and(eq(apiKeys.keyHash, hashApiKey(key)), isNull(apiKeys.revokedAt)))
     .limit(1);
   if (!row) return null;
+  if (row.user.disabledAt) throw new AppError("forbidden", "Account is disabled");
   await db.update(apiKeys).set({ lastUsedAt: new Date() }).where(eq(apiKeys.id, row.keyId));
   return { user: toAuthUser(row.user), keyId: row.keyId };
 }
