@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import { and, desc, eq, isNull } from "drizzle-orm";
+import { and, desc, eq, isNotNull, isNull } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { apiKeys, users } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
@@ -72,4 +72,13 @@ function toSummary(row: typeof apiKeys.$inferSelect): ApiKeySummary {
     lastUsedAt: row.lastUsedAt,
     revokedAt: row.revokedAt,
   };
+}
+
+/** Removes a key that is already revoked: a live key must be revoked (and seen to be) first. */
+export async function deleteRevokedApiKey(db: Db, userId: string, keyId: string): Promise<void> {
+  const deleted = await db
+    .delete(apiKeys)
+    .where(and(eq(apiKeys.id, keyId), eq(apiKeys.userId, userId), isNotNull(apiKeys.revokedAt)))
+    .returning({ id: apiKeys.id });
+  if (deleted.length === 0) throw new AppError("not_found", "Revoked API key not found");
 }
