@@ -2,6 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
+import { formatBytes } from "@/lib/format";
 import { formFromOptions, optionsFromForm, type OptionsForm } from "@/lib/analysis/options-form";
 import { AnalysisOptionsFields } from "./analysis-options";
 
@@ -199,16 +200,4 @@ function safeJson(text: string): { job_id?: string; detail?: string } | null {
   } catch {
     return null;
   }
-}
-
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ["KB", "MB", "GB"];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  return `${value.toFixed(1)} ${units[unit]}`;
 }
