@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, gte, ilike, isNull, lt, sql, type SQL } from "drizzle-orm";
+import { and, count, desc, eq, gte, ilike, isNull, lt, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "@/lib/db/client";
 import { jobKinds, jobs, jobStatuses, users } from "@/lib/db/schema";
@@ -63,7 +63,8 @@ export async function listAdminJobs(db: Db, query: AdminJobQuery): Promise<{ row
 
   const duration = sql`coalesce(${jobs.completedAt}, now()) - coalesce(${jobs.startedAt}, ${jobs.createdAt})`;
   const column = { created: jobs.createdAt, kind: jobs.kind, status: jobs.status, owner: users.email, duration }[query.sort];
-  const order = query.dir === "asc" ? asc(column) : desc(column);
+  // Anonymous owners (and jobs not started) go last either way.
+  const order = sql`${column} ${sql.raw(query.dir === "asc" ? "asc" : "desc")} nulls last`;
 
   const [[{ value: total }], rows] = await Promise.all([
     db.select({ value: count() }).from(jobs).leftJoin(users, eq(users.id, jobs.ownerId)).where(where),
