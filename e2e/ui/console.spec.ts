@@ -211,7 +211,7 @@ test("admin console: filters, sort and pagination; a job's page with cancel, ret
   const aliceKey = await createKey(alice.page, "alice key");
 
   // 21 jobs of Alice's that fail at once (no such file), one of Bob's that completes.
-  const made = [];
+  const made: string[] = [];
   for (let i = 0; i < 21; i++) {
     const response = await alice.page.request.post("/jobs/?job_type=ingest", { data: { video_name: `missing-${i}.mp4` }, headers: { "X-API-Key": aliceKey } });
     expect(response.status()).toBe(202);
