@@ -47,7 +47,7 @@ export function ConfirmDialog({
       aria-describedby={textId}
       onClose={onClose}
       onCancel={onClose}
-      className="m-auto w-[min(28rem,calc(100vw-2rem))] rounded-xl border border-slate-200 bg-white p-6 text-slate-900 shadow-xl backdrop:bg-slate-900/40"
+      className="m-auto w-[min(28rem,calc(100vw-2rem))] rounded-xl text-left border border-slate-200 bg-white p-6 text-slate-900 shadow-xl backdrop:bg-slate-900/40"
       data-testid="confirm-dialog"
     >
       <h2 id={titleId} className="text-lg font-semibold">{title}</h2>

@@ -210,14 +210,14 @@ test("admin console: filters, sort and pagination; a job's page with cancel, ret
   const bob = await newUser(browser, "console-bob");
   const aliceKey = await createKey(alice.page, "alice key");
 
-  // 21 jobs of Alice's that fail at once (no such file), one of Bob's that completes.
+  // 21 jobs of Alice's that fail at once (no such file), a one-second clip of Bob's that completes.
   const made: string[] = [];
   for (let i = 0; i < 21; i++) {
     const response = await alice.page.request.post("/jobs/?job_type=ingest", { data: { video_name: `missing-${i}.mp4` }, headers: { "X-API-Key": aliceKey } });
     expect(response.status()).toBe(202);
     made.push((await response.json()).id);
   }
-  const bobs = await (await bob.page.request.post("/jobs/?job_type=metadata", { data: { video_name: "pattern.mp4" } })).json();
+  const bobs = await (await bob.page.request.post("/jobs/?job_type=generate_clip", { data: { video_name: "pattern.mp4", start: 0, end: 1, height: 144 } })).json();
   await expect.poll(async () => (await (await bob.page.request.get(`/jobs/${bobs.id}`)).json()).status, { timeout: 60_000 }).toBe("completed");
   await expect.poll(async () => (await (await alice.page.request.get(`/jobs/${made[20]}`, { headers: { "X-API-Key": aliceKey } })).json()).status, { timeout: 60_000 }).toBe("failed");
 
@@ -244,8 +244,8 @@ test("admin console: filters, sort and pagination; a job's page with cancel, ret
   await admin.getByRole("link", { name: /^Sort by Created/ }).click();
   await expect(admin).toHaveURL(/dir=desc/);
   await expect(rows.first().getByRole("link", { name: `Job ${made[20]}` })).toBeVisible();
-  // Owner sort and kind filter together: Bob's metadata job; dates: none tomorrow, all today.
-  await admin.goto("/admin?kind=metadata&sort=owner&dir=asc");
+  // Owner sort and kind filter together: Bob's clip job; dates: none tomorrow, all today.
+  await admin.goto("/admin?kind=generate_clip&sort=owner&dir=asc");
   await expect(admin.getByTestId("admin-job-owner").filter({ hasText: bob.email })).toHaveCount(1);
   const today = new Date().toISOString().slice(0, 10);
   const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
@@ -258,7 +258,7 @@ test("admin console: filters, sort and pagination; a job's page with cancel, ret
   await admin.goto(`/admin?owner=${encodeURIComponent(bob.email)}`);
   await admin.getByRole("link", { name: `Job ${bobs.id}` }).click();
   await expect(admin.getByTestId("admin-job-page")).toBeVisible();
-  await expect(admin.getByTestId("admin-job-log")).toContainText("Completed metadata");
+  await expect(admin.getByTestId("admin-job-log")).toContainText("Completed generate_clip");
   await expect(admin.getByTestId("admin-job-payload")).toContainText('"video_name": "pattern.mp4"');
   await expect(admin.getByTestId("admin-job-result")).not.toHaveText("none yet");
   await shoot(admin, "admin-job");

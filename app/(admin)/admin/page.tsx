@@ -36,50 +36,43 @@ export default async function AdminJobsPage({ searchParams }: { searchParams: Pr
         </p>
       </div>
       <form method="get" action="/admin" className="grid gap-3 rounded-xl border border-slate-200 bg-white p-4 shadow-sm sm:grid-cols-3 lg:grid-cols-7" aria-label="Filter jobs">
-        <label className="text-sm font-medium">
-          Kind
-          <select name="kind" defaultValue={query.kind ?? ""} className={field}>
+        <Field id="filter-kind" label="Kind">
+          <select id="filter-kind" name="kind" defaultValue={query.kind ?? ""} className={field}>
             <option value="">Any</option>
             {jobKinds.map((kind) => <option key={kind} value={kind}>{kind}</option>)}
           </select>
-        </label>
-        <label className="text-sm font-medium">
-          Status
-          <select name="status" defaultValue={query.status ?? ""} className={field}>
+        </Field>
+        <Field id="filter-status" label="Status">
+          <select id="filter-status" name="status" defaultValue={query.status ?? ""} className={field}>
             <option value="">Any</option>
             {jobStatuses.map((status) => <option key={status} value={status}>{status}</option>)}
           </select>
-        </label>
-        <label className="text-sm font-medium">
-          Owner
-          <input name="owner" defaultValue={query.owner ?? ""} placeholder="email or anonymous" className={field} />
-        </label>
-        <label className="text-sm font-medium">
-          From
-          <input type="date" name="from" defaultValue={query.from ?? ""} className={field} />
-        </label>
-        <label className="text-sm font-medium">
-          To
-          <input type="date" name="to" defaultValue={query.to ?? ""} className={field} />
-        </label>
-        <label className="text-sm font-medium">
-          Sort
-          <select name="sort" defaultValue={query.sort} className={field}>
+        </Field>
+        <Field id="filter-owner" label="Owner">
+          <input id="filter-owner" name="owner" defaultValue={query.owner ?? ""} placeholder="email or anonymous" className={field} />
+        </Field>
+        <Field id="filter-from" label="From">
+          <input id="filter-from" type="date" name="from" defaultValue={query.from ?? ""} className={field} />
+        </Field>
+        <Field id="filter-to" label="To">
+          <input id="filter-to" type="date" name="to" defaultValue={query.to ?? ""} className={field} />
+        </Field>
+        <Field id="filter-sort" label="Sort by">
+          <select id="filter-sort" name="sort" defaultValue={query.sort} className={field}>
             <option value="created">Created</option>
             <option value="kind">Kind</option>
             <option value="status">Status</option>
             <option value="owner">Owner</option>
             <option value="duration">Duration</option>
           </select>
-        </label>
+        </Field>
         <div className="flex items-end gap-2">
-          <label className="flex-1 text-sm font-medium">
-            Order
-            <select name="dir" defaultValue={query.dir} className={field}>
+          <Field id="filter-dir" label="Order">
+            <select id="filter-dir" name="dir" defaultValue={query.dir} className={field}>
               <option value="desc">Descending</option>
               <option value="asc">Ascending</option>
             </select>
-          </label>
+          </Field>
           <button className="rounded-md bg-brand-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-700">Apply</button>
         </div>
       </form>
@@ -128,6 +121,16 @@ export default async function AdminJobsPage({ searchParams }: { searchParams: Pr
         <span className="text-slate-600">Page {page} of {pages}</span>
         {page < pages ? <Link href={href({ page: page + 1 })} className="rounded-md border border-slate-300 px-3 py-1.5 hover:bg-slate-50">Next →</Link> : <span />}
       </nav>
+    </div>
+  );
+}
+
+/** A label above its control, tied by id (a label wrapping a select would take the options into its name). */
+function Field({ id, label, children }: { id: string; label: string; children: React.ReactNode }) {
+  return (
+    <div className="min-w-0 flex-1 text-sm">
+      <label htmlFor={id} className="font-medium">{label}</label>
+      {children}
     </div>
   );
 }
