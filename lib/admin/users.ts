@@ -2,6 +2,7 @@ import { count, desc, eq, isNull, and } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { apiKeys, jobs, users, type UserRole } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
+import { isUuid } from "@/lib/ids";
 
 export type AdminUserRow = { id: string; email: string; name: string | null; role: UserRole; disabledAt: Date | null; createdAt: Date; jobs: number; liveKeys: number };
 
@@ -24,6 +25,7 @@ export async function listAdminUsers(db: Db): Promise<AdminUserRow[]> {
  * keeps the admin who is using it.
  */
 export async function updateUserByAdmin(db: Db, actorId: string, userId: string, change: { role?: UserRole; disabled?: boolean }): Promise<void> {
+  if (!isUuid(userId)) throw new AppError("not_found", "User not found");
   if (userId === actorId) throw new AppError("bad_request", "You cannot change your own account here");
   const set: { role?: UserRole; disabledAt?: Date | null } = {};
   if (change.role) set.role = change.role;

@@ -3,6 +3,7 @@ import { and, desc, eq, isNotNull, isNull } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { apiKeys, users } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
+import { isUuid } from "@/lib/ids";
 import { toAuthUser, type AuthUser } from "./users";
 
 /** `vr_` + 32 lowercase hex characters (contracts/reframer.md). */
@@ -37,6 +38,7 @@ export async function listApiKeys(db: Db, userId: string): Promise<ApiKeySummary
 }
 
 export async function revokeApiKey(db: Db, userId: string, keyId: string): Promise<void> {
+  if (!isUuid(keyId)) throw new AppError("not_found", "API key not found");
   const revoked = await db
     .update(apiKeys)
     .set({ revokedAt: new Date() })
@@ -76,6 +78,7 @@ function toSummary(row: typeof apiKeys.$inferSelect): ApiKeySummary {
 
 /** Removes a key that is already revoked: a live key must be revoked (and seen to be) first. */
 export async function deleteRevokedApiKey(db: Db, userId: string, keyId: string): Promise<void> {
+  if (!isUuid(keyId)) throw new AppError("not_found", "Revoked API key not found");
   const deleted = await db
     .delete(apiKeys)
     .where(and(eq(apiKeys.id, keyId), eq(apiKeys.userId, userId), isNotNull(apiKeys.revokedAt)))

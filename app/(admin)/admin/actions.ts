@@ -8,12 +8,10 @@ import { requireAdmin } from "./require-admin";
 
 export type AdminActionResult = { ok: true } | { ok: false; error: string };
 
-const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** Promote, demote, disable or enable another account (lib/admin/users.ts). */
 export async function updateUserAction(userId: string, change: "promote" | "demote" | "disable" | "enable"): Promise<AdminActionResult> {
   const admin = await requireAdmin();
-  if (typeof userId !== "string" || !uuid.test(userId)) return { ok: false, error: "User not found" };
+  if (typeof userId !== "string") return { ok: false, error: "User not found" };
   const changes = { promote: { role: "admin" as const }, demote: { role: "user" as const }, disable: { disabled: true }, enable: { disabled: false } };
   if (!(change in changes)) return { ok: false, error: "Unknown change" };
   try {
