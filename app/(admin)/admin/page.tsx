@@ -35,7 +35,7 @@ export default async function AdminJobsPage({ searchParams }: { searchParams: Pr
           {total} {total === 1 ? "job" : "jobs"} · showing {first}-{Math.min(total, page * ADMIN_JOBS_PAGE_SIZE)} · page {page} of {pages}
         </p>
       </div>
-      <form method="get" action="/admin" className="grid gap-3 rounded-xl border border-slate-200 bg-white p-4 shadow-sm sm:grid-cols-3 lg:grid-cols-7" aria-label="Filter jobs">
+      <form method="get" action="/admin" className="grid gap-3 rounded-xl border border-slate-200 bg-white p-4 shadow-sm sm:grid-cols-2 lg:grid-cols-4" aria-label="Filter jobs">
         <Field id="filter-kind" label="Kind">
           <select id="filter-kind" name="kind" defaultValue={query.kind ?? ""} className={field}>
             <option value="">Any</option>
