@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { expect, test, type APIRequestContext, type Browser, type Page } from "@playwright/test";
+import { expect, test, type APIRequestContext, type Browser, type FileChooser, type Page } from "@playwright/test";
 import { skipWithoutSharedMedia } from "../../lib/media/test-media";
 import { e2eAdminEmail } from "../../playwright.config";
 import { e2eVideoDir } from "../global-setup";
@@ -76,13 +76,17 @@ test("keyboard-only upload with options; cancel stops the running job and its wo
 
   // Keyboard only: Tab to the drop zone, Enter opens the chooser, Tab to every field.
   await page.goto("/analyses/new");
+  // Listening first: the chooser is intercepted from now on (a listener added just before the
+  // key press can miss it, and then the browser's own dialog blocks the next one).
+  const chooser = new Promise<FileChooser>((resolve) => page.once("filechooser", resolve));
   await expect(page.getByLabel("Video file")).toHaveAttribute("type", "file");
   // Hydrated (the server-video list has loaded): the drop zone's handler is attached.
   await expect(page.getByTestId("server-video-select")).toBeVisible();
   await tabTo(page, (element) => element.getAttribute("data-testid") === "drop-zone");
-  const chooser = page.waitForEvent("filechooser", { timeout: 10_000 });
   await page.keyboard.press("Enter");
-  await (await chooser).setFiles(path.join(e2eVideoDir, "vtest.mp4"));
+  const opened = await Promise.race([chooser, page.waitForTimeout(10_000).then(() => null)]);
+  if (!opened) throw new Error("Enter on the drop zone opened no file chooser");
+  await opened.setFiles(path.join(e2eVideoDir, "vtest.mp4"));
   await expect(page.getByTestId("chosen-file")).toContainText("vtest.mp4");
   await tabTo(page, (element) => element.tagName === "INPUT" && element.getAttribute("placeholder") === "TRIP-001");
   await page.keyboard.type("TRIP-KEYS");

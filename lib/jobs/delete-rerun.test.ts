@@ -127,6 +127,7 @@ describe("deleteJob and rerunJob on pglite", () => {
 
     expect(await errorOf(m.rerun.rerunJob(handle.db, admin, job.id, { fps: 99 }))).toEqual({ kind: "bad_request", message: "Request body 'fps': Too big: expected number to be <=30" });
     expect(await errorOf(m.rerun.rerunJob(handle.db, admin, job.id, { rules: { personPresent: { minSeconds: -1 } } }))).toMatchObject({ kind: "bad_request", message: expect.stringMatching(/^Request body 'rules\.personPresent/) });
+    expect(await errorOf(m.rerun.rerunJob(handle.db, admin, job.id, { checked: { size: 1 } }))).toEqual({ kind: "bad_request", message: "Request body 'checked': is set by the server and cannot be changed in a re-run" });
     const again = await m.rerun.rerunJob(handle.db, admin, job.id, { fps: 1, detectThreshold: 0.4 });
     expect(again).toMatchObject({ kind: "analyze", videoId: video.id, tripId: "TRIP-R", payload: { videoId: video.id, fps: 1, detectThreshold: 0.4, filename: "sample.mp4" } });
     await m.jobs.cancelJob(handle.db, admin, again.id);
