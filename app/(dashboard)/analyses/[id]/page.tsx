@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { JobControls } from "@/components/analysis/job-controls";
 import { LiveJob } from "@/components/analysis/live-job";
 import { findAnalysisJob } from "@/lib/analysis/get-analysis-job";
 import { analysisVideoOf } from "@/lib/analysis/list-analyses";
@@ -27,6 +28,7 @@ export default async function AnalysisPage({ params }: { params: Promise<{ id: s
         </div>
         <p className="break-all font-mono text-xs text-slate-600">{job.id}</p>
       </div>
+      <JobControls job={job} />
       <LiveJob
         initial={{ id: job.id, status: job.status, phase: job.phase, processed: job.processed, total: job.total, currentStep: job.currentStep, errorMessage: job.errorMessage }}
         logs={logs.map((log) => ({ at: log.at.toISOString(), level: log.level, message: log.message }))}
