@@ -2,6 +2,7 @@ import { writeFile } from "node:fs/promises";
 import { execFfmpeg, ffmpegInput } from "@/lib/media/ffmpeg";
 import { produceFileAtomic } from "@/lib/storage/write-file";
 import type { Cue } from "@/lib/speech/transcript";
+import type { OverlayPosition } from "./overlay-positions";
 
 /**
  * The editor's one render graph (render and generate_clip): segments of one or more videos
@@ -26,8 +27,6 @@ export type TimelineSegment = {
   crop?: { width: number; height: number; axis: "x" | "y"; offset: number; commandsFile: string };
 };
 
-export const OVERLAY_POSITIONS = ["top", "bottom", "top-left", "top-right", "bottom-left", "bottom-right", "center"] as const;
-export type OverlayPosition = (typeof OVERLAY_POSITIONS)[number];
 
 export type RenderSpec = {
   segments: TimelineSegment[];
