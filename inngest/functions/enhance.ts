@@ -69,6 +69,8 @@ export default jobFunction("enhance", "enhance", async ({ jobId, payload, source
     // On the inference worker (WORKER_URLS, or the local one), frame by frame with progress:
     // POST /v1/upscale (lib/analysis/worker-protocol.ts). A missing model or a refused input
     // is the worker's 400, and fails the job at once.
+    // The worker writes into the job's folder; it makes no folders itself.
+    await mkdir(mediaDir, { recursive: true });
     const result = await upscaleOnWorker(
       {
         path: source.file,
