@@ -1,12 +1,8 @@
 import { rm, writeFile } from "node:fs/promises";
-import { eq } from "drizzle-orm";
-import { db } from "@/lib/db/client";
-import { jobs } from "@/lib/db/schema";
-import { resolveOverlayImage } from "@/lib/editor/overlay-image";
+import { overlayImageForJob } from "@/lib/editor/overlay-image";
 import { captionsAss, outputSize, parseAspect, renderTimeline, type RenderSpec } from "@/lib/editor/render";
 import { withSubjectCrops, type CropSummary } from "@/lib/editor/subject-crops";
 import { resolveTimeline, timelineCaptions } from "@/lib/editor/timeline";
-import { ownerCaller } from "@/lib/jobs";
 import { jobOutput } from "@/lib/jobs/job-output";
 import { cancellable, jobFileUrl } from "@/lib/jobs/job-files";
 import { jobFunction, nonRetriable } from "./_job-function";
@@ -27,11 +23,7 @@ export default jobFunction("render", "render", async ({ jobId, payload, source, 
     });
     return cancellable(jobId, async (signal) => {
       const overlayImage = payload.overlay?.image
-        ? await (async () => {
-            const database = await db();
-            const [self] = await database.select({ ownerId: jobs.ownerId }).from(jobs).where(eq(jobs.id, jobId));
-            return resolveOverlayImage(database, await ownerCaller(database, self?.ownerId ?? null), payload.overlay!.image!);
-          })().catch((error: unknown) => {
+        ? await overlayImageForJob(jobId, payload.overlay.image).catch((error: unknown) => {
             throw nonRetriable(error);
           })
         : undefined;

@@ -1,9 +1,12 @@
 import { stat } from "node:fs/promises";
 import path from "node:path";
-import type { Db } from "@/lib/db/client";
+import { eq } from "drizzle-orm";
+import { db, type Db } from "@/lib/db/client";
+import { jobs } from "@/lib/db/schema";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import type { Caller } from "@/lib/jobs/caller";
+import { ownerCaller } from "@/lib/jobs/owner-caller";
 import { probeJson } from "@/lib/media/ffmpeg";
 import { resolveInside } from "@/lib/storage/resolve-inside";
 import { getVideoOrThrow } from "@/lib/videos/get-video";
@@ -39,4 +42,11 @@ export async function resolveOverlayImage(database: Db, caller: Caller, referenc
   const probe = (await probeJson(file, ["-select_streams", "v:0", "-show_entries", "stream=width,height"]).catch(() => null)) as { streams?: { width?: number }[] } | null;
   if (!probe?.streams?.[0]?.width) throw new AppError("bad_request", "Overlay image is not a picture ffmpeg can read");
   return file;
+}
+
+/** The picture for a job's overlay, resolved for the job's owner (what the request could reach). */
+export async function overlayImageForJob(jobId: string, reference: OverlayImageReference): Promise<string> {
+  const database = await db();
+  const [job] = await database.select({ ownerId: jobs.ownerId }).from(jobs).where(eq(jobs.id, jobId));
+  return resolveOverlayImage(database, await ownerCaller(database, job?.ownerId ?? null), reference);
 }
