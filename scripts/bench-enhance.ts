@@ -1,5 +1,7 @@
 /**
- * Enhancement and metadata benchmarks (not a test): `npm run bench:enhance [-- --seconds 10]`
+ * Enhancement and metadata benchmarks (not a test): `npm run bench:enhance [-- --seconds 10 --rounds 5]`
+ * Each figure is the median ratio of `--rounds` paired runs (ours and the reference back to
+ * back, in alternating order), printed with the spread and the load average.
  *
  * 1. Enhancement: lib/media/enhance.ts enhanceVideo() with the auto preset's plan for a grainy
  *    clip, against the bare ffmpeg CLI running the same filter graph and encoder options
