@@ -1,4 +1,4 @@
-import { copyFile, mkdir, rm } from "node:fs/promises";
+import { copyFile, mkdir, rm, rmdir } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { startLocalWorker, type LocalWorker } from "@/lib/analysis/local-worker";
@@ -32,6 +32,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await worker?.stop();
   await rm(dir, { recursive: true, force: true });
+  await rmdir(path.dirname(dir)).catch(() => undefined); // when no other run still uses it
 });
 
 test("an aspect render follows the detected person, not the centre", async () => {
