@@ -6,7 +6,7 @@
 import http from "node:http";
 import next from "next";
 import { orchestrationMode } from "@/inngest/client";
-import { engineDiagnostics, handleEngineRequest, startLocalEngine, stopLocalEngine } from "@/inngest/engine";
+import { handleEngineRequest, orchestrationProbe, startLocalEngine, stopLocalEngine } from "@/inngest/engine";
 import { startLocalWorker, type LocalWorker } from "@/lib/analysis/local-worker";
 import { workerHealth } from "@/lib/analysis/worker-client";
 import { closeDatabase, database } from "@/lib/db/client";
@@ -74,10 +74,7 @@ console.log(`[framewise] listening on http://${loopback}:${port} (${dev ? "devel
 // The inference worker: spawned here unless WORKER_URLS names remote ones.
 const worker: LocalWorker | undefined = config.WORKER_URLS.length ? undefined : startLocalWorker();
 
-registerHealthProbe(async () => {
-  const details = await engineDiagnostics();
-  return { name: "orchestration", ok: details.accepting, details };
-});
+registerHealthProbe(orchestrationProbe);
 registerHealthProbe(async () => {
   const workers = await workerHealth();
   return { name: "workers", ok: workers.length > 0 && workers.every((w) => w.ok), details: { workers } };

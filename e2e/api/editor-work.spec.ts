@@ -170,8 +170,9 @@ test("render: segments, 9:16, burned captions, overlay, -14 LUFS, +faststart", a
     captions: true,
     overlay: { text: "Framewise", position: "top" },
   });
-  const result = job.result_payload as unknown as { files: Record<string, string>; render: { width: number; height: number; crop: string; captions: { cues: number; words: number } } };
-  expect(result.render).toMatchObject({ width: 360, height: 640, crop: "centre" });
+  const result = job.result_payload as unknown as { files: Record<string, string>; render: { width: number; height: number; crop: { mode: string }; captions: { cues: number; words: number } } };
+  // A test pattern has nobody to follow: the subject crop holds the centre.
+  expect(result.render).toMatchObject({ width: 360, height: 640, crop: { mode: "subject" } });
   expect(result.render.captions.words).toBeGreaterThanOrEqual(10);
   const file = await download(request, result.files.video, "render.mp4");
   const info = probe(file, ["-show_entries", "stream=codec_name,width,height:format=duration"]) as { streams: { codec_name: string; width?: number }[]; format: { duration: string } };
@@ -208,6 +209,30 @@ test("export: transcript, scenes (CSV, EDL) and a remux, as files and a zip", as
   expect((await needsAnalysis.json()).detail).toBe("Request body 'analysis_job_id': give analysis_job_id for coco, mot, detections_csv, tracks_csv or events_csv");
 });
 
+test("render: 9:16 follows the walking subject, with an image overlay from VIDEO_INPUT_DIR", async ({ request }) => {
+  test.skip(!fs.existsSync(path.join(e2eVideoDir, "vtest.mp4")), "needs ../shared/media/vtest.avi");
+  test.setTimeout(180_000);
+  execFileSync("ffmpeg", ["-y", "-v", "error", "-f", "lavfi", "-i", "color=c=0xff0000:s=64x64:d=1", "-frames:v", "1", path.join(e2eVideoDir, "logo-e2e.png")]);
+  const job = await run(
+    request,
+    "render",
+    { video_name: "vtest.mp4", segments: [{ in: 22, out: 36 }], aspect: "9:16", height: 640, loudness: null, overlay: { image: { image_name: "logo-e2e.png" }, position: "bottom-right", scale: 0.2, opacity: 1 } },
+    150_000,
+  );
+  const result = job.result_payload as unknown as { files: Record<string, string>; render: { crop: { mode: string; segments: { min: number; max: number; centre: number; seen: number; sampled: number }[] }; overlay: unknown } };
+  expect(result.render.overlay).toEqual({ text: false, image: true, position: "bottom-right" });
+  const [crop] = result.render.crop.segments;
+  expect(result.render.crop.mode).toBe("subject");
+  expect(crop.seen / crop.sampled).toBeGreaterThan(0.8);
+  expect(crop.max - crop.min).toBeGreaterThan(150);
+  const file = await download(request, result.files.video, "tall.mp4");
+  // The overlay: 72 px square (0.2 x 360), 14.4 px (4% of the width) from the bottom-right corner.
+  const rgb = execFileSync("ffmpeg", ["-v", "error", "-ss", "5", "-i", file, "-frames:v", "1", "-vf", `crop=2:2:${360 - 14 - 36}:${640 - 14 - 36},format=rgb24`, "-f", "rawvideo", "pipe:1"]);
+  expect(rgb[0]).toBeGreaterThan(235);
+  expect(rgb[1]).toBeLessThan(25);
+  expect(job.result_payload!.log.some((l) => l.message.startsWith("Subject crop for segment 1/1"))).toBe(true);
+});
+
 test("cancel mid-render stops ffmpeg, removes partial output, status cancelled", async ({ request }) => {
   const created = await request.post("/jobs/?job_type=render", { data: { video_name: speechName, height: 1080, segments: [{ in: 0, out: duration }, { in: 0, out: duration }, { in: 0, out: duration }] } });
   const { id } = (await created.json()) as Job;
@@ -226,8 +251,14 @@ test("cancel mid-render stops ffmpeg, removes partial output, status cancelled",
   await expect.poll(async () => (await request.get(`/jobs/${id}/files/render.mp4`)).status(), { timeout: 10_000 }).toBe(404);
   const mediaDir = path.join(process.env.E2E_DATA_DIR ?? ".cache/e2e-data", "jobs", id, "media");
   await expect.poll(() => (fs.existsSync(mediaDir) ? fs.readdirSync(mediaDir) : []), { timeout: 10_000 }).toEqual([]);
+  // Long enough for the stopped step's failure to reach onFailure: it must not log a failure.
+  await new Promise((resolve) => setTimeout(resolve, 3000));
   const after = (await (await request.get(`/jobs/${id}`)).json()) as Job;
   expect(after.status).toBe("cancelled");
+  expect(after.error_message).toBeNull();
+  const messages = after.result_payload!.log.map((l) => l.message);
+  expect(messages.filter((m) => m.startsWith("Failed"))).toEqual([]);
+  expect(messages.at(-1)).toBe("Cancelled");
 });
 
 test("with an analysis job: generate_clip by a detected class, COCO and MOT exports in their published formats", async ({ request }) => {

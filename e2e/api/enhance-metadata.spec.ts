@@ -242,6 +242,36 @@ test("each process fails alone: an upscale the input is too big for fails, metad
   expect(metadata).toMatchObject({ status: "completed", progress: 100, error: null });
 });
 
+test("the upscale preset runs on the inference worker with progress, and doubles the picture", async ({ request, baseURL }) => {
+  test.setTimeout(processTimeout);
+  fs.mkdirSync(workDir, { recursive: true });
+  const small = path.join(workDir, "small-upscale.mp4");
+  if (!fs.existsSync(small)) ffmpeg("-f", "lavfi", "-i", "testsrc2=duration=1.2:size=320x240:rate=10", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", small);
+  const client = `e2e-upscale-${Date.now()}`;
+  const socket = listen(`${baseURL!.replace("http", "ws")}/ws/${client}`);
+  await socket.opened;
+  const uploaded = await request.post("/upload", {
+    multipart: { file: { name: "small.mp4", mimeType: "video/mp4", buffer: fs.readFileSync(small) }, client_id: client, preset: "upscale" },
+  });
+  expect(uploaded.status()).toBe(200);
+  const id = (await uploaded.json()).file_id;
+  await expect
+    .poll(() => ["completed", "failed"].includes(String(updatesOf(socket.messages, id, "video_enhancement").at(-1)?.status)), { timeout: processTimeout - 10_000, intervals: [500] })
+    .toBe(true);
+  socket.close();
+  const last = updatesOf(socket.messages, id, "video_enhancement").at(-1)!;
+  expect(last.status, String(last.error)).toBe("completed");
+  const progress = updatesOf(socket.messages, id, "video_enhancement").map((update) => update.progress as number);
+  // Per-frame progress from the worker's stream lies between the preparation and the finish.
+  expect(progress.filter((p) => p > 8 && p < 94).length).toBeGreaterThanOrEqual(1);
+  const status = await (await request.get(`/internal/video-enhancement-status/${id}`)).json();
+  const video = await request.get(new URL(status.result_url).pathname);
+  expect(video.status()).toBe(200);
+  const file = path.join(workDir, "upscaled.mp4");
+  fs.writeFileSync(file, await video.body());
+  expect(ffprobe(file).streams.find((s) => s.codec_type === "video")).toMatchObject({ width: 640, height: 480 });
+});
+
 test("errors: not a video by content, unknown file ids", async ({ request }) => {
   fs.mkdirSync(workDir, { recursive: true });
   const dog = path.resolve("../shared/media/dog.jpg");

@@ -105,6 +105,12 @@ export async function engineDiagnostics(): Promise<{ mode: "local" | "inngest"; 
   return { mode: "inngest", accepting: true, queued: of("queued"), running: of("in_progress") };
 }
 
+/** The job engine's part of /health/diagnostics (lib/health/checks.ts): down while not accepting. */
+export async function orchestrationProbe(): Promise<{ name: string; ok: boolean; details: Record<string, unknown> }> {
+  const details = await engineDiagnostics();
+  return { name: "orchestration", ok: details.accepting, details };
+}
+
 /** The running local engine, if any (tests and scripts). */
 export function localEngine(): LocalEngine | undefined {
   return shared.engine;

@@ -49,8 +49,12 @@ export function jobFunction<K extends RunnableJobKind>(
         const jobId = (event.data.event.data as { jobId: string }).jobId;
         const database = await db();
         // Both writes clean the message (lib/public-message.ts): ffmpeg names files by host path.
-        await appendJobLog(database, jobId, `Failed: ${error.message}`, "error");
-        await setJobStatus(database, jobId, "failed", { errorMessage: error.message });
+        // Only a job that really moves to failed says so in its log: a cancelled one keeps its
+        // status and log. Its step, seeing the row cancelled, stops with "Job was cancelled",
+        // and that failure can reach onFailure when the engine had not cancelled the run yet
+        // (Inngest's cloud takes the cancel event asynchronously).
+        const failed = await setJobStatus(database, jobId, "failed", { errorMessage: error.message });
+        if (failed) await appendJobLog(database, jobId, `Failed: ${error.message}`, "error");
       },
     },
     async ({ event, step, runId }) => {

@@ -1,17 +1,16 @@
 import { mkdir, rm } from "node:fs/promises";
 import path from "node:path";
 import { db } from "@/lib/db/client";
-import { env } from "@/lib/env";
 import { chooseEnhancements, detectShake, enhanceVideo, outputFormatFor, presetPlan, type EnhancePlan } from "@/lib/media/enhance";
-import { MAX_UPSCALE_INPUT_PIXELS, runUpscaleWorker } from "@/lib/media/upscale";
+import { upscaleOnWorker } from "@/lib/analysis/worker-client";
+import type { UpscaleRequestInput } from "@/lib/analysis/worker-protocol";
+import { MAX_UPSCALE_INPUT_PIXELS } from "@/lib/media/upscale";
 import { measureInterlacing, measureShake, measureVideo, type VideoFigures } from "@/lib/media/measure";
 import { probeVideo } from "@/lib/media/probe";
 import { enhancedFileName } from "@/lib/processing/find-process-job";
 import { percentReporter } from "@/lib/processing/report-percent";
 import { jobMediaDir } from "@/lib/storage/layout";
-import { existsSync } from "node:fs";
 import { AppError } from "@/lib/errors";
-import { modelFiles } from "@/workers/inference/models/registry";
 import { jobFunction, nonRetriable } from "./_job-function";
 
 /**
@@ -63,30 +62,27 @@ export default jobFunction("enhance", "enhance", async ({ jobId, payload, source
     const reporter = percentReporter(await db(), jobId, "upscale", 8, 94);
     const probe = await probeVideo(source.file);
     const started = Date.now();
-    const even = (value: number) => Math.max(2, value - (value % 2));
     // Input problems fail the job at once; a retry would meet them again.
     if (probe.displayWidth * probe.displayHeight > MAX_UPSCALE_INPUT_PIXELS) {
       throw nonRetriable(new AppError("bad_request", `Upscale takes videos up to 960x540 (by area); this one is ${probe.displayWidth}x${probe.displayHeight}`));
     }
-    const model = modelFiles[payload.scale === 4 ? "esrgan-slim-x4" : "esrgan-slim-x2"];
-    if (!existsSync(path.join(env().modelsDir, model))) {
-      throw nonRetriable(new AppError("unavailable", `The upscale model ${model} is not installed: run npm run models`));
-    }
-    const result = await runUpscaleWorker(
+    // On the inference worker (WORKER_URLS, or the local one), frame by frame with progress:
+    // POST /v1/upscale (lib/analysis/worker-protocol.ts). A missing model or a refused input
+    // is the worker's 400, and fails the job at once.
+    // The worker writes into the job's folder; it makes no folders itself.
+    await mkdir(mediaDir, { recursive: true });
+    const result = await upscaleOnWorker(
       {
-        input: source.file,
+        path: source.file,
         output,
-        format: outputFormatFor(output) ?? "mp4",
+        format: (outputFormatFor(output) ?? "mp4") as UpscaleRequestInput["format"],
         scale: payload.scale,
-        width: even(probe.displayWidth),
-        height: even(probe.displayHeight),
-        fps: probe.fps,
-        frameCount: probe.frameCount,
-        hasAudio: probe.audio.length > 0,
-        modelsDir: env().modelsDir,
+        has_audio: probe.audio.length > 0,
       },
-      (done, total) => reporter.report((done / Math.max(1, total)) * 100),
-    );
+      (frame, total) => reporter.report((frame / Math.max(1, total)) * 100),
+    ).catch((error: unknown) => {
+      throw nonRetriable(error);
+    });
     await reporter.flush();
     return { filters: `esrgan-slim-x${payload.scale} (${result.width}x${result.height}, ${result.ms_per_frame} ms a frame on ${result.provider})`, encode_seconds: Math.round((Date.now() - started) / 100) / 10 };
   }) : await step.run("encode", async () => {

@@ -1,4 +1,6 @@
+import { rm } from "node:fs/promises";
 import { NonRetriableError } from "inngest";
+import { withSubjectCrops, type CropSummary } from "@/lib/editor/subject-crops";
 import { loudnessAndShots } from "@/lib/editor/media-analysis";
 import { findSpokenMoments } from "@/lib/editor/find-moments";
 import { parseAspect, renderTimeline } from "@/lib/editor/render";
@@ -30,7 +32,7 @@ async function visualMomentsFor(jobId: string, analysisJobId: string, prompt: st
  * (lib/editor/visual-moments.ts); otherwise (or when it saw neither) the moments its words
  * are spoken (the video is transcribed, lib/editor/find-moments.ts), cut on word and
  * shot boundaries; each clip with short fades (`fade`, 0.15 s default) and an optional
- * `aspect` (centre crop). `result_payload.clips = [{start, end, url, reason}]`.
+ * `aspect` (the reframer's subject-following crop, lib/editor/subject-crops.ts). `result_payload.clips = [{start, end, url, reason}]`.
  */
 export default jobFunction("generate-clip", "generate_clip", async ({ jobId, payload, source, step, progress }) => {
   return step.run("clip", async () => {
@@ -69,14 +71,20 @@ export default jobFunction("generate-clip", "generate_clip", async ({ jobId, pay
         moments = [{ start, end, reason: "start/end" }];
       }
       const clips: { start: number; end: number; url: string; reason: string }[] = [];
+      const crops: CropSummary["segments"] = [];
       const files: Record<string, string> = {};
       const base = payload.prompt !== undefined ? 55 : 0;
       for (const [index, moment] of moments.entries()) {
         const name = moments.length === 1 ? "clip.mp4" : `clip-${index + 1}.mp4`;
         const fade = Math.min(payload.fade, (moment.end - moment.start) / 4);
+        const cut = { file: source.file, in: moment.start, out: moment.end, hasAudio: Boolean(summary.audio), width: summary.video!.width, height: summary.video!.height };
+        const framed = payload.aspect
+          ? await withSubjectCrops([cut], { aspect: payload.aspect, fps: 30, commandsFile: () => jobOutput(jobId, `.crop-${index}.cmd`).file, signal })
+          : null;
+        if (framed) crops.push(framed.summary.segments[0]);
         await renderTimeline(
           {
-            segments: [{ file: source.file, in: moment.start, out: moment.end, hasAudio: Boolean(summary.audio), width: summary.video!.width, height: summary.video!.height }],
+            segments: framed ? framed.segments : [cut],
             height: payload.height ?? Math.min(720, Math.round(summary.video!.height / 2) * 2),
             aspect: payload.aspect ? (parseAspect(payload.aspect) ?? undefined) : undefined,
             fade: fade > 0 ? Number(fade.toFixed(3)) : undefined,
@@ -85,12 +93,13 @@ export default jobFunction("generate-clip", "generate_clip", async ({ jobId, pay
           jobOutput(jobId, name).file,
           { signal, onProgress: (f) => void progress(Math.round(base + ((index + f) / moments.length) * (99 - base)), 100, "cut").catch(() => undefined) },
         );
+        if (framed) await rm(jobOutput(jobId, `.crop-${index}.cmd`).file, { force: true });
         const url = jobFileUrl(jobId, name);
         files[moments.length === 1 ? "clip" : `clip_${index + 1}`] = url;
         clips.push({ start: moment.start, end: moment.end, url, reason: moment.reason });
       }
       await progress(100, 100, "cut", `Cut ${clips.length} clip(s)`);
-      return { clips, files, ...(transcriptEngine ? { transcript_engine: transcriptEngine } : {}) };
+      return { clips, files, ...(crops.length ? { crop: { mode: "subject", segments: crops } } : {}), ...(transcriptEngine ? { transcript_engine: transcriptEngine } : {}) };
     });
   });
 });

@@ -1,5 +1,7 @@
 import { rm, writeFile } from "node:fs/promises";
+import { overlayImageForJob } from "@/lib/editor/overlay-image";
 import { captionsAss, outputSize, parseAspect, renderTimeline, type RenderSpec } from "@/lib/editor/render";
+import { withSubjectCrops, type CropSummary } from "@/lib/editor/subject-crops";
 import { resolveTimeline, timelineCaptions } from "@/lib/editor/timeline";
 import { jobOutput } from "@/lib/jobs/job-output";
 import { cancellable, jobFileUrl } from "@/lib/jobs/job-files";
@@ -7,9 +9,11 @@ import { jobFunction, nonRetriable } from "./_job-function";
 
 /**
  * render: the payload's timeline (`segments`, default the whole video) in one ffmpeg graph
- * (lib/editor/render.ts): `aspect` by centre crop, `captions` burned in with libass from the
- * timeline's transcript, an `overlay` text, loudness normalised to `loudness` LUFS (-14
- * default), H.264/AAC MP4 with +faststart at files.video. Progress from ffmpeg's -progress.
+ * (lib/editor/render.ts): `aspect` by the reframer's subject-following crop (detector on the
+ * inference worker, lib/editor/subject-crops.ts), `captions` burned in with libass from the
+ * timeline's transcript, an `overlay` text and/or picture, loudness normalised to `loudness`
+ * LUFS (-14 default), H.264/AAC MP4 with +faststart at files.video. Progress from ffmpeg's
+ * -progress.
  */
 export default jobFunction("render", "render", async ({ jobId, payload, source, step, progress }) => {
   const rendered = await step.run("render", async () => {
@@ -18,8 +22,26 @@ export default jobFunction("render", "render", async ({ jobId, payload, source, 
       throw nonRetriable(error);
     });
     return cancellable(jobId, async (signal) => {
+      const overlayImage = payload.overlay?.image
+        ? await overlayImageForJob(jobId, payload.overlay.image).catch((error: unknown) => {
+            throw nonRetriable(error);
+          })
+        : undefined;
+      let crops: CropSummary | null = null;
+      let segments = timeline;
+      if (payload.aspect) {
+        const made = await withSubjectCrops(timeline, {
+          aspect: payload.aspect,
+          fps: 30,
+          commandsFile: (k) => jobOutput(jobId, `.crop-${k}.cmd`).file,
+          signal,
+          onSegment: (done, total) => void progress(Math.round((done / total) * 10), 100, "reframe", `Subject crop for segment ${done}/${total}`).catch(() => undefined),
+        });
+        segments = made.segments;
+        crops = made.summary;
+      }
       const spec: RenderSpec = {
-        segments: timeline,
+        segments,
         height: payload.height ?? Math.min(720, Math.round(timeline[0].height / 2) * 2),
         aspect: payload.aspect ? (parseAspect(payload.aspect) ?? undefined) : undefined,
         loudnessTarget: payload.loudness,
@@ -35,14 +57,16 @@ export default jobFunction("render", "render", async ({ jobId, payload, source, 
         spec.assFile = ass.file;
         files.captions = jobFileUrl(jobId, "captions.ass");
         captions = { cues: heard.cues.length, words: heard.words.length, engine: heard.engine };
-        await progress(10, 100, "captions", `Captions: ${heard.cues.length} cues from ${heard.words.length} words`);
+        await progress(crops ? 20 : 10, 100, "captions", `Captions: ${heard.cues.length} cues from ${heard.words.length} words`);
       }
-      if (payload.overlay) {
+      const overlay = payload.overlay;
+      if (overlay?.text !== undefined) {
         const text = jobOutput(jobId, ".overlay.txt");
-        await writeFile(text.file, payload.overlay.text);
-        spec.overlay = { textFile: text.file, position: payload.overlay.position, start: payload.overlay.start, end: payload.overlay.end };
+        await writeFile(text.file, overlay.text);
+        spec.overlay = { textFile: text.file, position: overlay.position, start: overlay.start, end: overlay.end };
       }
-      const base = captions ? 10 : 0;
+      if (overlay && overlayImage) spec.image = { file: overlayImage, position: overlay.position, scale: overlay.scale, opacity: overlay.opacity, start: overlay.start, end: overlay.end };
+      const base = (captions ? 10 : 0) + (crops ? 10 : 0);
       let last = -1;
       const output = jobOutput(jobId, "render.mp4");
       const made = await renderTimeline(spec, output.file, {
@@ -56,6 +80,7 @@ export default jobFunction("render", "render", async ({ jobId, payload, source, 
         },
       });
       await rm(jobOutput(jobId, ".overlay.txt").file, { force: true });
+      for (const k of segments.keys()) await rm(jobOutput(jobId, `.crop-${k}.cmd`).file, { force: true });
       files.video = jobFileUrl(jobId, "render.mp4");
       await progress(100, 100, "encode", `Rendered ${made.duration.toFixed(1)} s at ${made.width}x${made.height}${payload.loudness !== null ? `, loudness ${payload.loudness} LUFS` : ""}`);
       return {
@@ -66,7 +91,8 @@ export default jobFunction("render", "render", async ({ jobId, payload, source, 
           height: made.height,
           segments: timeline.length,
           aspect: payload.aspect ?? null,
-          crop: payload.aspect ? "centre" : null,
+          crop: crops,
+          overlay: overlay ? { text: overlay.text !== undefined, image: overlayImage !== undefined, position: overlay.position } : null,
           loudness_target: payload.loudness,
           captions,
         },

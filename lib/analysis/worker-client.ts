@@ -1,7 +1,19 @@
 import type { z } from "zod";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
-import { doneLineSchema, frameLineSchema, imageLineSchema, sourceHintSchema, type AnalyzeRequestInput, type ImagesRequestInput, type WorkerFrame, type WorkerImageLine } from "./worker-protocol";
+import {
+  doneLineSchema,
+  frameLineSchema,
+  imageLineSchema,
+  sourceHintSchema,
+  upscaleLineSchema,
+  type AnalyzeRequestInput,
+  type ImagesRequestInput,
+  type UpscaleRequestInput,
+  type UpscaleResult,
+  type WorkerFrame,
+  type WorkerImageLine,
+} from "./worker-protocol";
 
 /**
  * Talks to the inference worker (workers/inference): the spawned local one, or the hosts in
@@ -36,12 +48,7 @@ export function workerUrls(): string[] {
 async function takeWorker(waitMs = 60_000): Promise<{ url: string; release: () => void }> {
   const deadline = Date.now() + waitMs;
   for (;;) {
-    const urls = workerUrls();
-    if (urls.length === 0) {
-      if (env().WORKER_URLS.length || Date.now() > deadline) throw new AppError("unavailable", "No inference worker is running");
-      await new Promise((resolve) => setTimeout(resolve, 250));
-      continue;
-    }
+    const urls = await waitForWorkers(deadline - Date.now());
     shared.turn = (shared.turn + 1) % urls.length;
     const free = [...urls.slice(shared.turn), ...urls.slice(0, shared.turn)].find((url) => !shared.busy.has(url));
     if (!free) {
@@ -180,5 +187,39 @@ export async function* analyzeImages(paths: string[], tasks: ImagesRequestInput[
     yield* streamLines(`${url}/v1/images`, { paths, tasks } satisfies ImagesRequestInput, imageLineSchema, signal);
   } finally {
     release();
+  }
+}
+
+/**
+ * POST /v1/upscale on a worker (the enhance job's `upscale` preset): progress per frame as the
+ * worker streams it, the result at the end. The worker is not held as busy: the upscale runs in
+ * its own process there with one inference thread, beside whatever range it is analysing, and
+ * an hour-long upscale must not stall every analysis behind it.
+ */
+export async function upscaleOnWorker(request: UpscaleRequestInput, onProgress?: (frame: number, total: number) => void, signal?: AbortSignal): Promise<UpscaleResult> {
+  const urls = await waitForWorkers();
+  shared.turn = (shared.turn + 1) % urls.length;
+  const url = urls[shared.turn].replace(/\/$/, "");
+  let result: UpscaleResult | undefined;
+  try {
+    for await (const line of streamLines(`${url}/v1/upscale`, request, upscaleLineSchema, signal)) {
+      if ("upscaled" in line) result = line.upscaled;
+      else onProgress?.(line.frame, line.total);
+    }
+  } catch (error) {
+    if (error instanceof WorkerRequestError) throw new AppError("bad_request", error.message.replace(/^Worker refused the request: /, "Upscale refused: "));
+    throw error;
+  }
+  if (!result) throw new Error("Worker ended the upscale without its result");
+  return result;
+}
+
+async function waitForWorkers(waitMs = 60_000): Promise<string[]> {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    const urls = workerUrls();
+    if (urls.length) return urls;
+    if (env().WORKER_URLS.length || Date.now() > deadline) throw new AppError("unavailable", "No inference worker is running");
+    await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }

@@ -173,6 +173,32 @@ export const imageLineSchema = imageResultSchema.extend({ path: z.string() });
 export type WorkerImageLine = z.infer<typeof imageLineSchema>;
 
 /**
+ * POST /v1/upscale: the AI upscale (ESRGAN-slim, workers/upscale) of one whole video on the
+ * worker, frame by frame, written to `output` (a new file inside the worker's allowed roots,
+ * as `path` is; the web side and the worker share DATA_DIR as they do for /v1/analyze). The
+ * stream: one progress line at most every 250 ms, then the result line, then the done line.
+ */
+export const UPSCALE_FORMATS = ["mp4", "mov", "matroska", "avi"] as const;
+export const upscaleRequestSchema = z.object({
+  path: z.string().min(1),
+  output: z.string().min(1),
+  format: z.enum(UPSCALE_FORMATS),
+  scale: z.union([z.literal(2), z.literal(4)]),
+  /** Copy (as AAC) the source's first audio stream. */
+  has_audio: z.boolean().default(false),
+  source: sourceHintSchema.optional(),
+});
+export type UpscaleRequestInput = z.input<typeof upscaleRequestSchema>;
+
+export const upscaleProgressLineSchema = z.object({ frame: z.number().int().nonnegative(), total: z.number().int().nonnegative() });
+export const upscaleResultLineSchema = z.object({
+  upscaled: z.object({ frames: z.number().int().nonnegative(), ms_per_frame: z.number().nonnegative(), provider: z.string(), width: z.number().int().positive(), height: z.number().int().positive() }),
+});
+export type UpscaleResult = z.infer<typeof upscaleResultLineSchema>["upscaled"];
+/** A line of a /v1/upscale stream before its done line. */
+export const upscaleLineSchema = z.union([upscaleResultLineSchema, upscaleProgressLineSchema]);
+
+/**
  * The last line of every stream: done with the count (and the milliseconds it took), or a
  * failure after the 200 was sent, which is the only way left to report one.
  */

@@ -2,15 +2,31 @@ import { writeFile } from "node:fs/promises";
 import { execFfmpeg, ffmpegInput } from "@/lib/media/ffmpeg";
 import { produceFileAtomic } from "@/lib/storage/write-file";
 import type { Cue } from "@/lib/speech/transcript";
+import type { OverlayPosition } from "./overlay-positions";
 
 /**
  * The editor's one render graph (render and generate_clip): segments of one or more videos
- * concatenated, each scaled to the output frame (an `aspect` crops the centre: the reframer's
- * subject-following crop is not in lib yet), optional short fades at each segment's ends,
- * captions burned in with libass, a text overlay, loudness normalised with loudnorm, H.264/AAC
- * MP4 with +faststart. Progress comes from ffmpeg's `-progress` output.
+ * concatenated, each scaled to the output frame (an `aspect` follows the subject with the
+ * reframer's crop when the segment carries one, ./subject-crops.ts, else crops the centre),
+ * optional short fades at each segment's ends, captions burned in with libass, a text and an
+ * image overlay, loudness normalised with loudnorm, H.264/AAC MP4 with +faststart. Progress
+ * comes from ffmpeg's `-progress` output.
  */
-export type TimelineSegment = { file: string; in: number; out: number; hasAudio: boolean; width: number; height: number };
+export type TimelineSegment = {
+  file: string;
+  in: number;
+  out: number;
+  hasAudio: boolean;
+  width: number;
+  height: number;
+  /**
+   * The subject-following crop (lib/reframer/subject-crop.ts): a `width` x `height` window of
+   * the source moved along `axis` by the `sendcmd` lines in `commandsFile` (on the segment's
+   * clock), starting at `offset`.
+   */
+  crop?: { width: number; height: number; axis: "x" | "y"; offset: number; commandsFile: string };
+};
+
 
 export type RenderSpec = {
   segments: TimelineSegment[];
@@ -21,7 +37,9 @@ export type RenderSpec = {
   /** An .ass file (captionsAss) to burn in. */
   assFile?: string;
   /** A text file whose text is drawn over the picture, and where. */
-  overlay?: { textFile: string; position: "top" | "bottom"; start?: number; end?: number };
+  overlay?: { textFile: string; position: OverlayPosition; start?: number; end?: number };
+  /** A picture laid over the frame: `scale` of the output width wide, `opacity` 0..1, where. */
+  image?: { file: string; position: OverlayPosition; scale: number; opacity: number; start?: number; end?: number };
   /** Integrated loudness target in LUFS; null keeps the sound as it is. */
   loudnessTarget: number | null;
   fps?: number;
@@ -48,6 +66,26 @@ function quoted(value: string): string {
   return `'${value.replace(/'/g, "'\\''")}'`;
 }
 
+/**
+ * Where an overlay goes: a margin of 4% of the frame's width from the edges it is placed
+ * against (6% of the height for top and bottom), centred along the other axis.
+ */
+function placement(position: OverlayPosition, w: string, h: string, frameW: string, frameH: string): { x: string; y: string } {
+  const margin = `${frameW}*0.04`;
+  const centreX = `(${frameW}-${w})/2`;
+  const x = position.endsWith("left") ? margin : position.endsWith("right") ? `${frameW}-${w}-${margin}` : centreX;
+  const y = position.startsWith("top")
+    ? position === "top" ? `${frameH}*0.06` : margin
+    : position.startsWith("bottom")
+      ? position === "bottom" ? `${frameH}-${h}-${frameH}*0.06` : `${frameH}-${h}-${margin}`
+      : `(${frameH}-${h})/2`;
+  return { x, y };
+}
+
+function enableBetween(window: { start?: number; end?: number }): string {
+  return window.start !== undefined || window.end !== undefined ? `:enable='between(t,${window.start ?? 0},${window.end ?? 1e9})'` : "";
+}
+
 export function timelineDuration(segments: TimelineSegment[]): number {
   return segments.reduce((sum, s) => sum + (s.out - s.in), 0);
 }
@@ -61,7 +99,10 @@ export function renderArgs(spec: RenderSpec, output: string): string[] {
   spec.segments.forEach((segment, k) => {
     const duration = segment.out - segment.in;
     inputs.push("-ss", segment.in.toFixed(3), "-t", duration.toFixed(3), "-i", ffmpegInput(segment.file));
-    const fit = spec.aspect
+    const crop = segment.crop;
+    const fit = crop
+      ? `sendcmd=f=${quoted(crop.commandsFile)},crop@s${k}=w=${crop.width}:h=${crop.height}:x=${crop.axis === "x" ? crop.offset : 0}:y=${crop.axis === "y" ? crop.offset : 0}:exact=1,scale=${width}:${height}`
+      : spec.aspect
       ? `scale=${width}:${height}:force_original_aspect_ratio=increase,crop=${width}:${height}`
       : `scale=${width}:${height}:force_original_aspect_ratio=decrease,pad=${width}:${height}:(ow-iw)/2:(oh-ih)/2`;
     const fades = spec.fade ? `,fade=t=in:st=0:d=${spec.fade},fade=t=out:st=${Math.max(0, duration - spec.fade).toFixed(3)}:d=${spec.fade}` : "";
@@ -80,11 +121,20 @@ export function renderArgs(spec: RenderSpec, output: string): string[] {
     graph.push(`[${video}]ass=filename=${quoted(spec.assFile)}[cap]`);
     video = "cap";
   }
+  if (spec.image) {
+    const image = spec.image;
+    inputs.push("-i", ffmpegInput(image.file));
+    const imageWidth = Math.max(2, Math.round((width * image.scale) / 2) * 2);
+    const fade = image.opacity < 1 ? `,colorchannelmixer=aa=${image.opacity.toFixed(3)}` : "";
+    const place = placement(image.position, "overlay_w", "overlay_h", "main_w", "main_h");
+    graph.push(`[${spec.segments.length}:v:0]scale=${imageWidth}:-2,format=rgba${fade}[img]`);
+    graph.push(`[${video}][img]overlay=x=${place.x}:y=${place.y}:eof_action=repeat:format=auto${enableBetween(image)},format=yuv420p[im]`);
+    video = "im";
+  }
   if (spec.overlay) {
-    const y = spec.overlay.position === "top" ? "h*0.06" : "h-text_h-h*0.06";
-    const enable = spec.overlay.start !== undefined || spec.overlay.end !== undefined ? `:enable='between(t,${spec.overlay.start ?? 0},${spec.overlay.end ?? 1e9})'` : "";
+    const place = placement(spec.overlay.position, "text_w", "text_h", "w", "h");
     graph.push(
-      `[${video}]drawtext=fontfile=${quoted(OVERLAY_FONT)}:textfile=${quoted(spec.overlay.textFile)}:fontsize=h*0.05:fontcolor=white:borderw=3:bordercolor=black:x=(w-text_w)/2:y=${y}${enable}[ov]`,
+      `[${video}]drawtext=fontfile=${quoted(OVERLAY_FONT)}:textfile=${quoted(spec.overlay.textFile)}:fontsize=h*0.05:fontcolor=white:borderw=3:bordercolor=black:x=${place.x}:y=${place.y}${enableBetween(spec.overlay)}[ov]`,
     );
     video = "ov";
   }

@@ -4,13 +4,15 @@ import { AppError } from "@/lib/errors";
 import { inngest } from "@/inngest/client";
 import { jobCancelRequested } from "@/inngest/events";
 import type { Caller } from "./caller";
+import { appendJobLog } from "./append-job-log";
 import { getJobOrThrow } from "./get-job";
 import { finishedStatuses, setJobStatus } from "./set-job-status";
 
 /**
  * Cancels a job the caller can see: sends the event every job function lists in `cancelOn`
- * (the run stops before its next step), then marks the job cancelled. A finished job is
- * returned unchanged.
+ * (the run stops before its next step), then marks the job cancelled and logs "Cancelled"; a
+ * step in flight sees the row and stops its ffmpeg (lib/jobs/job-files.ts cancellable). A
+ * finished job is returned unchanged.
  */
 export async function cancelJob(db: Db, caller: Caller, jobId: string): Promise<Job> {
   const job = await getJobOrThrow(db, caller, jobId);
@@ -20,5 +22,8 @@ export async function cancelJob(db: Db, caller: Caller, jobId: string): Promise<
   } catch (error) {
     throw new AppError("unavailable", `Failed to cancel job: ${error instanceof Error ? error.message : String(error)}`);
   }
-  return (await setJobStatus(db, job.id, "cancelled")) ?? (await getJobOrThrow(db, caller, jobId));
+  const cancelled = await setJobStatus(db, job.id, "cancelled");
+  if (!cancelled) return getJobOrThrow(db, caller, jobId);
+  await appendJobLog(db, job.id, "Cancelled");
+  return cancelled;
 }

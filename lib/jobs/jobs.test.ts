@@ -198,6 +198,31 @@ describe.each(testDatabases)("jobs on %s", (kind) => {
     expect(after.status).toBe("cancelled");
     expect(after.completed_at).not.toBeNull();
     expect(after.result_payload?.log.map((line) => line.message)).not.toContain("Completed render");
+    expect(after.result_payload?.log.map((line) => line.message).filter((message) => message.startsWith("Failed"))).toEqual([]);
+    expect(after.result_payload?.log.at(-1)?.message).toBe("Cancelled");
+  });
+
+  it("a job cancelled before its run is: the stopped step's failure logs no stray Failed line", async () => {
+    // What Inngest's cloud may do: the cancel event is taken asynchronously, so the step sees the
+    // row cancelled, stops ffmpeg and fails its run, and onFailure runs, before the run is cancelled.
+    const job = await m.jobs.createJob(handle.db, anonymous, { kind: "render", payload: { video_name: "long.mp4", height: 480 } });
+    await waitForJob(job.id, (status) => status === "in_progress");
+    await sleep(300);
+    const row = await m.jobs.setJobStatus(handle.db, job.id, "cancelled");
+    expect(row?.runId).toBeTruthy();
+    const deadline = Date.now() + 30_000;
+    let run;
+    while (!["failed", "cancelled"].includes((run = (await handle.db.select().from(engineRuns).where(eq(engineRuns.id, row!.runId!)))[0])?.status ?? "")) {
+      if (Date.now() > deadline) throw new Error(`run still ${run?.status}`);
+      await sleep(50);
+    }
+    expect(run!.status).toBe("failed");
+    await sleep(1500); // onFailure's own run
+    const after = await waitForJob(job.id);
+    expect(after.status).toBe("cancelled");
+    expect(after.error_message).toBeNull();
+    expect(after.result_payload?.log.map((line) => line.message).filter((message) => message.startsWith("Failed"))).toEqual([]);
+    expect(fs.existsSync(path.join(work, "data", "jobs", job.id, "media"))).toBe(false);
   });
 
   it("answers not_found for unknown or malformed ids", async () => {

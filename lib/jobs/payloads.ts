@@ -8,6 +8,7 @@ import { env } from "@/lib/env";
 import { ENHANCE_PRESETS } from "@/lib/media/enhance";
 import { offlineLanguage } from "@/lib/speech/transcribe";
 import { MAX_VIDEO_NAME_BYTES } from "@/lib/media/server-videos";
+import { OVERLAY_POSITIONS } from "@/lib/editor/overlay-positions";
 
 /**
  * Every job kind's payload (ARCHITECTURE.md, "Security model"). Checked when the job is
@@ -228,8 +229,27 @@ export const jobPayloadSchemas = {
       aspect: aspectRatio.optional(),
       /** Burn in captions from the timeline's transcript. */
       captions: z.union([z.boolean(), z.strictObject({ language: speechLanguage })]).optional(),
+      /** Text and/or a picture over the frame (lib/editor/render.ts placement, lib/editor/overlay-image.ts). */
       overlay: z
-        .strictObject({ text: z.string().min(1).max(200), position: z.enum(["top", "bottom"]).default("top"), start: seconds.optional(), end: seconds.optional() })
+        .strictObject({
+          text: z.string().min(1).max(200).optional(),
+          image: z
+            .strictObject({
+              source_asset_id: uuid.optional(),
+              /** A PNG, JPEG or WebP file in VIDEO_INPUT_DIR. */
+              image_name: z.string().min(1).max(MAX_VIDEO_NAME_BYTES).optional(),
+            })
+            .refine((image) => [image.source_asset_id, image.image_name].filter((v) => v !== undefined).length === 1, { message: "give source_asset_id or image_name" })
+            .optional(),
+          position: z.enum(OVERLAY_POSITIONS).default("top"),
+          /** The picture's width as a fraction of the output's width. */
+          scale: z.number().min(0.02).max(1).default(0.2),
+          opacity: z.number().min(0).max(1).default(1),
+          start: seconds.optional(),
+          end: seconds.optional(),
+        })
+        .refine((overlay) => overlay.text !== undefined || overlay.image !== undefined, { message: "give text or image" })
+        .refine((overlay) => overlay.end === undefined || overlay.end > (overlay.start ?? 0), { path: ["end"], message: "must be after start" })
         .optional(),
       /** Integrated loudness target (LUFS), null to leave the sound as it is. */
       loudness: z.number().min(-40).max(-5).nullable().default(-14),

@@ -1,6 +1,7 @@
 import path from "node:path";
 import { AppError } from "@/lib/errors";
-import { FfmpegError, lastLines, renderToFile, runFfmpeg, ffmpegInput } from "./ffmpeg";
+import { produceFileAtomic } from "@/lib/storage/write-file";
+import { execFfmpeg, FfmpegError, lastLines, runFfmpeg, ffmpegInput } from "./ffmpeg";
 import type { FrameFigures } from "./measure";
 import type { VideoProbe } from "./probe";
 
@@ -248,9 +249,14 @@ export async function enhanceVideo(options: EnhanceVideoOptions): Promise<{ path
   const { input, output, plan, probe } = options;
   const chain = enhanceFilters(plan, options.transforms);
   const outputOptions = encodeOptions(probe, output, chain);
+  // ffmpeg spawned directly (execFfmpeg: progress from `-progress`, no stats lines to parse),
+  // not through fluent-ffmpeg: the bench compares this run with the bare CLI on the same graph.
+  const timeout = options.timeoutMs ? AbortSignal.timeout(options.timeoutMs) : undefined;
+  const signal = timeout && options.signal ? AbortSignal.any([options.signal, timeout]) : (timeout ?? options.signal);
   try {
-    await renderToFile(output, { input, outputOptions }, { signal: options.signal, timeoutMs: options.timeoutMs, onTime: progressOf(probe.duration, options.onProgress) });
+    await produceFileAtomic(output, (partial) => execFfmpeg(["-y", "-i", ffmpegInput(input), ...outputOptions, ffmpegInput(partial)], { signal, onTime: progressOf(probe.duration, options.onProgress) }));
   } catch (error) {
+    if (timeout?.aborted && !options.signal?.aborted) throw new AppError("internal", `Enhancement failed: ffmpeg ran longer than ${Math.round(options.timeoutMs! / 1000)} s`);
     throw asAppError(error, "Enhancement");
   }
   options.onProgress?.(100);

@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { extractMetadata, sampleColorProfile } from "./metadata";
@@ -48,5 +49,22 @@ describeMedia("extractMetadata", () => {
     expect(profile.average_color.r).toBeLessThanOrEqual(0x20 + 3);
     expect(Math.abs(profile.average_color.g - 0x60)).toBeLessThanOrEqual(3);
     expect(Math.abs(profile.average_color.b - 0xc0)).toBeLessThanOrEqual(3);
+  });
+
+  it("counts every pixel exactly, whatever the pipe's chunk boundaries", async () => {
+    // 333 x 201: frames of an odd byte length, so pixels and pixel pairs straddle chunks.
+    const clip = path.join(temp.path, "odd.mkv");
+    await ffmpegCli(["-f", "lavfi", "-i", "testsrc2=size=334x202:rate=10", "-t", "2", "-vf", "crop=333:201,noise=alls=20:allf=t", "-c:v", "ffv1", "-pix_fmt", "bgr0", clip]);
+    const probe = await probeVideo(clip);
+    const { profile, frames, width, height } = await sampleColorProfile(clip, probe);
+    const raw = execFileSync("ffmpeg", ["-v", "error", "-i", clip, "-map", "0:v:0", "-vf", `scale=${width}:${height}:flags=area`, "-fps_mode", "passthrough", "-pix_fmt", "rgb24", "-f", "rawvideo", "pipe:1"], { maxBuffer: 1 << 28 });
+    expect(frames).toBe(raw.length / (width * height * 3));
+    const expected = [new Array<number>(256).fill(0), new Array<number>(256).fill(0), new Array<number>(256).fill(0)];
+    raw.forEach((value, i) => expected[i % 3][value]++);
+    const pixels = raw.length / 3;
+    (["r", "g", "b"] as const).forEach((channel, c) => {
+      const counted = profile.histograms[channel].map((share) => Math.round(share * pixels));
+      expect(counted).toEqual(expected[c]);
+    });
   });
 });

@@ -12,12 +12,14 @@ export type FrameScore = { time: number; score: number };
 export type SceneRules = { cutScore: number; dissolveFloor: number; minShotSeconds: number };
 export const defaultSceneRules: SceneRules = { cutScore: 10, dissolveFloor: 1.5, minShotSeconds: 0.5 };
 
-export async function scoreFrames(file: string, onTime?: (seconds: number) => void): Promise<FrameScore[]> {
-  const args = ["-v", "error", "-i", ffmpegInput(file), "-an", "-sn", "-vf", "scale=160:-2,scdet=threshold=100,metadata=mode=print:file=-", "-f", "null", "-"];
+/** `range` scores only start..end (times stay on the file's clock); `signal` stops ffmpeg. */
+export async function scoreFrames(file: string, onTime?: (seconds: number) => void, range?: { start: number; end: number; signal?: AbortSignal }): Promise<FrameScore[]> {
+  const seek = range ? ["-ss", range.start.toFixed(3), "-t", (range.end - range.start).toFixed(3)] : [];
+  const args = ["-v", "error", ...seek, "-i", ffmpegInput(file), "-an", "-sn", "-vf", "scale=160:-2,scdet=threshold=100,metadata=mode=print:file=-", "-f", "null", "-"];
   const scores: FrameScore[] = [];
   let text = "";
   let time = 0;
-  for await (const chunk of streamFfmpeg(args)) {
+  for await (const chunk of streamFfmpeg(args, { signal: range?.signal })) {
     text += chunk.toString("utf8");
     let newline: number;
     while ((newline = text.indexOf("\n")) >= 0) {
@@ -25,7 +27,7 @@ export async function scoreFrames(file: string, onTime?: (seconds: number) => vo
       text = text.slice(newline + 1);
       const pts = /pts_time:(-?[\d.]+)/.exec(line);
       if (pts) {
-        time = Number(pts[1]);
+        time = Number(pts[1]) + (range?.start ?? 0);
         continue;
       }
       const score = /lavfi\.scd\.score=([\d.]+)/.exec(line);

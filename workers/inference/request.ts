@@ -1,4 +1,4 @@
-import { realpath, stat } from "node:fs/promises";
+import { lstat, realpath, stat } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
 import { AppError } from "@/lib/errors";
@@ -35,4 +35,26 @@ export async function resolveAllowedPath(requested: string, roots: string[]): Pr
   if (!inside) throw new AppError("forbidden", `path is outside the allowed roots: ${requested}`);
   if (!(await stat(real)).isFile()) throw new AppError("bad_request", `not a file: ${requested}`);
   return real;
+}
+
+/**
+ * Where a request may have a new file written: a plain name in an existing folder that
+ * resolves (symlinks included) inside one of the allowed roots. An existing file there is
+ * replaced; a folder, or a link, is refused.
+ */
+export async function resolveAllowedOutput(requested: string, roots: string[]): Promise<string> {
+  const name = path.basename(requested);
+  if (!name || name === "." || name === "..") throw new AppError("bad_request", `not a file name: ${requested}`);
+  let dir: string;
+  try {
+    dir = await realpath(path.dirname(path.resolve(requested)));
+  } catch {
+    throw new AppError("not_found", `folder not found: ${path.dirname(requested)}`);
+  }
+  const realRoots = await Promise.all(roots.map((root) => realpath(root).catch(() => undefined)));
+  if (!realRoots.some((root) => root && (dir === root || dir.startsWith(root + path.sep)))) throw new AppError("forbidden", `path is outside the allowed roots: ${requested}`);
+  const target = path.join(dir, name);
+  const existing = await lstat(target).catch(() => null);
+  if (existing && !existing.isFile()) throw new AppError("bad_request", `not a file: ${requested}`);
+  return target;
 }

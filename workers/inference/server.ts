@@ -9,6 +9,7 @@
  */
 import { realpathSync } from "node:fs";
 import { stat } from "node:fs/promises";
+import path from "node:path";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { pathToFileURL } from "node:url";
@@ -18,8 +19,10 @@ import { decodeFrames, decodeImage, probeVideoStream, type VideoStreamInfo } fro
 import { loadWorkerEnv, type WorkerEnv } from "./env";
 import { mapOrdered } from "./pipeline";
 import { startPool, type InferencePool } from "./pool";
-import { analyzeRequestSchema, DEFAULT_THRESHOLDS, imagesRequestSchema, TASKS, type SourceHint } from "@/lib/analysis/worker-protocol";
-import { parseBody, resolveAllowedPath } from "./request";
+import { analyzeRequestSchema, DEFAULT_THRESHOLDS, imagesRequestSchema, TASKS, upscaleRequestSchema, type SourceHint } from "@/lib/analysis/worker-protocol";
+import { MAX_UPSCALE_INPUT_PIXELS, runUpscaleWorker } from "@/lib/media/upscale";
+import { modelFiles } from "./models/registry";
+import { parseBody, resolveAllowedOutput, resolveAllowedPath } from "./request";
 import { modelsFor } from "./tasks/analyze";
 
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -96,6 +99,7 @@ async function handle(deps: Deps, req: IncomingMessage, res: ServerResponse): Pr
   }
   if (route === "POST /v1/analyze") return analyze(deps, req, res);
   if (route === "POST /v1/images") return images(deps, req, res);
+  if (route === "POST /v1/upscale") return upscale(deps, req, res);
   sendJson(res, 404, { detail: `no route ${route}` });
 }
 
@@ -187,6 +191,48 @@ async function images(deps: Deps, req: IncomingMessage, res: ServerResponse): Pr
     path: requested,
     ...(await deps.pool.analyze(await decodeImage(file), body.tasks, body.thresholds)),
   }));
+}
+
+/**
+ * POST /v1/upscale: checks, then the ESRGAN-slim upscale in its own process (lib/media/upscale.ts:
+ * onnxruntime's run() would block this server's loop), streaming its progress as it comes. The
+ * client going away kills it; the partial output is left for the caller's clean-up (the web
+ * side removes a cancelled job's folder) and replaced by the next attempt.
+ */
+async function upscale(deps: Deps, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const started = Date.now();
+  const body = parseBody(upscaleRequestSchema, await readJson(req));
+  const file = await resolveAllowedPath(body.path, deps.env.allowedRoots);
+  const output = await resolveAllowedOutput(body.output, deps.env.allowedRoots);
+  if (output === file) throw new AppError("bad_request", "output must not be the input");
+  const info = await probeRemembered(file, body.source).catch((error: unknown) => {
+    throw new AppError("bad_request", isAppError(error) ? error.message : `cannot read ${body.path}`);
+  });
+  const even = (value: number) => Math.max(2, value - (value % 2));
+  const width = even(info.width);
+  const height = even(info.height);
+  if (width * height > MAX_UPSCALE_INPUT_PIXELS) throw new AppError("bad_request", `upscale takes videos up to 960x540 (by area); this one is ${info.width}x${info.height}`);
+  const model = modelFiles[body.scale === 4 ? "esrgan-slim-x4" : "esrgan-slim-x2"];
+  if (!(await stat(path.join(deps.env.modelsDir, model)).catch(() => null))) throw new AppError("bad_request", `this worker has no ${model}: run npm run models on it`);
+
+  res.writeHead(200, { "content-type": "application/x-ndjson", "cache-control": "no-store" });
+  const gone = new AbortController();
+  res.on("close", () => {
+    if (!res.writableFinished) gone.abort();
+  });
+  try {
+    const result = await runUpscaleWorker(
+      { input: file, output, format: body.format, scale: body.scale, width, height, fps: info.fps, frameCount: Math.max(1, Math.round(info.duration * info.fps)), hasAudio: body.has_audio, modelsDir: deps.env.modelsDir },
+      (frame, total) => void write(res, `${JSON.stringify({ frame, total })}\n`),
+      gone.signal,
+    );
+    await write(res, `${JSON.stringify({ upscaled: result })}\n`);
+    res.end(`${JSON.stringify({ done: true, frames: result.frames, ms: Date.now() - started })}\n`);
+  } catch (error) {
+    if (gone.signal.aborted) return;
+    logError(error);
+    res.end(`${JSON.stringify({ done: false, error: publicMessage(error) })}\n`);
+  }
 }
 
 async function* toAsync<T>(items: T[]): AsyncGenerator<T> {

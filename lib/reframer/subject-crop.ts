@@ -1,0 +1,155 @@
+import { analyzeRange } from "@/lib/analysis/worker-client";
+import { ByteTracker, type TrackerOptions } from "@/lib/analysis/tracking/bytetrack";
+import { subjectTimeline } from "./measure";
+import { cropPath, cropSize, type Aspect, type ShotPlan } from "./render";
+import { findCuts, scoreFrames, shotsOf } from "./scenes";
+
+/**
+ * The reframer's subject-following crop for one range of one file, without an analysis job:
+ * the editor's render and generate_clip ask for it per segment. The range is sampled at
+ * `sampleFps` (2.5 by default: a walking person moves a few percent of the frame between
+ * samples, and the smoother in ./smoothing.ts interpolates between them) and run through the
+ * detector on the inference worker; the boxes are tracked in memory with ByteTrack; shots come
+ * from ffmpeg's scene scores over the range (./scenes.ts); each shot's subject is chosen as the
+ * reframer does (./measure.ts subjectTimeline), and the crop path is the reframer's own
+ * (./render.ts cropSize, cropPath), one offset per output frame on the range's clock (0 = start).
+ */
+export type SubjectCrop = {
+  width: number;
+  height: number;
+  axis: "x" | "y";
+  /** Left (axis x) or top (axis y) edge of the crop at each output frame n / fps. */
+  offsets: number[];
+  fps: number;
+  shots: number;
+  /** Sampled frames, and those in which a subject was in view. */
+  sampled: number;
+  seen: number;
+  /** The subject's centre (source pixels) at each sampled time, null where none was in view. */
+  subjects: { time: number; centre: { x: number; y: number } | null }[];
+};
+
+export const SUBJECT_SAMPLE_FPS = 2.5;
+
+/**
+ * ByteTrack at a low sampling rate: between two samples 0.4 s apart a walking person's box
+ * overlaps its last position far less than at video rate, so the gates are looser than the
+ * analysis defaults (as reframe-video's are, for the small detector's 0.3-0.4 scores), and a
+ * lost track is remembered for about 2 s of samples.
+ */
+function trackerAt(sampleFps: number): Partial<TrackerOptions> {
+  return { highThreshold: 0.25, newTrackThreshold: 0.3, matchThreshold: 0.97, unconfirmedMatchThreshold: 0.97, secondMatchThreshold: 0.8, trackBuffer: Math.max(2, Math.round(2 * sampleFps)) };
+}
+
+export async function subjectCrop(input: {
+  file: string;
+  start: number;
+  end: number;
+  frame: { width: number; height: number };
+  aspect: string;
+  /** Output frame rate: the path has one offset per output frame. */
+  fps: number;
+  sampleFps?: number;
+  signal?: AbortSignal;
+}): Promise<SubjectCrop> {
+  const sampleFps = input.sampleFps ?? SUBJECT_SAMPLE_FPS;
+  const duration = input.end - input.start;
+  const tracker = new ByteTracker(trackerAt(sampleFps));
+  type Row = { frameIndex: number; timestamp: number; label: string; confidence: number; x: number; y: number; width: number; height: number; trackId: number | null };
+  const rows: Row[] = [];
+  const sampled: { frameIndex: number; timestamp: number }[] = [];
+  for await (const frame of analyzeRange({ path: input.file, start: input.start, end: input.end, fps: sampleFps, tasks: ["detect"] }, input.signal)) {
+    const time = frame.timestamp - input.start;
+    const frameIndex = sampled.length;
+    sampled.push({ frameIndex, timestamp: time });
+    const ids = tracker.update(frame.detections.map((d) => ({ label: d.class, score: d.confidence, box: d.bbox })));
+    frame.detections.forEach((d, i) => {
+      const trackId = ids[i];
+      if (trackId !== null) rows.push({ frameIndex, timestamp: time, label: d.class, confidence: d.confidence, ...d.bbox, trackId });
+    });
+  }
+  stitchTracks(rows, sampleFps);
+  input.signal?.throwIfAborted();
+  const scores = await scoreFrames(input.file, undefined, { start: input.start, end: input.end, signal: input.signal });
+  const shots = shotsOf(findCuts(scores.map((s) => ({ time: s.time - input.start, score: s.score }))), duration);
+  const size = cropSize(input.aspect as Aspect, input.frame.width, input.frame.height);
+  let seen = 0;
+  const plans: ShotPlan[] = shots.map((shot) => {
+    const inShot = sampled.filter((s) => s.timestamp >= shot.start && s.timestamp < shot.end);
+    const first = inShot[0]?.frameIndex ?? -1;
+    const last = inShot.at(-1)?.frameIndex ?? -2;
+    const centres = subjectTimeline(
+      rows.filter((row) => row.frameIndex >= first && row.frameIndex <= last),
+      inShot,
+    );
+    seen += centres.filter(Boolean).length;
+    return { start: shot.start, end: shot.end, subject: null, samples: inShot.map((s, k) => ({ time: s.timestamp, centre: centres[k] })) };
+  });
+  const offsets = cropPath(plans, size, input.frame, input.fps, duration);
+  return { ...size, offsets, fps: input.fps, shots: shots.length, sampled: sampled.length, seen, subjects: plans.flatMap((plan) => plan.samples) };
+}
+
+type TrackedRow = { frameIndex: number; timestamp: number; label: string; x: number; y: number; width: number; height: number; trackId: number | null };
+
+/**
+ * Tracklet stitching, so the subject is not handed to someone else each time the tracker loses
+ * them: at a few samples a second a person passing behind another, or scored under the
+ * detector's floor for a sample or two, comes back under a new id. A track that begins within
+ * `gapSeconds` (2 s) after another of the same label ended, its first centre within 1.5 box
+ * widths of where the ended one was heading (last centre plus its velocity over the gap), and
+ * its height within a factor 1.5, takes that track's id; the nearest such ending wins. Rows
+ * are rewritten in place.
+ */
+export function stitchTracks(rows: TrackedRow[], sampleFps: number, gapSeconds = 2): void {
+  type Span = { id: number; label: string; first: TrackedRow; last: TrackedRow; velocity: { x: number; y: number } };
+  const spans = new Map<number, Span>();
+  const seen = new Map<number, TrackedRow[]>();
+  for (const row of rows) if (row.trackId !== null) seen.set(row.trackId, [...(seen.get(row.trackId) ?? []), row]);
+  const centre = (r: TrackedRow) => ({ x: r.x + r.width / 2, y: r.y + r.height / 2 });
+  for (const [id, list] of seen) {
+    const first = list[0];
+    const last = list[list.length - 1];
+    const before = list[Math.max(0, list.length - 1 - Math.round(sampleFps))];
+    const dt = last.timestamp - before.timestamp;
+    const velocity = dt > 0 ? { x: (centre(last).x - centre(before).x) / dt, y: (centre(last).y - centre(before).y) / dt } : { x: 0, y: 0 };
+    spans.set(id, { id, label: first.label, first, last, velocity });
+  }
+  const renamed = new Map<number, number>();
+  const ended = new Set<number>();
+  for (const span of [...spans.values()].sort((a, b) => a.first.timestamp - b.first.timestamp)) {
+    let best: { id: number; distance: number } | null = null;
+    for (const id of ended) {
+      const other = spans.get(id)!;
+      const gap = span.first.timestamp - other.last.timestamp;
+      if (other.label !== span.label || gap <= 0 || gap > gapSeconds) continue;
+      const ratio = span.first.height / other.last.height;
+      if (ratio > 1.5 || ratio < 1 / 1.5) continue;
+      const expected = { x: centre(other.last).x + other.velocity.x * gap, y: centre(other.last).y + other.velocity.y * gap };
+      const distance = Math.hypot(centre(span.first).x - expected.x, centre(span.first).y - expected.y);
+      if (distance <= 1.5 * Math.max(span.first.width, other.last.width) && (!best || distance < best.distance)) best = { id, distance };
+    }
+    if (best) {
+      // The joined track now ends where this piece ends; later pieces may join it in turn.
+      renamed.set(span.id, best.id);
+      spans.set(best.id, { ...spans.get(best.id)!, last: span.last, velocity: span.velocity });
+    } else {
+      ended.add(span.id);
+    }
+  }
+  for (const row of rows) if (row.trackId !== null && renamed.has(row.trackId)) row.trackId = renamed.get(row.trackId)!;
+}
+
+/**
+ * ffmpeg `sendcmd` lines that move the crop instance `target` (e.g. `crop@s0`) along the path,
+ * one command where the offset changes; times on the range's clock.
+ */
+export function cropCommands(crop: SubjectCrop, target: string): string {
+  const lines: string[] = [];
+  let previous = Number.NaN;
+  crop.offsets.forEach((offset, n) => {
+    if (offset === previous) return;
+    previous = offset;
+    lines.push(`${(n / crop.fps).toFixed(4)} ${target} ${crop.axis} ${offset};`);
+  });
+  return `${lines.join("\n")}\n`;
+}
