@@ -7,7 +7,7 @@ import { trackJob } from "@/lib/analysis/track-job";
 import { appendJobLog, reportProgress } from "@/lib/jobs";
 import { masksForFrame } from "@/lib/reframer/masks";
 import { maskPlan, measureShot, subjectOf, subjectTimeline, trackedRows, trackName } from "@/lib/reframer/measure";
-import { cropPath, cropSize, renderReframe, type ShotPlan } from "@/lib/reframer/render";
+import { cropPath, cropSize, fitRanges, renderReframe, type ShotPlan } from "@/lib/reframer/render";
 import { describeShot, findCuts, importanceOf, replaceableElements, scoreFrames, shotsOf } from "@/lib/reframer/scenes";
 import { jitter } from "@/lib/reframer/smoothing";
 import { reframeFiles } from "@/lib/reframer/files";
@@ -149,6 +149,7 @@ export default jobFunction("reframe-video", "reframe", async ({ jobId, payload, 
       }
       const size = cropSize(aspect, plan.width, plan.height);
       const offsets = cropPath(shots, size, plan, plan.sourceFps, plan.duration);
+      const fit = fitRanges(shots, size);
       await mkdir(files.dir, { recursive: true });
       const started = Date.now();
       await renderReframe({
@@ -158,11 +159,14 @@ export default jobFunction("reframe-video", "reframe", async ({ jobId, payload, 
         size,
         offsets,
         fps: plan.sourceFps,
+        fit,
         onTime: (seconds) => void reportProgress(database, jobId, { processed: Math.round(seconds), total: Math.max(1, Math.round(plan.duration)), phase: "render", currentStep: label }),
       });
       const figure = jitter(offsets);
       await appendJobLog(database, jobId, `Reframed to ${aspect} (${size.width}x${size.height}) in ${((Date.now() - started) / 1000).toFixed(1)} s; crop jitter ${figure.toFixed(3)} px/frame²`);
-      return { aspect, width: size.width, height: size.height, axis: size.axis, jitter: round(figure), render_seconds: round((Date.now() - started) / 1000) };
+      const fitted = fit.reduce((sum, range) => sum + range.end - range.start, 0);
+      if (fit.length) await appendJobLog(database, jobId, `Background rule: ${fit.length} stretches (${fitted.toFixed(1)} s) shown whole over a blurred copy, the subject being wider than the crop`);
+      return { aspect, width: size.width, height: size.height, axis: size.axis, jitter: round(figure), render_seconds: round((Date.now() - started) / 1000), fit_ranges: fit.map((r) => ({ start: round(r.start), end: round(r.end) })) };
     });
   }
 
