@@ -56,6 +56,7 @@ started = performance.now();
 for (let i = 0; i < 8; i++) await worker.pool.analyze({ ...one, data: Buffer.from(one.data) }, ["mask"], thresholds);
 const maskMs = (performance.now() - started) / 8;
 await worker.close();
+console.log(`floor parts: detector ${(detectFloor / 1000).toFixed(2)} s on ${frames} frames (${(detectFloor / frames).toFixed(1)} ms a frame), segmenter ${maskMs.toFixed(1)} ms a run`);
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "framewise-bench-reframer-"));
 const server = spawn(process.execPath, ["node_modules/tsx/dist/cli.mjs", "server.ts", "--prod"], {
@@ -73,7 +74,8 @@ const rssMb = () => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${server
 try {
   for (let i = 0; ; i++) {
     const diagnostics = await (await fetch(`${base}/health/diagnostics`)).json();
-    if (diagnostics.workers?.workers?.some((w: { ok: boolean }) => w.ok)) break;
+    // States only for a caller who is not an admin (lib/health/checks.ts).
+    if (diagnostics.workers?.status === "ok") break;
     if (i > 240) throw new Error("the worker did not start");
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
@@ -86,13 +88,19 @@ try {
     const t0 = performance.now();
     const created = await (await fetch(`${base}/process`, { method: "POST", headers, body: form })).json();
     if (!created.job_id) throw new Error(`could not start: ${created.detail}`);
+    // When each phase was first seen (current_step without its counts): where the time goes.
+    const phases: [string, number][] = [["upload", 0]];
     for (;;) {
       const job = await (await fetch(`${base}/job/${created.job_id}`, { headers })).json();
       if (job.status === "failed") throw new Error(job.error_message);
+      const phase = String(job.current_step).replace(/\s*\(.*$/, "").replace(/\d+/g, "N");
+      if (phase !== phases[phases.length - 1][0]) phases.push([phase, performance.now() - t0]);
       if (job.status === "completed") break;
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      await new Promise((resolve) => setTimeout(resolve, 250));
     }
-    return { jobId: created.job_id as string, wall: performance.now() - t0 };
+    const wall = performance.now() - t0;
+    console.log(`  phases: ${phases.map(([name, at], k) => `${name} ${(((phases[k + 1]?.[1] ?? wall) - at) / 1000).toFixed(1)} s`).join(", ")}`);
+    return { jobId: created.job_id as string, wall };
   }
   const plain = await run(video, { fps: String(fps) });
   const results = await (await fetch(`${base}/results/${plain.jobId}`, { headers })).json();

@@ -1,4 +1,4 @@
-import { stat, writeFile, rename, mkdir } from "node:fs/promises";
+import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { db } from "@/lib/db/client";
 import { detectChunk } from "@/lib/analysis/detect-chunk";
@@ -8,8 +8,10 @@ import { appendJobLog, reportProgress } from "@/lib/jobs";
 import { masksForFrame } from "@/lib/reframer/masks";
 import { maskPlan, measureShot, subjectOf, subjectTimeline, trackedRows, trackName } from "@/lib/reframer/measure";
 import { cropPath, cropSize, fitRanges, renderReframe, type ShotPlan } from "@/lib/reframer/render";
-import { describeShot, findCuts, importanceOf, replaceableElements, scoreFrames, shotsOf } from "@/lib/reframer/scenes";
+import { describeShot, findCuts, importanceOf, replaceableElements, scoreFrames, shotsOf, type ShotObject } from "@/lib/reframer/scenes";
 import { jitter } from "@/lib/reframer/smoothing";
+import { cutKeyframes, listen, readKeyframeText, speechIn } from "@/lib/reframer/shot-content";
+import { describeWithLlm, llmConfig, type ShotFacts } from "@/lib/reframer/llm-describe";
 import { reframeFiles } from "@/lib/reframer/files";
 import { jobFunction, nonRetriable } from "./_job-function";
 
@@ -100,11 +102,32 @@ export default jobFunction("reframe-video", "reframe", async ({ jobId, payload, 
     return { masks: lines.length, frames: planned.length, colours, methods };
   });
 
+  const speech = await step.run("speech", async () => {
+    const database = await db();
+    await reportProgress(database, jobId, { processed: 0, total: 1, phase: "speech", currentStep: "Listening for speech" });
+    const work = path.join(files.dir, "speech-work");
+    try {
+      const words = await listen(source.file, work, (done, total) => void reportProgress(database, jobId, { processed: done, total: Math.max(1, total), phase: "speech", currentStep: "Listening for speech" }));
+      await mkdir(files.dir, { recursive: true });
+      await writeFile(`${files.speech}.partial`, JSON.stringify(words.map(({ word, start, end }) => ({ word, start, end }))));
+      await rename(`${files.speech}.partial`, files.speech);
+      await appendJobLog(database, jobId, words.length ? `Speech: ${words.length} words` : "Speech: none heard");
+      return { words: words.length };
+    } finally {
+      await rm(work, { recursive: true, force: true });
+    }
+  });
+
   const scenes = await step.run("scenes", async () => {
     const database = await db();
     await reportProgress(database, jobId, { processed: 0, total: Math.max(1, Math.round(plan.duration)), phase: "scenes", currentStep: "Finding scenes" });
     const scores = await scoreFrames(source.file, (seconds) => void reportProgress(database, jobId, { processed: Math.round(seconds), total: Math.max(1, Math.round(plan.duration)), phase: "scenes", currentStep: "Finding scenes" }));
     const shots = shotsOf(findCuts(scores), plan.duration);
+    const keyframes = await cutKeyframes(source.file, shots, files.keyframes, plan);
+    const texts = await readKeyframeText(keyframes);
+    const words = speech.words ? (JSON.parse(await readFile(files.speech, "utf8")) as { word: string; start: number; end: number }[]) : [];
+    const llm = llmConfig();
+    const sources = { measured: 0, llm: 0 };
     const out = [];
     for (const [i, shot] of shots.entries()) {
       const startFrame = Math.round(shot.start * plan.sourceFps);
@@ -112,20 +135,29 @@ export default jobFunction("reframe-video", "reframe", async ({ jobId, payload, 
       const rows = await trackedRows(database, jobId, startFrame, endFrame);
       const objects = measureShot(rows, plan, segmented.colours);
       const subject = subjectOf(rows);
+      const content = { text: texts[i], speech: speechIn(words, shot) };
+      const written = describeShot(objects, shot.end - shot.start, content);
+      const described = llm ? await describeWithLlm(llm, keyframes[i], shotFacts(objects, shot.end - shot.start, written, content)) : { description: written, source: "measured" as const };
+      if (described.error) await appendJobLog(database, jobId, `Scene ${i + 1}: the written description stands (${described.error})`);
+      sources[described.source]++;
       out.push({
         scene_number: i + 1,
         start_frame: startFrame,
         end_frame: endFrame,
         start_time: round(shot.start),
         end_time: round(shot.end),
-        description: describeShot(objects, shot.end - shot.start),
-        importance: importanceOf(objects),
+        description: described.description,
+        description_source: described.source,
+        text_on_screen: content.text,
+        speech: content.speech,
+        importance: importanceOf(objects, content),
         replaceable_elements: replaceableElements(objects),
         subject: subject === null ? null : trackName(subject),
         subjectId: subject,
       });
+      await reportProgress(database, jobId, { processed: Math.round(shot.end), total: Math.max(1, Math.round(plan.duration)), phase: "scenes", currentStep: "Describing scenes" });
     }
-    await appendJobLog(database, jobId, `Scenes: ${out.length}`);
+    await appendJobLog(database, jobId, `Scenes: ${out.length} (descriptions: ${sources.measured} written from the measurements, ${sources.llm} by ${llm ? llm.model : "no model"})`);
     return out;
   });
 
@@ -183,6 +215,18 @@ export default jobFunction("reframe-video", "reframe", async ({ jobId, payload, 
 
 /** ByteTrack settings for reframe jobs (README "Video Reframer"). */
 export const reframeTracker = { highThreshold: 0.25, newTrackThreshold: 0.3, matchThreshold: 0.95, unconfirmedMatchThreshold: 0.95 };
+
+/** What the LLM describer is told about a shot (llm-describe.ts ShotFacts). */
+function shotFacts(objects: ShotObject[], seconds: number, written: string, content: { text: string[]; speech: string | null }): ShotFacts {
+  const place = (x: number) => (x < 0.33 ? "left" : x > 0.67 ? "right" : "centre");
+  return {
+    seconds: round(seconds),
+    written,
+    objects: objects.filter((o) => o.kind !== "other").map((o) => ({ track_id: o.trackId, label: o.label, colour: o.colour, position: place(o.position), moving: o.speed >= 0.03 ? o.direction : null })),
+    text_on_screen: content.text,
+    speech: content.speech,
+  };
+}
 
 function round(value: number): number {
   return Math.round(value * 1000) / 1000;
