@@ -130,6 +130,10 @@ test("POST /process: every documented error, word for word, with rate limit head
   const [head, answer] = reply.split("\r\n\r\n");
   expect(head).toMatch(/^HTTP\/1\.1 413 /);
   expect(JSON.parse(answer)).toEqual({ detail: "File size exceeds 500MB limit" });
+  // Counted against the key like any other answer, and saying so.
+  expect(head).toMatch(/\r\nx-ratelimit-limit: 100\r\n/i);
+  expect(head).toMatch(/\r\nx-ratelimit-remaining: \d+\r\n/i);
+  expect(head).toMatch(/\r\nx-ratelimit-reset: \d{10}\r\n/i);
 });
 
 test("the 12 s street clip: 202 before completion, progress that never goes back, another key's job 404", async ({ request }) => {

@@ -5,7 +5,8 @@ import { detectChunk } from "@/lib/analysis/detect-chunk";
 import { recheckVideo } from "@/lib/analysis/start-analysis";
 import { trackJob } from "@/lib/analysis/track-job";
 import { appendJobLog, reportProgress } from "@/lib/jobs";
-import { masksForFrame } from "@/lib/reframer/masks";
+import { decodeFrames } from "@/lib/media/frames";
+import { masksForFrame, masksForImage, type MadeMask } from "@/lib/reframer/masks";
 import { maskPlan, measureShot, subjectOf, subjectTimeline, trackedRows, trackName } from "@/lib/reframer/measure";
 import { cropPath, cropSize, fitRanges, renderReframe, type ShotPlan } from "@/lib/reframer/render";
 import { describeShot, findCuts, importanceOf, replaceableElements, scoreFrames, shotsOf, type ShotObject } from "@/lib/reframer/scenes";
@@ -78,14 +79,18 @@ export default jobFunction("reframe-video", "reframe", async ({ jobId, payload, 
     const step = `Segmenting ${objects} tracked objects`;
     await reportProgress(database, jobId, { processed: 0, total: Math.max(1, planned.length), phase: "segment", currentStep: step });
     await mkdir(files.dir, { recursive: true });
-    const lines: string[] = [];
+    const lines: { frame: number; text: string }[] = [];
     const colourVotes = new Map<string, Map<string, number>>();
     const methods = { segmenter: 0, grabcut: 0 };
-    for (const [k, frame] of planned.entries()) {
-      const made = await masksForFrame(source.file, frame.timestamp, plan, frame.objects, path.join(files.dir, `masks-work-${k}`));
+    // One ffmpeg stream decodes every mask frame (the sampled grid thinned to every `every`th
+    // frame); a planned frame the stream does not give (a grid that did not line up) is cut by itself.
+    const byIndex = new Map(planned.map((frame) => [frame.frameIndex, frame]));
+    const done = new Set<number>();
+    const work = path.join(files.dir, "masks-work");
+    const add = (frameIndex: number, made: MadeMask[]) => {
       for (const mask of made) {
         const name = trackName(mask.trackId);
-        lines.push(JSON.stringify({ frame: frame.frameIndex, track_id: name, class: mask.kind, mask_rle: mask.rle, mask_area_pixels: mask.area }));
+        lines.push({ frame: frameIndex, text: JSON.stringify({ frame: frameIndex, track_id: name, class: mask.kind, mask_rle: mask.rle, mask_area_pixels: mask.area }) });
         methods[mask.method]++;
         if (mask.colour) {
           const votes = colourVotes.get(name) ?? new Map<string, number>();
@@ -93,9 +98,30 @@ export default jobFunction("reframe-video", "reframe", async ({ jobId, payload, 
           colourVotes.set(name, votes);
         }
       }
-      await reportProgress(database, jobId, { processed: k + 1, total: Math.max(1, planned.length), phase: "segment", currentStep: step });
+      done.add(frameIndex);
+    };
+    let reported = Date.now();
+    try {
+      const frames = decodeFrames({ path: source.file, fps: plan.fps / every, start: 0, end: plan.duration, width: plan.width, height: plan.height, sourceFps: plan.sourceFps });
+      for await (const image of frames) {
+        const frame = byIndex.get(image.index);
+        if (!frame || done.has(frame.frameIndex)) continue;
+        add(frame.frameIndex, await masksForImage(image, frame.objects, work));
+        if (Date.now() - reported >= 1000 || done.size === planned.length) {
+          reported = Date.now();
+          await reportProgress(database, jobId, { processed: done.size, total: Math.max(1, planned.length), phase: "segment", currentStep: step });
+        }
+      }
+      for (const frame of planned) {
+        if (done.has(frame.frameIndex)) continue;
+        add(frame.frameIndex, await masksForFrame(source.file, frame.timestamp, plan, frame.objects, work));
+      }
+    } finally {
+      await rm(work, { recursive: true, force: true });
     }
-    await writeFile(`${files.masks}.partial`, lines.length ? lines.join("\n") + "\n" : "");
+    lines.sort((a, b) => a.frame - b.frame);
+    await reportProgress(database, jobId, { processed: planned.length, total: Math.max(1, planned.length), phase: "segment", currentStep: step });
+    await writeFile(`${files.masks}.partial`, lines.length ? lines.map((line) => line.text).join("\n") + "\n" : "");
     await rename(`${files.masks}.partial`, files.masks);
     const colours = Object.fromEntries([...colourVotes].map(([name, votes]) => [name, [...votes].sort(([, a], [, b]) => b - a)[0][0]]));
     await appendJobLog(database, jobId, `Masks: ${lines.length} on ${planned.length} frames (${methods.segmenter} by the person segmenter, ${methods.grabcut} by GrabCut)`);
