@@ -82,8 +82,10 @@ export default jobFunction("reframe-video", "reframe", async ({ jobId, payload, 
     const lines: { frame: number; text: string }[] = [];
     const colourVotes = new Map<string, Map<string, number>>();
     const methods = { segmenter: 0, grabcut: 0 };
-    // One ffmpeg stream decodes every mask frame (the sampled grid thinned to every `every`th
-    // frame); a planned frame the stream does not give (a grid that did not line up) is cut by itself.
+    // One ffmpeg stream decodes the mask frames: the sampled grid at the job's own rate, so each
+    // frame is the picture the detector saw (ffmpeg's fps filter at a lower rate would pick other
+    // source frames for the same times, and the masks would miss their boxes); the frames between
+    // are skipped. A planned frame the stream does not give is cut by itself.
     const byIndex = new Map(planned.map((frame) => [frame.frameIndex, frame]));
     const done = new Set<number>();
     const work = path.join(files.dir, "masks-work");
@@ -102,7 +104,7 @@ export default jobFunction("reframe-video", "reframe", async ({ jobId, payload, 
     };
     let reported = Date.now();
     try {
-      const frames = decodeFrames({ path: source.file, fps: plan.fps / every, start: 0, end: plan.duration, width: plan.width, height: plan.height, sourceFps: plan.sourceFps });
+      const frames = decodeFrames({ path: source.file, fps: plan.fps, start: 0, end: plan.duration, width: plan.width, height: plan.height, sourceFps: plan.sourceFps });
       for await (const image of frames) {
         const frame = byIndex.get(image.index);
         if (!frame || done.has(frame.frameIndex)) continue;
