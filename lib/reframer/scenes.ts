@@ -96,9 +96,12 @@ export type ShotObject = {
 
 export type ReplaceableElement = { type: string; description: string; difficulty: "easy" | "medium" | "hard" };
 
-function plural(count: number, word: string): string {
-  const plurals: Record<string, string> = { person: "people" };
-  return `${count} ${count === 1 ? word : (plurals[word] ?? `${word}s`)}`;
+/** COCO names whose plural is not the name plus "s" or "es" (some, like skis, are plural already). */
+const plurals: Record<string, string> = { person: "people", mouse: "mice", knife: "knives", sheep: "sheep", skis: "skis", scissors: "scissors" };
+
+export function plural(count: number, word: string): string {
+  if (count === 1) return `${count} ${word}`;
+  return `${count} ${plurals[word] ?? (/(s|sh|ch|x)$/.test(word) ? `${word}es` : `${word}s`)}`;
 }
 
 /**
