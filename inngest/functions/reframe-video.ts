@@ -113,6 +113,7 @@ export default jobFunction("reframe-video", "reframe", async ({ jobId, payload, 
           reported = Date.now();
           await reportProgress(database, jobId, { processed: done.size, total: Math.max(1, planned.length), phase: "segment", currentStep: step });
         }
+        if (done.size === planned.length) break; // the rest of the video has no mask frame; leaving stops ffmpeg
       }
       for (const frame of planned) {
         if (done.has(frame.frameIndex)) continue;
