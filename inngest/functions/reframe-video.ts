@@ -105,22 +105,31 @@ export default jobFunction("reframe-video", "reframe", async ({ jobId, payload, 
     let reported = Date.now();
     try {
       const frames = decodeFrames({ path: source.file, fps: plan.fps, start: 0, end: plan.duration, width: plan.width, height: plan.height, sourceFps: plan.sourceFps });
+      // Two frames in flight: while the worker segments one frame's people, this process runs
+      // GrabCut on the frame before. Each takes its own folder; results are added in order.
+      let previous: Promise<void> = Promise.resolve();
+      let started = 0;
       for await (const image of frames) {
         const frame = byIndex.get(image.index);
         if (!frame || done.has(frame.frameIndex)) continue;
-        add(frame.frameIndex, await masksForImage(image, frame.objects, work));
-        if (Date.now() - reported >= 1000 || done.size === planned.length) {
+        const made = masksForImage(image, frame.objects, `${work}-${started++ % 2}`);
+        made.catch(() => undefined); // awaited below; a failure must not go unhandled meanwhile
+        await previous;
+        previous = made.then((masks) => add(frame.frameIndex, masks));
+        previous.catch(() => undefined);
+        if (Date.now() - reported >= 1000) {
           reported = Date.now();
           await reportProgress(database, jobId, { processed: done.size, total: Math.max(1, planned.length), phase: "segment", currentStep: step });
         }
-        if (done.size === planned.length) break; // the rest of the video has no mask frame; leaving stops ffmpeg
+        if (started === planned.length) break; // the rest of the video has no mask frame; leaving stops ffmpeg
       }
+      await previous;
       for (const frame of planned) {
         if (done.has(frame.frameIndex)) continue;
         add(frame.frameIndex, await masksForFrame(source.file, frame.timestamp, plan, frame.objects, work));
       }
     } finally {
-      await rm(work, { recursive: true, force: true });
+      await Promise.all([work, `${work}-0`, `${work}-1`].map((dir) => rm(dir, { recursive: true, force: true })));
     }
     lines.sort((a, b) => a.frame - b.frame);
     await reportProgress(database, jobId, { processed: planned.length, total: Math.max(1, planned.length), phase: "segment", currentStep: step });
