@@ -63,6 +63,11 @@ const schema = z.object({
   ASR_BASE_URL: z.string().url().optional(),
   ASR_API_KEY: z.string().optional(),
   ASR_MODEL: z.string().default("whisper-1"),
+  /** OpenAI-compatible vision chat model for the reframer's scene descriptions (`<base>/v1/chat/completions`); unset: the measured descriptions. */
+  LLM_BASE_URL: z.string().url().optional(),
+  LLM_API_KEY: z.string().optional(),
+  LLM_MODEL: z.string().optional(),
+  LLM_TIMEOUT_S: z.coerce.number().positive().default(20),
   /** Feature extraction (contracts/feature-extraction.md): fetches into loopback, link-local and private ranges. */
   ALLOW_PRIVATE_URLS: onOff.default("off"),
   /** Largest image or video a feature job downloads, and how long one download may take. */

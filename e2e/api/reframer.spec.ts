@@ -4,6 +4,7 @@ import net from "node:net";
 import path from "node:path";
 import { expect, test, type APIRequestContext } from "@playwright/test";
 import { VideoReframer } from "../../clients/ts/video-reframer";
+import { makeSpeech, wordErrorRate } from "../../lib/speech/test-speech";
 import { e2eVideoDir } from "../global-setup";
 
 /**
@@ -130,6 +131,10 @@ test("POST /process: every documented error, word for word, with rate limit head
   const [head, answer] = reply.split("\r\n\r\n");
   expect(head).toMatch(/^HTTP\/1\.1 413 /);
   expect(JSON.parse(answer)).toEqual({ detail: "File size exceeds 500MB limit" });
+  // Counted against the key like any other answer, and saying so.
+  expect(head).toMatch(/\r\nx-ratelimit-limit: 100\r\n/i);
+  expect(head).toMatch(/\r\nx-ratelimit-remaining: \d+\r\n/i);
+  expect(head).toMatch(/\r\nx-ratelimit-reset: \d{10}\r\n/i);
 });
 
 test("the 12 s street clip: 202 before completion, progress that never goes back, another key's job 404", async ({ request }) => {
@@ -320,6 +325,31 @@ test("scenes: a cut between two different clips is found within 0.5 s", async ({
   expect(Math.abs(cut - 3)).toBeLessThanOrEqual(0.5);
   expect(r.scenes[0].end_frame).toBe(r.scenes[1].start_frame - 1);
   expect((await request.get(`/results/${job_id}/reframed.mp4`, { headers: { "X-API-Key": keyA } })).status()).toBe(404);
+});
+
+test("scenes: the text on screen and the speech of a video made here are in its descriptions", async ({ request }) => {
+  test.setTimeout(300_000);
+  // A caption drawn by ffmpeg over a plain background, and flite speech under it.
+  const speech = await makeSpeech(workDir, { sentences: [{ voice: "slt", text: "please open the door and turn on the light" }] });
+  const captioned = path.join(workDir, "captioned.mp4");
+  const font = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf";
+  execFileSync("ffmpeg", [
+    "-v", "error", "-y", "-f", "lavfi", "-i", `color=c=0x203060:s=640x360:r=10:d=${speech.duration.toFixed(2)}`, "-i", speech.wav,
+    "-vf", `drawtext=fontfile=${font}:text='GRAND OPENING':fontsize=56:fontcolor=white:x=(w-tw)/2:y=(h-th)/2`,
+    "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest", captioned,
+  ]);
+  const created = await upload(request, keyA, { name: "captioned.mp4", buffer: fs.readFileSync(captioned) });
+  expect(created.status(), await created.text()).toBe(200);
+  const { job_id } = (await created.json()) as { job_id: string };
+  expect((await waitFor(request, keyA, job_id)).status).toBe("completed");
+  const r = (await results(request, keyA, job_id)) as Results & { scenes: { description_source: string; text_on_screen: string[]; speech: string | null }[] };
+  expect(r.scenes).toHaveLength(1);
+  const [scene] = r.scenes;
+  expect(scene.description_source).toBe("measured");
+  expect(scene.text_on_screen.map((line) => line.toLowerCase().replace(/[^a-z]/g, ""))).toContain("grandopening");
+  expect(scene.description).toMatch(/text on screen: "GRAND ?OPENING"/i);
+  expect(wordErrorRate(speech.placements[0].text, scene.speech ?? "")).toBeLessThanOrEqual(0.34);
+  expect(scene.description).toContain(`speech: "${scene.speech}"`);
 });
 
 test("clients: the contract's Python polling loop and SDK example, and the TypeScript client, as written", async ({ request, baseURL }) => {

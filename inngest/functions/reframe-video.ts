@@ -1,15 +1,18 @@
-import { stat, writeFile, rename, mkdir } from "node:fs/promises";
+import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { db } from "@/lib/db/client";
 import { detectChunk } from "@/lib/analysis/detect-chunk";
 import { recheckVideo } from "@/lib/analysis/start-analysis";
 import { trackJob } from "@/lib/analysis/track-job";
 import { appendJobLog, reportProgress } from "@/lib/jobs";
-import { masksForFrame } from "@/lib/reframer/masks";
+import { decodeFrames } from "@/lib/media/frames";
+import { masksForFrame, masksForImage, type MadeMask } from "@/lib/reframer/masks";
 import { maskPlan, measureShot, subjectOf, subjectTimeline, trackedRows, trackName } from "@/lib/reframer/measure";
-import { cropPath, cropSize, renderReframe, type ShotPlan } from "@/lib/reframer/render";
-import { describeShot, findCuts, importanceOf, replaceableElements, scoreFrames, shotsOf } from "@/lib/reframer/scenes";
+import { cropPath, cropSize, fitRanges, renderReframe, type ShotPlan } from "@/lib/reframer/render";
+import { describeShot, findCuts, importanceOf, replaceableElements, scoreFrames, shotsOf, type ShotObject } from "@/lib/reframer/scenes";
 import { jitter } from "@/lib/reframer/smoothing";
+import { cutKeyframes, listen, readKeyframeText, speechIn } from "@/lib/reframer/shot-content";
+import { describeWithLlm, llmConfig, type ShotFacts } from "@/lib/reframer/llm-describe";
 import { reframeFiles } from "@/lib/reframer/files";
 import { jobFunction, nonRetriable } from "./_job-function";
 
@@ -76,14 +79,20 @@ export default jobFunction("reframe-video", "reframe", async ({ jobId, payload, 
     const step = `Segmenting ${objects} tracked objects`;
     await reportProgress(database, jobId, { processed: 0, total: Math.max(1, planned.length), phase: "segment", currentStep: step });
     await mkdir(files.dir, { recursive: true });
-    const lines: string[] = [];
+    const lines: { frame: number; text: string }[] = [];
     const colourVotes = new Map<string, Map<string, number>>();
     const methods = { segmenter: 0, grabcut: 0 };
-    for (const [k, frame] of planned.entries()) {
-      const made = await masksForFrame(source.file, frame.timestamp, plan, frame.objects, path.join(files.dir, `masks-work-${k}`));
+    // One ffmpeg stream decodes the mask frames: the sampled grid at the job's own rate, so each
+    // frame is the picture the detector saw (ffmpeg's fps filter at a lower rate would pick other
+    // source frames for the same times, and the masks would miss their boxes); the frames between
+    // are skipped. A planned frame the stream does not give is cut by itself.
+    const byIndex = new Map(planned.map((frame) => [frame.frameIndex, frame]));
+    const done = new Set<number>();
+    const work = path.join(files.dir, "masks-work");
+    const add = (frameIndex: number, made: MadeMask[]) => {
       for (const mask of made) {
         const name = trackName(mask.trackId);
-        lines.push(JSON.stringify({ frame: frame.frameIndex, track_id: name, class: mask.kind, mask_rle: mask.rle, mask_area_pixels: mask.area }));
+        lines.push({ frame: frameIndex, text: JSON.stringify({ frame: frameIndex, track_id: name, class: mask.kind, mask_rle: mask.rle, mask_area_pixels: mask.area }) });
         methods[mask.method]++;
         if (mask.colour) {
           const votes = colourVotes.get(name) ?? new Map<string, number>();
@@ -91,13 +100,60 @@ export default jobFunction("reframe-video", "reframe", async ({ jobId, payload, 
           colourVotes.set(name, votes);
         }
       }
-      await reportProgress(database, jobId, { processed: k + 1, total: Math.max(1, planned.length), phase: "segment", currentStep: step });
+      done.add(frameIndex);
+    };
+    let reported = Date.now();
+    try {
+      const frames = decodeFrames({ path: source.file, fps: plan.fps, start: 0, end: plan.duration, width: plan.width, height: plan.height, sourceFps: plan.sourceFps });
+      // Two frames in flight: while the worker segments one frame's people, this process runs
+      // GrabCut on the frame before. Each takes its own folder; results are added in order.
+      let previous: Promise<void> = Promise.resolve();
+      let started = 0;
+      for await (const image of frames) {
+        const frame = byIndex.get(image.index);
+        if (!frame || done.has(frame.frameIndex)) continue;
+        const made = masksForImage(image, frame.objects, `${work}-${started++ % 2}`);
+        made.catch(() => undefined); // awaited below; a failure must not go unhandled meanwhile
+        await previous;
+        previous = made.then((masks) => add(frame.frameIndex, masks));
+        previous.catch(() => undefined);
+        if (Date.now() - reported >= 1000) {
+          reported = Date.now();
+          await reportProgress(database, jobId, { processed: done.size, total: Math.max(1, planned.length), phase: "segment", currentStep: step });
+        }
+        if (started === planned.length) break; // the rest of the video has no mask frame; leaving stops ffmpeg
+      }
+      await previous;
+      for (const frame of planned) {
+        if (done.has(frame.frameIndex)) continue;
+        add(frame.frameIndex, await masksForFrame(source.file, frame.timestamp, plan, frame.objects, work));
+      }
+    } finally {
+      await Promise.all([work, `${work}-0`, `${work}-1`].map((dir) => rm(dir, { recursive: true, force: true })));
     }
-    await writeFile(`${files.masks}.partial`, lines.length ? lines.join("\n") + "\n" : "");
+    lines.sort((a, b) => a.frame - b.frame);
+    await reportProgress(database, jobId, { processed: planned.length, total: Math.max(1, planned.length), phase: "segment", currentStep: step });
+    await writeFile(`${files.masks}.partial`, lines.length ? lines.map((line) => line.text).join("\n") + "\n" : "");
     await rename(`${files.masks}.partial`, files.masks);
     const colours = Object.fromEntries([...colourVotes].map(([name, votes]) => [name, [...votes].sort(([, a], [, b]) => b - a)[0][0]]));
     await appendJobLog(database, jobId, `Masks: ${lines.length} on ${planned.length} frames (${methods.segmenter} by the person segmenter, ${methods.grabcut} by GrabCut)`);
     return { masks: lines.length, frames: planned.length, colours, methods };
+  });
+
+  const speech = await step.run("speech", async () => {
+    const database = await db();
+    await reportProgress(database, jobId, { processed: 0, total: 1, phase: "speech", currentStep: "Listening for speech" });
+    const work = path.join(files.dir, "speech-work");
+    try {
+      const words = await listen(source.file, work, (done, total) => void reportProgress(database, jobId, { processed: done, total: Math.max(1, total), phase: "speech", currentStep: "Listening for speech" }));
+      await mkdir(files.dir, { recursive: true });
+      await writeFile(`${files.speech}.partial`, JSON.stringify(words.map(({ word, start, end }) => ({ word, start, end }))));
+      await rename(`${files.speech}.partial`, files.speech);
+      await appendJobLog(database, jobId, words.length ? `Speech: ${words.length} words` : "Speech: none heard");
+      return { words: words.length };
+    } finally {
+      await rm(work, { recursive: true, force: true });
+    }
   });
 
   const scenes = await step.run("scenes", async () => {
@@ -105,6 +161,11 @@ export default jobFunction("reframe-video", "reframe", async ({ jobId, payload, 
     await reportProgress(database, jobId, { processed: 0, total: Math.max(1, Math.round(plan.duration)), phase: "scenes", currentStep: "Finding scenes" });
     const scores = await scoreFrames(source.file, (seconds) => void reportProgress(database, jobId, { processed: Math.round(seconds), total: Math.max(1, Math.round(plan.duration)), phase: "scenes", currentStep: "Finding scenes" }));
     const shots = shotsOf(findCuts(scores), plan.duration);
+    const keyframes = await cutKeyframes(source.file, shots, files.keyframes, plan);
+    const texts = await readKeyframeText(keyframes);
+    const words = speech.words ? (JSON.parse(await readFile(files.speech, "utf8")) as { word: string; start: number; end: number }[]) : [];
+    const llm = llmConfig();
+    const sources = { measured: 0, llm: 0 };
     const out = [];
     for (const [i, shot] of shots.entries()) {
       const startFrame = Math.round(shot.start * plan.sourceFps);
@@ -112,20 +173,29 @@ export default jobFunction("reframe-video", "reframe", async ({ jobId, payload, 
       const rows = await trackedRows(database, jobId, startFrame, endFrame);
       const objects = measureShot(rows, plan, segmented.colours);
       const subject = subjectOf(rows);
+      const content = { text: texts[i], speech: speechIn(words, shot) };
+      const written = describeShot(objects, shot.end - shot.start, content);
+      const described = llm ? await describeWithLlm(llm, keyframes[i], shotFacts(objects, shot.end - shot.start, written, content)) : { description: written, source: "measured" as const };
+      if (described.error) await appendJobLog(database, jobId, `Scene ${i + 1}: the written description stands (${described.error})`);
+      sources[described.source]++;
       out.push({
         scene_number: i + 1,
         start_frame: startFrame,
         end_frame: endFrame,
         start_time: round(shot.start),
         end_time: round(shot.end),
-        description: describeShot(objects, shot.end - shot.start),
-        importance: importanceOf(objects),
+        description: described.description,
+        description_source: described.source,
+        text_on_screen: content.text,
+        speech: content.speech,
+        importance: importanceOf(objects, content),
         replaceable_elements: replaceableElements(objects),
         subject: subject === null ? null : trackName(subject),
         subjectId: subject,
       });
+      await reportProgress(database, jobId, { processed: Math.round(shot.end), total: Math.max(1, Math.round(plan.duration)), phase: "scenes", currentStep: "Describing scenes" });
     }
-    await appendJobLog(database, jobId, `Scenes: ${out.length}`);
+    await appendJobLog(database, jobId, `Scenes: ${out.length} (descriptions: ${sources.measured} written from the measurements, ${sources.llm} by ${llm ? llm.model : "no model"})`);
     return out;
   });
 
@@ -149,6 +219,7 @@ export default jobFunction("reframe-video", "reframe", async ({ jobId, payload, 
       }
       const size = cropSize(aspect, plan.width, plan.height);
       const offsets = cropPath(shots, size, plan, plan.sourceFps, plan.duration);
+      const fit = fitRanges(shots, size);
       await mkdir(files.dir, { recursive: true });
       const started = Date.now();
       await renderReframe({
@@ -158,11 +229,14 @@ export default jobFunction("reframe-video", "reframe", async ({ jobId, payload, 
         size,
         offsets,
         fps: plan.sourceFps,
+        fit,
         onTime: (seconds) => void reportProgress(database, jobId, { processed: Math.round(seconds), total: Math.max(1, Math.round(plan.duration)), phase: "render", currentStep: label }),
       });
       const figure = jitter(offsets);
       await appendJobLog(database, jobId, `Reframed to ${aspect} (${size.width}x${size.height}) in ${((Date.now() - started) / 1000).toFixed(1)} s; crop jitter ${figure.toFixed(3)} px/frame²`);
-      return { aspect, width: size.width, height: size.height, axis: size.axis, jitter: round(figure), render_seconds: round((Date.now() - started) / 1000) };
+      const fitted = fit.reduce((sum, range) => sum + range.end - range.start, 0);
+      if (fit.length) await appendJobLog(database, jobId, `Background rule: ${fit.length} stretches (${fitted.toFixed(1)} s) shown whole over a blurred copy, the subject being wider than the crop`);
+      return { aspect, width: size.width, height: size.height, axis: size.axis, jitter: round(figure), render_seconds: round((Date.now() - started) / 1000), fit_ranges: fit.map((r) => ({ start: round(r.start), end: round(r.end) })) };
     });
   }
 
@@ -179,6 +253,18 @@ export default jobFunction("reframe-video", "reframe", async ({ jobId, payload, 
 
 /** ByteTrack settings for reframe jobs (README "Video Reframer"). */
 export const reframeTracker = { highThreshold: 0.25, newTrackThreshold: 0.3, matchThreshold: 0.95, unconfirmedMatchThreshold: 0.95 };
+
+/** What the LLM describer is told about a shot (llm-describe.ts ShotFacts). */
+function shotFacts(objects: ShotObject[], seconds: number, written: string, content: { text: string[]; speech: string | null }): ShotFacts {
+  const place = (x: number) => (x < 0.33 ? "left" : x > 0.67 ? "right" : "centre");
+  return {
+    seconds: round(seconds),
+    written,
+    objects: objects.filter((o) => o.kind !== "other").map((o) => ({ track_id: o.trackId, label: o.label, colour: o.colour, position: place(o.position), moving: o.speed >= 0.03 ? o.direction : null })),
+    text_on_screen: content.text,
+    speech: content.speech,
+  };
+}
 
 function round(value: number): number {
   return Math.round(value * 1000) / 1000;

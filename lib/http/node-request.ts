@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { declaredLength, fileTooLargeMessage, MULTIPART_OVERHEAD_BYTES, uploadLimitBytes } from "./limits";
+import { rateLimitHeadersForKey } from "./rate-limit";
 
 /**
  * What server.ts does to every request at the node level, before Next reads anything: the
@@ -21,13 +22,26 @@ function sendJson(response: ServerResponse, status: number, body: unknown, heade
 /**
  * No route takes a body larger than the upload limit (plus a multipart envelope): when the
  * Content-Length says so the answer is 413 at once, without reading a byte of the body, and
- * the connection closes so the client is not left sending it.
+ * the connection closes so the client is not left sending it. A request with a valid API key
+ * is counted against its hourly limit like any other and the 413 carries its X-RateLimit-*
+ * headers (contracts/reframer.md "Rate Limiting": every answer); one key lookup and one upsert,
+ * and only for a request that is refused anyway.
  */
 export function refuseOversizedBody(request: IncomingMessage, response: ServerResponse): boolean {
   const length = declaredLength(request.headers["content-length"]);
   if (length === null || !(length > uploadLimitBytes() + MULTIPART_OVERHEAD_BYTES)) return false;
-  sendJson(response, 413, { detail: fileTooLargeMessage() }, { Connection: "close" });
+  const key = apiKeyOfHeaders(request.headers);
+  const limits = key ? rateLimitHeadersForKey(key).catch(() => ({})) : Promise.resolve({});
+  void limits.then((headers) => sendJson(response, 413, { detail: fileTooLargeMessage() }, { ...headers, Connection: "close" }));
   return true;
+}
+
+/** `X-API-Key`, else `Authorization: Bearer` (as lib/http/route.ts apiKeyOf, on node headers). */
+function apiKeyOfHeaders(headers: IncomingMessage["headers"]): string | null {
+  const header = (Array.isArray(headers["x-api-key"]) ? headers["x-api-key"][0] : headers["x-api-key"])?.trim();
+  if (header) return header;
+  const match = headers.authorization?.match(/^Bearer\s+(\S+)$/i);
+  return match ? match[1] : null;
 }
 
 /**

@@ -2,7 +2,9 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { rateLimits } from "@/lib/db/schema";
 import { env } from "@/lib/env";
-import { AppError } from "@/lib/errors";
+import { authenticateApiKey } from "@/lib/auth/api-keys";
+import { db as database } from "@/lib/db/client";
+import { AppError, isAppError } from "@/lib/errors";
 
 const windowMs = 60 * 60 * 1000;
 
@@ -69,4 +71,25 @@ export async function readRateLimits(db: Db, subjects: string[], now = Date.now(
     const count = used.get(subject) ?? 0;
     return [subject, { limit, used: Math.min(count, limit), remaining: Math.max(0, limit - count), reset }];
   }));
+}
+
+/**
+ * One request counted for an API key that was refused before its route ran (node-request.ts,
+ * a 413 on Content-Length): the key's X-RateLimit-* headers, or none for a key that is not
+ * valid. Past the limit the headers still go out (remaining 0), without Retry-After: the
+ * answer is the 413.
+ */
+export async function rateLimitHeadersForKey(key: string): Promise<Record<string, string>> {
+  const handle = await database();
+  const found = await authenticateApiKey(handle, key);
+  if (!found) return {};
+  try {
+    return rateLimitHeaders(await consumeRateLimit(handle, found.keyId));
+  } catch (error) {
+    if (isAppError(error) && error.kind === "rate_limited") {
+      const { "Retry-After": _retry, ...headers } = error.headers;
+      return headers;
+    }
+    throw error;
+  }
 }

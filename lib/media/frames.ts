@@ -1,5 +1,6 @@
 import { AppError } from "@/lib/errors";
 import { ffmpegInput, FfmpegError, probeJson, rawFrames, streamFfmpeg } from "./ffmpeg";
+import { looksLikePpm, readPpm } from "./ppm";
 
 /**
  * Frame decoding through ffmpeg writing raw RGB24 to a pipe (ffmpeg.ts streamFfmpeg). Frames
@@ -80,8 +81,12 @@ export async function* decodeFrames(options: DecodeFramesOptions): AsyncGenerato
   if (leftover !== 0) throw new AppError("unsupported_media", `ffmpeg ended inside a frame of ${path}`);
 }
 
-/** One still image (jpg, png, ...) as RGB24, optionally resized. */
+/** One still image (jpg, png, ...) as RGB24, optionally resized. A binary PPM at its own size is read directly (ppm.ts). */
 export async function decodeImage(path: string, size?: { width: number; height: number }): Promise<Image> {
+  if (await looksLikePpm(path).catch(() => false)) {
+    const ppm = await readPpm(path);
+    if (ppm && (!size || (size.width === ppm.width && size.height === ppm.height))) return ppm;
+  }
   const info = await probeVideoStream(path);
   const width = size?.width ?? info.width;
   const height = size?.height ?? info.height;

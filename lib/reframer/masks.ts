@@ -1,18 +1,21 @@
-import { mkdir, readFile, rm } from "node:fs/promises";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { analyzeImages } from "@/lib/analysis/worker-client";
 import { ffmpegInput, runFfmpeg } from "@/lib/media/ffmpeg";
 import { decodeRle, encodeRle, maskArea } from "./rle";
 import { openCv } from "@/lib/media/opencv";
+import { cropRgb, encodePpm } from "@/lib/media/ppm";
 
 /**
  * Masks of tracked objects (README "Video Reframer", "segmentation_masks"). For one sampled
- * frame: one ffmpeg call cuts the frame (PPM) and each person's crop (PNG, the box padded by
- * 15%); the worker's person segmenter (task `mask`) runs on each crop, and its mask, cut to the
- * box, is placed in the frame. Products, and people the segmenter leaves empty, get GrabCut
- * (OpenCV) seeded with the box, on a copy at most 200 pixels on its long side. Every mask is an
- * RLE over the whole frame; one that fills less than 5% or more than 98% of its box is dropped
- * (never the rectangle itself).
+ * frame, as RGB: each person's crop (the box padded by 15%) is copied out and written as a
+ * binary PPM, which the worker reads without ffmpeg; the worker's person segmenter (task
+ * `mask`) runs on each crop, and its mask, cut to the box, is placed in the frame. Products,
+ * and people the segmenter leaves empty, get GrabCut (OpenCV) seeded with the box, on a copy at
+ * most 200 pixels on its long side. Every mask is an RLE over the whole frame; one that fills
+ * less than 5% or more than 98% of its box is dropped (never the rectangle itself).
+ * The job decodes all its mask frames in one ffmpeg stream (masksForImage per frame);
+ * masksForFrame cuts one frame by itself.
  */
 export type MaskObject = { trackId: number; label: string; kind: "person" | "product"; box: { x: number; y: number; width: number; height: number } };
 export type MadeMask = { trackId: number; kind: "person" | "product"; rle: string; area: number; colour: string | null; method: "segmenter" | "grabcut" };
@@ -22,43 +25,47 @@ type Rgb = { width: number; height: number; data: Buffer };
 export async function masksForFrame(file: string, timestamp: number, frame: { width: number; height: number }, objects: MaskObject[], workDir: string): Promise<MadeMask[]> {
   if (objects.length === 0) return [];
   await mkdir(workDir, { recursive: true });
-  const people = objects.map((object, i) => ({ object, i, crop: padded(object.box, frame, 0.15) })).filter(({ object }) => object.kind === "person");
-  const outputs = people.map(({ i }) => path.join(workDir, `crop-${i}.png`));
   const full = path.join(workDir, "frame.ppm");
-  const split = people.length + 1;
-  const graph = [`[0:v]scale=${frame.width}:${frame.height},split=${split}[full]${people.map((_, k) => `[p${k}]`).join("")}`, ...people.map(({ crop }, k) => `[p${k}]crop=${crop.width}:${crop.height}:${crop.x}:${crop.y}[c${k}]`)].join(";");
   try {
     await runFfmpeg((command) => {
-      command.input(ffmpegInput(file)).inputOptions(["-ss", timestamp.toFixed(3)]).complexFilter(graph);
-      command.output(full).outputOptions(["-map", "[full]", "-frames:v", "1", "-pix_fmt", "rgb24"]);
-      people.forEach((_, k) => command.output(outputs[k]).outputOptions(["-map", `[c${k}]`, "-frames:v", "1"]));
+      command.input(ffmpegInput(file)).inputOptions(["-ss", timestamp.toFixed(3)]);
+      command.output(full).outputOptions(["-vf", `scale=${frame.width}:${frame.height}`, "-frames:v", "1", "-pix_fmt", "rgb24"]);
     });
-    const image = parsePpm(await readFile(full));
-    const segmented = new Map<number, Uint8Array>();
-    if (outputs.length) {
-      for await (const line of analyzeImages(outputs, ["mask"])) {
-        const k = outputs.indexOf(line.path);
-        const mask = line.masks?.[0];
-        if (k < 0 || !mask || mask.mask_area_pixels === 0) continue;
-        const { crop, i } = people[k];
-        segmented.set(i, placeCrop(decodeRle(mask.mask_rle), crop, objects[i].box, frame));
-      }
-    }
-    const made: MadeMask[] = [];
-    for (const [i, object] of objects.entries()) {
-      let method: MadeMask["method"] = "segmenter";
-      let mask = segmented.get(i);
-      if (!mask || !plausible(mask, object.box, frame.width)) {
-        method = "grabcut";
-        mask = await grabCut(image, object.box);
-      }
-      if (!mask || !plausible(mask, object.box, frame.width)) continue;
-      made.push({ trackId: object.trackId, kind: object.kind, rle: encodeRle(mask), area: maskArea(mask), colour: dominantColour(image, mask), method });
-    }
-    return made;
+    return await masksForImage(parsePpm(await readFile(full)), objects, workDir);
   } finally {
     await rm(workDir, { recursive: true, force: true });
   }
+}
+
+/** The masks of one frame's objects; crops go through `workDir` (left for the caller to remove). */
+export async function masksForImage(image: Rgb, objects: MaskObject[], workDir: string): Promise<MadeMask[]> {
+  if (objects.length === 0) return [];
+  await mkdir(workDir, { recursive: true });
+  const people = objects.map((object, i) => ({ object, i, crop: padded(object.box, image, 0.15) })).filter(({ object }) => object.kind === "person");
+  const outputs = people.map(({ i }) => path.join(workDir, `crop-${i}.ppm`));
+  await Promise.all(people.map(({ crop }, k) => writeFile(outputs[k], encodePpm(cropRgb(image, crop)))));
+  const segmented = new Map<number, Uint8Array>();
+  if (outputs.length) {
+    for await (const line of analyzeImages(outputs, ["mask"])) {
+      const k = outputs.indexOf(line.path);
+      const mask = line.masks?.[0];
+      if (k < 0 || !mask || mask.mask_area_pixels === 0) continue;
+      const { crop, i } = people[k];
+      segmented.set(i, placeCrop(decodeRle(mask.mask_rle), crop, objects[i].box, image));
+    }
+  }
+  const made: MadeMask[] = [];
+  for (const [i, object] of objects.entries()) {
+    let method: MadeMask["method"] = "segmenter";
+    let mask = segmented.get(i);
+    if (!mask || !plausible(mask, object.box, image.width)) {
+      method = "grabcut";
+      mask = await grabCut(image, object.box);
+    }
+    if (!mask || !plausible(mask, object.box, image.width)) continue;
+    made.push({ trackId: object.trackId, kind: object.kind, rle: encodeRle(mask), area: maskArea(mask), colour: dominantColour(image, mask), method });
+  }
+  return made;
 }
 
 function padded(box: MaskObject["box"], frame: { width: number; height: number }, pad: number) {

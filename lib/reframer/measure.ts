@@ -110,9 +110,10 @@ export function subjectOf(rows: Row[]): number | null {
  * The subject at each sampled frame of a shot: the shot's most prominent person track
  * (sum of area x confidence; a product track when there is no person) while it is in view;
  * when it leaves, the most prominent track then in view takes over, and keeps the place until
- * it leaves in turn. A frame with nobody in view holds the last subject's place (null).
+ * it leaves in turn. A frame with nobody in view holds the last subject's place (null). The
+ * subject's box size comes along for the background rule (render.ts shotLayout).
  */
-export function subjectTimeline(rows: Row[], sampled: { frameIndex: number }[]): ({ x: number; y: number } | null)[] {
+export function subjectTimeline(rows: Row[], sampled: { frameIndex: number }[]): ({ x: number; y: number; width: number; height: number } | null)[] {
   const prominence = new Map<number, number>();
   const isPerson = new Map<number, boolean>();
   for (const row of rows) {
@@ -132,6 +133,6 @@ export function subjectTimeline(rows: Row[], sampled: { frameIndex: number }[]):
       row = [...visible].sort((a, b) => rank(b.trackId!) - rank(a.trackId!))[0];
       current = row.trackId;
     }
-    return row ? { x: row.x + row.width / 2, y: row.y + row.height / 2 } : null;
+    return row ? { x: row.x + row.width / 2, y: row.y + row.height / 2, width: row.width, height: row.height } : null;
   });
 }

@@ -8,7 +8,8 @@ export const reframePhases = {
   detect: [2, 60],
   track: [60, 64],
   segment: [64, 82],
-  scenes: [82, 88],
+  speech: [82, 84],
+  scenes: [84, 88],
   render: [88, 99],
 } as const satisfies Record<string, readonly [number, number]>;
 export type ReframePhase = keyof typeof reframePhases;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { describeShot, difficultyOf, findCuts, importanceOf, replaceableElements, shotsOf, type ShotObject } from "./scenes";
+import { describeShot, difficultyOf, findCuts, importanceOf, plural, replaceableElements, shotsOf, type ShotObject } from "./scenes";
 
 const frames = (scores: number[], fps = 25) => scores.map((score, i) => ({ time: i / fps, score }));
 
@@ -37,5 +37,13 @@ describe("scenes", () => {
     const elements = replaceableElements(objects);
     expect(elements[0]).toEqual({ type: "person", description: "blue person in the centre, moving right (obj_001)", difficulty: "medium" });
     expect(elements.map((e) => e.type)).toContain("product");
+  });
+});
+
+describe("plural", () => {
+  it("names COCO classes in the plural as people write them", () => {
+    const cases: [string, string][] = [["person", "people"], ["skis", "skis"], ["bus", "buses"], ["wine glass", "wine glasses"], ["sandwich", "sandwiches"], ["knife", "knives"], ["sports ball", "sports balls"], ["sheep", "sheep"]];
+    for (const [word, many] of cases) expect(plural(3, word)).toBe(`3 ${many}`);
+    expect(plural(1, "skis")).toBe("1 skis");
   });
 });

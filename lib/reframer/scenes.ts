@@ -98,14 +98,22 @@ export type ShotObject = {
 
 export type ReplaceableElement = { type: string; description: string; difficulty: "easy" | "medium" | "hard" };
 
-function plural(count: number, word: string): string {
-  const plurals: Record<string, string> = { person: "people" };
-  return `${count} ${count === 1 ? word : (plurals[word] ?? `${word}s`)}`;
+/** COCO names whose plural is not the name plus "s" or "es" (some, like skis, are plural already). */
+const plurals: Record<string, string> = { person: "people", mouse: "mice", knife: "knives", sheep: "sheep", skis: "skis", scissors: "scissors" };
+
+export function plural(count: number, word: string): string {
+  if (count === 1) return `${count} ${word}`;
+  return `${count} ${plurals[word] ?? (/(s|sh|ch|x)$/.test(word) ? `${word}es` : `${word}s`)}`;
 }
 
-/** A sentence from what was measured: who and what, how many, how they move. */
-export function describeShot(objects: ShotObject[], seconds: number): string {
-  if (objects.length === 0) return `No tracked people or objects (${seconds.toFixed(1)} s)`;
+/**
+ * A sentence from what was measured: who and what, how many, how they move; then, when the
+ * shot has them (shot-content.ts), the text read on screen and what was said, quoted as heard
+ * (at most 30 words).
+ */
+export function describeShot(objects: ShotObject[], seconds: number, content?: { text: string[]; speech: string | null }): string {
+  const heard = heardPart(content);
+  if (objects.length === 0) return `No tracked people or objects${heard} (${seconds.toFixed(1)} s)`;
   const counts = new Map<string, number>();
   for (const object of objects) counts.set(object.label, (counts.get(object.label) ?? 0) + 1);
   const parts = [...counts].sort(([a, n], [b, m]) => m - n || (a < b ? -1 : 1)).map(([label, count]) => plural(count, label));
@@ -117,7 +125,18 @@ export function describeShot(objects: ShotObject[], seconds: number): string {
   const motion = moving.length === 0 ? "mostly still" : `${moving.length} moving${main ? `, most of them ${main[0] === "left" || main[0] === "right" ? `to the ${main[0]}` : main[0]}` : ""}`;
   const lead = [...objects].sort((a, b) => b.areaShare * b.frames - a.areaShare * a.frames)[0];
   const leadText = `${lead.colour ? `${lead.colour} ` : ""}${lead.label} ${where(lead.position)} most prominent`;
-  return `${list}; ${motion}; ${leadText} (${seconds.toFixed(1)} s)`;
+  return `${list}; ${motion}; ${leadText}${heard} (${seconds.toFixed(1)} s)`;
+}
+
+function heardPart(content?: { text: string[]; speech: string | null }): string {
+  if (!content) return "";
+  let part = "";
+  if (content.text.length) part += `; text on screen: ${content.text.map((line) => JSON.stringify(line)).join(", ")}`;
+  if (content.speech) {
+    const words = content.speech.split(/\s+/);
+    part += `; speech: "${words.slice(0, 30).join(" ")}${words.length > 30 ? " …" : ""}"`;
+  }
+  return part;
 }
 
 function where(position: number): string {
@@ -126,14 +145,16 @@ function where(position: number): string {
 
 /**
  * importance 1-10 = 1 + 3 x min(1, people / 2) + 2 x min(1, products / 3)
- *   + 2 x min(1, largest object's area share / 0.15) + 2 x min(1, moving objects / 3), rounded.
+ *   + 2 x min(1, largest object's area share / 0.15) + 2 x min(1, moving objects / 3)
+ *   + 1 when text was read on screen + 1 when something was said, rounded, at most 10.
  */
-export function importanceOf(objects: ShotObject[]): number {
+export function importanceOf(objects: ShotObject[], content?: { text: string[]; speech: string | null }): number {
   const people = objects.filter((o) => o.kind === "person").length;
   const products = objects.filter((o) => o.kind === "product").length;
   const largest = Math.max(0, ...objects.map((o) => o.areaShare));
   const moving = objects.filter((o) => o.speed >= 0.03).length;
-  const score = 1 + 3 * Math.min(1, people / 2) + 2 * Math.min(1, products / 3) + 2 * Math.min(1, largest / 0.15) + 2 * Math.min(1, moving / 3);
+  const heard = (content?.text.length ? 1 : 0) + (content?.speech ? 1 : 0);
+  const score = 1 + 3 * Math.min(1, people / 2) + 2 * Math.min(1, products / 3) + 2 * Math.min(1, largest / 0.15) + 2 * Math.min(1, moving / 3) + heard;
   return Math.max(1, Math.min(10, Math.round(score)));
 }
 

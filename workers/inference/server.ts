@@ -16,6 +16,7 @@ import { pathToFileURL } from "node:url";
 import * as ort from "onnxruntime-node";
 import { AppError, isAppError } from "@/lib/errors";
 import { decodeFrames, decodeImage, probeVideoStream, type VideoStreamInfo } from "@/lib/media/frames";
+import { looksLikePpm } from "@/lib/media/ppm";
 import { loadWorkerEnv, type WorkerEnv } from "./env";
 import { mapOrdered } from "./pipeline";
 import { startPool, type InferencePool } from "./pool";
@@ -182,9 +183,12 @@ async function images(deps: Deps, req: IncomingMessage, res: ServerResponse): Pr
   const files: { requested: string; file: string }[] = [];
   for (const requested of body.paths) {
     const file = await resolveAllowedPath(requested, deps.env.allowedRoots);
-    await probeVideoStream(file).catch(() => {
-      throw new AppError("bad_request", `not an image: ${requested}`);
-    });
+    // A binary PPM is read without ffmpeg (lib/media/ppm.ts); anything else must probe as a picture.
+    if (!(await looksLikePpm(file).catch(() => false))) {
+      await probeVideoStream(file).catch(() => {
+        throw new AppError("bad_request", `not an image: ${requested}`);
+      });
+    }
     files.push({ requested, file });
   }
   await stream(res, started, "images", toAsync(files), inFlight(deps.env), async ({ requested, file }) => ({
