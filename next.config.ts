@@ -10,6 +10,8 @@ const nextConfig: NextConfig = {
   // particular must be the very copy server.ts opened (one opener per data folder).
   serverExternalPackages: ["@electric-sql/pglite", "@techstark/opencv-js", "postgres", "fluent-ffmpeg", "busboy", "onnxruntime-node", "ws"],
   poweredByHeader: false,
+  // forbidden() and app/forbidden.tsx: the admin pages answer a non-admin with a styled 403.
+  experimental: { authInterrupts: true },
   // `npm test` type-checks the whole tree once with tsc (scripts/test.sh); the build need not again.
   typescript: { ignoreBuildErrors: true },
   async rewrites() {

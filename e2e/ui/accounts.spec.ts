@@ -48,7 +48,7 @@ test("sign up, sign in, create and use a key, revoke it, sign out; admins only o
   expect(await refused.json()).toEqual({ detail: "Invalid API key" });
 
   await page.goto("/admin");
-  await expect(page.getByTestId("admin-refused")).toBeVisible();
+  await expect(page.getByTestId("forbidden")).toBeVisible();
   await expect(page.getByTestId("admin-page")).toHaveCount(0);
 
   await page.getByRole("button", { name: "Sign out" }).click();

@@ -214,7 +214,7 @@ function defaultResponses(options: AnyOptions, method: HttpMethod, path: string)
 }
 
 function securityOf(auth: AuthMode): Record<string, string[]>[] {
-  const key = [{ ApiKeyHeader: [] }, { BearerKey: [] }];
+  const key: Record<string, string[]>[] = [{ ApiKeyHeader: [] }, { BearerKey: [] }];
   switch (auth) {
     case "none":
       return [];

@@ -1,4 +1,5 @@
-import { redirect } from "next/navigation";
+import { forbidden, redirect } from "next/navigation";
+import { signInHref } from "@/lib/auth/return-to";
 import { adminOverview } from "@/lib/admin/overview";
 import { currentUser } from "@/lib/auth/session";
 import { db } from "@/lib/db/client";
@@ -8,15 +9,8 @@ export const metadata = { title: "Admin · Framewise" };
 
 export default async function AdminPage() {
   const user = await currentUser();
-  if (!user) redirect("/sign-in");
-  if (user.role !== "admin") {
-    return (
-      <div className="mx-auto mt-8 max-w-md rounded-2xl border border-red-200 bg-white p-8 text-center shadow-sm" data-testid="admin-refused">
-        <h1 className="text-xl font-semibold">Admins only</h1>
-        <p className="mt-2 text-sm text-slate-500">This page is for the administrators of this Framewise server.</p>
-      </div>
-    );
-  }
+  if (!user) redirect(signInHref("/admin"));
+  if (user.role !== "admin") forbidden();
   const { accounts, recentJobs, keyCount } = await adminOverview(await db());
   return (
     <div className="space-y-8" data-testid="admin-page">

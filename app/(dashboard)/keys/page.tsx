@@ -1,4 +1,5 @@
 import { redirect } from "next/navigation";
+import { signInHref } from "@/lib/auth/return-to";
 import { CreateKeyForm } from "@/components/create-key-form";
 import { revokeKeyAction } from "@/app/actions";
 import { listApiKeys } from "@/lib/auth/api-keys";
@@ -10,7 +11,7 @@ export const metadata = { title: "API keys · Framewise" };
 
 export default async function KeysPage() {
   const user = await currentUser();
-  if (!user) redirect("/sign-in");
+  if (!user) redirect(signInHref("/keys"));
   const keys = await listApiKeys(await db(), user.id);
   return (
     <div className="space-y-8">
