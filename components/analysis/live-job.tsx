@@ -81,10 +81,10 @@ export function LiveJob({ initial, logs: initialLogs, sourceUrl, duration }: { i
             <StatusBadge status={job.status} />
             <span className="text-sm text-slate-600" data-testid="job-phase">{job.currentStep ?? job.phase ?? "Waiting to start"}</span>
           </div>
-          <span className="text-xs text-slate-400">{live === "socket" ? "live" : live === "polling" ? "polling" : ""}</span>
+          <span className="text-xs text-slate-600">{live === "socket" ? "live" : live === "polling" ? "polling" : ""}</span>
         </div>
         <div className="mt-4 flex items-center gap-4">
-          <div className="h-3 flex-1 overflow-hidden rounded-full bg-slate-100" role="progressbar" aria-valuenow={percent} aria-valuemin={0} aria-valuemax={100}>
+          <div className="h-3 flex-1 overflow-hidden rounded-full bg-slate-100" role="progressbar" aria-label="Analysis progress" aria-valuenow={percent} aria-valuemin={0} aria-valuemax={100}>
             <div className={`h-full rounded-full transition-[width] duration-500 ${job.status === "failed" ? "bg-red-500" : "bg-brand-600"}`} style={{ width: `${percent}%` }} />
           </div>
           <span className="w-24 text-right font-mono text-sm" data-testid="job-percent">{percent}%</span>
@@ -108,7 +108,7 @@ export function LiveJob({ initial, logs: initialLogs, sourceUrl, duration }: { i
           <h2 className="font-medium">Source video</h2>
           <video ref={video} src={sourceUrl} controls preload="metadata" className="mt-3 w-full rounded-lg bg-black" data-testid="source-video" />
           {events && duration ? (
-            <div className="relative mt-3 h-8 rounded-md bg-slate-100" data-testid="timeline" aria-label="Event timeline">
+            <div className="relative mt-3 h-8 rounded-md bg-slate-100" data-testid="timeline" role="group" aria-label="Event timeline">
               {events.map((event, i) => (
                 <button
                   key={i}
@@ -131,7 +131,7 @@ export function LiveJob({ initial, logs: initialLogs, sourceUrl, duration }: { i
       {job.status === "completed" && (
         <section>
           <div className="flex flex-wrap items-center gap-3">
-            <h2 className="text-lg font-medium">Events {events && <span className="text-slate-400">({events.length})</span>}</h2>
+            <h2 className="text-lg font-medium">Events {events && <span className="text-slate-600">({events.length})</span>}</h2>
             {events && events.length > 0 && (
               <div className="flex flex-wrap gap-2" role="group" aria-label="Filter events by label">
                 {[null, ...countByLabel(events).map(([label]) => label)].map((label) => (

@@ -146,7 +146,7 @@ export function ServerVideoPicker() {
         <p className="text-sm text-slate-500">No server videos (set VIDEO_INPUT_DIR to offer some).</p>
       ) : (
         <>
-          <select value={choice} onChange={(e) => setChoice(e.target.value)} data-testid="server-video-select" className="w-full rounded-md border border-slate-300 px-3 py-2">
+          <select value={choice} onChange={(e) => setChoice(e.target.value)} aria-label="Video on the server" data-testid="server-video-select" className="w-full rounded-md border border-slate-300 px-3 py-2">
             <option value="">Choose a video…</option>
             {videos.map((name) => (
               <option key={name} value={name}>{name}</option>

@@ -18,7 +18,7 @@ export function ApiReference() {
   useEffect(() => {
     if (!target.current) return;
     if (!loaded && !window.SwaggerUIBundle) return;
-    window.SwaggerUIBundle?.({ url: "/openapi.json", domNode: target.current, deepLinking: true, docExpansion: "list" });
+    window.SwaggerUIBundle?.({ url: "/openapi.json", domNode: target.current, deepLinking: false, docExpansion: "list" });
   }, [loaded]);
   return (
     <>

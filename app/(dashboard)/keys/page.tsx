@@ -18,8 +18,8 @@ export default async function KeysPage() {
       <div>
         <h1 className="text-2xl font-semibold tracking-tight">API keys</h1>
         <p className="mt-1 text-sm text-slate-500">
-          Send a key as <code className="rounded bg-slate-100 px-1">X-API-Key</code> or{" "}
-          <code className="rounded bg-slate-100 px-1">Authorization: Bearer</code>. Keys are stored only as a hash.
+          Send a key as <code className="rounded bg-slate-100 px-1 text-slate-700">X-API-Key</code> or{" "}
+          <code className="rounded bg-slate-100 px-1 text-slate-700">Authorization: Bearer</code>. Keys are stored only as a hash.
         </p>
       </div>
       <CreateKeyForm />

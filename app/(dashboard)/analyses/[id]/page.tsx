@@ -23,7 +23,7 @@ export default async function AnalysisPage({ params }: { params: Promise<{ id: s
           <p className="text-sm text-slate-500"><Link href="/analyses" className="hover:underline">Analyses</Link> / {job.tripId ?? "no trip"}</p>
           <h1 className="mt-1 text-2xl font-semibold tracking-tight" data-testid="analysis-title">{video?.filename ?? "Analysis"}</h1>
         </div>
-        <p className="font-mono text-xs text-slate-400">{job.id}</p>
+        <p className="font-mono text-xs text-slate-600">{job.id}</p>
       </div>
       <LiveJob
         initial={{ id: job.id, status: job.status, phase: job.phase, processed: job.processed, total: job.total, currentStep: job.currentStep, errorMessage: job.errorMessage }}
