@@ -43,40 +43,24 @@ export function isRouteHandler(value: unknown): value is RouteHandler {
  * WebSockets (lib/ws/upgrade.ts) and the local engine's event API (inngest/engine).
  */
 export const serverPaths: Record<string, Record<string, Operation>> = {
-  "/ws/{client_id}": {
-    get: {
-      operationId: "getWsClient",
-      summary: "WebSocket: status messages for a client's uploads (contracts/enhance-metadata.md \"WebSocket API\")",
-      description:
-        "Upgrade with `Connection: Upgrade`. The first message is `{type: \"connection\", status: \"connected\", client_id}`, " +
-        "then where the client's files stand, then upload_status and status updates as they happen. An owned job's messages " +
-        "reach its owner's and admins' sockets only.",
-      tags: ["enhance-metadata"],
-      parameters: [{ name: "client_id", in: "path", required: true, schema: { type: "string" } }],
-      responses: {
-        101: { description: "Switching Protocols: the socket is open" },
-        403: { description: "The Origin is not allowed" },
-        503: { description: "The caller could not be identified right now" },
-      },
-      security: [{ ApiKeyHeader: [] }, { SessionCookie: [] }, {}],
-    },
-  },
-  "/ws/jobs/{job_id}": {
-    get: {
-      operationId: "getWsJob",
-      summary: "WebSocket: a job's progress as it happens (contracts/editor-jobs.md \"WebSocket Endpoints\")",
-      description: "The first message is `{type: \"connection\", status: \"connected\", job_id}`, then the job's updates in the shape of GET /jobs/{job_id}.",
-      tags: ["editor-jobs"],
-      parameters: [{ name: "job_id", in: "path", required: true, schema: { type: "string" } }],
-      responses: {
-        101: { description: "Switching Protocols: the socket is open" },
-        403: { description: "The Origin is not allowed, or the job is someone else's" },
-        404: { description: "No such job" },
-        503: { description: "The caller could not be identified right now" },
-      },
-      security: [{ ApiKeyHeader: [] }, { SessionCookie: [] }, {}],
-    },
-  },
+  "/ws/{client_id}": socket({
+    operationId: "getWsClient",
+    summary: "WebSocket: status messages for a client's uploads (contracts/enhance-metadata.md \"WebSocket API\")",
+    description:
+      "The first message is `{type: \"connection\", status: \"connected\", client_id}`, then where the client's files " +
+      "stand, then upload_status and status updates as they happen. An owned job's messages reach its owner's and admins' sockets only.",
+    tags: ["enhance-metadata"],
+    parameter: "client_id",
+    refusals: { 403: "The Origin is not allowed" },
+  }),
+  "/ws/jobs/{job_id}": socket({
+    operationId: "getWsJob",
+    summary: "WebSocket: a job's progress as it happens (contracts/editor-jobs.md \"WebSocket Endpoints\")",
+    description: "The first message is `{type: \"connection\", status: \"connected\", job_id}`, then the job's updates in the shape of GET /jobs/{job_id}.",
+    tags: ["editor-jobs"],
+    parameter: "job_id",
+    refusals: { 403: "The Origin is not allowed, or the job is someone else's", 404: "No such job" },
+  }),
   "/e/{event_key}": {
     post: {
       operationId: "postEngineEvent",
@@ -94,6 +78,20 @@ export const serverPaths: Record<string, Record<string, Operation>> = {
     },
   },
 };
+
+/** A WebSocket upgrade on the hub (a GET answered 101), refused with a bare HTTP status. */
+function socket(spec: { operationId: string; summary: string; description: string; tags: string[]; parameter: string; refusals: Record<number, string> }) {
+  const { parameter, refusals, ...text } = spec;
+  const answers = { 101: "Switching Protocols: the socket is open", ...refusals, 503: "The caller could not be identified right now" };
+  return {
+    get: {
+      ...text,
+      parameters: [{ name: parameter, in: "path", required: true, schema: { type: "string" } }],
+      responses: Object.fromEntries(Object.entries(answers).map(([code, description]) => [code, { description }])),
+      security: [{ ApiKeyHeader: [] }, { SessionCookie: [] }, {}],
+    },
+  };
+}
 
 export function openApiDocument(modules: DocumentedModule[], extraPaths: Record<string, Record<string, Operation>> = serverPaths) {
   const paths: Record<string, Record<string, Operation>> = {};
