@@ -104,9 +104,17 @@ test("every main page: no sideways scroll at 390 px, no serious axe violations, 
       await page.waitForLoadState("networkidle");
       findings.push(...(await sweep(page, name, viewport)));
     }
+    // /docs: Swagger UI renders one block per operation of /openapi.json, and one opens.
+    // (an operation with two tags shows under each)
+    const document = (await (await page.request.get("/openapi.json")).json()) as { paths: Record<string, Record<string, { tags?: string[] }>> };
+    const operations = Object.values(document.paths).reduce((sum, methods) => sum + Object.values(methods).reduce((count, { tags }) => count + Math.max(1, tags?.length ?? 0), 0), 0);
     await page.goto("/docs");
-    await expect.soft(page.locator(".opblock").first()).toBeVisible({ timeout: 30_000 });
+    await expect(page.locator(".opblock")).toHaveCount(operations, { timeout: 30_000 });
+    await expect(page.locator(".opblock-summary-path", { hasText: "/api/jobs/{job_id}/results" })).toBeVisible();
     findings.push(...(await sweep(page, "docs", viewport)));
+    await page.locator(".opblock-get", { has: page.locator('[data-path="/api/jobs/{job_id}/results"]') }).locator(".opblock-summary-control").click();
+    await expect(page.locator(".parameters").getByText("page_size")).toBeVisible();
+    findings.push(...(await sweep(page, "docs-operation", viewport)));
     await context.close();
   }
 
