@@ -1,5 +1,8 @@
+import { readFile } from "node:fs/promises";
+import path from "node:path";
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Browser, type Page } from "@playwright/test";
+import { e2eVideoDir } from "../global-setup";
 import { e2eAdminEmail } from "../../playwright.config";
 import { signUp } from "./helpers";
 
@@ -57,6 +60,7 @@ async function contextAt(browser: Browser, viewport: Viewport) {
 }
 
 let analysisPath = "";
+let reframePath = "";
 
 test("every main page: no sideways scroll at 390 px, no serious axe violations, at both sizes", async ({ browser }) => {
   test.setTimeout(600_000);
@@ -82,12 +86,24 @@ test("every main page: no sideways scroll at 390 px, no serious axe violations, 
       const started = await page.request.post("/api/jobs/start", { form: { tripId: "TRIP-A11Y", videoName: "pattern.mp4" } });
       expect(started.status()).toBe(200);
       analysisPath = `/analyses/${((await started.json()) as { job_id: string }).job_id}`;
+      // A reframe of the same video, through a key of this account (POST /process takes keys only).
+      await page.goto("/keys");
+      await page.getByLabel("Key name").fill("a11y sweep");
+      await page.getByRole("button", { name: "Create key" }).click();
+      const key = (await page.getByTestId("new-key-value").textContent())!.trim();
+      const reframe = await page.request.post("/process", {
+        headers: { "X-API-Key": key },
+        multipart: { file: { name: "pattern.mp4", mimeType: "video/mp4", buffer: await readFile(path.join(e2eVideoDir, "pattern.mp4")) } },
+      });
+      expect(reframe.status()).toBe(200);
+      reframePath = `/reframes/${((await reframe.json()) as { job_id: string }).job_id}`;
     }
     const pages: [string, string][] = [
       ["home", "/"],
       ["analyses", "/analyses"],
       ["analyses-new", "/analyses/new"],
       ["analysis", analysisPath],
+      ["reframe", reframePath],
       ["keys", "/keys"],
       ["enhancement", "/enhancement"],
       ["admin", "/admin"],
@@ -100,6 +116,7 @@ test("every main page: no sideways scroll at 390 px, no serious axe violations, 
         await expect(page.getByTestId("not-found")).toBeVisible();
       }
       if (name === "analysis") await expect.soft(page.getByTestId("job-status")).toHaveText("completed", { timeout: 180_000 });
+      if (name === "reframe") await expect.soft(page.getByTestId("reframe-results")).toBeVisible({ timeout: 180_000 });
       if (name === "admin") await expect.soft(page.getByTestId("admin-page")).toBeVisible();
       await page.waitForLoadState("networkidle");
       findings.push(...(await sweep(page, name, viewport)));
