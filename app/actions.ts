@@ -3,7 +3,7 @@
 import { AuthError } from "next-auth";
 import { redirect } from "next/navigation";
 import { revalidatePath } from "next/cache";
-import { createApiKey, revokeApiKey } from "@/lib/auth/api-keys";
+import { createApiKey } from "@/lib/auth/api-keys";
 import { currentUser, signIn, signOut } from "@/lib/auth/session";
 import { createUser } from "@/lib/auth/users";
 import { db } from "@/lib/db/client";
@@ -11,7 +11,7 @@ import { isAppError } from "@/lib/errors";
 import { safeReturnPath } from "@/lib/auth/return-to";
 
 /** What a form shows after its action: an error, the email typed (React resets forms), a new key. */
-export type FormState = { error?: string; email?: string; key?: string; keyName?: string };
+export type FormState = { error?: string; email?: string; key?: string; keyName?: string; keyId?: string };
 
 function field(form: FormData, name: string): string {
   const value = form.get(name);
@@ -56,11 +56,5 @@ export async function createKeyAction(_state: FormState, form: FormData): Promis
   const name = field(form, "name").slice(0, 80);
   const { key, summary } = await createApiKey(await db(), user.id, name);
   revalidatePath("/keys");
-  return { key, keyName: summary.name };
-}
-
-export async function revokeKeyAction(form: FormData): Promise<void> {
-  const user = await requireUser();
-  await revokeApiKey(await db(), user.id, field(form, "id"));
-  revalidatePath("/keys");
+  return { key, keyName: summary.name, keyId: summary.id };
 }

@@ -14,6 +14,12 @@ import * as apiJobsJobIdProgressRoute from "./api/jobs/[job_id]/progress/route";
 import * as apiJobsJobIdResultsRoute from "./api/jobs/[job_id]/results/route";
 import * as apiJobsJobIdRoute from "./api/jobs/[job_id]/route";
 import * as apiJobsJobIdSourceRoute from "./api/jobs/[job_id]/source/route";
+import * as apiJobsJobIdAnnotatedRoute from "./api/jobs/[job_id]/annotated/route";
+import * as apiJobsJobIdDetectionsRoute from "./api/jobs/[job_id]/detections/route";
+import * as apiJobsJobIdExportRoute from "./api/jobs/[job_id]/export/route";
+import * as apiJobsJobIdThumbnailsSecondRoute from "./api/jobs/[job_id]/thumbnails/[second]/route";
+import * as apiJobsJobIdTracksRoute from "./api/jobs/[job_id]/tracks/route";
+import * as apiJobsJobIdTracksTrackIdThumbnailRoute from "./api/jobs/[job_id]/tracks/[track_id]/thumbnail/route";
 import * as apiJobsRoute from "./api/jobs/route";
 import * as apiJobsServerVideosRoute from "./api/jobs/server-videos/route";
 import * as apiJobsStartRoute from "./api/jobs/start/route";
@@ -93,6 +99,20 @@ export const routeRegistry: RegisteredRoute[] = [
     module: apiJobsJobIdSourceRoute,
     doc: { summary: "The analysed video itself, with Range", tags: browser, produces: "video/mp4", responses: { 206: "Partial content" } },
   },
+  { path: "/api/jobs/{job_id}/detections", module: apiJobsJobIdDetectionsRoute, doc: { summary: "The job's boxes in a time window, for the player overlay", tags: browser } },
+  { path: "/api/jobs/{job_id}/tracks", module: apiJobsJobIdTracksRoute, doc: { summary: "Every track with its path, first and last seen and its events", tags: browser } },
+  {
+    path: "/api/jobs/{job_id}/tracks/{track_id}/thumbnail",
+    module: apiJobsJobIdTracksTrackIdThumbnailRoute,
+    doc: { summary: "A track's most confident box, cut out (JPEG)", tags: browser, produces: "image/jpeg" },
+  },
+  {
+    path: "/api/jobs/{job_id}/thumbnails/{second}",
+    module: apiJobsJobIdThumbnailsSecondRoute,
+    doc: { summary: "A small frame at a whole second, for scrubbing (JPEG)", tags: browser, produces: "image/jpeg" },
+  },
+  { path: "/api/jobs/{job_id}/export", module: apiJobsJobIdExportRoute, doc: { summary: "Every event as a JSON or CSV download", tags: browser } },
+  { path: "/api/jobs/{job_id}/annotated", module: apiJobsJobIdAnnotatedRoute, doc: { summary: "The annotated-video export: the newest (GET) or a new one (POST)", tags: browser } },
   { path: "/jobs", module: jobsRoute, doc: { summary: "Create and enqueue a job (also POST /jobs/)", tags: editor, responses: { 202: "Queued" } } },
   { path: "/jobs/{job_id}", module: jobsJobIdRoute, doc: { summary: "A job's latest state", tags: editor } },
   { path: "/jobs/{job_id}/cancel", module: jobsJobIdCancelRoute, doc: { summary: "Stop a job's run (an addition)", tags: editor } },

@@ -3,13 +3,19 @@
 import { useActionState, useState } from "react";
 import { createKeyAction, type FormState } from "@/app/actions";
 
-export function CreateKeyForm() {
+/**
+ * Makes a key and shows it once, with a request to try it. The shown key goes away as soon as
+ * it is no longer live (revoked or deleted on this page): `liveKeyIds` comes from the server's
+ * list, re-read after every change.
+ */
+export function CreateKeyForm({ liveKeyIds, baseUrl }: { liveKeyIds: string[]; baseUrl: string }) {
   const [state, formAction, pending] = useActionState<FormState, FormData>(createKeyAction, {});
   const [copied, setCopied] = useState(false);
+  const shown = state.key && state.keyId && liveKeyIds.includes(state.keyId) ? state.key : null;
   return (
-    <div className="rounded-xl border border-slate-200 bg-white p-6 shadow-sm">
+    <div className="rounded-xl border border-slate-200 bg-white p-4 shadow-sm sm:p-6">
       <form action={formAction} className="flex flex-wrap items-end gap-3">
-        <label className="flex-1 text-sm font-medium">
+        <label className="min-w-0 flex-1 text-sm font-medium">
           Key name
           <input name="name" placeholder="e.g. ingest pipeline" maxLength={80} className="mt-1 w-full rounded-md border border-slate-300 px-3 py-2 outline-none focus:border-brand-500 focus:ring-2 focus:ring-brand-500/20" />
         </label>
@@ -17,23 +23,34 @@ export function CreateKeyForm() {
           {pending ? "Creating…" : "Create key"}
         </button>
       </form>
-      {state.key && (
+      {shown && (
         <div className="mt-5 rounded-lg border border-amber-300 bg-amber-50 p-4" data-testid="new-key">
           <p className="text-sm font-medium text-amber-900">
             Your new key “{state.keyName}”. Copy it now: it is shown only this once.
           </p>
-          <div className="mt-2 flex items-center gap-2">
-            <code className="flex-1 select-all rounded bg-white px-3 py-2 font-mono text-sm" data-testid="new-key-value">{state.key}</code>
+          <div className="mt-2 flex flex-wrap items-center gap-2">
+            <code className="min-w-0 flex-1 break-all select-all rounded bg-white px-3 py-2 font-mono text-sm" data-testid="new-key-value">{shown}</code>
             <button
               type="button"
-              onClick={() => navigator.clipboard?.writeText(state.key!).then(() => setCopied(true))}
+              onClick={() => navigator.clipboard?.writeText(shown).then(() => setCopied(true))}
               className="rounded-md border border-amber-400 px-3 py-2 text-sm hover:bg-amber-100"
             >
               {copied ? "Copied" : "Copy"}
             </button>
           </div>
+          <p className="mt-3 text-sm text-amber-900">Try it:</p>
+          <CurlExample apiKey={shown} baseUrl={baseUrl} testId="new-key-curl" />
         </div>
       )}
     </div>
+  );
+}
+
+/** A request anyone can paste into a shell: the caller's videos, with the key in X-API-Key. */
+export function CurlExample({ apiKey, baseUrl, testId }: { apiKey: string; baseUrl: string; testId?: string }) {
+  return (
+    <pre className="mt-2 overflow-x-auto rounded-md bg-slate-900 px-3 py-2 text-xs text-slate-100" data-testid={testId}>
+      <code>{`curl -H "X-API-Key: ${apiKey}" ${baseUrl}/videos`}</code>
+    </pre>
   );
 }

@@ -26,6 +26,7 @@ export const jobRequestedEvents = {
   metadata: eventType("job/metadata.requested", { schema: jobRequested }),
   extract_features: eventType("job/extract-features.requested", { schema: jobRequested }),
   reframe: eventType("video/reframe.requested", { schema: jobRequested }),
+  annotate: eventType("video/annotate.requested", { schema: jobRequested }),
 } satisfies Partial<Record<JobKind, unknown>>;
 
 export type RunnableJobKind = keyof typeof jobRequestedEvents;

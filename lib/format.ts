@@ -10,3 +10,16 @@ export function formatDateTime(value: Date | string | null | undefined): string 
     timeZone: "UTC",
   });
 }
+
+/** Sizes as people read them: "512 B", "3.4 MB". */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ["KB", "MB", "GB"];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${value.toFixed(1)} ${units[unit]}`;
+}

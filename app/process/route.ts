@@ -38,7 +38,7 @@ export const POST = route({ auth: "apiKey", input: "multipart", multipart: { fil
     filename: video.filename,
     fps: parsed.data.fps ?? 5,
     ...(parsed.data.aspect ? { aspect: parsed.data.aspect } : {}),
-    checked: { size: stored.size, mtimeMs: stored.mtimeMs, duration: probe.duration, fps: probe.fps, width: probe.width, height: probe.height, codec: probe.codec },
+    checked: { size: stored.size, mtimeMs: stored.mtimeMs, duration: probe.duration, fps: probe.fps, width: probe.displayWidth, height: probe.displayHeight, codec: probe.codec },
   };
   const job = await createJob(database, ctx, { kind: "reframe", payload, videoId: video.id });
   return Response.json({ job_id: job.id, status: "queued", message: "Video queued for processing" });

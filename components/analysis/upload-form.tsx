@@ -2,12 +2,31 @@
 
 import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
+import { formatBytes } from "@/lib/format";
+import { formFromOptions, optionsFromForm, type OptionsForm } from "@/lib/analysis/options-form";
+import { AnalysisOptionsFields } from "./analysis-options";
 
 const accepted = [".mp4", ".mov", ".mkv", ".avi"];
 
 type Upload = { loaded: number; total: number } | null;
 
-/** Upload with a real progress bar (XHR upload events), or pick a video already on the server. */
+/** The options a form sends, collapsed until opened: every field starts at its default. */
+function OptionsDisclosure({ value, onChange, idPrefix }: { value: OptionsForm; onChange: (next: OptionsForm) => void; idPrefix: string }) {
+  return (
+    <details className="rounded-lg border border-slate-200 px-4 py-3">
+      <summary className="cursor-pointer text-sm font-medium">Analysis options <span className="font-normal text-slate-500">(frame rate, thresholds, event rules)</span></summary>
+      <div className="mt-4">
+        <AnalysisOptionsFields value={value} onChange={onChange} idPrefix={idPrefix} />
+      </div>
+    </details>
+  );
+}
+
+/**
+ * Upload with a real progress bar (XHR upload events), or pick a video already on the server.
+ * The drop zone is a button (Tab to it, Enter or Space opens the file chooser) over a labelled
+ * file input, so a keyboard alone can upload; dropping a file on it works as well.
+ */
 export function UploadForm() {
   const router = useRouter();
   const [file, setFile] = useState<File | null>(null);
@@ -15,6 +34,7 @@ export function UploadForm() {
   const [dragging, setDragging] = useState(false);
   const [upload, setUpload] = useState<Upload>(null);
   const [error, setError] = useState<string | null>(null);
+  const [options, setOptions] = useState<OptionsForm>(() => formFromOptions());
   const input = useRef<HTMLInputElement>(null);
 
   function choose(candidate: File | undefined) {
@@ -34,6 +54,7 @@ export function UploadForm() {
     if (!tripId.trim()) return setError("tripId is required");
     const form = new FormData();
     form.append("tripId", tripId.trim());
+    form.append("options", JSON.stringify(optionsFromForm(options)));
     form.append("cvvrFile", file);
     const request = new XMLHttpRequest();
     request.open("POST", "/api/jobs");
@@ -70,27 +91,35 @@ export function UploadForm() {
           setDragging(false);
           choose(e.dataTransfer.files[0]);
         }}
-        onClick={() => input.current?.click()}
-        data-testid="drop-zone"
-        className={`flex cursor-pointer flex-col items-center justify-center rounded-lg border-2 border-dashed px-6 py-10 text-center transition ${
-          dragging ? "border-brand-500 bg-brand-50" : "border-slate-300 hover:border-slate-400"
-        }`}
       >
-        <svg aria-hidden viewBox="0 0 24 24" className="h-10 w-10 text-slate-400" fill="none" stroke="currentColor" strokeWidth="1.5">
-          <path d="M12 16V4m0 0-4 4m4-4 4 4M4 16v2a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2v-2" />
-        </svg>
-        {file ? (
-          <p className="mt-3 font-medium" data-testid="chosen-file">{file.name} <span className="text-slate-500">({formatBytes(file.size)})</span></p>
-        ) : (
-          <p className="mt-3 text-slate-600">Drop a video here, or <span className="font-medium text-brand-600">browse</span></p>
-        )}
-        <p className="mt-1 text-xs text-slate-500">MP4, MOV, MKV or AVI · at least 1 s and 320×240</p>
-        <input ref={input} type="file" name="cvvrFile" accept={accepted.join(",") + ",video/*"} className="hidden" data-testid="file-input" onChange={(e) => choose(e.target.files?.[0])} />
+        <button
+          type="button"
+          onClick={() => input.current?.click()}
+          data-testid="drop-zone"
+          aria-describedby="drop-zone-hint"
+          className={`flex w-full cursor-pointer flex-col items-center justify-center rounded-lg border-2 border-dashed px-6 py-10 text-center transition outline-none focus-visible:border-brand-600 focus-visible:ring-4 focus-visible:ring-brand-500/30 ${
+            dragging ? "border-brand-500 bg-brand-50" : "border-slate-300 hover:border-slate-400"
+          }`}
+        >
+          <svg aria-hidden viewBox="0 0 24 24" className="h-10 w-10 text-slate-500" fill="none" stroke="currentColor" strokeWidth="1.5">
+            <path d="M12 16V4m0 0-4 4m4-4 4 4M4 16v2a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2v-2" />
+          </svg>
+          {file ? (
+            <span className="mt-3 font-medium" data-testid="chosen-file">{file.name} <span className="text-slate-500">({formatBytes(file.size)})</span></span>
+          ) : (
+            <span className="mt-3 text-slate-600">Drop a video here, or <span className="font-medium text-brand-700">choose a file</span></span>
+          )}
+          <span id="drop-zone-hint" className="mt-1 text-xs text-slate-500">MP4, MOV, MKV or AVI · at least 1 s and 320×240</span>
+        </button>
+        <label htmlFor="upload-video-file" className="sr-only">Video file</label>
+        {/* The button above is the one tab stop; the input stays in the page for the chooser and for labels. */}
+        <input id="upload-video-file" ref={input} type="file" name="cvvrFile" tabIndex={-1} accept={accepted.join(",") + ",video/*"} className="sr-only" data-testid="file-input" onChange={(e) => choose(e.target.files?.[0])} />
       </div>
       <label className="block text-sm font-medium">
         Trip id
         <input value={tripId} onChange={(e) => setTripId(e.target.value)} placeholder="TRIP-001" className="mt-1 w-full rounded-md border border-slate-300 px-3 py-2 outline-none focus:border-brand-500 focus:ring-2 focus:ring-brand-500/20" />
       </label>
+      <OptionsDisclosure value={options} onChange={setOptions} idPrefix="upload" />
       {upload && (
         <div>
           <div className="flex justify-between text-xs text-slate-500">
@@ -118,6 +147,7 @@ export function ServerVideoPicker() {
   const [tripId, setTripId] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [options, setOptions] = useState<OptionsForm>(() => formFromOptions());
 
   useEffect(() => {
     fetch("/api/jobs/server-videos")
@@ -130,7 +160,7 @@ export function ServerVideoPicker() {
     event.preventDefault();
     setBusy(true);
     setError(null);
-    const response = await fetch("/api/jobs/start", { method: "POST", body: new URLSearchParams({ tripId, videoName: choice }) });
+    const response = await fetch("/api/jobs/start", { method: "POST", body: new URLSearchParams({ tripId, videoName: choice, options: JSON.stringify(optionsFromForm(options)) }) });
     const body = await response.json().catch(() => null);
     setBusy(false);
     if (response.ok && body?.job_id) router.push(`/analyses/${body.job_id}`);
@@ -146,13 +176,14 @@ export function ServerVideoPicker() {
         <p className="text-sm text-slate-500">No server videos (set VIDEO_INPUT_DIR to offer some).</p>
       ) : (
         <>
-          <select value={choice} onChange={(e) => setChoice(e.target.value)} aria-label="Video on the server" data-testid="server-video-select" className="w-full rounded-md border border-slate-300 px-3 py-2">
+          <select value={choice} onChange={(e) => setChoice(e.target.value)} aria-label="Server video" data-testid="server-video-select" className="w-full rounded-md border border-slate-300 px-3 py-2">
             <option value="">Choose a video…</option>
             {videos.map((name) => (
               <option key={name} value={name}>{name}</option>
             ))}
           </select>
           <input value={tripId} onChange={(e) => setTripId(e.target.value)} placeholder="Trip id" aria-label="Server video trip id" className="w-full rounded-md border border-slate-300 px-3 py-2" />
+          <OptionsDisclosure value={options} onChange={setOptions} idPrefix="server" />
           {error && <p className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">{error}</p>}
           <button disabled={busy || !choice || !tripId.trim()} className="w-full rounded-md border border-slate-300 px-4 py-2 font-medium hover:bg-slate-50 disabled:opacity-50">
             Analyse this video
@@ -169,16 +200,4 @@ function safeJson(text: string): { job_id?: string; detail?: string } | null {
   } catch {
     return null;
   }
-}
-
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ["KB", "MB", "GB"];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  return `${value.toFixed(1)} ${units[unit]}`;
 }

@@ -42,6 +42,7 @@ test("sign up, sign in, create and use a key, revoke it, sign out; admins only o
   expect(used.status()).toBe(200);
 
   await page.getByTestId("key-row").filter({ hasText: "e2e key" }).getByRole("button", { name: "Revoke" }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Revoke key" }).click();
   await expect(page.getByTestId("key-row").filter({ hasText: "e2e key" })).toContainText("revoked");
   const refused = await request.get("/videos", { headers: { "X-API-Key": key } });
   expect(refused.status()).toBe(401);

@@ -1,4 +1,5 @@
 import analyzeVideo from "./analyze-video";
+import annotateVideo from "./annotate-video";
 import enhance from "./enhance";
 import exportJob from "./export";
 import extractFeatures from "./extract-features";
@@ -10,4 +11,4 @@ import render from "./render";
 import transcribe from "./transcribe";
 
 /** Every function the app serves (app/api/inngest/route.ts). */
-export const functions = [analyzeVideo, ingest, transcribe, generateClip, render, exportJob, enhance, metadata, extractFeatures, reframeVideo];
+export const functions = [analyzeVideo, ingest, transcribe, generateClip, render, exportJob, enhance, metadata, extractFeatures, reframeVideo, annotateVideo];

@@ -22,19 +22,25 @@ export async function detectChunk(
   let found = 0;
   const batch: WorkerFrame[] = [];
   let flushedAt = Date.now();
+  // A cancelled (or deleted) job stops the worker's decode at the next save, not at the chunk's end.
+  const stop = new AbortController();
   const flush = async () => {
     flushedAt = Date.now();
     await saveFrames(database, jobId, batch);
     batch.length = 0;
     const processed = await countAnalysedFrames(database, jobId);
     const job = await reportProgress(database, jobId, { processed, ...progress(processed) });
+    if (!job) {
+      stop.abort();
+      throw new NonRetriableError("Job was cancelled");
+    }
     const limitMinutes = env().MAX_JOB_MINUTES;
     if (job?.startedAt && Date.now() - job.startedAt.getTime() > limitMinutes * 60_000) {
       throw new NonRetriableError(`Job exceeded the ${limitMinutes}-minute limit after ${processed} frames`);
     }
   };
   try {
-    for await (const frame of analyzeRange(request)) {
+    for await (const frame of analyzeRange(request, stop.signal)) {
       batch.push(frame);
       frames += 1;
       found += frame.detections.length;

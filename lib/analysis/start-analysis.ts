@@ -50,7 +50,7 @@ export async function startAnalysis(
     videoId: input.video.id,
     duration: probe.duration,
     filename: input.video.filename,
-    checked: { size: file.size, mtimeMs: file.mtimeMs, duration: probe.duration, fps: probe.fps, width: probe.width, height: probe.height, codec: probe.codec },
+    checked: { size: file.size, mtimeMs: file.mtimeMs, duration: probe.duration, fps: probe.fps, width: probe.displayWidth, height: probe.displayHeight, codec: probe.codec },
   };
   return createJob(db, caller, {
     kind: "analyze",
@@ -62,9 +62,10 @@ export async function startAnalysis(
   });
 }
 
-/** The request's validation while the file is as it was then; a fresh one when it changed. */
+/** The request's validation while the file is as it was then; a fresh one when it changed. Sizes are as shown (after rotation). */
 export async function recheckVideo({ path: file, checked }: { path: string; checked?: CheckedVideo }): Promise<Omit<CheckedVideo, "size" | "mtimeMs">> {
   const now = await stat(file).catch(() => undefined);
   if (checked && now && now.size === checked.size && now.mtimeMs === checked.mtimeMs) return checked;
-  return validateVideo(file);
+  const probe = await validateVideo(file);
+  return { duration: probe.duration, fps: probe.fps, width: probe.displayWidth, height: probe.displayHeight, codec: probe.codec };
 }

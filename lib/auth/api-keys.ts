@@ -1,8 +1,9 @@
 import { createHash, randomBytes } from "node:crypto";
-import { and, desc, eq, isNull } from "drizzle-orm";
+import { and, desc, eq, isNotNull, isNull } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { apiKeys, users } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
+import { isUuid } from "@/lib/ids";
 import { toAuthUser, type AuthUser } from "./users";
 
 /** `vr_` + 32 lowercase hex characters (contracts/reframer.md). */
@@ -37,6 +38,7 @@ export async function listApiKeys(db: Db, userId: string): Promise<ApiKeySummary
 }
 
 export async function revokeApiKey(db: Db, userId: string, keyId: string): Promise<void> {
+  if (!isUuid(keyId)) throw new AppError("not_found", "API key not found");
   const revoked = await db
     .update(apiKeys)
     .set({ revokedAt: new Date() })
@@ -45,7 +47,10 @@ export async function revokeApiKey(db: Db, userId: string, keyId: string): Promi
   if (revoked.length === 0) throw new AppError("not_found", "API key not found");
 }
 
-/** The user behind a live key, or null. Marks the key as used. */
+/**
+ * The user behind a live key, or null. Marks the key as used. A disabled account's keys are
+ * refused as forbidden: the key is right, its owner may not use it.
+ */
 export async function authenticateApiKey(db: Db, key: string): Promise<{ user: AuthUser; keyId: string } | null> {
   if (!apiKeyPattern.test(key)) return null;
   const [row] = await db
@@ -55,6 +60,7 @@ export async function authenticateApiKey(db: Db, key: string): Promise<{ user: A
     .where(and(eq(apiKeys.keyHash, hashApiKey(key)), isNull(apiKeys.revokedAt)))
     .limit(1);
   if (!row) return null;
+  if (row.user.disabledAt) throw new AppError("forbidden", "Account is disabled");
   await db.update(apiKeys).set({ lastUsedAt: new Date() }).where(eq(apiKeys.id, row.keyId));
   return { user: toAuthUser(row.user), keyId: row.keyId };
 }
@@ -68,4 +74,14 @@ function toSummary(row: typeof apiKeys.$inferSelect): ApiKeySummary {
     lastUsedAt: row.lastUsedAt,
     revokedAt: row.revokedAt,
   };
+}
+
+/** Removes a key that is already revoked: a live key must be revoked (and seen to be) first. */
+export async function deleteRevokedApiKey(db: Db, userId: string, keyId: string): Promise<void> {
+  if (!isUuid(keyId)) throw new AppError("not_found", "Revoked API key not found");
+  const deleted = await db
+    .delete(apiKeys)
+    .where(and(eq(apiKeys.id, keyId), eq(apiKeys.userId, userId), isNotNull(apiKeys.revokedAt)))
+    .returning({ id: apiKeys.id });
+  if (deleted.length === 0) throw new AppError("not_found", "Revoked API key not found");
 }

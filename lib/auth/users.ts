@@ -64,15 +64,19 @@ export async function findUserByEmail(db: Db, email: string): Promise<User | und
   return row;
 }
 
+/** A live account by id; a disabled one is treated as gone, so its open sessions end at once. */
 export async function getUser(db: Db, id: string): Promise<AuthUser | undefined> {
   const [row] = await db.select().from(users).where(eq(users.id, id)).limit(1);
-  return row && toAuthUser(row);
+  return row && !row.disabledAt ? toAuthUser(row) : undefined;
 }
 
-/** Checks email and password; the same answer for an unknown email and a wrong password. */
+/**
+ * Checks email and password; the same answer for an unknown email, a wrong password and a
+ * disabled account.
+ */
 export async function authenticateWithPassword(db: Db, email: string, password: string): Promise<AuthUser | null> {
   const user = await findUserByEmail(db, email);
-  if (!user?.passwordHash) return null;
+  if (!user?.passwordHash || user.disabledAt) return null;
   return (await verifyPassword(password, user.passwordHash)) ? toAuthUser(user) : null;
 }
 

@@ -1,4 +1,4 @@
-import { sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { rateLimits } from "@/lib/db/schema";
 import { env } from "@/lib/env";
@@ -49,4 +49,24 @@ export async function consumeRateLimit(db: Db, subject: string, now = Date.now()
     });
   }
   return state;
+}
+
+/**
+ * Where each subject stands in the current hour, without counting a request: what the keys
+ * page shows as the quota. A subject with no request this hour has the whole limit left.
+ */
+export async function readRateLimits(db: Db, subjects: string[], now = Date.now(), limit = env().RATE_LIMIT_PER_HOUR): Promise<Map<string, RateLimitState & { used: number }>> {
+  const windowStart = new Date(Math.floor(now / windowMs) * windowMs);
+  const reset = Math.floor((windowStart.getTime() + windowMs) / 1000);
+  const rows = subjects.length
+    ? await db
+        .select({ subject: rateLimits.subject, count: rateLimits.count })
+        .from(rateLimits)
+        .where(and(inArray(rateLimits.subject, subjects), eq(rateLimits.windowStart, windowStart)))
+    : [];
+  const used = new Map(rows.map((row) => [row.subject, row.count]));
+  return new Map(subjects.map((subject) => {
+    const count = used.get(subject) ?? 0;
+    return [subject, { limit, used: Math.min(count, limit), remaining: Math.max(0, limit - count), reset }];
+  }));
 }

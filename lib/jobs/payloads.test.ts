@@ -16,7 +16,13 @@ function refusal(kind: Parameters<typeof parseJobPayload>[0], payload: unknown):
 
 describe("job payload schemas", () => {
   it("has one for every job kind", () => {
-    expect(Object.keys(jobPayloadSchemas).sort()).toEqual(["analyze", "enhance", "export", "extract_features", "generate_clip", "ingest", "metadata", "reframe", "render", "transcribe"]);
+    expect(Object.keys(jobPayloadSchemas).sort()).toEqual(["analyze", "annotate", "enhance", "export", "extract_features", "generate_clip", "ingest", "metadata", "reframe", "render", "transcribe"]);
+  });
+
+  it("annotate names the analysis job and its video", () => {
+    const id = "0b6f3c1e-8d2a-4c59-9f3e-2a7d5b1c4e60";
+    expect(parseJobPayload("annotate", { source_asset_id: id, analysis_job_id: id })).toMatchObject({ analysis_job_id: id });
+    expect(() => parseJobPayload("annotate", { source_asset_id: id, analysis_job_id: "nope" })).toThrow(/analysis_job_id/);
   });
 
   it("gives enhance the auto preset by default and refuses an unknown one", () => {

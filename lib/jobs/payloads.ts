@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { RunnableJobKind } from "@/inngest/events";
 import { eventRulesSchema } from "@/lib/analysis/events/detect-events";
+import { DEFAULT_ANALYSIS_FPS } from "@/lib/analysis/options-form";
 import { DEFAULT_THRESHOLDS, MAX_SAMPLE_FPS, TASKS } from "@/lib/analysis/worker-protocol";
 import { AppError } from "@/lib/errors";
 import { env } from "@/lib/env";
@@ -75,7 +76,7 @@ const seconds = z.number().finite().min(0).max(24 * 3600);
 /** How a job analyses its video; every field has a default, a request may override any. */
 export const analysisOptionsSchema = z
   .object({
-    fps: z.number().positive().max(MAX_SAMPLE_FPS).default(5),
+    fps: z.number().positive().max(MAX_SAMPLE_FPS).default(DEFAULT_ANALYSIS_FPS),
     tasks: z.array(z.enum(TASKS)).min(1).default(["detect"]),
     /** Seconds of video per parallel step. */
     chunkSeconds: z.number().min(2).max(600).default(30),
@@ -251,6 +252,8 @@ export const jobPayloadSchemas = {
   metadata: withOneSource(editorSource),
   extract_features: extractFeaturesPayload,
   reframe: reframePayload,
+  // The analysed video with its boxes burned in (POST /api/jobs/{job_id}/annotated).
+  annotate: withOneSource(editorSource.extend({ analysis_job_id: uuid })),
 } satisfies Record<RunnableJobKind, z.ZodType>;
 
 export type JobPayload<K extends RunnableJobKind> = z.output<(typeof jobPayloadSchemas)[K]>;

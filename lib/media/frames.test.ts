@@ -116,3 +116,46 @@ describe("decodeFrames on a generated H.264 MP4 (25 fps)", () => {
     expect([frame.width, frame.height, frame.data.length, frame.index]).toEqual([64, 48, 64 * 48 * 3, 25]);
   });
 });
+
+describe("decodeFrames on a video tagged as turned a quarter (a phone held upright)", () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "frames-rotated-"));
+  const flat = path.join(dir, "flat.mp4");
+  const turned = path.join(dir, "turned.mp4");
+  beforeAll(async () => {
+    // A picture with no symmetry: a gradient across, a bright block near the top left.
+    await ffmpegCli([
+      ...["-f", "lavfi", "-i", "color=c=black:size=320x240:rate=5,geq=lum='X*255/320':cb=128:cr=128,drawbox=x=20:y=20:w=60:h=40:color=white:t=fill"],
+      ...["-t", "1", "-c:v", "libx264", "-pix_fmt", "yuv420p", flat],
+    ]);
+    await ffmpegCli(["-i", flat, "-c", "copy", "-metadata:s:v:0", "rotate=90", turned]);
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("reports the size as shown and decodes whole, unsquashed pictures", async () => {
+    expect(await probeVideoStream(turned)).toMatchObject({ width: 240, height: 320 });
+    const [upright] = await first(decodeFrames({ path: flat, end: 0.2, fps: 5 }));
+    const [shown] = await first(decodeFrames({ path: turned, end: 0.2, fps: 5 }));
+    expect([shown.width, shown.height]).toEqual([240, 320]);
+    // Each shown pixel is the upright picture's pixel turned a quarter one way or the other.
+    const grey = (frame: typeof upright, x: number, y: number) => frame.data[(y * frame.width + x) * 3];
+    let clockwise = 0;
+    let counter = 0;
+    for (let y = 4; y < 320; y += 16) {
+      for (let x = 4; x < 240; x += 16) {
+        clockwise += Math.abs(grey(shown, x, y) - grey(upright, y, 239 - x));
+        counter += Math.abs(grey(shown, x, y) - grey(upright, 319 - y, x));
+      }
+    }
+    const samples = 20 * 15;
+    expect(Math.min(clockwise, counter) / samples).toBeLessThan(8);
+  });
+});
+
+async function first<T>(frames: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const frame of frames) {
+    out.push(frame);
+    break;
+  }
+  return out;
+}

@@ -98,16 +98,28 @@ export async function decodeImage(path: string, size?: { width: number; height: 
   return { width, height, data };
 }
 
-/** The first video stream's size, frame rate and duration, from one small ffprobe call. */
+/**
+ * The first video stream's size as shown (ffmpeg applies the display matrix when it decodes, so
+ * a phone video tagged 90 degrees arrives portrait), frame rate and duration, from one small
+ * ffprobe call.
+ */
 export async function probeVideoStream(path: string): Promise<VideoStreamInfo> {
   let parsed: {
-    streams?: { width?: number; height?: number; avg_frame_rate?: string; r_frame_rate?: string; duration?: string }[];
+    streams?: {
+      width?: number;
+      height?: number;
+      avg_frame_rate?: string;
+      r_frame_rate?: string;
+      duration?: string;
+      tags?: { rotate?: string };
+      side_data_list?: { rotation?: number }[];
+    }[];
     format?: { duration?: string };
   };
   try {
     parsed = (await probeJson(path, [
       ...["-select_streams", "v:0"],
-      ...["-show_entries", "stream=width,height,avg_frame_rate,r_frame_rate,duration:format=duration"],
+      ...["-show_entries", "stream=width,height,avg_frame_rate,r_frame_rate,duration:stream_tags=rotate:stream_side_data=rotation:format=duration"],
     ])) as typeof parsed;
   } catch (error) {
     const detail = error instanceof FfmpegError ? error.stderr : String(error);
@@ -117,7 +129,9 @@ export async function probeVideoStream(path: string): Promise<VideoStreamInfo> {
   if (!stream?.width || !stream.height) throw new AppError("unsupported_media", `${path} has no video stream`);
   const fps = rate(stream.avg_frame_rate) || rate(stream.r_frame_rate) || 0;
   const duration = Number(stream.duration ?? parsed.format?.duration ?? 0) || 0;
-  return { width: stream.width, height: stream.height, fps, duration };
+  const degrees = Number(stream.side_data_list?.find((side) => side.rotation !== undefined)?.rotation ?? stream.tags?.rotate ?? 0) || 0;
+  const quarterTurn = Math.abs(Math.round(degrees / 90)) % 2 === 1;
+  return quarterTurn ? { width: stream.height, height: stream.width, fps, duration } : { width: stream.width, height: stream.height, fps, duration };
 }
 
 function rate(value: string | undefined): number {

@@ -25,7 +25,7 @@ export async function summarizeVideo(source: ResolvedSource): Promise<VideoSumma
     format: probed.formatName || null,
     duration_seconds: probed.duration || null,
     size_bytes: probed.fileSize,
-    video: probed.hasVideo ? { codec: probed.codec ?? "unknown", width: probed.width, height: probed.height, fps: probed.fps ? Math.round(probed.fps * 1000) / 1000 : null } : null,
+    video: probed.hasVideo ? { codec: probed.codec ?? "unknown", width: probed.displayWidth, height: probed.displayHeight, fps: probed.fps ? Math.round(probed.fps * 1000) / 1000 : null } : null,
     audio: audio ? { codec: audio.codec, sample_rate: audio.sampleRate || null, channels: audio.channels || null } : null,
   };
 }

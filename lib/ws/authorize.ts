@@ -24,7 +24,7 @@ function header(request: IncomingMessage, name: string): string | undefined {
 export async function callerOfUpgrade(request: IncomingMessage, url: URL): Promise<Caller> {
   const bearer = header(request, "authorization")?.match(/^Bearer\s+(\S+)$/i)?.[1];
   const key = header(request, "x-api-key") ?? bearer ?? url.searchParams.get("api_key");
-  if (key) return callerFor((await authenticateApiKey(await db(), key))?.user);
+  if (key) return callerFor((await authenticateApiKey(await db(), key).catch(() => null))?.user);
   const cookies = new Map(
     (request.headers.cookie ?? "").split(";").map((part) => {
       const index = part.indexOf("=");
@@ -44,8 +44,8 @@ export async function callerOfUpgrade(request: IncomingMessage, url: URL): Promi
     const claims = await decode({ token, secret: authSecret(), salt: name }).catch(() => null);
     const id = claims && String(claims.uid ?? claims.sub ?? "");
     if (!id || !/^[0-9a-f-]{36}$/i.test(id)) continue;
-    const [user] = await (await db()).select({ id: users.id, role: users.role }).from(users).where(eq(users.id, id)).limit(1);
-    if (user) return callerFor(user);
+    const [user] = await (await db()).select({ id: users.id, role: users.role, disabledAt: users.disabledAt }).from(users).where(eq(users.id, id)).limit(1);
+    if (user && !user.disabledAt) return callerFor(user);
   }
   return anonymousCaller;
 }

@@ -1,69 +1,95 @@
+import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { signInHref } from "@/lib/auth/return-to";
-import { CreateKeyForm } from "@/components/create-key-form";
-import { revokeKeyAction } from "@/app/actions";
+import { CreateKeyForm, CurlExample } from "@/components/create-key-form";
 import { listApiKeys } from "@/lib/auth/api-keys";
 import { currentUser } from "@/lib/auth/session";
 import { db } from "@/lib/db/client";
 import { formatDateTime } from "@/lib/format";
+import { baseUrlOf } from "@/lib/http/base-url";
+import { readRateLimits } from "@/lib/http/rate-limit";
+import { KeyActions } from "./key-actions";
 
 export const metadata = { title: "API keys · Framewise" };
 
 export default async function KeysPage() {
   const user = await currentUser();
   if (!user) redirect(signInHref("/keys"));
-  const keys = await listApiKeys(await db(), user.id);
+  const database = await db();
+  const keys = await listApiKeys(database, user.id);
+  const live = keys.filter((key) => !key.revokedAt);
+  // Each key has its own hourly window (lib/http/rate-limit.ts; subject = the key's id).
+  const quotas = await readRateLimits(database, live.map((key) => key.id));
+  const incoming = await headers();
+  const baseUrl = baseUrlOf(new Request(`http://${incoming.get("host") ?? "localhost"}/keys`, { headers: incoming }));
+  const anyQuota = quotas.values().next().value;
   return (
     <div className="space-y-8">
       <div>
         <h1 className="text-2xl font-semibold tracking-tight">API keys</h1>
-        <p className="mt-1 text-sm text-slate-500">
-          Send a key as <code className="rounded bg-slate-100 px-1 text-slate-700">X-API-Key</code> or{" "}
-          <code className="rounded bg-slate-100 px-1 text-slate-700">Authorization: Bearer</code>. Keys are stored only as a hash.
+        <p className="mt-1 text-sm text-slate-600">
+          Send a key as <code className="rounded bg-slate-100 px-1">X-API-Key</code> or{" "}
+          <code className="rounded bg-slate-100 px-1">Authorization: Bearer</code>. Keys are stored only as a hash.
         </p>
       </div>
-      <CreateKeyForm />
-      <div className="overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm">
-        <table className="w-full text-left text-sm" data-testid="keys-table">
-          <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-500">
+      <CreateKeyForm liveKeyIds={live.map((key) => key.id)} baseUrl={baseUrl} />
+      <section className="rounded-xl border border-slate-200 bg-white p-4 text-sm shadow-sm sm:p-6" aria-labelledby="quota-heading">
+        <h2 id="quota-heading" className="font-medium">Quota</h2>
+        <p className="mt-1 text-slate-600">
+          Each key may make {anyQuota?.limit ?? "a limited number of"} requests an hour; answers carry <code className="rounded bg-slate-100 px-1">X-RateLimit-Remaining</code> and{" "}
+          <code className="rounded bg-slate-100 px-1">X-RateLimit-Reset</code>, and past the limit a 429 with <code className="rounded bg-slate-100 px-1">Retry-After</code>.
+        </p>
+        <CurlExample apiKey="vr_…" baseUrl={baseUrl} />
+      </section>
+      <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm">
+        <table className="w-full min-w-[40rem] text-left text-sm" data-testid="keys-table">
+          <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-600">
             <tr>
               <th className="px-4 py-3">Name</th>
               <th className="px-4 py-3">Key</th>
               <th className="px-4 py-3">Created</th>
               <th className="px-4 py-3">Last used</th>
               <th className="px-4 py-3">Status</th>
-              <th className="px-4 py-3" />
+              <th className="px-4 py-3">This hour</th>
+              <th className="px-4 py-3"><span className="sr-only">Actions</span></th>
             </tr>
           </thead>
           <tbody className="divide-y divide-slate-100">
             {keys.length === 0 && (
               <tr>
-                <td colSpan={6} className="px-4 py-8 text-center text-slate-500">No keys yet.</td>
+                <td colSpan={7} className="px-4 py-8 text-center text-slate-600">No keys yet.</td>
               </tr>
             )}
-            {keys.map((key) => (
-              <tr key={key.id} data-testid="key-row">
-                <td className="px-4 py-3 font-medium">{key.name}</td>
-                <td className="px-4 py-3 font-mono text-slate-600">{key.displayPrefix}…</td>
-                <td className="px-4 py-3 text-slate-600">{formatDateTime(key.createdAt)}</td>
-                <td className="px-4 py-3 text-slate-600">{formatDateTime(key.lastUsedAt)}</td>
-                <td className="px-4 py-3">
-                  {key.revokedAt ? (
-                    <span className="rounded-full bg-slate-100 px-2 py-0.5 text-xs text-slate-600">revoked</span>
-                  ) : (
-                    <span className="rounded-full bg-emerald-50 px-2 py-0.5 text-xs text-emerald-700">active</span>
-                  )}
-                </td>
-                <td className="px-4 py-3 text-right">
-                  {!key.revokedAt && (
-                    <form action={revokeKeyAction}>
-                      <input type="hidden" name="id" value={key.id} />
-                      <button className="rounded-md border border-red-200 px-3 py-1 text-red-700 hover:bg-red-50">Revoke</button>
-                    </form>
-                  )}
-                </td>
-              </tr>
-            ))}
+            {keys.map((key) => {
+              const quota = quotas.get(key.id);
+              return (
+                <tr key={key.id} data-testid="key-row">
+                  <td className="px-4 py-3 font-medium">{key.name}</td>
+                  <td className="px-4 py-3 font-mono text-slate-600">{key.displayPrefix}…</td>
+                  <td className="px-4 py-3 text-slate-600">{formatDateTime(key.createdAt)}</td>
+                  <td className="px-4 py-3 text-slate-600">{formatDateTime(key.lastUsedAt)}</td>
+                  <td className="px-4 py-3">
+                    {key.revokedAt ? (
+                      <span className="rounded-full bg-slate-100 px-2 py-0.5 text-xs text-slate-700">revoked</span>
+                    ) : (
+                      <span className="rounded-full bg-emerald-50 px-2 py-0.5 text-xs text-emerald-800">active</span>
+                    )}
+                  </td>
+                  <td className="px-4 py-3 text-slate-600" data-testid="key-quota">
+                    {quota ? (
+                      <>
+                        <span className="font-medium text-slate-900">{quota.remaining}</span> of {quota.limit} left · resets {formatDateTime(new Date(quota.reset * 1000))}
+                      </>
+                    ) : (
+                      "—"
+                    )}
+                  </td>
+                  <td className="px-4 py-3 text-right">
+                    <KeyActions id={key.id} name={key.name} revoked={Boolean(key.revokedAt)} />
+                  </td>
+                </tr>
+              );
+            })}
           </tbody>
         </table>
       </div>

@@ -14,6 +14,7 @@ export const jobKinds = [
   "metadata",
   "extract_features",
   "reframe",
+  "annotate",
 ] as const;
 export type JobKind = (typeof jobKinds)[number];
 

@@ -13,6 +13,8 @@ export const users = pgTable(
     /** scrypt hash; null for accounts made through `POST /register`, which sign in with a key. */
     passwordHash: text("password_hash"),
     role: text("role", { enum: userRoles }).notNull().default("user"),
+    /** Set by an admin: the account can neither sign in nor use its keys while it is. */
+    disabledAt: timestamp("disabled_at", { withTimezone: true }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [uniqueIndex("users_email_key").using("btree", sql`lower(${table.email})`)],

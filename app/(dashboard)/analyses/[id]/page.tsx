@@ -1,8 +1,10 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { JobControls } from "@/components/analysis/job-controls";
 import { LiveJob } from "@/components/analysis/live-job";
 import { findAnalysisJob } from "@/lib/analysis/get-analysis-job";
 import { analysisVideoOf } from "@/lib/analysis/list-analyses";
+import { analysisGeometry } from "@/lib/analysis/list-detections";
 import { currentUser } from "@/lib/auth/session";
 import { db } from "@/lib/db/client";
 import { callerFor, listJobLogs } from "@/lib/jobs";
@@ -16,20 +18,22 @@ export default async function AnalysisPage({ params }: { params: Promise<{ id: s
   const job = await findAnalysisJob(database, callerFor(user), id);
   if (!job) notFound();
   const [logs, video] = await Promise.all([listJobLogs(database, job.id), analysisVideoOf(database, job)]);
+  const geometry = analysisGeometry(job);
   return (
     <div className="space-y-6">
-      <div className="flex items-end justify-between">
+      <div className="flex flex-wrap items-end justify-between gap-2">
         <div>
           <p className="text-sm text-slate-500"><Link href="/analyses" className="hover:underline">Analyses</Link> / {job.tripId ?? "no trip"}</p>
           <h1 className="mt-1 text-2xl font-semibold tracking-tight" data-testid="analysis-title">{video?.filename ?? "Analysis"}</h1>
         </div>
-        <p className="font-mono text-xs text-slate-600">{job.id}</p>
+        <p className="break-all font-mono text-xs text-slate-600">{job.id}</p>
       </div>
+      <JobControls job={job} />
       <LiveJob
         initial={{ id: job.id, status: job.status, phase: job.phase, processed: job.processed, total: job.total, currentStep: job.currentStep, errorMessage: job.errorMessage }}
         logs={logs.map((log) => ({ at: log.at.toISOString(), level: log.level, message: log.message }))}
         sourceUrl={video ? `/api/jobs/${job.id}/source` : null}
-        duration={video?.durationSeconds ?? null}
+        geometry={{ duration: video?.durationSeconds ?? geometry.duration, frameRate: geometry.fps, sampleInterval: geometry.sampleInterval, width: geometry.width, height: geometry.height }}
       />
     </div>
   );

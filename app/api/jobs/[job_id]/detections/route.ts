@@ -1,0 +1,23 @@
+// GET /api/jobs/{job_id}/detections?from=&to=: the job's boxes in a time window, compactly, for
+// the analysis page's overlay (an addition to contracts/cabin-events.md).
+import { z } from "zod";
+import { getAnalysisJobOrThrow } from "@/lib/analysis/get-analysis-job";
+import { listDetections, MAX_DETECTION_WINDOW_SECONDS } from "@/lib/analysis/list-detections";
+import { db } from "@/lib/db/client";
+import { route } from "@/lib/http/route";
+
+const params = z.object({ job_id: z.string() });
+const query = z
+  .object({
+    from: z.coerce.number().finite().min(0).default(0),
+    to: z.coerce.number().finite().min(0).optional(),
+  })
+  .transform((window) => ({ from: window.from, to: window.to ?? window.from + MAX_DETECTION_WINDOW_SECONDS }))
+  .refine((window) => window.to >= window.from, { path: ["to"], message: "must not be before from" })
+  .refine((window) => window.to - window.from <= MAX_DETECTION_WINDOW_SECONDS, { path: ["to"], message: `a window is at most ${MAX_DETECTION_WINDOW_SECONDS} s` });
+
+export const GET = route({ auth: "anonymousApi", params, query }, async ({ ctx, params, query }) => {
+  const database = await db();
+  const job = await getAnalysisJobOrThrow(database, ctx, params.job_id);
+  return Response.json(await listDetections(database, job, query), { headers: { "Cache-Control": "private, max-age=60" } });
+});

@@ -1,0 +1,51 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { currentUser } from "@/lib/auth/session";
+import { db } from "@/lib/db/client";
+import { isAppError } from "@/lib/errors";
+import { callerFor, cancelJob } from "@/lib/jobs";
+import { deleteJob } from "@/lib/jobs/delete-job";
+import { rerunJob } from "@/lib/jobs/rerun-job";
+
+/**
+ * The browser's job controls (components/analysis/job-controls.tsx, the admin job page): the
+ * signed-in caller, the lib/jobs verbs (which check that the caller may see the job), and a
+ * domain error said as text. The HTTP contracts keep their own routes.
+ */
+export type JobActionResult = { ok: true; jobId: string; status?: string } | { ok: false; error: string };
+
+async function run(action: () => Promise<{ jobId: string; status?: string }>): Promise<JobActionResult> {
+  try {
+    const done = await action();
+    revalidatePath("/analyses");
+    revalidatePath("/admin", "layout");
+    return { ok: true, ...done };
+  } catch (error) {
+    if (isAppError(error)) return { ok: false, error: error.message };
+    throw error;
+  }
+}
+
+async function caller() {
+  return callerFor(await currentUser());
+}
+
+export async function cancelJobAction(jobId: string): Promise<JobActionResult> {
+  return run(async () => {
+    const job = await cancelJob(await db(), await caller(), jobId);
+    return { jobId: job.id, status: job.status };
+  });
+}
+
+/** `changes`: payload fields to change (lib/jobs/rerun-job.ts); checked by the kind's schema. */
+export async function rerunJobAction(jobId: string, changes: Record<string, unknown>): Promise<JobActionResult> {
+  return run(async () => {
+    const job = await rerunJob(await db(), await caller(), jobId, changes && typeof changes === "object" ? changes : {});
+    return { jobId: job.id, status: job.status };
+  });
+}
+
+export async function deleteJobAction(jobId: string): Promise<JobActionResult> {
+  return run(async () => ({ jobId: (await deleteJob(await db(), await caller(), jobId)).id }));
+}

@@ -1,0 +1,169 @@
+"use client";
+
+import { useEffect, useMemo, useRef, useState } from "react";
+import { isShortEvent, shortEventLimit } from "@/lib/analysis/viewer/gallery";
+import { DEFAULT_BOX_CONFIDENCE } from "@/lib/analysis/viewer/overlay";
+import { EventGallery } from "./event-gallery";
+import { EventTimeline } from "./event-timeline";
+import { ExportsPanel } from "./exports-panel";
+import { OverlayPlayer, useDetections } from "./overlay-player";
+import { TrackList } from "./track-list";
+import type { ViewerEvent, ViewerTrack } from "./types";
+
+export type VideoGeometry = { duration: number; frameRate: number; sampleInterval: number; width: number; height: number };
+
+/**
+ * A finished analysis to look through: the player with its boxes, the filters, the timeline
+ * under the player (kept in view beside the tracks), the tracks, the gallery and the exports.
+ * One set of filters (event type, chosen track, short events) drives timeline and gallery; the
+ * class toggles and the confidence slider choose the boxes on the player.
+ */
+export function AnalysisViewer({ jobId, sourceUrl, events, geometry }: { jobId: string; sourceUrl: string; events: ViewerEvent[]; geometry: VideoGeometry }) {
+  const video = useRef<HTMLVideoElement>(null);
+  const player = useRef<HTMLDivElement>(null);
+  const [duration, setDuration] = useState(geometry.duration);
+  const detections = useDetections(jobId, video, duration);
+  const [currentTime, setCurrentTime] = useState(0);
+  const [hidden, setHidden] = useState<ReadonlySet<string>>(new Set());
+  const [minConfidence, setMinConfidence] = useState(DEFAULT_BOX_CONFIDENCE);
+  const [shownLabel, setShownLabel] = useState<string | null>(null);
+  const [selected, setSelected] = useState<number | null>(null);
+  const [masks, setMasks] = useState(true);
+  const [showShort, setShowShort] = useState(false);
+  const [tracks, setTracks] = useState<ViewerTrack[] | null>(null);
+  const aspect = geometry.width > 0 && geometry.height > 0 ? geometry.width / geometry.height : 16 / 9;
+
+  useEffect(() => {
+    void fetch(`/api/jobs/${jobId}/tracks`)
+      .then((response) => (response.ok ? response.json() : { tracks: [] }))
+      .then((body) => setTracks(body.tracks))
+      .catch(() => setTracks([]));
+  }, [jobId]);
+
+  // The playhead: every paint while playing, and on every seek or pause.
+  useEffect(() => {
+    const element = video.current;
+    if (!element) return;
+    let frame = 0;
+    const follow = () => {
+      setCurrentTime(element.currentTime);
+      if (!element.paused) frame = requestAnimationFrame(follow);
+    };
+    const onMeta = () => Number.isFinite(element.duration) && element.duration > 0 && setDuration(element.duration);
+    element.addEventListener("play", follow);
+    element.addEventListener("seeked", follow);
+    element.addEventListener("timeupdate", follow);
+    element.addEventListener("loadedmetadata", onMeta);
+    return () => {
+      cancelAnimationFrame(frame);
+      element.removeEventListener("play", follow);
+      element.removeEventListener("seeked", follow);
+      element.removeEventListener("timeupdate", follow);
+      element.removeEventListener("loadedmetadata", onMeta);
+    };
+  }, []);
+
+  const seek = (seconds: number, reveal = false) => {
+    const element = video.current;
+    if (!element) return;
+    element.currentTime = seconds;
+    setCurrentTime(seconds);
+    if (reveal) player.current?.scrollIntoView({ block: "nearest", behavior: "smooth" });
+  };
+
+  const labels = useMemo(() => [...new Set(events.map((event) => event.label))].sort((a, b) => events.filter((e) => e.label === b).length - events.filter((e) => e.label === a).length), [events]);
+  const chosenTrack = tracks?.find((track) => track.track_id === selected) ?? null;
+  const passing = events.filter(
+    (event) => (shownLabel === null || event.label === shownLabel) && (chosenTrack === null || chosenTrack.event_ids.includes(event.id)),
+  );
+  const short = passing.filter((event) => isShortEvent(event, geometry.sampleInterval));
+  const shown = showShort ? passing : passing.filter((event) => !isShortEvent(event, geometry.sampleInterval));
+  const settings = useMemo(() => ({ hidden, minConfidence, selectedTrack: selected, masks }), [hidden, minConfidence, selected, masks]);
+
+  return (
+    <div className="space-y-6">
+      <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_22rem]">
+        <section className="min-w-0 space-y-3 rounded-xl border border-slate-200 bg-white p-3 shadow-sm sm:p-4 lg:sticky lg:top-4 lg:self-start" aria-label="Player" ref={player}>
+          <OverlayPlayer src={sourceUrl} video={video} detections={detections} settings={settings} frameRate={geometry.frameRate || 25} aspect={aspect} />
+          <div className="flex flex-wrap items-center gap-x-4 gap-y-2 text-sm">
+            <div className="flex flex-wrap items-center gap-1.5" role="group" aria-label="Classes drawn on the player">
+              <span className="text-xs font-medium text-slate-700">Boxes:</span>
+              {detections.labels.map((label) => (
+                <button
+                  key={label}
+                  type="button"
+                  aria-pressed={!hidden.has(label)}
+                  onClick={() => {
+                    const next = new Set(hidden);
+                    if (next.has(label)) next.delete(label);
+                    else next.add(label);
+                    setHidden(next);
+                  }}
+                  className={`rounded-full border px-2.5 py-0.5 text-xs capitalize ${hidden.has(label) ? "border-slate-300 bg-white text-slate-600 line-through" : "border-slate-900 bg-slate-900 text-white"}`}
+                >
+                  {label}
+                </button>
+              ))}
+              {detections.masks.length > 0 && (
+                <button type="button" aria-pressed={masks} onClick={() => setMasks(!masks)} className={`rounded-full border px-2.5 py-0.5 text-xs ${masks ? "border-sky-700 bg-sky-700 text-white" : "border-slate-300 bg-white text-slate-600 line-through"}`} data-testid="mask-toggle">
+                  Person masks
+                </button>
+              )}
+            </div>
+            <label className="flex items-center gap-2 text-xs font-medium text-slate-700">
+              Box confidence
+              <input type="range" min={0} max={95} step={5} value={Math.round(minConfidence * 100)} onChange={(event) => setMinConfidence(Number(event.target.value) / 100)} data-testid="confidence-slider" />
+              <span className="w-8 font-mono">{Math.round(minConfidence * 100)}%</span>
+            </label>
+          </div>
+          <div className="flex flex-wrap gap-2" role="group" aria-label="Filter events by label">
+            {[null, ...labels].map((label) => (
+              <button
+                key={label ?? "all"}
+                type="button"
+                onClick={() => setShownLabel(label)}
+                aria-pressed={shownLabel === label}
+                className={`rounded-full border px-3 py-1 text-xs capitalize ${shownLabel === label ? "border-slate-900 bg-slate-900 text-white" : "border-slate-300 bg-white text-slate-700 hover:bg-slate-50"}`}
+              >
+                {label ?? "all"} <span className="opacity-80">{label ? events.filter((e) => e.label === label).length : events.length}</span>
+              </button>
+            ))}
+            {chosenTrack && (
+              <button type="button" onClick={() => setSelected(null)} className="rounded-full border border-brand-600 bg-brand-50 px-3 py-1 text-xs text-brand-700" data-testid="selected-track-chip">
+                Track #{chosenTrack.track_id} ✕
+              </button>
+            )}
+          </div>
+          <EventTimeline jobId={jobId} events={shown} duration={duration} currentTime={currentTime} onSeek={(t) => seek(t)} labels={labels} />
+        </section>
+        <aside className="min-w-0 rounded-xl border border-slate-200 bg-white p-3 shadow-sm sm:p-4">
+          <TrackList
+            jobId={jobId}
+            tracks={tracks}
+            events={events}
+            selected={selected}
+            onSelect={(track) => {
+              setSelected(track?.track_id ?? null);
+              if (track) seek(track.first_seen + 1e-3, true);
+            }}
+            onSeek={(t) => seek(t, true)}
+            frame={{ width: geometry.width || detections.width, height: geometry.height || detections.height }}
+          />
+        </aside>
+      </div>
+
+      <ExportsPanel jobId={jobId} />
+
+      <section aria-labelledby="events-title">
+        <h2 id="events-title" className="mb-3 text-lg font-medium">
+          Events <span className="text-slate-600">({events.length})</span>
+        </h2>
+        {events.length === 0 ? (
+          <p className="text-sm text-slate-600">Nothing matched the event rules in this video.</p>
+        ) : (
+          <EventGallery events={shown} aspect={aspect} onSeek={(t) => seek(t, true)} shortHidden={short.length} showShort={showShort} onShowShort={setShowShort} shortLimit={shortEventLimit(geometry.sampleInterval)} />
+        )}
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,29 @@
+import type { Job } from "@/lib/db/schema";
+import { formFromOptions } from "@/lib/analysis/options-form";
+import { jobPayloadSchemas } from "@/lib/jobs/payloads";
+import { JobControlsPanel } from "./job-controls-panel";
+
+/**
+ * The controls of one job (cancel, run again, delete, elapsed and remaining time), mounted on
+ * the analysis page and the admin job page. An analysis shows the options it ran with, read
+ * through its payload schema, so the re-run form starts from them.
+ */
+export function JobControls({ job, jobHref = "/analyses/{id}", afterDelete = "/analyses" }: { job: Job; jobHref?: string; afterDelete?: string }) {
+  const parsed = job.kind === "analyze" ? jobPayloadSchemas.analyze.safeParse(job.payload) : null;
+  return (
+    <JobControlsPanel
+      jobId={job.id}
+      kind={job.kind}
+      status={job.status}
+      processed={job.processed}
+      total={job.total}
+      createdAt={job.createdAt.toISOString()}
+      startedAt={job.startedAt?.toISOString() ?? null}
+      completedAt={job.completedAt?.toISOString() ?? null}
+      options={parsed?.success ? formFromOptions(parsed.data) : null}
+      classVisible={parsed?.success ? parsed.data.rules.classVisible : undefined}
+      jobHref={jobHref}
+      afterDelete={afterDelete}
+    />
+  );
+}

@@ -1,0 +1,62 @@
+import { mkdir, stat } from "node:fs/promises";
+import path from "node:path";
+import { and, desc, eq } from "drizzle-orm";
+import type { Db } from "@/lib/db/client";
+import { detections, type Job } from "@/lib/db/schema";
+import { AppError } from "@/lib/errors";
+import { renderToFile } from "@/lib/media/ffmpeg";
+import { takeSnapshot } from "@/lib/media/snapshot";
+import { jobMediaDir } from "@/lib/storage/layout";
+import { analysisGeometry } from "./list-detections";
+
+/** Width of a scrubbing thumbnail; the height follows the video. */
+const SCRUB_WIDTH = 160;
+/** Height of a track's picture (the crop of its most confident box). */
+const TRACK_HEIGHT = 128;
+
+async function cached(file: string, make: () => Promise<unknown>): Promise<string> {
+  if (await stat(file).then((s) => s.isFile(), () => false)) return file;
+  await mkdir(path.dirname(file), { recursive: true });
+  await make();
+  return file;
+}
+
+/**
+ * The frame at whole second `second` of the job's video, small: made once on first request and
+ * kept in the job's media folder (thumbs/), so scrubbing costs one ffmpeg seek per second.
+ */
+export async function scrubThumbnail(job: Job, video: string, second: number): Promise<string> {
+  const { duration } = analysisGeometry(job);
+  if (duration > 0 && second > Math.ceil(duration)) throw new AppError("not_found", `No frame at ${second} s: the video is ${duration.toFixed(1)} s long`);
+  const file = path.join(jobMediaDir(job.id), "thumbs", `s-${String(second).padStart(5, "0")}.jpg`);
+  // The last second may hold no frame at its start: step back a little from the end.
+  const at = duration > 0 ? Math.min(second, Math.max(0, duration - 0.2)) : second;
+  return cached(file, () => takeSnapshot({ input: video, at, output: file, width: SCRUB_WIDTH, quality: 5 }));
+}
+
+/** A track's picture: its most confident box cut out of that frame, with a little margin. */
+export async function trackThumbnail(db: Db, job: Job, video: string, trackId: number): Promise<string> {
+  const [best] = await db
+    .select({ t: detections.timestamp, x: detections.x, y: detections.y, width: detections.width, height: detections.height })
+    .from(detections)
+    .where(and(eq(detections.jobId, job.id), eq(detections.trackId, trackId)))
+    .orderBy(desc(detections.confidence))
+    .limit(1);
+  if (!best) throw new AppError("not_found", `Track ${trackId} not found`);
+  const file = path.join(jobMediaDir(job.id), "thumbs", `track-${String(trackId).padStart(5, "0")}.jpg`);
+  const margin = Math.round(Math.max(best.width, best.height) * 0.1);
+  const x = Math.max(0, best.x - margin);
+  const y = Math.max(0, best.y - margin);
+  const crop = `crop=w='min(${best.width + 2 * margin},iw-${x})':h='min(${best.height + 2 * margin},ih-${y})':x=${x}:y=${y}`;
+  return cached(file, () =>
+    renderToFile(
+      file,
+      {
+        input: video,
+        inputOptions: best.t > 0 ? ["-ss", best.t.toFixed(3)] : [],
+        outputOptions: ["-map", "0:v:0", "-frames:v", "1", "-vf", `${crop},scale=-2:${TRACK_HEIGHT}`, "-q:v", "4", "-f", "mjpeg"],
+      },
+      { timeoutMs: 30_000 },
+    ),
+  );
+}
