@@ -118,7 +118,9 @@ test("every main page: no sideways scroll at 390 px, no serious axe violations, 
       if (name === "analysis") await expect.soft(page.getByTestId("job-status")).toHaveText("completed", { timeout: 180_000 });
       if (name === "reframe") await expect.soft(page.getByTestId("reframe-results")).toBeVisible({ timeout: 180_000 });
       if (name === "admin") await expect.soft(page.getByTestId("admin-page")).toBeVisible();
-      await page.waitForLoadState("networkidle");
+      // Not "networkidle": the admin console and the live job page keep polling.
+      await page.waitForLoadState("load");
+      await page.waitForTimeout(500);
       findings.push(...(await sweep(page, name, viewport)));
     }
     // /docs: Swagger UI renders one block per operation of /openapi.json, and one opens.
