@@ -44,7 +44,17 @@ type Finding = { page: string; viewport: Viewport; problem: string };
 async function sweep(page: Page, name: string, viewport: Viewport): Promise<Finding[]> {
   const findings: Finding[] = [];
   const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.scrollingElement!.scrollWidth, innerWidth: window.innerWidth }));
-  if (scrollWidth > innerWidth) findings.push({ page: name, viewport, problem: `scrolls sideways: ${scrollWidth}px wide in ${innerWidth}px` });
+  if (scrollWidth > innerWidth) {
+    // Name the outermost elements that stick out, so that the finding says where to look.
+    const culprits = await page.evaluate(() => {
+      const wide = [...document.querySelectorAll("body *")].filter((element) => element.getBoundingClientRect().right > window.innerWidth + 1);
+      return wide
+        .filter((element) => !wide.includes(element.parentElement!))
+        .slice(0, 3)
+        .map((element) => `${element.tagName.toLowerCase()}.${[...element.classList].slice(0, 4).join(".")} (${Math.round(element.getBoundingClientRect().right)}px)`);
+    });
+    findings.push({ page: name, viewport, problem: `scrolls sideways: ${scrollWidth}px wide in ${innerWidth}px; sticking out: ${culprits.join(", ")}` });
+  }
   const { violations } = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
   for (const violation of violations) {
     if (violation.impact !== "serious" && violation.impact !== "critical") continue;
