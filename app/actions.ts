@@ -8,6 +8,7 @@ import { currentUser, signIn, signOut } from "@/lib/auth/session";
 import { createUser } from "@/lib/auth/users";
 import { db } from "@/lib/db/client";
 import { isAppError } from "@/lib/errors";
+import { safeReturnPath } from "@/lib/auth/return-to";
 
 /** What a form shows after its action: an error, the email typed (React resets forms), a new key. */
 export type FormState = { error?: string; email?: string; key?: string; keyName?: string; keyId?: string };
@@ -19,7 +20,7 @@ function field(form: FormData, name: string): string {
 
 export async function signInAction(_state: FormState, form: FormData): Promise<FormState> {
   try {
-    await signIn("credentials", { email: field(form, "email"), password: field(form, "password"), redirectTo: "/" });
+    await signIn("credentials", { email: field(form, "email"), password: field(form, "password"), redirectTo: safeReturnPath(field(form, "callbackUrl")) });
   } catch (error) {
     if (error instanceof AuthError) return { error: "Wrong email or password", email: field(form, "email") };
     throw error; // the redirect after a successful sign-in travels as an error
@@ -36,7 +37,7 @@ export async function signUpAction(_state: FormState, form: FormData): Promise<F
     if (isAppError(error)) return { error: error.message, email };
     throw error;
   }
-  await signIn("credentials", { email, password, redirectTo: "/" });
+  await signIn("credentials", { email, password, redirectTo: safeReturnPath(field(form, "callbackUrl")) });
   return {};
 }
 

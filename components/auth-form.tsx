@@ -7,18 +7,22 @@ import type { FormState } from "@/app/actions";
 type Props = {
   mode: "sign-in" | "sign-up";
   action: (state: FormState, form: FormData) => Promise<FormState>;
+  /** Where to go once signed in (a path on this site, already checked). */
+  returnTo: string;
 };
 
-export function AuthForm({ mode, action }: Props) {
+export function AuthForm({ mode, action, returnTo }: Props) {
   const [state, formAction, pending] = useActionState(action, {});
   const signUp = mode === "sign-up";
+  const carry = returnTo === "/" ? "" : `?callbackUrl=${encodeURIComponent(returnTo)}`;
   return (
     <div className="mx-auto mt-8 max-w-md rounded-2xl border border-slate-200 bg-white p-8 shadow-sm">
       <h1 className="text-2xl font-semibold tracking-tight">{signUp ? "Create your account" : "Sign in to Framewise"}</h1>
-      <p className="mt-1 text-sm text-slate-500">
+      <p className="mt-1 text-sm text-slate-600">
         {signUp ? "The first account on a new server becomes its admin." : "Analyse videos, review jobs and manage API keys."}
       </p>
       <form action={formAction} className="mt-6 space-y-4">
+        <input type="hidden" name="callbackUrl" value={returnTo} />
         {signUp && (
           <label className="block text-sm font-medium">
             Name
@@ -40,11 +44,11 @@ export function AuthForm({ mode, action }: Props) {
           {pending ? "Please wait…" : signUp ? "Create account" : "Sign in"}
         </button>
       </form>
-      <p className="mt-6 text-center text-sm text-slate-500">
+      <p className="mt-6 text-center text-sm text-slate-600">
         {signUp ? (
-          <>Already have an account? <Link href="/sign-in" className="font-medium text-brand-600">Sign in</Link></>
+          <>Already have an account? <Link href={`/sign-in${carry}`} className="font-medium text-brand-700 underline">Sign in</Link></>
         ) : (
-          <>New here? <Link href="/sign-up" className="font-medium text-brand-600">Create an account</Link></>
+          <>New here? <Link href={`/sign-up${carry}`} className="font-medium text-brand-700 underline">Create an account</Link></>
         )}
       </p>
     </div>

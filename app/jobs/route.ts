@@ -1,6 +1,6 @@
 // POST /jobs/: create and enqueue a processing job (contracts/editor-jobs.md, "POST /jobs/").
 import { z } from "zod";
-import { route } from "@/lib/http/route";
+import { byContentType, route } from "@/lib/http/route";
 import { db } from "@/lib/db/client";
 import { editorJobKinds } from "@/inngest/events";
 import { createJob } from "@/lib/jobs";
@@ -44,7 +44,4 @@ const multipartBody = route(
   },
 );
 
-export function POST(request: Request, context: { params: Promise<Record<string, string | string[] | undefined>> }) {
-  const multipart = /^multipart\/form-data/i.test(request.headers.get("content-type") ?? "");
-  return multipart ? multipartBody(request, context) : jsonBody(request, context);
-}
+export const POST = byContentType(multipartBody, jsonBody);

@@ -17,7 +17,7 @@ const fields = z.object({
 /** The contract's words for a file that is not one of its formats. */
 const formatErrors = new Set(["Unsupported video type", "File is not a video"]);
 
-export const POST = route({ auth: "apiKey", input: "multipart", multipart: { fileFields: ["file"], maxFiles: 1 } }, async ({ ctx, form }) => {
+export const POST = route({ auth: "apiKey", input: "multipart", multipart: { fileFields: ["file"], maxFiles: 1 }, doc: { fields } }, async ({ ctx, form }) => {
   const parsed = fields.safeParse(Object.fromEntries(Object.entries(form.fields).filter(([, value]) => value.trim() !== "")));
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

@@ -97,7 +97,7 @@ export function LiveJob({ initial, logs: initialLogs, sourceUrl, geometry }: { i
           )}
         </div>
         <div className="mt-4 flex items-center gap-4">
-          <div className="h-3 flex-1 overflow-hidden rounded-full bg-slate-100" role="progressbar" aria-valuenow={percent} aria-valuemin={0} aria-valuemax={100}>
+          <div className="h-3 flex-1 overflow-hidden rounded-full bg-slate-100" role="progressbar" aria-label="Analysis progress" aria-valuenow={percent} aria-valuemin={0} aria-valuemax={100}>
             <div className={`h-full rounded-full transition-[width] duration-500 ${job.status === "failed" ? "bg-red-500" : "bg-brand-600"}`} style={{ width: `${percent}%` }} />
           </div>
           <span className="w-24 text-right font-mono text-sm" data-testid="job-percent">{percent}%</span>

@@ -126,7 +126,7 @@ export function UploadForm() {
             <span>Uploading…</span>
             <span data-testid="upload-percent">{percent}%</span>
           </div>
-          <div className="mt-1 h-2 overflow-hidden rounded-full bg-slate-100" role="progressbar" aria-valuenow={percent} aria-valuemin={0} aria-valuemax={100}>
+          <div className="mt-1 h-2 overflow-hidden rounded-full bg-slate-100" role="progressbar" aria-label="Upload progress" aria-valuenow={percent} aria-valuemin={0} aria-valuemax={100}>
             <div className="h-full rounded-full bg-brand-600 transition-[width]" style={{ width: `${percent}%` }} />
           </div>
         </div>

@@ -51,6 +51,26 @@ export type RouteOptions<P, Q, B, I extends InputMode = "json"> = {
   multipart?: MultipartOptions;
   /** Count the request against the caller's key (on by default when a key is used). */
   rateLimit?: boolean;
+  /** What the API document (lib/http/openapi.ts) says beyond the schemas above. */
+  doc?: RouteDoc;
+};
+
+/**
+ * For GET /openapi.json. `fields` describes form or multipart fields that the handler reads
+ * itself; `responses` maps a status to what it means; `produces` is the success body's type.
+ */
+export type RouteDoc = {
+  summary?: string;
+  description?: string;
+  tags?: string[];
+  fields?: z.ZodObject;
+  produces?: string;
+  responses?: Record<number, string>;
+};
+
+/** A handler as route() returns it: it keeps its options so that the API document can read them. */
+export type RouteHandler = ((request: Request, context?: NextContext) => Promise<Response>) & {
+  routes: readonly RouteOptions<Schema | undefined, Schema | undefined, Schema | undefined, InputMode>[];
 };
 
 export type Handler<P, Q, B, I extends InputMode = "json"> = (input: {
@@ -71,7 +91,7 @@ export function route<
   I extends InputMode = "json",
 >(options: RouteOptions<P, Q, B, I>, handler: Handler<P, Q, B, I>) {
   const mode: InputMode = options.input ?? "json";
-  return async (request: Request, context?: NextContext): Promise<Response> => {
+  const handle = async (request: Request, context?: NextContext): Promise<Response> => {
     let limit: RateLimitState | undefined;
     try {
       const { ctx, keyId } = await authenticate(request, options.auth);
@@ -103,6 +123,17 @@ export function route<
       return limit ? withHeaders(response, rateLimitHeaders(limit)) : response;
     }
   };
+  return Object.assign(handle, { routes: [options] }) as RouteHandler;
+}
+
+/**
+ * One method taking either a multipart body or another (JSON, form): the request goes to the
+ * handler whose input mode matches its Content-Type, and the document shows both bodies.
+ */
+export function byContentType(multipart: RouteHandler, other: RouteHandler): RouteHandler {
+  const handle = (request: Request, context?: NextContext) =>
+    /^multipart\/form-data/i.test(request.headers.get("content-type") ?? "") ? multipart(request, context) : other(request, context);
+  return Object.assign(handle, { routes: [...other.routes, ...multipart.routes] });
 }
 
 /** The key a request carries, from `X-API-Key` or `Authorization: Bearer`. */

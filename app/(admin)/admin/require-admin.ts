@@ -1,11 +1,12 @@
 import { forbidden, redirect } from "next/navigation";
+import { signInHref } from "@/lib/auth/return-to";
 import { currentUser } from "@/lib/auth/session";
 import type { AuthUser } from "@/lib/auth/users";
 
 /** Every admin page and action starts here: signed out -> sign in; not an admin -> the styled 403. */
 export async function requireAdmin(): Promise<AuthUser> {
   const user = await currentUser();
-  if (!user) redirect("/sign-in");
+  if (!user) redirect(signInHref("/admin"));
   if (user.role !== "admin") forbidden();
   return user;
 }

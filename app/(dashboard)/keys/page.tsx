@@ -1,5 +1,6 @@
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
+import { signInHref } from "@/lib/auth/return-to";
 import { CreateKeyForm, CurlExample } from "@/components/create-key-form";
 import { listApiKeys } from "@/lib/auth/api-keys";
 import { currentUser } from "@/lib/auth/session";
@@ -13,7 +14,7 @@ export const metadata = { title: "API keys · Framewise" };
 
 export default async function KeysPage() {
   const user = await currentUser();
-  if (!user) redirect("/sign-in");
+  if (!user) redirect(signInHref("/keys"));
   const database = await db();
   const keys = await listApiKeys(database, user.id);
   const live = keys.filter((key) => !key.revokedAt);

@@ -1,0 +1,90 @@
+"use client";
+
+import Link from "next/link";
+import { usePathname } from "next/navigation";
+import { useEffect, useId, useState } from "react";
+import { signOutAction } from "@/app/actions";
+import { signInHref } from "@/lib/auth/return-to";
+
+type NavUser = { email: string; isAdmin: boolean } | null;
+type NavLink = { href: string; label: string };
+
+/** A link is current on its own page and, for sections, on the pages under it (/analyses/123 marks Analyses). */
+function isCurrent(pathname: string, href: string, links: NavLink[]): boolean {
+  if (pathname === href) return true;
+  if (!pathname.startsWith(`${href}/`)) return false;
+  // /analyses/new has its own link: it is not also "Analyses".
+  return !links.some((other) => other.href !== href && other.href.startsWith(`${href}/`) && (pathname === other.href || pathname.startsWith(`${other.href}/`)));
+}
+
+/**
+ * The site's navigation: a row of links from the md breakpoint up, a disclosure button with a
+ * panel below it on phones. The current page's link carries aria-current="page".
+ */
+export function SiteNav({ user }: { user: NavUser }) {
+  const pathname = usePathname();
+  const [open, setOpen] = useState(false);
+  const panelId = useId();
+  // A followed link closes the panel.
+  useEffect(() => setOpen(false), [pathname]);
+
+  const links: NavLink[] = [
+    { href: "/analyses/new", label: "Analyse" },
+    { href: "/analyses", label: "Analyses" },
+    { href: "/enhancement", label: "Enhance" },
+    ...(user ? [{ href: "/keys", label: "API keys" }] : []),
+    ...(user?.isAdmin ? [{ href: "/admin", label: "Admin" }] : []),
+    { href: "/docs", label: "API docs" },
+  ];
+  const linkClass = (current: boolean) =>
+    `block rounded-md px-3 py-2 md:px-2 md:py-1 ${current ? "bg-brand-50 font-medium text-brand-700" : "text-slate-700 hover:bg-slate-100 hover:text-slate-900"}`;
+
+  return (
+    <nav aria-label="Main" className="mx-auto max-w-6xl px-4 py-3 sm:px-6">
+      <div className="flex items-center gap-4">
+        <Link href="/" className="flex items-center gap-2 font-semibold tracking-tight" aria-current={pathname === "/" ? "page" : undefined}>
+          <span className="inline-block h-6 w-6 rounded-md bg-gradient-to-br from-brand-500 to-indigo-600" aria-hidden />
+          Framewise
+        </Link>
+        <button
+          type="button"
+          className="ml-auto rounded-md border border-slate-300 px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-100 md:hidden"
+          aria-expanded={open}
+          aria-controls={panelId}
+          onClick={() => setOpen((value) => !value)}
+          data-testid="nav-toggle"
+        >
+          <span aria-hidden className="mr-1.5">{open ? "✕" : "☰"}</span>
+          Menu
+        </button>
+        <div id={panelId} className={`${open ? "flex" : "hidden"} absolute inset-x-0 top-[3.75rem] z-30 flex-col gap-3 border-b border-slate-200 bg-white px-4 pb-4 shadow-md md:static md:flex md:flex-1 md:flex-row md:items-center md:gap-4 md:border-0 md:p-0 md:shadow-none`}>
+          <ul className="flex flex-col gap-1 text-sm md:flex-row md:items-center md:gap-2">
+            {links.map(({ href, label }) => {
+              const current = isCurrent(pathname, href, links);
+              return (
+                <li key={href}>
+                  <Link href={href} className={linkClass(current)} aria-current={current ? "page" : undefined}>{label}</Link>
+                </li>
+              );
+            })}
+          </ul>
+          <div className="flex flex-wrap items-center gap-3 border-t border-slate-200 pt-3 text-sm md:ml-auto md:border-0 md:pt-0">
+            {user ? (
+              <>
+                <span className="max-w-full truncate text-slate-600 md:max-w-[16rem]" data-testid="signed-in-as">{user.email}</span>
+                <form action={signOutAction}>
+                  <button className="rounded-md border border-slate-300 px-3 py-1.5 hover:bg-slate-100">Sign out</button>
+                </form>
+              </>
+            ) : (
+              <>
+                <Link href={signInHref(pathname)} className={linkClass(pathname === "/sign-in")} aria-current={pathname === "/sign-in" ? "page" : undefined}>Sign in</Link>
+                <Link href="/sign-up" className="rounded-md bg-brand-600 px-3 py-1.5 font-medium text-white hover:bg-brand-700" aria-current={pathname === "/sign-up" ? "page" : undefined}>Create account</Link>
+              </>
+            )}
+          </div>
+        </div>
+      </div>
+    </nav>
+  );
+}
