@@ -49,7 +49,7 @@ export function CreateKeyForm({ liveKeyIds, baseUrl }: { liveKeyIds: string[]; b
 /** A request anyone can paste into a shell: the caller's videos, with the key in X-API-Key. */
 export function CurlExample({ apiKey, baseUrl, testId }: { apiKey: string; baseUrl: string; testId?: string }) {
   return (
-    <pre className="mt-2 overflow-x-auto rounded-md bg-slate-900 px-3 py-2 text-xs text-slate-100" data-testid={testId}>
+    <pre tabIndex={0} aria-label="Example request" className="relative mt-2 overflow-x-auto rounded-md bg-slate-900 px-3 py-2 text-xs text-slate-100" data-testid={testId}>
       <code>{`curl -H "X-API-Key: ${apiKey}" ${baseUrl}/videos`}</code>
     </pre>
   );

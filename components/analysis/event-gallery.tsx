@@ -76,7 +76,7 @@ export function EventGallery({ events, aspect, onSeek, shortHidden, showShort, o
       {found.length === 0 ? (
         <p className="text-sm text-slate-600">No event matches.</p>
       ) : compact ? (
-        <div className="overflow-x-auto">
+        <div className="relative overflow-x-auto">
           <table className="w-full text-left text-sm" data-testid="event-list">
             <thead className="text-xs text-slate-700">
               <tr>

@@ -106,7 +106,7 @@ export function ReframeResults({ jobId }: { jobId: string }) {
       </div>
       <section>
         <h2 className="mb-2 font-medium">Scenes</h2>
-        <div className="flex gap-2 overflow-x-auto" data-testid="scenes">
+        <div className="relative flex gap-2 overflow-x-auto" data-testid="scenes">
           {results.scenes.map((scene) => (
             <button key={scene.scene_number} onClick={() => seek(scene.start_frame)} className="min-w-56 rounded-lg border border-slate-200 bg-white p-3 text-left text-sm shadow-sm hover:border-slate-400">
               <div className="font-medium">Scene {scene.scene_number} · importance {scene.importance}</div>

@@ -76,7 +76,7 @@ export default async function AdminJobsPage({ searchParams }: { searchParams: Pr
           <button className="rounded-md bg-brand-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-700">Apply</button>
         </div>
       </form>
-      <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm">
+      <div className="relative overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm">
         <table className="w-full min-w-[48rem] text-left text-sm" data-testid="admin-jobs">
           <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-600">
             <tr>

@@ -41,7 +41,7 @@ export default async function KeysPage() {
         </p>
         <CurlExample apiKey="vr_…" baseUrl={baseUrl} />
       </section>
-      <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm">
+      <div className="relative overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm">
         <table className="w-full min-w-[40rem] text-left text-sm" data-testid="keys-table">
           <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-600">
             <tr>

@@ -40,7 +40,7 @@ export default async function AdminSystemPage() {
               {worker.details?.onnxruntime && <span className="text-slate-600"> · onnxruntime {worker.details.onnxruntime}</span>}
             </p>
             {worker.details?.models && (
-              <div className="mt-2 overflow-x-auto">
+              <div className="relative mt-2 overflow-x-auto">
                 <table className="w-full min-w-[24rem] text-left text-sm">
                   <thead className="text-xs uppercase tracking-wide text-slate-600">
                     <tr><th className="py-1 pr-4">Model</th><th className="py-1 pr-4">Provider</th><th className="py-1">Source</th></tr>

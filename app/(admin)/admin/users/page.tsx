@@ -17,7 +17,7 @@ export default async function AdminUsersPage() {
         <h1 className="text-2xl font-semibold tracking-tight">Users</h1>
         <p className="mt-1 text-sm text-slate-600">A disabled account cannot sign in, its open sessions end, and its API keys are refused (403).</p>
       </div>
-      <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm">
+      <div className="relative overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm">
         <table className="w-full min-w-[44rem] text-left text-sm" data-testid="admin-users">
           <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-600">
             <tr>
