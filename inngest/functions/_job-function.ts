@@ -35,6 +35,8 @@ export function jobFunction<K extends RunnableJobKind>(
   id: string,
   kind: K,
   work: (context: JobContext<K>) => Promise<Record<string, unknown>>,
+  /** Runs after a failed job is marked failed (e.g. to delete files staged for it). */
+  cleanUp?: (jobId: string) => Promise<void>,
 ) {
   return inngest.createFunction(
     {
@@ -51,6 +53,7 @@ export function jobFunction<K extends RunnableJobKind>(
         // Both writes clean the message (lib/public-message.ts): ffmpeg names files by host path.
         await appendJobLog(database, jobId, `Failed: ${error.message}`, "error");
         await setJobStatus(database, jobId, "failed", { errorMessage: error.message });
+        await cleanUp?.(jobId);
       },
     },
     async ({ event, step, runId }) => {

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { copyFile, mkdir, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { and, asc, eq, getTableColumns, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
@@ -101,6 +101,18 @@ export async function collectProductImage(db: Db, jobId: string, imgId: string):
     await db.update(productImages).set({ status: "failed", error: reason(error), updatedAt: new Date() }).where(eq(productImages.id, image.id));
     return false;
   }
+}
+
+/**
+ * Deletes the product images a multipart request staged for this job (create-from-form.ts):
+ * once every image is collected (copied into the job's media folder) or the job has failed.
+ * Answers how many files were there.
+ */
+export async function dropStagedImages(payload: ExtractFeaturesPayload): Promise<number> {
+  const names = payload.products.flatMap((product) => product.uploaded_images ?? []);
+  const dir = path.join(storageLayout().uploads, FEATURE_IMAGE_DIR);
+  const removed = await Promise.all(names.map((name) => rm(path.join(dir, path.basename(name))).then(() => true, () => false)));
+  return removed.filter(Boolean).length;
 }
 
 /** The file of a collected video: in the media folder, or the server/upload video itself. */
