@@ -29,7 +29,8 @@ export async function masksForFrame(file: string, timestamp: number, frame: { wi
   const graph = [`[0:v]scale=${frame.width}:${frame.height},split=${split}[full]${people.map((_, k) => `[p${k}]`).join("")}`, ...people.map(({ crop }, k) => `[p${k}]crop=${crop.width}:${crop.height}:${crop.x}:${crop.y}[c${k}]`)].join(";");
   try {
     await runFfmpeg((command) => {
-      command.input(ffmpegInput(file)).inputOptions(["-ss", timestamp.toFixed(3)]).complexFilter(graph);
+      // No -ss at 0: on a still image (the feature job's frame JPEGs) even -ss 0 yields no frame.
+      command.input(ffmpegInput(file)).inputOptions(timestamp > 0 ? ["-ss", timestamp.toFixed(3)] : []).complexFilter(graph);
       command.output(full).outputOptions(["-map", "[full]", "-frames:v", "1", "-pix_fmt", "rgb24"]);
       people.forEach((_, k) => command.output(outputs[k]).outputOptions(["-map", `[c${k}]`, "-frames:v", "1"]));
     });
