@@ -360,7 +360,7 @@ export function FeatureReview({ jobId }: { jobId: string }) {
             </div>
             <p className="text-sm text-slate-600">
               <span className="font-mono text-xs">{selectedHit.frame_id}</span><br />
-              {selectedHit.ts.toFixed(1)} s · score {selectedHit.score} · similarity {selectedHit.similarity} · {selectedHit.inliers} inliers
+              <span data-testid="search-selected-ts">{selectedHit.ts.toFixed(1)} s</span> · score {selectedHit.score} · similarity {selectedHit.similarity} · {selectedHit.inliers} inliers
             </p>
           </div>
         )}

@@ -109,16 +109,16 @@ test.describe("feature review", () => {
     await page.getByTestId("search-run").click();
     await expect(page.getByTestId("search-timeline")).toHaveCount(1);
     await expect.poll(() => page.getByTestId("search-hit").count()).toBeGreaterThan(0);
-    await expect(page.getByTestId("search-selected")).toContainText(/\b[345]\.\d s/);
-    await page.screenshot({ path: ".cache/screens/features-review-desktop.png", fullPage: false });
+    await expect(page.getByTestId("search-selected-ts")).toHaveText(/^[345]\.\d s$/);
+    await page.screenshot({ path: ".cache/screens/features-review-desktop.png", fullPage: true });
 
     // And by an uploaded picture.
     await page.getByTestId("search-file").setInputFiles(path.join(dir, "walkers.jpg"));
     await page.getByTestId("search-upload").click();
-    await expect(page.getByTestId("search-selected")).toContainText(/\b[345]\.\d s/);
+    await expect(page.getByTestId("search-selected-ts")).toHaveText(/^[345]\.\d s$/);
 
     await page.setViewportSize({ width: 390, height: 844 });
-    await page.getByTestId("review-search").scrollIntoViewIfNeeded();
+    await page.getByTestId("frame-grid").scrollIntoViewIfNeeded();
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow).toBeLessThanOrEqual(0);
     await page.screenshot({ path: ".cache/screens/features-review-phone.png", fullPage: false });
