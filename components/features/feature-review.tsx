@@ -231,14 +231,29 @@ export function FeatureReview({ jobId }: { jobId: string }) {
     })();
   }, [jobId]);
 
+  // Each list keeps only the answer to its latest filters: an earlier request may answer later.
   useEffect(() => {
-    void getJson<Listed<Record<string, unknown>>>(`/jobs/${jobId}/features/product-images?has=${has}&limit=${PAGE}&offset=${imageOffset}`).then(setImages, (cause: Error) => setError(cause.message));
+    let stale = false;
+    void getJson<Listed<Record<string, unknown>>>(`/jobs/${jobId}/features/product-images?has=${has}&limit=${PAGE}&offset=${imageOffset}`).then(
+      (list) => !stale && setImages(list),
+      (cause: Error) => !stale && setError(cause.message),
+    );
+    return () => {
+      stale = true;
+    };
   }, [jobId, has, imageOffset]);
 
   useEffect(() => {
     const query = new URLSearchParams({ has, sort_by: sortBy, order, limit: String(PAGE), offset: String(frameOffset) });
     if (videoId) query.set("video_id", videoId);
-    void getJson<Listed<Record<string, unknown>>>(`/jobs/${jobId}/features/video-frames?${query}`).then(setFrames, (cause: Error) => setError(cause.message));
+    let stale = false;
+    void getJson<Listed<Record<string, unknown>>>(`/jobs/${jobId}/features/video-frames?${query}`).then(
+      (list) => !stale && setFrames(list),
+      (cause: Error) => !stale && setError(cause.message),
+    );
+    return () => {
+      stale = true;
+    };
   }, [jobId, has, videoId, sortBy, order, frameOffset]);
 
   // The frames' JPEG URLs come from each video's frame list (the features list has no picture).
