@@ -37,6 +37,8 @@ export const searchBody = z
   .refine((body) => (body.product_id === undefined) !== (body.img_id === undefined), { message: "give product_id or img_id", path: ["product_id"] });
 
 export const CANDIDATES = 60;
+/** hnsw.ef_search for the candidate query: the index returns at most this many rows. */
+export const EF_SEARCH = 2 * CANDIDATES;
 export const MIN_INLIERS = 8;
 
 export type SearchHit = { frame_id: string; video_id: string; ts: number; score: number; similarity: number; inliers: number; box?: { x: number; y: number; width: number; height: number } };
@@ -89,11 +91,15 @@ async function candidates(db: Db, jobId: string, query: number[], videoId: strin
   const { name, dimensions } = EMBEDDING_COLUMNS[column];
   if ((await vectorMode(db)) === "pgvector") {
     const vector = await vectorValue(db, query, dimensions);
-    const rows = await selectRows<Omit<Candidate, "similarity"> & { distance: number }>(
-      db,
-      sql`select frame_id, video_id, ts, kp_blob_path, ${name} <=> ${vector} as distance from video_frames
-          where job_id = ${jobId} and ${name} is not null ${videoFilter} order by ${name} <=> ${vector} limit ${CANDIDATES}`,
-    );
+    // An HNSW scan yields at most hnsw.ef_search rows (default 40): ask for more than CANDIDATES.
+    const rows = await db.transaction(async (tx) => {
+      await tx.execute(sql.raw(`set local hnsw.ef_search = ${EF_SEARCH}`));
+      return selectRows<Omit<Candidate, "similarity"> & { distance: number }>(
+        tx,
+        sql`select frame_id, video_id, ts, kp_blob_path, ${name} <=> ${vector} as distance from video_frames
+            where job_id = ${jobId} and ${name} is not null ${videoFilter} order by ${name} <=> ${vector} limit ${CANDIDATES}`,
+      );
+    });
     return rows.map((row) => ({ ...row, ts: Number(row.ts), similarity: 1 - Number(row.distance) }));
   }
   const rows = await selectRows<Omit<Candidate, "similarity"> & { emb: unknown }>(
