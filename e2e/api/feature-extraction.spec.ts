@@ -5,6 +5,7 @@ import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { expect, test, type APIRequestContext } from "@playwright/test";
+import { e2eDataDir } from "../../playwright.config";
 import { sharedVtest } from "../global-setup";
 
 /**
@@ -205,6 +206,12 @@ test.describe("feature extraction", () => {
     expect((await embedding.body()).length).toBe(256 * 4);
     const keypoints = await request.get(one.urls.keypoints!);
     expect((await keypoints.body()).subarray(0, 4).toString()).toBe("FWKP");
+    // The detector's embedding of the masked crop: 480 float32, L2-normalised.
+    expect(one.paths.embedding_cnn).toBe(`features/products/${one.img_id}.cnn.bin`);
+    const cnn = await (await request.get(one.urls.embedding_cnn!)).body();
+    expect(cnn.length).toBe(480 * 4);
+    const cnnValues = new Float32Array(cnn.buffer.slice(cnn.byteOffset, cnn.byteOffset + cnn.length));
+    expect(Math.hypot(...cnnValues)).toBeCloseTo(1, 3);
 
     const frameFeatures = await getJson<Listed<Features & { frame_id: string; video_id: string; ts: number }>>(
       request,
@@ -221,6 +228,21 @@ test.describe("feature extraction", () => {
     const frameDetail = await getJson<Features & { frame_id: string; ts: number }>(request, `/features/video-frames/${frameFeatures.items[0].frame_id}`);
     expect(frameDetail).toMatchObject({ frame_id: frameFeatures.items[0].frame_id, ts: frameFeatures.items[0].ts });
     expect(frameDetail.updated_at).toMatch(tz);
+
+    // Frames' segment feature: per-object masks on the detector's boxes (vtest: people walking).
+    type FrameObject = { label: string; confidence: number; box: { x: number; y: number; width: number; height: number }; method: string; mask_path: string; mask_url: string; area: number };
+    const allFrames = await getJson<Listed<{ frame_id: string; objects: FrameObject[]; urls: Record<string, string> }>>(request, `/jobs/${jobId}/features/video-frames?video_id=${review.video_id}&limit=100`);
+    const objects = allFrames.items.flatMap((frame) => frame.objects);
+    expect(objects.filter((object) => object.label === "person").length).toBeGreaterThan(allFrames.items.length);
+    for (const object of objects.slice(0, 10)) {
+      expect(["segmenter", "grabcut"]).toContain(object.method);
+      // A silhouette inside its box: smaller than the box, not a speck.
+      expect(object.area).toBeLessThan(object.box.width * object.box.height);
+      expect(object.area).toBeGreaterThan(0.05 * object.box.width * object.box.height);
+      const png = await request.get(object.mask_url);
+      expect(png.status()).toBe(200);
+      expect((await png.body()).subarray(1, 4).toString()).toBe("PNG");
+    }
   });
 
   test("documented errors: unknown ids are 404, an unknown sort_by or has is 400", async ({ request }) => {
@@ -283,6 +305,48 @@ test.describe("feature extraction", () => {
     }
     console.log(`top-5 within 1.5 s: re-ranked ${found}/${crops.length}, embedding only ${foundByEmbedding}/${crops.length}`);
     expect(found / crops.length).toBeGreaterThanOrEqual(0.8);
+    // Each embedding alone, for the record (README: which retrieves better).
+    for (const embedding of ["rgb", "cnn", "joint"]) {
+      let top5 = 0;
+      for (const crop of crops) {
+        const response = await request.post("/features/search", { data: { job_id: jobId, product_id: crop.product_id, limit: 5, rerank: false, embedding } });
+        expect(response.status()).toBe(200);
+        const { items } = (await response.json()) as { items: Hit[] };
+        if (items.some((item) => item.video_id === review.video_id && Math.abs(item.ts - crop.at) <= 1.5)) top5++;
+      }
+      console.log(`embedding ${embedding} alone: top-5 within 1.5 s ${top5}/${crops.length}`);
+    }
+  });
+
+  test("search by an uploaded image: the frames it was cut from, and its product image first", async ({ request }) => {
+    test.skip(!jobId, "needs the job of the first test");
+    type Hit = { frame_id: string; video_id: string; ts: number; inliers: number; box?: unknown };
+    let found = 0;
+    for (const crop of crops) {
+      const response = await request.post("/features/search/image", {
+        multipart: { job_id: jobId, limit: "5", image: { name: `${crop.product_id}.jpg`, mimeType: "image/jpeg", buffer: fs.readFileSync(path.join(dir, `${crop.product_id}.jpg`)) } },
+      });
+      expect(response.status(), await response.text()).toBe(200);
+      const body = (await response.json()) as { items: Hit[]; products: { img_id: string; similarity: number }[] };
+      expect(body.items.length).toBeLessThanOrEqual(5);
+      // The job holds this very picture as a product image: it must be the nearest one (not
+      // identical: GrabCut's initial clustering is random, so the two masks differ a little).
+      expect(body.products[0].img_id).toBe(`${crop.product_id}_img_0`);
+      expect(body.products[0].similarity).toBeGreaterThan(0.85);
+      const hit = body.items.find((item) => Math.abs(item.ts - crop.at) <= 1.5);
+      console.log(`image search ${crop.product_id} (cut at ${crop.at} s): ${body.items.map((item) => `${item.ts}s/${item.inliers}`).join(", ")}`);
+      if (hit) found++;
+    }
+    expect(found / crops.length).toBeGreaterThanOrEqual(0.8);
+    const notImage = await request.post("/features/search/image", { multipart: { job_id: jobId, image: { name: "a.jpg", mimeType: "image/jpeg", buffer: Buffer.from("not a picture at all") } } });
+    expect(notImage.status()).toBe(415);
+    expect(Object.keys(await notImage.json())).toEqual(["detail"]);
+    const noFile = await request.post("/features/search/image", { multipart: { job_id: jobId } });
+    expect(noFile.status()).toBe(400);
+    const unknownJob = await request.post("/features/search/image", {
+      multipart: { job_id: "00000000-0000-4000-8000-000000000000", image: { name: "a.jpg", mimeType: "image/jpeg", buffer: fs.readFileSync(path.join(dir, "p_walkers.jpg")) } },
+    });
+    expect(unknownJob.status()).toBe(404);
     const missing = await request.post("/features/search", { data: { job_id: jobId, product_id: "p_nobody" } });
     expect(missing.status()).toBe(404);
     const neither = await request.post("/features/search", { data: { job_id: jobId } });
@@ -300,8 +364,11 @@ test.describe("feature extraction", () => {
       },
     });
     expect(response.status(), await response.text()).toBe(202);
-    const job = (await response.json()) as { id: string; payload: { videos: { source_asset_id: string }[] } };
+    const job = (await response.json()) as { id: string; payload: { videos: { source_asset_id: string }[]; products: { uploaded_images: string[] }[] } };
+    const staged = path.resolve(e2eDataDir, "uploads", "feature-images", job.payload.products[0].uploaded_images[0]);
     await expect.poll(async () => (await getJson<{ phase: string }>(request, `/status/${job.id}`)).phase, { timeout: 120_000 }).toBe("completed");
+    // The staged upload is gone once the job has its own copy.
+    expect(fs.existsSync(staged)).toBe(false);
     const images = await getJson<Listed<{ img_id: string; local_path: string }>>(request, `/jobs/${job.id}/images`);
     expect(images.items).toEqual([expect.objectContaining({ img_id: "p_up_img_0", local_path: "products/p_up/0.jpg" })]);
     const videos = await getJson<Listed<{ platform: string; frames_count: number }>>(request, `/jobs/${job.id}/videos`);

@@ -35,6 +35,8 @@ export function jobFunction<K extends RunnableJobKind>(
   id: string,
   kind: K,
   work: (context: JobContext<K>) => Promise<Record<string, unknown>>,
+  /** Runs after a failed job is marked failed (e.g. to delete files staged for it). */
+  cleanUp?: (jobId: string) => Promise<void>,
 ) {
   return inngest.createFunction(
     {
@@ -55,6 +57,7 @@ export function jobFunction<K extends RunnableJobKind>(
         // (Inngest's cloud takes the cancel event asynchronously).
         const failed = await setJobStatus(database, jobId, "failed", { errorMessage: error.message });
         if (failed) await appendJobLog(database, jobId, `Failed: ${error.message}`, "error");
+        await cleanUp?.(jobId);
       },
     },
     async ({ event, step, runId }) => {

@@ -4,13 +4,28 @@ import { jobs } from "@/lib/db/schema";
 import {
   collectProductImage,
   collectVideoAndFrames,
+  dropStagedImages,
   extractFrameFeatures,
   extractProductImageFeatures,
   failedItems,
   FRAMES_PER_STEP,
   planCollect,
 } from "@/lib/features/run-job";
+import { parseJobPayload, type ExtractFeaturesPayload } from "@/lib/jobs/payloads";
 import { jobFunction } from "./_job-function";
+
+/** A failed job's staged images (its payload read back, checked as the job checks it). */
+async function dropJobStagedImages(jobId: string): Promise<void> {
+  const [job] = await (await db()).select({ payload: jobs.payload }).from(jobs).where(eq(jobs.id, jobId));
+  if (!job) return;
+  let payload: ExtractFeaturesPayload;
+  try {
+    payload = parseJobPayload("extract_features", job.payload);
+  } catch {
+    return; // a payload the job refused staged nothing it knows of
+  }
+  await dropStagedImages(payload);
+}
 
 /**
  * extract_features (contracts/feature-extraction.md, issue 13): collect product images and
@@ -37,6 +52,8 @@ export default jobFunction("extract-features", "extract_features", async ({ jobI
       return ok;
     });
   }
+  // Every image is in the job's media folder now: the multipart request's staged copies go.
+  await step.run("drop-staged-images", () => dropStagedImages(payload));
   const frameCounts: { videoId: string; frames: number }[] = [];
   for (const video of plan.videos) {
     const after = ++collected;
@@ -76,4 +93,4 @@ export default jobFunction("extract-features", "extract_features", async ({ jobI
     const failed = await failedItems(await db(), jobId);
     return { images: plan.images.length, videos: plan.videos.length, frames: assets - plan.images.length, features: payload.features, failed_items: failed };
   });
-});
+}, dropJobStagedImages);

@@ -4,6 +4,7 @@ import path from "node:path";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { probeVideoStream } from "@/lib/media/frames";
+import { startEgressProxy } from "./egress-proxy";
 import { checkUrlTarget, downloadToFile, platformOf, sniffMedia, type FetchPolicy } from "./fetch-url";
 
 /**
@@ -93,11 +94,28 @@ export async function collectVideoUrl(url: string, mediaDir: string, relativeBas
   return path.join(path.dirname(relativeBase), produced);
 }
 
-function runYtDlp(binary: string, url: string, target: string, policy: FetchPolicy): Promise<void> {
+/**
+ * yt-dlp with every request it makes through an egress proxy of ours (egress-proxy.ts), which
+ * resolves each destination and refuses private ones, as downloadToFile does for ours.
+ */
+async function runYtDlp(binary: string, url: string, target: string, policy: FetchPolicy): Promise<void> {
+  const proxy = await startEgressProxy(policy);
+  try {
+    await spawnYtDlp(binary, ["--proxy", proxy.url, ...ytDlpArguments(url, target, policy)], policy);
+  } finally {
+    await proxy.close();
+  }
+}
+
+function ytDlpArguments(url: string, target: string, policy: FetchPolicy): string[] {
+  return ["--no-playlist", "--no-progress", "--max-filesize", String(Math.floor(policy.maxBytes)), "-f", "mp4/best", "-o", `${target}.%(ext)s`, "--", url];
+}
+
+function spawnYtDlp(binary: string, args: string[], policy: FetchPolicy): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       binary,
-      ["--no-playlist", "--no-progress", "--max-filesize", String(Math.floor(policy.maxBytes)), "-f", "mp4/best", "-o", `${target}.%(ext)s`, "--", url],
+      args,
       { stdio: ["ignore", "ignore", "pipe"] },
     );
     let stderr = "";

@@ -3,7 +3,8 @@ import path from "node:path";
 import { EMBEDDING_DIMENSIONS } from "@/lib/db/schema";
 import { decodeImage, probeVideoStream, type Image } from "@/lib/media/frames";
 import { openCv } from "@/lib/media/opencv";
-import { encodeGrayPng } from "./png";
+import { maskedCrop } from "./cnn";
+import { encodeGrayPng, encodeRgbPng } from "./png";
 
 /**
  * The three features of contracts/feature-extraction.md for one picture (a product image or a
@@ -16,7 +17,8 @@ import { encodeGrayPng } from "./png";
  *   colour histogram with 16 hue x 4 saturation x 4 value bins (index = h * 16 + s * 4 + v),
  *   square-rooted (Hellinger) and L2-normalised, so cosine similarity is a dot product. Product
  *   images count only the pixels inside their mask; frames count every pixel (a product is
- *   somewhere in them). The same values are in the `emb_rgb` column.
+ *   somewhere in them). The same values are in the `emb_rgb` column. Product images also get
+ *   `<base>.crop.png`, their masked crop, which the detector embeds (lib/features/cnn.ts).
  * - keypoints (`<base>.kp.bin`): ORB (opencv-js) on the grayscale picture at the keypoint size
  *   (longest side KEYPOINT_SIDE); see KEYPOINT_BLOB below for the layout.
  */
@@ -48,6 +50,8 @@ export type PictureFeatures = {
   kpBlobPath: string | null;
   embedding: Float32Array | null;
   kpCount: number | null;
+  /** Product images with an embedding: the masked crop (RGB PNG) for the detector to embed. */
+  cropPath: string | null;
 };
 
 export async function extractPictureFeatures(input: {
@@ -65,7 +69,7 @@ export async function extractPictureFeatures(input: {
   const small = fit(info.width, info.height, SEGMENT_SIDE);
   const smallPicture = small.width === picture.width && small.height === picture.height ? picture : await decodeImage(input.file, small);
   const wants = (kind: FeatureKind) => input.features.includes(kind);
-  const out: PictureFeatures = { width: info.width, height: info.height, segMaskPath: null, embPath: null, kpBlobPath: null, embedding: null, kpCount: null };
+  const out: PictureFeatures = { width: info.width, height: info.height, segMaskPath: null, embPath: null, kpBlobPath: null, embedding: null, kpCount: null, cropPath: null };
   await mkdir(path.dirname(path.join(input.mediaDir, input.base)), { recursive: true });
 
   let mask: Uint8Array | null = null;
@@ -78,6 +82,11 @@ export async function extractPictureFeatures(input: {
     out.embedding = colourEmbedding(smallPicture, input.maskedEmbedding ? mask : null);
     out.embPath = `${input.base}.emb.bin`;
     await writeFile(path.join(input.mediaDir, out.embPath), Buffer.from(out.embedding.buffer, out.embedding.byteOffset, out.embedding.byteLength));
+    if (input.maskedEmbedding) {
+      const crop = maskedCrop(smallPicture, mask);
+      out.cropPath = `${input.base}.crop.png`;
+      await writeFile(path.join(input.mediaDir, out.cropPath), encodeRgbPng(crop.width, crop.height, crop.data));
+    }
   }
   if (wants("keypoints")) {
     const keypoints = await orbKeypoints(picture, input.maskedEmbedding ? 500 : 1000);
@@ -88,7 +97,8 @@ export async function extractPictureFeatures(input: {
   return out;
 }
 
-function fit(width: number, height: number, side: number): { width: number; height: number } {
+/** The size that fits (width, height) inside `side` on its longest side, never enlarged, even in both. */
+export function fit(width: number, height: number, side: number): { width: number; height: number } {
   const scale = Math.min(1, side / Math.max(width, height));
   // Even sizes: ffmpeg's scaler and the RGB buffer agree on them.
   return { width: Math.max(2, Math.round((width * scale) / 2) * 2), height: Math.max(2, Math.round((height * scale) / 2) * 2) };

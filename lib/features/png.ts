@@ -1,8 +1,9 @@
 import { deflateSync } from "node:zlib";
 
 /**
- * A minimal PNG writer for 8-bit grayscale images (segmentation masks): opencv-js has no
- * imencode. Filter type 0 on every row; zlib does the rest.
+ * A minimal PNG writer for 8-bit grayscale (segmentation masks) and RGB images (the masked
+ * crops the detector embeds): opencv-js has no imencode. Filter type 0 on every row; zlib
+ * does the rest.
  */
 const CRC_TABLE = (() => {
   const table = new Uint32Array(256);
@@ -30,13 +31,23 @@ function chunk(type: string, data: Buffer): Buffer {
 }
 
 export function encodeGrayPng(width: number, height: number, pixels: Uint8Array): Buffer {
-  if (pixels.length !== width * height) throw new Error("pixel count does not match the size");
+  return encodePng(width, height, pixels, 1);
+}
+
+/** `pixels`: width x height x 3 bytes, RGB. */
+export function encodeRgbPng(width: number, height: number, pixels: Uint8Array): Buffer {
+  return encodePng(width, height, pixels, 3);
+}
+
+function encodePng(width: number, height: number, pixels: Uint8Array, channels: 1 | 3): Buffer {
+  if (pixels.length !== width * height * channels) throw new Error("pixel count does not match the size");
   const header = Buffer.alloc(13);
   header.writeUInt32BE(width, 0);
   header.writeUInt32BE(height, 4);
   header[8] = 8; // bit depth
-  header[9] = 0; // grayscale
-  const raw = Buffer.alloc((width + 1) * height);
-  for (let y = 0; y < height; y++) raw.set(pixels.subarray(y * width, (y + 1) * width), y * (width + 1) + 1);
+  header[9] = channels === 1 ? 0 : 2; // grayscale or truecolour
+  const row = width * channels;
+  const raw = Buffer.alloc((row + 1) * height);
+  for (let y = 0; y < height; y++) raw.set(pixels.subarray(y * row, (y + 1) * row), y * (row + 1) + 1);
   return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk("IHDR", header), chunk("IDAT", deflateSync(raw)), chunk("IEND", Buffer.alloc(0))]);
 }

@@ -1,9 +1,9 @@
 import { randomBytes } from "node:crypto";
-import { copyFile, mkdir } from "node:fs/promises";
+import { copyFile, mkdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { and, asc, eq, getTableColumns, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
-import { featureVideos, productImages, products, videoFrames } from "@/lib/db/schema";
+import { CNN_EMBEDDING_DIMENSIONS, featureVideos, JOINT_COLOUR_WEIGHT, JOINT_EMBEDDING_DIMENSIONS, productImages, products, videoFrames } from "@/lib/db/schema";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { ownerCaller } from "@/lib/jobs";
@@ -13,7 +13,9 @@ import { jobMediaDir, storageLayout } from "@/lib/storage/layout";
 import { resolveSource } from "@/lib/videos/resolve-source";
 import { collectImage, collectVideoUrl } from "./collect";
 import { FEATURE_IMAGE_DIR } from "./create-from-form";
-import { extractPictureFeatures, type FeatureKind } from "./compute";
+import { detectorViews, joinEmbeddings, type DetectorView } from "./cnn";
+import { extractPictureFeatures, type FeatureKind, type PictureFeatures } from "./compute";
+import { frameObjectMasks } from "./frame-objects";
 import { extractFrames } from "./extract-frames";
 import { platformOf } from "./fetch-url";
 import { vectorValue } from "./vectors";
@@ -25,16 +27,16 @@ import { vectorValue } from "./vectors";
  *   products/<product_id>/<n>.<ext>           downloaded product images
  *   videos/<video_id>/source.<ext>            downloaded videos (server and upload videos stay where they are)
  *   frames/<video_id>/<frame index>.jpg       extracted frames
- *   features/products/<img_id>.{seg.png,emb.bin,kp.bin}
- *   features/frames/<video_id>/<frame_id>.{seg.png,emb.bin,kp.bin}
+ *   features/products/<img_id>.{seg.png,emb.bin,cnn.bin,kp.bin,crop.png}   crop.png: what the detector embedded
+ *   features/frames/<video_id>/<frame_id>.{seg.png,obj-<k>.png,emb.bin,cnn.bin,kp.bin}
  */
 
 /**
- * A product image's columns without `emb_rgb`, whose driver value is a vector's text or a
+ * A product image's columns without its embeddings, whose driver value is a vector's text or a
  * real[] array depending on the database (lib/features/vectors.ts reads it).
  */
-const { embRgb: _imageEmbedding, ...imageColumns } = getTableColumns(productImages);
-const { embRgb: _frameEmbedding, ...frameColumns } = getTableColumns(videoFrames);
+const { embRgb: _imageRgb, embCnn: _imageCnn, embJoint: _imageJoint, ...imageColumns } = getTableColumns(productImages);
+const { embRgb: _frameRgb, embCnn: _frameCnn, embJoint: _frameJoint, ...frameColumns } = getTableColumns(videoFrames);
 export { imageColumns, frameColumns };
 
 export type CollectPlan = { images: string[]; videos: { position: number; videoId: string }[] };
@@ -101,6 +103,18 @@ export async function collectProductImage(db: Db, jobId: string, imgId: string):
   }
 }
 
+/**
+ * Deletes the product images a multipart request staged for this job (create-from-form.ts):
+ * once every image is collected (copied into the job's media folder) or the job has failed.
+ * Answers how many files were there.
+ */
+export async function dropStagedImages(payload: ExtractFeaturesPayload): Promise<number> {
+  const names = payload.products.flatMap((product) => product.uploaded_images ?? []);
+  const dir = path.join(storageLayout().uploads, FEATURE_IMAGE_DIR);
+  const removed = await Promise.all(names.map((name) => rm(path.join(dir, path.basename(name))).then(() => true, () => false)));
+  return removed.filter(Boolean).length;
+}
+
 /** The file of a collected video: in the media folder, or the server/upload video itself. */
 async function videoFile(db: Db, jobId: string, ownerId: string | null, payload: ExtractFeaturesPayload, position: number, videoId: string): Promise<{ file: string; local: string | null }> {
   const video = payload.videos[position];
@@ -145,12 +159,13 @@ export async function collectVideoAndFrames(db: Db, jobId: string, ownerId: stri
   }
 }
 
-async function storeFeatures(db: Db, table: typeof productImages | typeof videoFrames, id: string, features: Awaited<ReturnType<typeof extractPictureFeatures>>) {
+async function storeFeatures(db: Db, table: typeof productImages | typeof videoFrames, id: string, features: PictureFeatures, detector: StoredDetector | null) {
   await db
     .update(table)
     .set({
       segMaskPath: features.segMaskPath,
       embPath: features.embPath,
+      embCnnPath: detector?.path ?? null,
       kpBlobPath: features.kpBlobPath,
       kpCount: features.kpCount,
       updatedAt: new Date(),
@@ -158,8 +173,24 @@ async function storeFeatures(db: Db, table: typeof productImages | typeof videoF
     .where(eq(table.id, id));
   if (features.embedding) {
     const name = table === productImages ? sql.raw("product_images") : sql.raw("video_frames");
-    await db.execute(sql`update ${name} set emb_rgb = ${await vectorValue(db, features.embedding)} where id = ${id}`);
+    const rgb = await vectorValue(db, features.embedding);
+    if (detector) {
+      const cnn = await vectorValue(db, detector.embedding, CNN_EMBEDDING_DIMENSIONS);
+      const joint = await vectorValue(db, joinEmbeddings(features.embedding, detector.embedding, JOINT_COLOUR_WEIGHT), JOINT_EMBEDDING_DIMENSIONS);
+      await db.execute(sql`update ${name} set emb_rgb = ${rgb}, emb_cnn = ${cnn}, emb_joint = ${joint} where id = ${id}`);
+    } else {
+      await db.execute(sql`update ${name} set emb_rgb = ${rgb}, emb_cnn = null, emb_joint = null where id = ${id}`);
+    }
   }
+}
+
+type StoredDetector = { embedding: Float32Array; path: string };
+
+/** Writes `<base>.cnn.bin`: CNN_EMBEDDING_DIMENSIONS little-endian float32 (lib/features/cnn.ts). */
+async function writeDetectorEmbedding(mediaDir: string, base: string, view: DetectorView): Promise<StoredDetector> {
+  const relative = `${base}.cnn.bin`;
+  await writeFile(path.join(mediaDir, relative), Buffer.from(view.embedding.buffer, view.embedding.byteOffset, view.embedding.byteLength));
+  return { embedding: view.embedding, path: relative };
 }
 
 export async function extractProductImageFeatures(db: Db, jobId: string, features: readonly FeatureKind[]): Promise<number> {
@@ -168,23 +199,34 @@ export async function extractProductImageFeatures(db: Db, jobId: string, feature
     .select({ id: productImages.id, imgId: productImages.imgId, localPath: productImages.localPath })
     .from(productImages)
     .where(and(eq(productImages.jobId, jobId), eq(productImages.status, "ready")));
-  let done = 0;
+  const computed: { id: string; base: string; result: PictureFeatures }[] = [];
   for (const image of images) {
+    const base = `features/products/${image.imgId}`;
     try {
-      const result = await extractPictureFeatures({ file: path.join(mediaDir, image.localPath!), mediaDir, base: `features/products/${image.imgId}`, features, maskedEmbedding: true });
+      const result = await extractPictureFeatures({ file: path.join(mediaDir, image.localPath!), mediaDir, base, features, maskedEmbedding: true });
       await db.update(productImages).set({ width: result.width, height: result.height }).where(eq(productImages.id, image.id));
-      await storeFeatures(db, productImages, image.id, result);
-      done++;
+      computed.push({ id: image.id, base, result });
     } catch (error) {
       await db.update(productImages).set({ status: "failed", error: `feature extraction failed: ${reason(error)}`, updatedAt: new Date() }).where(eq(productImages.id, image.id));
     }
   }
-  return done;
+  // The detector embeds each product's masked crop, all in one worker request per 64.
+  const crops = computed.filter(({ result }) => result.cropPath).map(({ result }) => path.join(mediaDir, result.cropPath!));
+  const views = crops.length ? await detectorViews(crops) : new Map<string, DetectorView>();
+  for (const { id, base, result } of computed) {
+    const view = result.cropPath ? views.get(path.join(mediaDir, result.cropPath)) : undefined;
+    await storeFeatures(db, productImages, id, result, view ? await writeDetectorEmbedding(mediaDir, base, view) : null);
+  }
+  return computed.length;
 }
 
 export const FRAMES_PER_STEP = 40;
 
-/** Features of one slice of a video's frames (ordered by ts). */
+/**
+ * Features of one slice of a video's frames (ordered by ts). One worker request runs the
+ * detector over the slice: its pooled embedding is each frame's emb_cnn, and its boxes are the
+ * objects whose masks make the frame's segment feature (lib/features/frame-objects.ts).
+ */
 export async function extractFrameFeatures(db: Db, jobId: string, videoId: string, offset: number, features: readonly FeatureKind[]): Promise<number> {
   const mediaDir = jobMediaDir(jobId);
   const frames = await db
@@ -194,9 +236,21 @@ export async function extractFrameFeatures(db: Db, jobId: string, videoId: strin
     .orderBy(asc(videoFrames.ts), asc(videoFrames.frameId))
     .limit(FRAMES_PER_STEP)
     .offset(offset);
+  const wantsDetector = features.includes("segment") || features.includes("embedding");
+  const views = wantsDetector && frames.length ? await detectorViews(frames.map((frame) => path.join(mediaDir, frame.localPath))) : new Map<string, DetectorView>();
+  const pictureFeatures = features.filter((kind) => kind !== "segment");
   for (const frame of frames) {
-    const result = await extractPictureFeatures({ file: path.join(mediaDir, frame.localPath), mediaDir, base: `features/frames/${videoId}/${frame.frameId}`, features, maskedEmbedding: false });
-    await storeFeatures(db, videoFrames, frame.id, result);
+    const file = path.join(mediaDir, frame.localPath);
+    const base = `features/frames/${videoId}/${frame.frameId}`;
+    const result = await extractPictureFeatures({ file, mediaDir, base, features: pictureFeatures, maskedEmbedding: false });
+    const view = views.get(file);
+    if (features.includes("segment") && view) {
+      const segment = await frameObjectMasks({ file, mediaDir, base, view });
+      result.segMaskPath = segment.segMaskPath;
+      await db.update(videoFrames).set({ objects: segment.objects }).where(eq(videoFrames.id, frame.id));
+    }
+    const detector = features.includes("embedding") && view ? await writeDetectorEmbedding(mediaDir, base, view) : null;
+    await storeFeatures(db, videoFrames, frame.id, result, detector);
   }
   return frames.length;
 }

@@ -1,9 +1,9 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { and, desc, eq, sql } from "drizzle-orm";
+import { and, desc, eq, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { selectRows, type Db } from "@/lib/db/client";
-import { jobs, productImages } from "@/lib/db/schema";
+import { CNN_EMBEDDING_DIMENSIONS, EMBEDDING_DIMENSIONS, JOINT_EMBEDDING_DIMENSIONS, jobs, productImages } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
 import { canSee, type Caller } from "@/lib/jobs";
 import { jobMediaDir } from "@/lib/storage/layout";
@@ -13,7 +13,9 @@ import { cosine, parseVector, vectorMode, vectorValue } from "./vectors";
 
 /**
  * Where does this product appear (issue 13 §6): frames ranked by embedding similarity (pgvector
- * `<=>` cosine distance over the HNSW index, or in JavaScript on a PostgreSQL without pgvector),
+ * `<=>` cosine distance over the HNSW index, or in JavaScript on a PostgreSQL without pgvector;
+ * `emb_joint`, the colour histogram joined with the detector's embedding, unless `embedding`
+ * names one part),
  * then the best CANDIDATES re-ranked by ORB keypoint matching (Hamming, Lowe ratio 0.75) with a
  * RANSAC homography. score = inliers + similarity, so a geometrically verified match (at least
  * MIN_INLIERS inliers) ranks above any unverified one; `box` is where the product image's
@@ -28,20 +30,33 @@ export const searchBody = z
     limit: z.number().int().min(1).max(100).default(10),
     /** false: rank by embedding similarity alone (to measure what the keypoint re-rank adds). */
     rerank: z.boolean().default(true),
+    /** Which embedding ranks the candidates: the joined one (default, it retrieves best), or one part alone. */
+    embedding: z.enum(["joint", "rgb", "cnn"]).default("joint"),
   })
   .strict()
   .refine((body) => (body.product_id === undefined) !== (body.img_id === undefined), { message: "give product_id or img_id", path: ["product_id"] });
 
 export const CANDIDATES = 60;
+/** hnsw.ef_search for the candidate query: the index returns at most this many rows. */
+export const EF_SEARCH = 2 * CANDIDATES;
 export const MIN_INLIERS = 8;
 
 export type SearchHit = { frame_id: string; video_id: string; ts: number; score: number; similarity: number; inliers: number; box?: { x: number; y: number; width: number; height: number } };
 
-type QueryImage = { jobId: string; imgId: string; embedding: number[]; keypoints: Keypoints | null };
+export type EmbeddingColumn = z.infer<typeof searchBody>["embedding"];
+
+/** Each searchable embedding's column and size. */
+export const EMBEDDING_COLUMNS: Record<EmbeddingColumn, { name: SQL; dimensions: number }> = {
+  joint: { name: sql.raw("emb_joint"), dimensions: JOINT_EMBEDDING_DIMENSIONS },
+  rgb: { name: sql.raw("emb_rgb"), dimensions: EMBEDDING_DIMENSIONS },
+  cnn: { name: sql.raw("emb_cnn"), dimensions: CNN_EMBEDDING_DIMENSIONS },
+};
+
+export type QueryImage = { jobId: string; imgId: string; embedding: number[]; keypoints: Keypoints | null };
 
 async function queryImages(db: Db, caller: Caller, body: z.infer<typeof searchBody>): Promise<QueryImage[]> {
   const rows = await db
-    .select({ jobId: productImages.jobId, imgId: productImages.imgId, kp: productImages.kpBlobPath, ownerId: jobs.ownerId, emb: sql<unknown>`product_images.emb_rgb` })
+    .select({ jobId: productImages.jobId, imgId: productImages.imgId, kp: productImages.kpBlobPath, ownerId: jobs.ownerId, emb: sql<unknown>`product_images.${EMBEDDING_COLUMNS[body.embedding].name}` })
     .from(productImages)
     .innerJoin(jobs, eq(jobs.id, productImages.jobId))
     .where(
@@ -71,23 +86,28 @@ async function queryImages(db: Db, caller: Caller, body: z.infer<typeof searchBo
 
 type Candidate = { frame_id: string; video_id: string; ts: number; kp_blob_path: string | null; similarity: number };
 
-async function candidates(db: Db, jobId: string, query: number[], videoId: string | undefined): Promise<Candidate[]> {
+async function candidates(db: Db, jobId: string, query: number[], videoId: string | undefined, column: EmbeddingColumn): Promise<Candidate[]> {
   const videoFilter = videoId ? sql`and video_id = ${videoId}` : sql``;
+  const { name, dimensions } = EMBEDDING_COLUMNS[column];
   if ((await vectorMode(db)) === "pgvector") {
-    const vector = await vectorValue(db, query);
-    const rows = await selectRows<Omit<Candidate, "similarity"> & { distance: number }>(
-      db,
-      sql`select frame_id, video_id, ts, kp_blob_path, emb_rgb <=> ${vector} as distance from video_frames
-          where job_id = ${jobId} and emb_rgb is not null ${videoFilter} order by emb_rgb <=> ${vector} limit ${CANDIDATES}`,
-    );
+    const vector = await vectorValue(db, query, dimensions);
+    // An HNSW scan yields at most hnsw.ef_search rows (default 40): ask for more than CANDIDATES.
+    const rows = await db.transaction(async (tx) => {
+      await tx.execute(sql.raw(`set local hnsw.ef_search = ${EF_SEARCH}`));
+      return selectRows<Omit<Candidate, "similarity"> & { distance: number }>(
+        tx,
+        sql`select frame_id, video_id, ts, kp_blob_path, ${name} <=> ${vector} as distance from video_frames
+            where job_id = ${jobId} and ${name} is not null ${videoFilter} order by ${name} <=> ${vector} limit ${CANDIDATES}`,
+      );
+    });
     return rows.map((row) => ({ ...row, ts: Number(row.ts), similarity: 1 - Number(row.distance) }));
   }
-  const rows = await selectRows<Omit<Candidate, "similarity"> & { emb_rgb: unknown }>(
+  const rows = await selectRows<Omit<Candidate, "similarity"> & { emb: unknown }>(
     db,
-    sql`select frame_id, video_id, ts, kp_blob_path, emb_rgb from video_frames where job_id = ${jobId} and emb_rgb is not null ${videoFilter}`,
+    sql`select frame_id, video_id, ts, kp_blob_path, ${name} as emb from video_frames where job_id = ${jobId} and ${name} is not null ${videoFilter}`,
   );
   return rows
-    .map((row) => ({ frame_id: row.frame_id, video_id: row.video_id, ts: Number(row.ts), kp_blob_path: row.kp_blob_path, similarity: cosine(query, parseVector(row.emb_rgb)!) }))
+    .map((row) => ({ frame_id: row.frame_id, video_id: row.video_id, ts: Number(row.ts), kp_blob_path: row.kp_blob_path, similarity: cosine(query, parseVector(row.emb)!) }))
     .sort((a, b) => b.similarity - a.similarity)
     .slice(0, CANDIDATES);
 }
@@ -154,11 +174,16 @@ export async function verify(product: Keypoints, frame: Keypoints): Promise<{ in
 }
 
 export async function searchProduct(db: Db, caller: Caller, body: z.infer<typeof searchBody>): Promise<{ items: SearchHit[] }> {
-  const images = await queryImages(db, caller, body);
+  return rankFrames(db, await queryImages(db, caller, body), body);
+}
+
+/** Frames of the query images' job, best first: embedding candidates, then the keypoint re-rank. */
+export async function rankFrames(db: Db, images: QueryImage[], options: { video_id?: string; limit: number; rerank: boolean; embedding: EmbeddingColumn }): Promise<{ items: SearchHit[] }> {
+  const body = options;
   const jobId = images[0].jobId;
   const byFrame = new Map<string, SearchHit>();
   for (const image of images) {
-    for (const candidate of await candidates(db, jobId, image.embedding, body.video_id)) {
+    for (const candidate of await candidates(db, jobId, image.embedding, body.video_id, body.embedding)) {
       let verified: Awaited<ReturnType<typeof verify>> = { inliers: 0 };
       if (body.rerank && image.keypoints && candidate.kp_blob_path) {
         const frame = decodeKeypointBlob(await readFile(path.join(jobMediaDir(jobId), candidate.kp_blob_path)));

@@ -53,8 +53,9 @@ export function toFeatureVideo(video: FeatureVideo) {
   };
 }
 
-type FrameRow = Omit<VideoFrame, "embRgb"> & { hasEmbedding: boolean };
-type ImageRow = Omit<ProductImage, "embRgb"> & { hasEmbedding: boolean; productTitle?: string | null };
+type Embeddings = "embRgb" | "embCnn" | "embJoint";
+type FrameRow = Omit<VideoFrame, Embeddings> & { hasEmbedding: boolean };
+type ImageRow = Omit<ProductImage, Embeddings> & { hasEmbedding: boolean; productTitle?: string | null };
 
 export function toFrame(frame: FrameRow) {
   return { frame_id: frame.frameId, ts: frame.ts, local_path: frame.localPath, url: fileUrl(frame.jobId, frame.localPath), updated_at: formatTimestamp(frame.updatedAt) };
@@ -72,13 +73,19 @@ export function toImage(image: ImageRow) {
 }
 
 function featureFields(row: FrameRow | ImageRow) {
-  const paths = { segment: row.segMaskPath, embedding: row.hasEmbedding ? row.embPath : null, keypoints: row.kpBlobPath };
+  // Beyond the contract: `embedding_cnn`, the detector's 480-d embedding (lib/features/cnn.ts).
+  const paths = { segment: row.segMaskPath, embedding: row.hasEmbedding ? row.embPath : null, keypoints: row.kpBlobPath, embedding_cnn: row.hasEmbedding ? row.embCnnPath : null };
   return {
     has_segment: row.segMaskPath !== null,
     has_embedding: Boolean(row.hasEmbedding),
     has_keypoints: row.kpBlobPath !== null,
     paths,
-    urls: { segment: fileUrl(row.jobId, paths.segment), embedding: fileUrl(row.jobId, paths.embedding), keypoints: fileUrl(row.jobId, paths.keypoints) },
+    urls: {
+      segment: fileUrl(row.jobId, paths.segment),
+      embedding: fileUrl(row.jobId, paths.embedding),
+      keypoints: fileUrl(row.jobId, paths.keypoints),
+      embedding_cnn: fileUrl(row.jobId, paths.embedding_cnn),
+    },
     job_id: row.jobId,
     updated_at: formatTimestamp(row.updatedAt),
   };
@@ -89,7 +96,14 @@ export function toProductImageFeatures(image: ImageRow) {
 }
 
 export function toVideoFrameFeatures(frame: FrameRow) {
-  return { frame_id: frame.frameId, video_id: frame.videoId, ts: frame.ts, ...featureFields(frame) };
+  return {
+    frame_id: frame.frameId,
+    video_id: frame.videoId,
+    ts: frame.ts,
+    ...featureFields(frame),
+    // Beyond the contract: the detected objects and their own masks (lib/features/frame-objects.ts).
+    objects: (frame.objects ?? []).map((object) => ({ ...object, mask_url: fileUrl(frame.jobId, object.mask_path) })),
+  };
 }
 
 function featureSummaryPart(counts: FeatureCounts) {

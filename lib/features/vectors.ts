@@ -23,9 +23,9 @@ export function vectorMode(db: Db): Promise<VectorMode> {
   return mode;
 }
 
-/** The SQL value for an embedding in the column's type. */
-export async function vectorValue(db: Db, values: ArrayLike<number>): Promise<SQL> {
-  if (values.length !== EMBEDDING_DIMENSIONS) throw new Error(`embedding has ${values.length} values, expected ${EMBEDDING_DIMENSIONS}`);
+/** The SQL value for an embedding in the column's type (emb_rgb's size unless `dimensions` says otherwise). */
+export async function vectorValue(db: Db, values: ArrayLike<number>, dimensions = EMBEDDING_DIMENSIONS): Promise<SQL> {
+  if (values.length !== dimensions) throw new Error(`embedding has ${values.length} values, expected ${dimensions}`);
   const list = Array.from(values, (value) => (Number.isFinite(value) ? Number(value.toPrecision(7)) : 0)).join(",");
   return (await vectorMode(db)) === "pgvector" ? sql`${`[${list}]`}::vector` : sql`${`{${list}}`}::real[]`;
 }

@@ -28,7 +28,8 @@ export async function masksForFrame(file: string, timestamp: number, frame: { wi
   const full = path.join(workDir, "frame.ppm");
   try {
     await runFfmpeg((command) => {
-      command.input(ffmpegInput(file)).inputOptions(["-ss", timestamp.toFixed(3)]);
+      // No -ss at 0: on a still image (the feature job's frame JPEGs) even -ss 0 yields no frame.
+      command.input(ffmpegInput(file)).inputOptions(timestamp > 0 ? ["-ss", timestamp.toFixed(3)] : []);
       command.output(full).outputOptions(["-vf", `scale=${frame.width}:${frame.height}`, "-frames:v", "1", "-pix_fmt", "rgb24"]);
     });
     return await masksForImage(parsePpm(await readFile(full)), objects, workDir);

@@ -1,4 +1,4 @@
-import { boolean, doublePrecision, index, integer, pgTable, real, text, timestamp, uniqueIndex, uuid, vector } from "drizzle-orm/pg-core";
+import { boolean, doublePrecision, index, integer, jsonb, pgTable, real, text, timestamp, uniqueIndex, uuid, vector } from "drizzle-orm/pg-core";
 import { jobs } from "./jobs";
 
 /**
@@ -11,8 +11,31 @@ import { jobs } from "./jobs";
  * `vector` extension exists (PGlite always; PostgreSQL when pgvector is installed). On a
  * PostgreSQL without pgvector the migration makes it `real[]` instead and search ranks in
  * JavaScript (lib/features/vectors.ts says which one a database has).
+ *
+ * Three embeddings per picture (drizzle/0006_add_detector_embeddings.sql adds the last two,
+ * with the same vector-or-real[] rule):
+ * - `emb_rgb`: EMBEDDING_DIMENSIONS, the HSV colour histogram (lib/features/compute.ts);
+ * - `emb_cnn`: CNN_EMBEDDING_DIMENSIONS, CenterNet's pooled backbone feature (lib/features/cnn.ts);
+ * - `emb_joint`: JOINT_EMBEDDING_DIMENSIONS, [sqrt(w) * emb_rgb, sqrt(1 - w) * emb_cnn] with
+ *   w = JOINT_COLOUR_WEIGHT, the one search ranks by (HNSW cosine index): it retrieved best of
+ *   the three on scripts/eval-embeddings.ts.
  */
 export const EMBEDDING_DIMENSIONS = 256;
+export const CNN_EMBEDDING_DIMENSIONS = 480;
+export const JOINT_EMBEDDING_DIMENSIONS = EMBEDDING_DIMENSIONS + CNN_EMBEDDING_DIMENSIONS;
+export const JOINT_COLOUR_WEIGHT = 0.25;
+
+/** A detected object of a frame with its own mask (lib/features/frame-objects.ts). */
+export type FrameObject = {
+  label: string;
+  confidence: number;
+  /** Source pixels. */
+  box: { x: number; y: number; width: number; height: number };
+  method: "segmenter" | "grabcut";
+  /** 8-bit PNG (255 = object) at the frame's size, relative to the job's media folder. */
+  mask_path: string;
+  area: number;
+};
 
 export const featureItemStatuses = ["pending", "ready", "failed"] as const;
 export type FeatureItemStatus = (typeof featureItemStatuses)[number];
@@ -52,6 +75,9 @@ export const productImages = pgTable(
     segMaskPath: text("seg_mask_path"),
     embRgb: vector("emb_rgb", { dimensions: EMBEDDING_DIMENSIONS }),
     embPath: text("emb_path"),
+    embCnn: vector("emb_cnn", { dimensions: CNN_EMBEDDING_DIMENSIONS }),
+    embCnnPath: text("emb_cnn_path"),
+    embJoint: vector("emb_joint", { dimensions: JOINT_EMBEDDING_DIMENSIONS }),
     kpBlobPath: text("kp_blob_path"),
     kpCount: integer("kp_count"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
@@ -108,8 +134,13 @@ export const videoFrames = pgTable(
     segMaskPath: text("seg_mask_path"),
     embRgb: vector("emb_rgb", { dimensions: EMBEDDING_DIMENSIONS }),
     embPath: text("emb_path"),
+    embCnn: vector("emb_cnn", { dimensions: CNN_EMBEDDING_DIMENSIONS }),
+    embCnnPath: text("emb_cnn_path"),
+    embJoint: vector("emb_joint", { dimensions: JOINT_EMBEDDING_DIMENSIONS }),
     kpBlobPath: text("kp_blob_path"),
     kpCount: integer("kp_count"),
+    /** Per-object masks of the detector's boxes (the segment feature of a frame). */
+    objects: jsonb("objects").$type<FrameObject[]>(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
