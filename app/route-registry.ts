@@ -30,6 +30,7 @@ import * as apiReframesJobIdSourceRoute from "./api/reframes/[job_id]/source/rou
 import * as docsAssetsFileRoute from "./docs/assets/[file]/route";
 import * as featuresProductImagesImgIdRoute from "./features/product-images/[img_id]/route";
 import * as featuresSearchRoute from "./features/search/route";
+import * as featuresSearchImageRoute from "./features/search/image/route";
 import * as featuresVideoFramesFrameIdRoute from "./features/video-frames/[frame_id]/route";
 import * as healthDiagnosticsRoute from "./health/diagnostics/route";
 import * as healthRoute from "./health/route";
@@ -142,6 +143,7 @@ export const routeRegistry: RegisteredRoute[] = [
   { path: "/features/product-images/{img_id}", module: featuresProductImagesImgIdRoute, doc: { summary: "One product image's features", tags: feature } },
   { path: "/features/video-frames/{frame_id}", module: featuresVideoFramesFrameIdRoute, doc: { summary: "One video frame's features", tags: feature } },
   { path: "/features/search", module: featuresSearchRoute, doc: { summary: "Where a product appears in the job's frames (an addition)", tags: feature } },
+  { path: "/features/search/image", module: featuresSearchImageRoute, doc: { summary: "Frames and product images nearest to an uploaded picture (multipart `file`, an addition)", tags: feature } },
   { path: "/upload", module: uploadRoute, doc: { summary: "Upload a video for enhancement and metadata extraction", tags: enhance } },
   { path: "/internal/video-enhancement-status/{file_id}", module: internalVideoEnhancementStatusFileIdRoute, doc: { summary: "Video enhancement status", tags: enhance } },
   { path: "/internal/metadata-extraction-status/{file_id}", module: internalMetadataExtractionStatusFileIdRoute, doc: { summary: "Metadata extraction status", tags: enhance } },
