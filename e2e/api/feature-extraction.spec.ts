@@ -347,6 +347,9 @@ test.describe("feature extraction", () => {
       multipart: { job_id: "00000000-0000-4000-8000-000000000000", image: { name: "a.jpg", mimeType: "image/jpeg", buffer: fs.readFileSync(path.join(dir, "p_walkers.jpg")) } },
     });
     expect(unknownJob.status()).toBe(404);
+    // Each uploaded picture is gone once its answer is made, found or not.
+    const leftInTmp = fs.readdirSync(path.resolve(e2eDataDir, "tmp")).filter((name) => name.endsWith(".jpg"));
+    expect(leftInTmp).toEqual([]);
     const missing = await request.post("/features/search", { data: { job_id: jobId, product_id: "p_nobody" } });
     expect(missing.status()).toBe(404);
     const neither = await request.post("/features/search", { data: { job_id: jobId } });

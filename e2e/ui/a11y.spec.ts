@@ -209,8 +209,13 @@ test("sign-in returns to the page that asked for it, at both sizes", async ({ br
   await expect(desktop).toHaveURL(/\/enhancement$/);
   await expect(desktop.getByTestId("signed-in-as")).toHaveText(email);
 
-  // Nowhere else: a callbackUrl off this site lands on the home page.
+  // An admin page other than /admin comes back to itself too.
   await desktop.getByRole("button", { name: "Sign out" }).click();
+  await expect(desktop).toHaveURL(/\/sign-in/);
+  await desktop.goto("/admin/system");
+  await expect(desktop).toHaveURL(/\/sign-in\?callbackUrl=%2Fadmin%2Fsystem$/);
+
+  // Nowhere else: a callbackUrl off this site lands on the home page.
   await expect(desktop).toHaveURL(/\/sign-in/);
   await desktop.goto("/sign-in?callbackUrl=https%3A%2F%2Fevil.example%2F");
   await signIn(desktop, email, secret);

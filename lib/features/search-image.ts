@@ -36,6 +36,15 @@ export type ProductHit = { img_id: string; product_id: string; similarity: numbe
 
 export async function searchByImage(db: Db, caller: Caller, fields: z.infer<typeof imageSearchFields>, file: UploadedFile | undefined): Promise<{ items: SearchHit[]; products: ProductHit[] }> {
   if (!file) throw new AppError("bad_request", "Give the picture in an `image` file field");
+  // The upload is this search's alone: it goes when the answer is made, whatever the answer.
+  try {
+    return await searchWith(db, caller, fields, file);
+  } finally {
+    await removeQuietly(file.path);
+  }
+}
+
+async function searchWith(db: Db, caller: Caller, fields: z.infer<typeof imageSearchFields>, file: UploadedFile): Promise<{ items: SearchHit[]; products: ProductHit[] }> {
   const head = Buffer.alloc(64);
   const handle = await open(file.path, "r");
   await handle.read(head, 0, 64, 0).finally(() => handle.close());

@@ -8,7 +8,7 @@ export const metadata = { title: "Feature review · Framewise" };
 
 /** The feature-extraction jobs, each opening its review (issue 13 §7). */
 export default async function FeatureJobsPage() {
-  await requireAdmin();
+  await requireAdmin("/admin/features");
   const featureJobs = await listFeatureJobs(await db());
   return (
     <div className="space-y-6" data-testid="feature-jobs">

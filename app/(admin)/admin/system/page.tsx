@@ -18,7 +18,7 @@ type WorkerReport = { url: string; ok: boolean; error?: string; details?: { stat
  * DATA_DIR holds, and the pages of the other consoles.
  */
 export default async function AdminSystemPage() {
-  await requireAdmin();
+  await requireAdmin("/admin/system");
   const database = await db();
   const [report, queue, storage, reframes] = await Promise.all([diagnostics(), jobQueue(database), storageUsage(), listAdminJobs(database, parseAdminJobQuery({ kind: "reframe" }))]);
   const workers = ((report.workers as { workers?: WorkerReport[] } | undefined)?.workers ?? []) as WorkerReport[];

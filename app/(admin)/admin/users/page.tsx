@@ -9,7 +9,7 @@ export const metadata = { title: "Users · Admin · Framewise" };
 
 /** Every account: role, state, jobs and live keys; promote, demote, disable, enable. */
 export default async function AdminUsersPage() {
-  const admin = await requireAdmin();
+  const admin = await requireAdmin("/admin/users");
   const accounts = await listAdminUsers(await db());
   return (
     <div className="space-y-6" data-testid="admin-users-page">

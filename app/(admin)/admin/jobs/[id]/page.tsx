@@ -13,8 +13,8 @@ export const metadata = { title: "Job · Admin · Framewise" };
 
 /** One job of any kind for an admin: its log, payload and result, and cancel, run again, delete. */
 export default async function AdminJobPage({ params }: { params: Promise<{ id: string }> }) {
-  const admin = await requireAdmin();
   const { id } = await params;
+  const admin = await requireAdmin(`/admin/jobs/${encodeURIComponent(id)}`);
   const database = await db();
   const job = await getJobOrThrow(database, callerFor(admin), id).catch((error: unknown) => {
     if (isAppError(error) && error.kind === "not_found") notFound();
