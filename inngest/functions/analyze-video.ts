@@ -1,15 +1,10 @@
-import { stat } from "node:fs/promises";
 import { db } from "@/lib/db/client";
 import { makeEventMedia, makeJobProxy } from "@/lib/analysis/event-media";
 import { findEvents } from "@/lib/analysis/find-events";
-import { detectChunk } from "@/lib/analysis/detect-chunk";
-import { recheckVideo } from "@/lib/analysis/start-analysis";
+import { detectChunk, planDetection, type DetectionPlan } from "@/lib/analysis/detect-chunk";
 import { trackJob } from "@/lib/analysis/track-job";
-import type { SourceHint } from "@/lib/analysis/worker-protocol";
 import { appendJobLog, reportProgress } from "@/lib/jobs";
 import { jobFunction, nonRetriable } from "./_job-function";
-
-type Plan = { fps: number; sourceFps: number; total: number; duration: number; width: number; height: number; chunks: { start: number; end: number }[]; source?: SourceHint };
 
 /**
  * analyze-video (ARCHITECTURE.md, "The analysis pipeline"): probe and validate, split into
@@ -20,28 +15,15 @@ type Plan = { fps: number; sourceFps: number; total: number; duration: number; w
 export default jobFunction("analyze-video", "analyze", async ({ jobId, payload: options, source, step }) => {
   // The file is the job's registered video (payload.videoId), resolved for its owner in the
   // start step: the payload itself names no path.
-  const plan: Plan = await step.run("probe", async () => {
+  const plan: DetectionPlan = await step.run("probe", async () => {
     const database = await db();
     await reportProgress(database, jobId, { processed: 0, total: 0, phase: "probe", currentStep: "Checking the video" });
-    // Stamped before the check: the worker trusts this probe only while the file keeps this
-    // size and time, so a file changed in between is probed again rather than misread.
-    const stamp = await stat(source.file).catch(() => undefined);
-    const probe = await recheckVideo({ path: source.file, checked: options.checked }).catch((error: unknown) => {
+    const plan = await planDetection(source.file, options.checked, options).catch((error: unknown) => {
       throw nonRetriable(error);
     });
-    // Never sample faster than the video runs: frame indices must stay unique.
-    const fps = Math.min(options.fps, probe.fps || options.fps);
-    const chunkSeconds = Math.max(1, Math.round(options.chunkSeconds * fps)) / fps;
-    const chunks: Plan["chunks"] = [];
-    for (let start = 0; start < probe.duration; start += chunkSeconds) {
-      chunks.push({ start: round(start), end: round(Math.min(probe.duration, start + chunkSeconds)) });
-    }
-    const total = Math.ceil(probe.duration * fps - 1e-6);
-    await reportProgress(database, jobId, { processed: 0, total, phase: "detect", currentStep: `Detecting objects in ${total} frames` });
-    await appendJobLog(database, jobId, `Video ${probe.width}x${probe.height}, ${probe.duration.toFixed(1)} s at ${probe.fps.toFixed(2)} fps (${probe.codec}); sampling ${fps} fps in ${chunks.length} chunks`);
-    // The probe goes to the worker and the proxy with the plan: the file is probed once per job.
-    const hint = stamp && { size: stamp.size, mtimeMs: stamp.mtimeMs, width: probe.width, height: probe.height, fps: probe.fps, duration: probe.duration };
-    return { fps, sourceFps: probe.fps, total, duration: probe.duration, width: probe.width, height: probe.height, chunks, source: hint };
+    await reportProgress(database, jobId, { processed: 0, total: plan.total, phase: "detect", currentStep: `Detecting objects in ${plan.total} frames` });
+    await appendJobLog(database, jobId, `Video ${plan.width}x${plan.height}, ${plan.duration.toFixed(1)} s at ${plan.sourceFps.toFixed(2)} fps (${plan.codec}); sampling ${plan.fps} fps in ${plan.chunks.length} chunks`);
+    return plan;
   });
 
   // The web-playable proxy is encoded while the chunks are analysed.
@@ -101,7 +83,3 @@ export default jobFunction("analyze-video", "analyze", async ({ jobId, payload: 
 
   return { frames, detections, tracks: tracked.tracks, tracking: tracked, events: eventCount, fps: plan.fps, duration: plan.duration };
 });
-
-function round(seconds: number): number {
-  return Math.round(seconds * 1000) / 1000;
-}

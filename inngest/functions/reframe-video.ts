@@ -1,8 +1,7 @@
-import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { db } from "@/lib/db/client";
-import { detectChunk } from "@/lib/analysis/detect-chunk";
-import { recheckVideo } from "@/lib/analysis/start-analysis";
+import { detectChunk, planDetection } from "@/lib/analysis/detect-chunk";
 import { trackJob } from "@/lib/analysis/track-job";
 import { appendJobLog, reportProgress } from "@/lib/jobs";
 import { decodeFrames } from "@/lib/media/frames";
@@ -27,18 +26,11 @@ export default jobFunction("reframe-video", "reframe", async ({ jobId, payload, 
   const plan = await step.run("probe", async () => {
     const database = await db();
     await reportProgress(database, jobId, { processed: 0, total: 1, phase: "probe", currentStep: "Checking the video" });
-    const stamp = await stat(source.file).catch(() => undefined);
-    const probe = await recheckVideo({ path: source.file, checked: payload.checked }).catch((error: unknown) => {
+    const plan = await planDetection(source.file, payload.checked, { fps: payload.fps, chunkSeconds: 30 }).catch((error: unknown) => {
       throw nonRetriable(error);
     });
-    const fps = Math.min(payload.fps, probe.fps || payload.fps);
-    const chunkSeconds = Math.max(1, Math.round(30 * fps)) / fps;
-    const chunks: { start: number; end: number }[] = [];
-    for (let start = 0; start < probe.duration; start += chunkSeconds) chunks.push({ start: round(start), end: round(Math.min(probe.duration, start + chunkSeconds)) });
-    const total = Math.ceil(probe.duration * fps - 1e-6);
-    await reportProgress(database, jobId, { processed: 0, total, phase: "detect", currentStep: `Detecting objects (0/${total} frames)` });
-    const hint = stamp && { size: stamp.size, mtimeMs: stamp.mtimeMs, width: probe.width, height: probe.height, fps: probe.fps, duration: probe.duration };
-    return { fps, sourceFps: probe.fps, total, duration: probe.duration, width: probe.width, height: probe.height, codec: probe.codec, chunks, source: hint };
+    await reportProgress(database, jobId, { processed: 0, total: plan.total, phase: "detect", currentStep: `Detecting objects (0/${plan.total} frames)` });
+    return plan;
   });
 
   const chunkResults = await Promise.all(
