@@ -5,6 +5,7 @@ import path from "node:path";
 import { expect, test, type APIRequestContext } from "@playwright/test";
 import { VideoReframer } from "../../clients/ts/video-reframer";
 import { makeSpeech, wordErrorRate } from "../../lib/speech/test-speech";
+import { contractDecodeRle } from "../../lib/reframer/contract-rle";
 import { e2eVideoDir } from "../global-setup";
 
 /**
@@ -70,16 +71,6 @@ async function results(request: APIRequestContext, key: string, jobId: string, q
   return (await response.json()) as Results;
 }
 
-/** The contract's decode_rle, transcribed: true for the zeros. */
-function decodeRle(rle: string): boolean[] {
-  const result: boolean[] = [];
-  let isZero = true;
-  for (const count of rle.split(",").map(Number)) {
-    for (let i = 0; i < count; i++) result.push(isZero);
-    isZero = !isZero;
-  }
-  return result;
-}
 
 test.beforeAll(async ({ request }) => {
   keyA = await register(request);
@@ -200,7 +191,7 @@ test("results: detections, real masks inside their boxes, tracks, scenes, and th
   const fills: number[] = [];
   for (const [frame, masks] of masked) {
     for (const mask of masks) {
-      const bits = decodeRle(mask.mask_rle);
+      const bits = contractDecodeRle(mask.mask_rle);
       expect(bits.length).toBe(r.metadata.width * r.metadata.height);
       const ones: number[] = [];
       bits.forEach((zero, i) => {

@@ -1,16 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { contractDecodeRle as contractDecode } from "./contract-rle";
 import { decodeRle, encodeRle, maskArea } from "./rle";
-
-/** The contract's decode_rle, transcribed: zeros first, alternating. */
-function contractDecode(rle: string): boolean[] {
-  const result: boolean[] = [];
-  let isZero = true;
-  for (const count of rle.split(",").map(Number)) {
-    for (let i = 0; i < count; i++) result.push(isZero);
-    isZero = !isZero;
-  }
-  return result;
-}
 
 describe("RLE", () => {
   it("round-trips a mask and starts with zeros", () => {
