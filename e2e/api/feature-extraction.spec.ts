@@ -356,6 +356,37 @@ test.describe("feature extraction", () => {
     expect(neither.status()).toBe(400);
   });
 
+  test("another account's feature job is 404 on every endpoint, to anonymous callers too", async ({ request }) => {
+    const register = async (name: string) => {
+      const response = await request.post("/register", { data: { email: `${name}-${Date.now()}@example.com` } });
+      expect(response.status()).toBe(200);
+      return ((await response.json()) as { api_key: string }).api_key;
+    };
+    const owner = { "X-API-Key": await register("features-owner") };
+    const stranger = { "X-API-Key": await register("features-stranger") };
+    const created = await request.post("/jobs/?job_type=extract_features", {
+      headers: owner,
+      data: { products: [{ product_id: "p_own", images: [`${base}/p_walkers.jpg`] }], features: ["embedding"] },
+    });
+    expect(created.status(), await created.text()).toBe(202);
+    const id = ((await created.json()) as { id: string }).id;
+    await expect.poll(async () => ((await (await request.get(`/status/${id}`, { headers: owner })).json()) as { phase: string }).phase, { timeout: 120_000 }).toBe("completed");
+    for (const headers of [stranger, {}]) {
+      for (const url of [`/status/${id}`, `/jobs/${id}/images`, `/jobs/${id}/videos`, `/jobs/${id}/features/summary`, `/jobs/${id}`]) {
+        const response = await request.get(url, { headers });
+        expect(response.status(), url).toBe(404);
+        expect(Object.keys(await response.json())).toEqual(["detail"]);
+      }
+      const search = await request.post("/features/search", { headers, data: { job_id: id, product_id: "p_own" } });
+      expect(search.status()).toBe(404);
+      const byImage = await request.post("/features/search/image", {
+        headers,
+        multipart: { job_id: id, image: { name: "a.jpg", mimeType: "image/jpeg", buffer: fs.readFileSync(path.join(dir, "p_walkers.jpg")) } },
+      });
+      expect(byImage.status()).toBe(404);
+    }
+  });
+
   test("the multipart variant carries the files themselves", async ({ request }) => {
     ffmpeg("-f", "lavfi", "-i", "testsrc=duration=3:size=320x240:rate=10", "-c:v", "libx264", "-pix_fmt", "yuv420p", path.join(dir, "upload.mp4"));
     const response = await request.post("/jobs/?job_type=extract_features", {
