@@ -75,6 +75,10 @@ describe("closeWhenBodyUnread", () => {
         if (request.url === "/read") {
           request.resume();
           request.on("end", () => response.end("read"));
+        } else if (request.url === "/refused") {
+          // Refused, then drained to its end before the answer: still closed.
+          request.resume();
+          request.on("end", () => response.writeHead(413).end("refused"));
         } else {
           response.writeHead(404).end("unread");
         }
@@ -85,6 +89,9 @@ describe("closeWhenBodyUnread", () => {
         expect(unread.toLowerCase()).toContain("connection: close");
         const read = await fetch(`http://127.0.0.1:${port}/read`, { method: "POST", body: "hello" });
         expect(read.headers.get("connection")).toBe("keep-alive");
+        const refused = await fetch(`http://127.0.0.1:${port}/refused`, { method: "POST", body: "hello" });
+        expect(refused.status).toBe(413);
+        expect(refused.headers.get("connection")).toBe("close");
       },
     );
   });

@@ -47,13 +47,16 @@ function apiKeyOfHeaders(headers: IncomingMessage["headers"]): string | null {
 /**
  * An answer written before the request's body was read to the end (a 413 mid-upload, a 404
  * to a POST nobody reads) closes the connection after it: otherwise Node would read and drop
- * the rest of the body, however long, to keep the connection alive.
+ * the rest of the body, however long, to keep the connection alive. A 413 always closes: the
+ * body was refused, and the multipart parser drains what follows the refusal, so a fast client's
+ * body may be complete by the time the answer's head is written.
  */
 export function closeWhenBodyUnread(request: IncomingMessage, response: ServerResponse): void {
   if (!hasBody(request)) return;
   const writeHead = response.writeHead;
   response.writeHead = function (this: ServerResponse, ...args: unknown[]) {
-    if (!request.complete && !this.headersSent) this.setHeader("Connection", "close");
+    const status = typeof args[0] === "number" ? args[0] : this.statusCode;
+    if ((!request.complete || status === 413) && !this.headersSent) this.setHeader("Connection", "close");
     return (writeHead as (...rest: unknown[]) => ServerResponse).apply(this, args);
   } as ServerResponse["writeHead"];
 }
