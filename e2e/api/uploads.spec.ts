@@ -5,6 +5,7 @@ import net from "node:net";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
 import { allowedOrigin, e2eDataDir } from "../../playwright.config";
+import { listeningPid, rssMb } from "../server-process";
 
 /**
  * Uploads at real sizes against the production build (issue 10, items 1 and 2): a 75 MB,
@@ -32,43 +33,6 @@ function ensureBigVideo(): string {
   ]);
   fs.renameSync(partial, bigVideo);
   return bigVideo;
-}
-
-/** The pid of the process listening on `port`: the socket's inode from /proc/net/tcp, then whose fd it is. */
-function listeningPid(port: number): number {
-  const hexPort = port.toString(16).toUpperCase().padStart(4, "0");
-  const inodes = new Set<string>();
-  for (const table of ["/proc/net/tcp", "/proc/net/tcp6"]) {
-    if (!fs.existsSync(table)) continue;
-    for (const line of fs.readFileSync(table, "utf8").split("\n").slice(1)) {
-      const columns = line.trim().split(/\s+/);
-      // local_address is column 1 (ADDR:PORT), st 0A is LISTEN, inode is column 9.
-      if (columns[1]?.endsWith(`:${hexPort}`) && columns[3] === "0A") inodes.add(columns[9]);
-    }
-  }
-  for (const entry of fs.readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    let fds: string[];
-    try {
-      fds = fs.readdirSync(`/proc/${entry}/fd`);
-    } catch {
-      continue;
-    }
-    for (const fd of fds) {
-      try {
-        const match = /^socket:\[(\d+)\]$/.exec(fs.readlinkSync(`/proc/${entry}/fd/${fd}`));
-        if (match && inodes.has(match[1])) return Number(entry);
-      } catch {
-        // The fd closed meanwhile.
-      }
-    }
-  }
-  throw new Error(`no process listens on port ${port}`);
-}
-
-function rssMb(pid: number): number {
-  const match = /VmRSS:\s+(\d+)\s+kB/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
-  return match ? Number(match[1]) / 1024 : Number.NaN;
 }
 
 function tmpFiles(): string[] {

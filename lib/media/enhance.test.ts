@@ -22,13 +22,13 @@ describe("chooseEnhancements (the auto preset)", () => {
     expect(enhanceFilters(plan)).toBe("scale=trunc(iw/2)*2:trunc(ih/2)*2,format=yuv420p");
   });
 
-  it("denoises noise above the threshold, temporally when heavy, and sharpens only lightly after", () => {
+  it("denoises noise above the threshold, temporally when heavy, and does not sharpen the grain back", () => {
     const some = chooseEnhancements({ ...clean, figures: { ...clean.figures, noise: 3.5 } });
-    expect(some.denoise).toEqual({ strength: 3.2, temporal: false });
-    expect(some.sharpen).toBe(0.3);
+    expect(some.denoise).toEqual({ strength: 5.6, temporal: false });
+    expect(some.sharpen).toBe(0);
     const heavy = chooseEnhancements({ ...clean, figures: { ...clean.figures, noise: AUTO_THRESHOLDS.heavyNoise + 2 } });
     expect(heavy.denoise?.temporal).toBe(true);
-    expect(enhanceFilters(heavy)).toMatch(/^atadenoise=[^,]+,hqdn3d=5\.90:/);
+    expect(enhanceFilters(heavy)).toMatch(/^atadenoise=[^,]+,hqdn3d=10\.00:/);
   });
 
   it("sharpens a soft clean video", () => {

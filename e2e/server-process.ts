@@ -1,0 +1,69 @@
+import fs from "node:fs";
+
+/**
+ * The e2e server seen from outside, through /proc: which process listens on the test port and
+ * how much memory it holds, sampled while a real-sized file streams through it.
+ */
+
+/** The pid of the process listening on `port`: the socket's inode from /proc/net/tcp, then whose fd it is. */
+export function listeningPid(port: number): number {
+  const hexPort = port.toString(16).toUpperCase().padStart(4, "0");
+  const inodes = new Set<string>();
+  for (const table of ["/proc/net/tcp", "/proc/net/tcp6"]) {
+    if (!fs.existsSync(table)) continue;
+    for (const line of fs.readFileSync(table, "utf8").split("\n").slice(1)) {
+      const columns = line.trim().split(/\s+/);
+      // local_address is column 1 (ADDR:PORT), st 0A is LISTEN, inode is column 9.
+      if (columns[1]?.endsWith(`:${hexPort}`) && columns[3] === "0A") inodes.add(columns[9]);
+    }
+  }
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    let fds: string[];
+    try {
+      fds = fs.readdirSync(`/proc/${entry}/fd`);
+    } catch {
+      continue;
+    }
+    for (const fd of fds) {
+      try {
+        const match = /^socket:\[(\d+)\]$/.exec(fs.readlinkSync(`/proc/${entry}/fd/${fd}`));
+        if (match && inodes.has(match[1])) return Number(entry);
+      } catch {
+        // The fd closed meanwhile.
+      }
+    }
+  }
+  throw new Error(`no process listens on port ${port}`);
+}
+
+export function rssMb(pid: number): number {
+  const match = /VmRSS:\s+(\d+)\s+kB/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
+  return match ? Number(match[1]) / 1024 : Number.NaN;
+}
+
+export type RssFigures = { start: number; peak: number; growth: number; text: string };
+
+/**
+ * Samples the server's RSS every 50 ms until stopped; `growth` is peak minus start, in MB.
+ * `snapshot` reads the figures so far without stopping (one phase of a longer job).
+ */
+export function sampleServerRss(baseURL: string): { snapshot: () => RssFigures; stop: () => RssFigures } {
+  const pid = listeningPid(Number(new URL(baseURL).port));
+  const start = rssMb(pid);
+  let peak = start;
+  const timer = setInterval(() => {
+    peak = Math.max(peak, rssMb(pid));
+  }, 50);
+  const snapshot = (): RssFigures => {
+    peak = Math.max(peak, rssMb(pid));
+    return { start, peak, growth: peak - start, text: `RSS ${start.toFixed(0)} MB -> peak ${peak.toFixed(0)} MB` };
+  };
+  return {
+    snapshot,
+    stop: () => {
+      clearInterval(timer);
+      return snapshot();
+    },
+  };
+}
