@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { contractDecodeRle as contractDecode } from "./contract-rle";
-import { decodeRle, encodeRle, maskArea } from "./rle";
+import { decodeRle, encodeRegionRle, encodeRle, maskArea, type Region } from "./rle";
 
 describe("RLE", () => {
   it("round-trips a mask and starts with zeros", () => {
@@ -22,5 +22,32 @@ describe("RLE", () => {
     expect(encodeRle(Uint8Array.from([0, 0, 0]))).toBe("3");
     expect(decodeRle("3,5,10,2").length).toBe(20);
     expect(maskArea(decodeRle("3,5,10,2"))).toBe(7);
+  });
+
+  it("encodes a region's bits exactly as the whole frame would be encoded", () => {
+    const width = 19;
+    const height = 11;
+    let seed = 7;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const regions: Region[] = [
+      { x: 0, y: 0, width, height },
+      { x: 0, y: 0, width: 3, height: 2 },
+      { x: width - 4, y: height - 3, width: 4, height: 3 },
+      { x: 5, y: 4, width: 1, height: 1 },
+      { x: 2, y: 3, width: 0, height: 4 },
+      ...Array.from({ length: 40 }, () => {
+        const x = Math.floor(random() * width);
+        const y = Math.floor(random() * height);
+        return { x, y, width: 1 + Math.floor(random() * (width - x)), height: 1 + Math.floor(random() * (height - y)) };
+      }),
+    ];
+    for (const region of regions) {
+      for (const fill of [0, 0.5, 1]) {
+        const bits = Uint8Array.from({ length: region.width * region.height }, () => (random() < fill ? 1 : 0));
+        const frame = new Uint8Array(width * height);
+        for (let y = 0; y < region.height; y++) for (let x = 0; x < region.width; x++) frame[(region.y + y) * width + region.x + x] = bits[y * region.width + x];
+        expect(encodeRegionRle(bits, region, width, height), JSON.stringify({ region, fill })).toBe(encodeRle(frame));
+      }
+    }
   });
 });

@@ -20,6 +20,37 @@ export function encodeRle(mask: Uint8Array): string {
   return runs.join(",");
 }
 
+export type Region = { x: number; y: number; width: number; height: number };
+
+/**
+ * encodeRle of a width x height frame that is empty outside `region`, given only the region's
+ * bits (row-major): the zeros around the region are counted, not visited.
+ */
+export function encodeRegionRle(bits: Uint8Array, region: Region, width: number, height: number): string {
+  const runs: number[] = [];
+  let current = 0;
+  let length = 0;
+  const feed = (bit: number, count: number) => {
+    if (count <= 0) return;
+    if (bit !== current) {
+      runs.push(length);
+      current = bit;
+      length = 0;
+    }
+    length += count;
+  };
+  if (region.width > 0 && region.height > 0) {
+    feed(0, region.y * width + region.x);
+    for (let y = 0; y < region.height; y++) {
+      if (y > 0) feed(0, width - region.width);
+      for (let x = 0; x < region.width; x++) feed(bits[y * region.width + x] ? 1 : 0, 1);
+    }
+    feed(0, width * height - ((region.y + region.height - 1) * width + region.x + region.width));
+  } else feed(0, width * height);
+  runs.push(length);
+  return runs.join(",");
+}
+
 export function decodeRle(rle: string): Uint8Array {
   const runs = rle.split(",").map(Number);
   const mask = new Uint8Array(runs.reduce((sum, run) => sum + run, 0));
