@@ -74,8 +74,12 @@ test.beforeAll(async ({ request }) => {
   video = await realSizeVideo();
   expect(video.bytes).toBeGreaterThanOrEqual(realSizeMinBytes);
   work = fs.mkdtempSync(path.join(os.tmpdir(), "framewise-real-size-"));
-  keyA = await register(request, "real-size-a");
   keyB = await register(request, "real-size-b");
+});
+// A key per flow: each is 100 requests an hour (contracts/reframer.md), and a flow polling every
+// 2 s, as the contract advises, spends 20-50 of them.
+test.beforeEach(async ({ request }) => {
+  keyA = await register(request, "real-size-a");
 });
 test.afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
@@ -226,7 +230,7 @@ test("feature-extraction: the 80 MB video fetched by URL, frames and features of
           if (status.phase !== "collecting") collected ??= rss.snapshot();
           return status.phase;
         },
-        { timeout: 540_000, intervals: [1000] },
+        { timeout: 540_000, intervals: [2000] },
       )
       .toBe("completed");
     // While the 80 MB download streams to disk, then over the whole job.
@@ -281,7 +285,7 @@ test("editor jobs on the 80 MB file by video_name: ingest, transcribe, render an
     ids.push(id);
     let last: Job | undefined;
     await expect
-      .poll(async () => (last = (await (await request.get(`/jobs/${id}`, { headers: owner })).json()) as Job).completed_at, { timeout: 240_000, intervals: [1000] })
+      .poll(async () => (last = (await (await request.get(`/jobs/${id}`, { headers: owner })).json()) as Job).completed_at, { timeout: 240_000, intervals: [2000] })
       .not.toBeNull();
     expect(last!.status, last!.error_message ?? "").toBe("completed");
     return last!;
@@ -338,7 +342,7 @@ test("reframer: 80 MB through /process, the contract's polling loop to results w
   const jobId: string = body.job_id;
   let job: { status: string; progress_percent?: number; error_message?: string } | undefined;
   await expect
-    .poll(async () => (job = await (await request.get(`/job/${jobId}`, { headers: owner })).json()).status, { timeout: 540_000, intervals: [1000] })
+    .poll(async () => (job = await (await request.get(`/job/${jobId}`, { headers: owner })).json()).status, { timeout: 540_000, intervals: [2000] })
     .toMatch(/^(completed|failed)$/);
   expect(job!.status, job!.error_message).toBe("completed");
 
