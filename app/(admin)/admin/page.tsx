@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { DataTable } from "@/components/data-table";
 import { ADMIN_JOBS_PAGE_SIZE, listAdminJobs, parseAdminJobQuery, type AdminJobQuery } from "@/lib/admin/list-admin-jobs";
 import { db } from "@/lib/db/client";
 import { jobKinds, jobStatuses } from "@/lib/db/schema";
@@ -76,46 +77,30 @@ export default async function AdminJobsPage({ searchParams }: { searchParams: Pr
           <button className="rounded-md bg-brand-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-700">Apply</button>
         </div>
       </form>
-      <div className="relative overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm">
-        <table className="w-full min-w-[48rem] text-left text-sm" data-testid="admin-jobs">
-          <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-600">
-            <tr>
-              <th className="px-4 py-3">Job</th>
-              <th className="px-4 py-3">{sortLink("kind", "Kind")}</th>
-              <th className="px-4 py-3">{sortLink("status", "Status")}</th>
-              <th className="px-4 py-3">{sortLink("owner", "Owner")}</th>
-              <th className="px-4 py-3">Progress</th>
-              <th className="px-4 py-3">{sortLink("created", "Created")}</th>
-              <th className="px-4 py-3">{sortLink("duration", "Duration")}</th>
-              <th className="px-4 py-3"><span className="sr-only">Pages</span></th>
+      <DataTable
+        testId="admin-jobs"
+        minWidth="min-w-[48rem]"
+        columns={["Job", sortLink("kind", "Kind"), sortLink("status", "Status"), sortLink("owner", "Owner"), "Progress", sortLink("created", "Created"), sortLink("duration", "Duration"), <span className="sr-only">Pages</span>]}
+        empty={rows.length === 0 ? "No jobs match." : null}
+      >
+        {rows.map((job) => {
+          const page = jobPageOf(job);
+          return (
+            <tr key={job.id} data-testid="admin-job-row" data-kind={job.kind} data-status={job.status}>
+              <td className="px-4 py-2.5">
+                <Link href={`/admin/jobs/${job.id}`} className="font-mono text-xs text-brand-700 hover:underline" aria-label={`Job ${job.id}`}>{job.id.slice(0, 8)}</Link>
+              </td>
+              <td className="px-4 py-2.5">{job.kind}</td>
+              <td className="px-4 py-2.5"><StatusBadge status={job.status} /></td>
+              <td className="px-4 py-2.5 text-slate-700" data-testid="admin-job-owner">{job.ownerEmail ?? <span className="text-slate-600">anonymous</span>}</td>
+              <td className="px-4 py-2.5 text-slate-600">{job.total ? `${Math.round((job.processed / job.total) * 100)}%` : "—"}</td>
+              <td className="px-4 py-2.5 text-slate-600" data-testid="admin-job-created">{formatDateTime(job.createdAt)}</td>
+              <td className="px-4 py-2.5 text-slate-600">{formatSeconds(job)}</td>
+              <td className="px-4 py-2.5 text-right">{page && <Link href={page.href} className="text-brand-700 hover:underline">{page.label}</Link>}</td>
             </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
-            {rows.length === 0 && (
-              <tr>
-                <td colSpan={8} className="px-4 py-8 text-center text-slate-600">No jobs match.</td>
-              </tr>
-            )}
-            {rows.map((job) => {
-              const page = jobPageOf(job);
-              return (
-                <tr key={job.id} data-testid="admin-job-row" data-kind={job.kind} data-status={job.status}>
-                  <td className="px-4 py-2.5">
-                    <Link href={`/admin/jobs/${job.id}`} className="font-mono text-xs text-brand-700 hover:underline" aria-label={`Job ${job.id}`}>{job.id.slice(0, 8)}</Link>
-                  </td>
-                  <td className="px-4 py-2.5">{job.kind}</td>
-                  <td className="px-4 py-2.5"><StatusBadge status={job.status} /></td>
-                  <td className="px-4 py-2.5 text-slate-700" data-testid="admin-job-owner">{job.ownerEmail ?? <span className="text-slate-600">anonymous</span>}</td>
-                  <td className="px-4 py-2.5 text-slate-600">{job.total ? `${Math.round((job.processed / job.total) * 100)}%` : "—"}</td>
-                  <td className="px-4 py-2.5 text-slate-600" data-testid="admin-job-created">{formatDateTime(job.createdAt)}</td>
-                  <td className="px-4 py-2.5 text-slate-600">{formatSeconds(job)}</td>
-                  <td className="px-4 py-2.5 text-right">{page && <Link href={page.href} className="text-brand-700 hover:underline">{page.label}</Link>}</td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      </div>
+          );
+        })}
+      </DataTable>
       <nav aria-label="Pages of jobs" className="flex items-center justify-between text-sm">
         {page > 1 ? <Link href={href({ page: page - 1 })} className="rounded-md border border-slate-300 px-3 py-1.5 hover:bg-slate-50">← Previous</Link> : <span />}
         <span className="text-slate-600">Page {page} of {pages}</span>

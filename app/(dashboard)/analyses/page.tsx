@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { StatusBadge } from "@/components/analysis/live-job";
+import { DataTable } from "@/components/data-table";
 import { listAnalyses } from "@/lib/analysis/list-analyses";
 import { callerFor } from "@/lib/jobs";
 import { currentUser } from "@/lib/auth/session";
@@ -22,47 +23,32 @@ export default async function AnalysesPage() {
         </div>
         <Link href="/analyses/new" className="rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700">New analysis</Link>
       </div>
-      <div className="overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm">
-        <table className="w-full text-left text-sm" data-testid="analyses-table">
-          <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-500">
-            <tr>
-              <th className="px-4 py-3">Video</th>
-              <th className="px-4 py-3">Trip</th>
-              <th className="px-4 py-3">Status</th>
-              <th className="px-4 py-3">Progress</th>
-              <th className="px-4 py-3">Events</th>
-              <th className="px-4 py-3">Started</th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
-            {analyses.length === 0 && (
-              <tr>
-                <td colSpan={6} className="px-4 py-10 text-center text-slate-500">No analyses yet.</td>
-              </tr>
-            )}
-            {analyses.map((item) => (
-              <tr key={item.id} className="hover:bg-slate-50">
-                <td className="px-4 py-3 font-medium">
-                  <Link href={`/analyses/${item.id}`} className="flex items-center gap-3 hover:text-brand-600">
-                    {item.thumbnail ? (
-                      // eslint-disable-next-line @next/next/no-img-element -- served by our media route with Range/ETag
-                      <img src={`/api/jobs/${item.id}/media/${encodeURIComponent(item.thumbnail)}`} alt="" loading="lazy" className="h-12 w-20 shrink-0 rounded bg-slate-900 object-cover" data-testid="analysis-thumbnail" />
-                    ) : (
-                      <span className="h-12 w-20 shrink-0 rounded bg-slate-100" aria-hidden />
-                    )}
-                    <span>{item.filename ?? item.id}</span>
-                  </Link>
-                </td>
-                <td className="px-4 py-3 text-slate-600">{item.tripId ?? "—"}</td>
-                <td className="px-4 py-3"><StatusBadge status={item.status} /></td>
-                <td className="px-4 py-3 text-slate-600">{item.total ? `${Math.round((item.processed / item.total) * 100)}%` : "—"}</td>
-                <td className="px-4 py-3 text-slate-600">{item.events}</td>
-                <td className="px-4 py-3 text-slate-500">{formatDateTime(item.createdAt)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        testId="analyses-table"
+        columns={["Video", "Trip", "Status", "Progress", "Events", "Started"]}
+        empty={analyses.length === 0 ? "No analyses yet." : null}
+      >
+        {analyses.map((item) => (
+          <tr key={item.id} className="hover:bg-slate-50">
+            <td className="px-4 py-3 font-medium">
+              <Link href={`/analyses/${item.id}`} className="flex items-center gap-3 hover:text-brand-600">
+                {item.thumbnail ? (
+                  // eslint-disable-next-line @next/next/no-img-element -- served by our media route with Range/ETag
+                  <img src={`/api/jobs/${item.id}/media/${encodeURIComponent(item.thumbnail)}`} alt="" loading="lazy" className="h-12 w-20 shrink-0 rounded bg-slate-900 object-cover" data-testid="analysis-thumbnail" />
+                ) : (
+                  <span className="h-12 w-20 shrink-0 rounded bg-slate-100" aria-hidden />
+                )}
+                <span>{item.filename ?? item.id}</span>
+              </Link>
+            </td>
+            <td className="px-4 py-3 text-slate-600">{item.tripId ?? "—"}</td>
+            <td className="px-4 py-3"><StatusBadge status={item.status} /></td>
+            <td className="px-4 py-3 text-slate-600">{item.total ? `${Math.round((item.processed / item.total) * 100)}%` : "—"}</td>
+            <td className="px-4 py-3 text-slate-600">{item.events}</td>
+            <td className="px-4 py-3 text-slate-500">{formatDateTime(item.createdAt)}</td>
+          </tr>
+        ))}
+      </DataTable>
     </div>
   );
 }

@@ -2,6 +2,7 @@ import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { signInHref } from "@/lib/auth/return-to";
 import { CreateKeyForm, CurlExample } from "@/components/create-key-form";
+import { DataTable } from "@/components/data-table";
 import { listApiKeys } from "@/lib/auth/api-keys";
 import { currentUser } from "@/lib/auth/session";
 import { db } from "@/lib/db/client";
@@ -41,58 +42,43 @@ export default async function KeysPage() {
         </p>
         <CurlExample apiKey="vr_…" baseUrl={baseUrl} />
       </section>
-      <div className="relative overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm">
-        <table className="w-full min-w-[40rem] text-left text-sm" data-testid="keys-table">
-          <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-600">
-            <tr>
-              <th className="px-4 py-3">Name</th>
-              <th className="px-4 py-3">Key</th>
-              <th className="px-4 py-3">Created</th>
-              <th className="px-4 py-3">Last used</th>
-              <th className="px-4 py-3">Status</th>
-              <th className="px-4 py-3">This hour</th>
-              <th className="px-4 py-3"><span className="sr-only">Actions</span></th>
+      <DataTable
+        testId="keys-table"
+        minWidth="min-w-[40rem]"
+        columns={["Name", "Key", "Created", "Last used", "Status", "This hour", <span className="sr-only">Actions</span>]}
+        empty={keys.length === 0 ? "No keys yet." : null}
+      >
+        {keys.map((key) => {
+          const quota = quotas.get(key.id);
+          return (
+            <tr key={key.id} data-testid="key-row">
+              <td className="px-4 py-3 font-medium">{key.name}</td>
+              <td className="px-4 py-3 font-mono text-slate-600">{key.displayPrefix}…</td>
+              <td className="px-4 py-3 text-slate-600">{formatDateTime(key.createdAt)}</td>
+              <td className="px-4 py-3 text-slate-600">{formatDateTime(key.lastUsedAt)}</td>
+              <td className="px-4 py-3">
+                {key.revokedAt ? (
+                  <span className="rounded-full bg-slate-100 px-2 py-0.5 text-xs text-slate-700">revoked</span>
+                ) : (
+                  <span className="rounded-full bg-emerald-50 px-2 py-0.5 text-xs text-emerald-800">active</span>
+                )}
+              </td>
+              <td className="px-4 py-3 text-slate-600" data-testid="key-quota">
+                {quota ? (
+                  <>
+                    <span className="font-medium text-slate-900">{quota.remaining}</span> of {quota.limit} left · resets {formatDateTime(new Date(quota.reset * 1000))}
+                  </>
+                ) : (
+                  "—"
+                )}
+              </td>
+              <td className="px-4 py-3 text-right">
+                <KeyActions id={key.id} name={key.name} revoked={Boolean(key.revokedAt)} />
+              </td>
             </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
-            {keys.length === 0 && (
-              <tr>
-                <td colSpan={7} className="px-4 py-8 text-center text-slate-600">No keys yet.</td>
-              </tr>
-            )}
-            {keys.map((key) => {
-              const quota = quotas.get(key.id);
-              return (
-                <tr key={key.id} data-testid="key-row">
-                  <td className="px-4 py-3 font-medium">{key.name}</td>
-                  <td className="px-4 py-3 font-mono text-slate-600">{key.displayPrefix}…</td>
-                  <td className="px-4 py-3 text-slate-600">{formatDateTime(key.createdAt)}</td>
-                  <td className="px-4 py-3 text-slate-600">{formatDateTime(key.lastUsedAt)}</td>
-                  <td className="px-4 py-3">
-                    {key.revokedAt ? (
-                      <span className="rounded-full bg-slate-100 px-2 py-0.5 text-xs text-slate-700">revoked</span>
-                    ) : (
-                      <span className="rounded-full bg-emerald-50 px-2 py-0.5 text-xs text-emerald-800">active</span>
-                    )}
-                  </td>
-                  <td className="px-4 py-3 text-slate-600" data-testid="key-quota">
-                    {quota ? (
-                      <>
-                        <span className="font-medium text-slate-900">{quota.remaining}</span> of {quota.limit} left · resets {formatDateTime(new Date(quota.reset * 1000))}
-                      </>
-                    ) : (
-                      "—"
-                    )}
-                  </td>
-                  <td className="px-4 py-3 text-right">
-                    <KeyActions id={key.id} name={key.name} revoked={Boolean(key.revokedAt)} />
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      </div>
+          );
+        })}
+      </DataTable>
     </div>
   );
 }
