@@ -1,11 +1,10 @@
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { expect, test, type APIRequestContext } from "@playwright/test";
 import { e2eDataDir } from "../../playwright.config";
+import { serveFolder } from "../file-server";
 import { sharedVtest } from "../global-setup";
 
 /**
@@ -45,7 +44,7 @@ test.describe("feature extraction", () => {
   // One job serves every test: serial keeps the worker (and jobId) across them.
   test.describe.configure({ mode: "serial", timeout: 300_000 });
 
-  let server: http.Server;
+  let close: (() => Promise<void>) | undefined;
   let base: string;
   let dir: string;
   let jobId: string;
@@ -56,21 +55,12 @@ test.describe("feature extraction", () => {
     for (const crop of crops) {
       ffmpeg("-ss", String(crop.at), "-i", path.join(dir, "review.mp4"), "-frames:v", "1", "-vf", `crop=${crop.box}`, path.join(dir, `${crop.product_id}.jpg`));
     }
-    server = http.createServer((req, res) => {
-      const name = decodeURIComponent((req.url ?? "/").slice(1));
-      if (name === "page.html") return res.writeHead(200, { "content-type": "text/html" }).end("<!doctype html><html><body>a review page</body></html>");
-      const file = path.join(dir, path.basename(name));
-      if (!name || !fs.existsSync(file)) return res.writeHead(404).end();
-      res.writeHead(200, { "content-type": name.endsWith(".mp4") ? "video/mp4" : "image/jpeg" });
-      fs.createReadStream(file).pipe(res);
-    });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    fs.writeFileSync(path.join(dir, "page.html"), "<!doctype html><html><body>a review page</body></html>");
+    ({ base, close } = await serveFolder(dir));
   });
 
   test.afterAll(async () => {
-    server?.closeAllConnections();
-    await new Promise((resolve) => server?.close(resolve));
+    await close?.();
     fs.rmSync(dir, { recursive: true, force: true });
   });
 

@@ -1,7 +1,5 @@
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
@@ -10,6 +8,7 @@ import { expect, test, type APIRequestContext } from "@playwright/test";
 import WebSocket from "ws";
 import { contractDecodeRle } from "../../lib/reframer/contract-rle";
 import { wordErrorRate } from "../../lib/speech/test-speech";
+import { serveFolder } from "../file-server";
 import { sharedVtest } from "../global-setup";
 import { MB, realSizeMinBytes, realSizeVideo, type RealSizeVideo } from "../real-size-video";
 import { sampleServerRss, type RssFigures } from "../server-process";
@@ -197,15 +196,8 @@ test("feature-extraction: the 80 MB video fetched by URL, frames and features of
   for (const crop of crops) {
     execFileSync("ffmpeg", ["-v", "error", "-y", "-ss", String(crop.at), "-i", video.file, "-frames:v", "1", "-vf", `crop=${crop.box}`, path.join(work, `${crop.product_id}.jpg`)]);
   }
-  const served = new Map([["street.mp4", video.file], ...crops.map((crop) => [`${crop.product_id}.jpg`, path.join(work, `${crop.product_id}.jpg`)] as [string, string])]);
-  const server = http.createServer((req, res) => {
-    const file = served.get((req.url ?? "/").slice(1));
-    if (!file) return void res.writeHead(404).end();
-    res.writeHead(200, { "content-type": file.endsWith(".mp4") ? "video/mp4" : "image/jpeg", "content-length": fs.statSync(file).size });
-    fs.createReadStream(file).pipe(res);
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  fs.symlinkSync(video.file, path.join(work, "street.mp4"));
+  const { base, close } = await serveFolder(work);
   const owner = { "X-API-Key": keyA };
   try {
     const rss = sampleServerRss(baseURL!);
@@ -268,8 +260,7 @@ test("feature-extraction: the 80 MB video fetched by URL, frames and features of
       expect(search.status()).toBe(404);
     }
   } finally {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
+    await close();
   }
 });
 

@@ -1,11 +1,10 @@
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
 import { e2eAdminEmail } from "../../playwright.config";
+import { serveFolder } from "../file-server";
 import { sharedVtest } from "../global-setup";
 
 /**
@@ -38,7 +37,7 @@ test.describe("feature review", () => {
   test.skip(!fs.existsSync(sharedVtest), `${sharedVtest} is missing`);
   test.describe.configure({ timeout: 300_000 });
 
-  let server: http.Server;
+  let close: (() => Promise<void>) | undefined;
   let base: string;
   let dir: string;
 
@@ -47,19 +46,11 @@ test.describe("feature review", () => {
     const ffmpeg = (...args: string[]) => execFileSync("ffmpeg", ["-v", "error", "-y", ...args]);
     ffmpeg("-ss", "20", "-i", sharedVtest, "-t", "8", "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p", path.join(dir, "clip.mp4"));
     ffmpeg("-ss", "4", "-i", path.join(dir, "clip.mp4"), "-frames:v", "1", "-vf", "crop=260:260:250:120", path.join(dir, "walkers.jpg"));
-    server = http.createServer((req, res) => {
-      const file = path.join(dir, path.basename(decodeURIComponent(req.url ?? "/")));
-      if (!fs.existsSync(file) || !fs.statSync(file).isFile()) return res.writeHead(404).end();
-      res.writeHead(200, { "content-type": file.endsWith(".mp4") ? "video/mp4" : "image/jpeg" });
-      fs.createReadStream(file).pipe(res);
-    });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    ({ base, close } = await serveFolder(dir));
   });
 
   test.afterAll(async () => {
-    server?.closeAllConnections();
-    await new Promise((resolve) => server?.close(resolve));
+    await close?.();
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
