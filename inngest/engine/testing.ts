@@ -112,3 +112,20 @@ export async function appRequestHandler(): Promise<http.RequestListener> {
     if (!handleEngineRequest(request, response)) void sdk(request, response);
   };
 }
+
+/**
+ * The app's own /api/inngest and event API (appRequestHandler) on a real 127.0.0.1 server, for
+ * tests that drive the app's job functions through the local engine as server.ts does. Load it
+ * after the configuration is set: the functions read it when they are imported.
+ */
+export async function serveAppForTests(): Promise<{ url: string; close: () => Promise<void> }> {
+  const server = http.createServer(await appRequestHandler());
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}

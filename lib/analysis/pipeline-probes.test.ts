@@ -1,6 +1,4 @@
 import fs from "node:fs";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -24,7 +22,7 @@ import { proxyFileName } from "./event-media";
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "framewise-probes-"));
 const video = path.join(work, "walk.mp4");
-let server: http.Server;
+let app: { url: string; close: () => Promise<void> } | undefined;
 let handle: DatabaseHandle;
 let stopWorker: (() => Promise<void>) | undefined;
 
@@ -40,10 +38,6 @@ beforeAll(async () => {
   // 6 s at 25 fps, sampled at 2 fps in 2-second chunks: three chunk requests to the worker.
   await ffmpegCli(["-f", "lavfi", "-i", "testsrc2=size=640x360:rate=25", "-t", "6", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", video]);
 
-  let handler: http.RequestListener = (_request, response) => response.writeHead(503).end();
-  server = http.createServer((request, response) => handler(request, response));
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const appUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   Object.assign(process.env, { PORT: "1", DATA_DIR: work, VIDEO_INPUT_DIR: work, ENGINE_BACKOFF_MS: "50" });
   for (const name of ["INNGEST_BASE_URL", "INNGEST_EVENT_KEY", "WORKER_URLS", "DATABASE_URL"]) delete process.env[name];
   resetEnvForTests();
@@ -59,11 +53,11 @@ beforeAll(async () => {
   stopWorker = () => worker.close();
   m.client.setLocalWorkerUrl(worker.url);
 
-  handler = await (await import("@/inngest/engine/testing")).appRequestHandler();
+  app = await (await import("@/inngest/engine/testing")).serveAppForTests();
   handle = await createTestDatabase("pglite");
   // lib/db/client shares its handle through globalThis; the job functions' db() gets this one.
   ((globalThis as { __framewiseDb?: { handle?: unknown } }).__framewiseDb ??= {}).handle = Promise.resolve(handle);
-  await m.engine.startLocalEngine({ appUrl, db: handle.db });
+  await m.engine.startLocalEngine({ appUrl: app.url, db: handle.db });
 });
 
 afterAll(async () => {
@@ -71,8 +65,7 @@ afterAll(async () => {
   m?.client.setLocalWorkerUrl(undefined);
   await stopWorker?.();
   await handle?.close();
-  server?.closeAllConnections();
-  await new Promise((resolve) => server?.close(resolve));
+  await app?.close();
   fs.rmSync(work, { recursive: true, force: true });
 });
 

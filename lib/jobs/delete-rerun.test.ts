@@ -1,7 +1,5 @@
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -20,8 +18,7 @@ import { isAppError } from "@/lib/errors";
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "framewise-delete-rerun-"));
 const dataDir = path.join(work, "data");
-let server: http.Server;
-let appUrl: string;
+let app: { url: string; close: () => Promise<void> } | undefined;
 
 type Modules = {
   jobs: typeof import("@/lib/jobs");
@@ -48,10 +45,6 @@ beforeAll(async () => {
     ...["-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc=size=640x480:rate=30", "-t", "30"],
     ...["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", path.join(work, "long.mp4")],
   ]);
-  let handler: http.RequestListener = (_request, response) => response.writeHead(503).end();
-  server = http.createServer((request, response) => handler(request, response));
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  appUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   Object.assign(process.env, { PORT: "1", DATA_DIR: dataDir, VIDEO_INPUT_DIR: work, ENGINE_BACKOFF_MS: "50" });
   delete process.env.INNGEST_BASE_URL;
   delete process.env.INNGEST_EVENT_KEY;
@@ -66,17 +59,16 @@ beforeAll(async () => {
     videos: await import("@/lib/videos/register-video"),
     analysis: await import("@/lib/analysis/start-analysis"),
   };
-  handler = await (await import("@/inngest/engine/testing")).appRequestHandler();
+  app = await (await import("@/inngest/engine/testing")).serveAppForTests();
   handle = await createTestDatabase("pglite");
   ((globalThis as { __framewiseDb?: { handle?: unknown } }).__framewiseDb ??= {}).handle = Promise.resolve(handle);
-  await m.engine.startLocalEngine({ appUrl, db: handle.db });
+  await m.engine.startLocalEngine({ appUrl: app.url, db: handle.db });
 });
 
 afterAll(async () => {
   await m?.engine.stopLocalEngine();
   await handle?.close();
-  server?.closeAllConnections();
-  await new Promise((resolve) => server?.close(resolve));
+  await app?.close();
   fs.rmSync(work, { recursive: true, force: true });
 });
 

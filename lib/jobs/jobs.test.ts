@@ -1,7 +1,5 @@
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -21,7 +19,7 @@ import { subscribe } from "@/lib/ws/hub";
  */
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "framewise-jobs-"));
-let server: http.Server;
+let app: { url: string; close: () => Promise<void> } | undefined;
 let appUrl: string;
 
 // Modules that read the configuration at import time are loaded after it is set.
@@ -46,11 +44,6 @@ beforeAll(async () => {
     ...["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", path.join(work, "long.mp4")],
   ]);
 
-  let handler: http.RequestListener = (_request, response) => response.writeHead(503).end();
-  server = http.createServer((request, response) => handler(request, response));
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as AddressInfo).port;
-  appUrl = `http://127.0.0.1:${port}`;
   // PORT is deliberately wrong: the client must find the engine through the URL it was started with.
   Object.assign(process.env, { PORT: "1", DATA_DIR: path.join(work, "data"), VIDEO_INPUT_DIR: work, ENGINE_BACKOFF_MS: "50" });
   delete process.env.INNGEST_BASE_URL;
@@ -66,12 +59,12 @@ beforeAll(async () => {
     events: await import("@/inngest/events"),
     client: await import("@/inngest/client"),
   };
-  handler = await (await import("@/inngest/engine/testing")).appRequestHandler();
+  app = await (await import("@/inngest/engine/testing")).serveAppForTests();
+  appUrl = app.url;
 });
 
 afterAll(async () => {
-  server?.closeAllConnections();
-  await new Promise((resolve) => server?.close(resolve));
+  await app?.close();
   fs.rmSync(work, { recursive: true, force: true });
 });
 
