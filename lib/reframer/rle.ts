@@ -3,28 +3,13 @@
  * alternating run lengths over the whole frame, row-major, zeros first (a leading 0 when the
  * first pixel is set). The runs sum to width x height.
  */
-export function encodeRle(mask: Uint8Array): string {
-  const runs: number[] = [];
-  let current = 0;
-  let length = 0;
-  for (let i = 0; i < mask.length; i++) {
-    const bit = mask[i] ? 1 : 0;
-    if (bit !== current) {
-      runs.push(length);
-      current = bit;
-      length = 0;
-    }
-    length++;
-  }
-  runs.push(length);
-  return runs.join(",");
-}
 
 export type Region = { x: number; y: number; width: number; height: number };
 
 /**
- * encodeRle of a width x height frame that is empty outside `region`, given only the region's
- * bits (row-major): the zeros around the region are counted, not visited.
+ * The RLE of a width x height frame that is empty outside `region`, given only the region's
+ * bits (row-major): the zeros around the region are counted, not visited. A whole-frame mask is
+ * the region {0, 0, width, height}.
  */
 export function encodeRegionRle(bits: Uint8Array, region: Region, width: number, height: number): string {
   const runs: number[] = [];
