@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs what Framewise needs on a Debian machine, only what is missing: ffmpeg, Chromium
-# (for e2e tests), fonts, pocketsphinx + its US English model, flite; npm packages (npm ci when the lock file changed); the models.
+# (for e2e tests), fonts, pocketsphinx + its US English model, flite; npm packages (npm ci when the
+# lock file changed); the models. The embedded defaults need no database server: PostgreSQL 15 and
+# pgvector for the test suite come from scripts/postgres.sh, which `npm test` runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,9 +21,6 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo_cmd apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
-
-# pgvector for PostgreSQL (feature embeddings); best effort, PGlite has it built in.
-scripts/pgvector.sh || true
 
 lock_hash=$(sha256sum package-lock.json | cut -d' ' -f1)
 if [ ! -f node_modules/.framewise-lock ] || [ "$(cat node_modules/.framewise-lock)" != "$lock_hash" ]; then

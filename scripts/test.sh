@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # Runs every test: type check, unit + integration (PGlite and PostgreSQL), and Playwright e2e
-# against the production build. Installs whatever is missing first (scripts/setup.sh), so it
-# works on a fresh machine. Ends with one line: "N passed, N failed".
+# against the production build. Installs whatever is missing first (scripts/setup.sh) and starts
+# a PostgreSQL of its own (scripts/postgres.sh), so it works on a fresh machine. Ends with one line: "N passed, N failed".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export NEXT_TELEMETRY_DISABLED=1
 
 bash scripts/setup.sh
+
+echo "== PostgreSQL 15 + pgvector for the PostgreSQL half of the integration suite"
+TEST_POSTGRES_URL="$(bash scripts/postgres.sh)"
+export TEST_POSTGRES_URL
 
 mkdir -p .cache/reports
 status=0
