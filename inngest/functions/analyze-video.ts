@@ -2,7 +2,7 @@ import { db } from "@/lib/db/client";
 import { makeEventMedia, makeJobProxy } from "@/lib/analysis/event-media";
 import { findEvents } from "@/lib/analysis/find-events";
 import { detectChunk, planDetection, type DetectionPlan } from "@/lib/analysis/detect-chunk";
-import { trackJob } from "@/lib/analysis/track-job";
+import { analysisTracking, trackJob } from "@/lib/analysis/track-job";
 import { appendJobLog, reportProgress } from "@/lib/jobs";
 import { jobFunction, nonRetriable } from "./_job-function";
 
@@ -56,8 +56,7 @@ export default jobFunction("analyze-video", "analyze", async ({ jobId, payload: 
   const tracked = await step.run("track", async () => {
     const database = await db();
     await reportProgress(database, jobId, { processed: frames, total: frames, phase: "track", currentStep: "Tracking objects across the video" });
-    const { bufferSeconds = 2, ...tracker } = options.tracker;
-    const result = await trackJob(database, jobId, { ...tracker, trackBuffer: Math.max(1, Math.round(bufferSeconds * plan.fps)) });
+    const result = await trackJob(database, jobId, analysisTracking({ ...options, fps: plan.fps }, plan));
     await appendJobLog(database, jobId, `Tracking: ${result.tracks} tracks over ${result.frames} frames`);
     return result;
   });

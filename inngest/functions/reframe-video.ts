@@ -57,7 +57,7 @@ export default jobFunction("reframe-video", "reframe", async ({ jobId, payload, 
     // the small detector scores many real people 0.3-0.4, and ByteTrack's match cost is
     // 1 - IoU x score, so at those scores no match could pass and nobody was tracked. A person
     // left untracked can be neither masked nor followed.
-    const result = await trackJob(database, jobId, { ...reframeTracker, trackBuffer: Math.max(1, Math.round(2 * plan.fps)) });
+    const result = await trackJob(database, jobId, { tracker: { ...reframeTracker, trackBuffer: Math.max(1, Math.round(2 * plan.fps)) }, confirmation: reframeConfirmation, frameSize: plan });
     await appendJobLog(database, jobId, `Tracking: ${result.tracks} tracks over ${result.frames} frames`);
     return result;
   });
@@ -244,6 +244,8 @@ export default jobFunction("reframe-video", "reframe", async ({ jobId, payload, 
 });
 
 /** ByteTrack settings for reframe jobs (README "Video Reframer"). */
+/** Confirmation to match: a track is kept from half a second on, at the scores the gates let in. */
+export const reframeConfirmation = { minSeconds: 0.5, minScore: { default: 0.25 } };
 export const reframeTracker = { highThreshold: 0.25, newTrackThreshold: 0.3, matchThreshold: 0.95, unconfirmedMatchThreshold: 0.95 };
 
 /** What the LLM describer is told about a shot (llm-describe.ts ShotFacts). */

@@ -11,7 +11,7 @@ export const DEFAULT_ANALYSIS_FPS = 5;
 export { MAX_SAMPLE_FPS };
 
 /** ByteTrack's own defaults (lib/analysis/tracking/bytetrack.ts), shown as the form's placeholders. */
-export const TRACKER_DEFAULTS = { highThreshold: 0.5, matchThreshold: 0.8 } as const;
+export const TRACKER_DEFAULTS = { highThreshold: 0.3, matchThreshold: 0.9 } as const;
 
 type HeldRule = { on: boolean; minSeconds: number; minOverlap: number };
 

@@ -42,7 +42,7 @@ describe.each(testDatabases)("analysis persistence on %s", (kind) => {
   });
 
   it("tracks across the saved chunks with ids numbered in order of appearance", async () => {
-    const summary = await trackJob(handle.db, jobId, { trackBuffer: 10 });
+    const summary = await trackJob(handle.db, jobId, { tracker: { trackBuffer: 10 } });
     expect(summary).toMatchObject({ frames: 50, tracks: 2, personTracks: 2, personTracksOver2s: 2, personReacquired: 0 });
     const rows = await handle.db.select().from(tracks).where(eq(tracks.jobId, jobId)).orderBy(asc(tracks.trackId));
     expect(rows.map((row) => [row.trackId, row.startFrame])).toEqual([[1, 0], [2, 40]]);
@@ -50,7 +50,7 @@ describe.each(testDatabases)("analysis persistence on %s", (kind) => {
     const dog = await handle.db.select().from(detections).where(eq(detections.label, "dog"));
     expect(dog.every((row) => row.trackId === null)).toBe(true);
     // Running it again gives the same answer.
-    expect(await trackJob(handle.db, jobId, { trackBuffer: 10 })).toEqual(summary);
+    expect(await trackJob(handle.db, jobId, { tracker: { trackBuffer: 10 } })).toEqual(summary);
   });
 
   it("stores events once per ordinal and drops those a re-run no longer finds", async () => {

@@ -3,21 +3,34 @@ import { pgColumn } from "@/lib/db/arrays";
 import type { Db } from "@/lib/db/client";
 import { analysisFrames, detections, tracks } from "@/lib/db/schema";
 import type { TrackerOptions } from "./tracking/bytetrack";
-import { VideoTracker, type TrackingSummary } from "./tracking/video-tracker";
+import { classesOf, type SceneProfile } from "./tracking/scene-profiles";
+import { VideoTracker, type TrackingSummary, type VideoTrackerOptions } from "./tracking/video-tracker";
 
 export type { TrackingSummary };
+
+/**
+ * The tracking an analysis job runs, from its options: ByteTrack's settings (the buffer given in
+ * seconds, counted in sampled frames), the scene profile's classes and the frame's size.
+ */
+export function analysisTracking(
+  options: { fps: number; profile: SceneProfile; tracker: Partial<Omit<TrackerOptions, "trackBuffer">> & { bufferSeconds?: number } },
+  frameSize: { width: number; height: number },
+): VideoTrackerOptions {
+  const { bufferSeconds = 2, ...tracker } = options.tracker;
+  return { tracker: { ...tracker, trackBuffer: Math.max(1, Math.round(bufferSeconds * options.fps)) }, classes: classesOf(options.profile), frameSize };
+}
 
 const pageFrames = 500;
 /** Rows per bulk update of track ids. */
 const writeBatch = 20_000;
 
 /**
- * Runs ByteTrack over every analysed frame of a job, in order, and writes the track id of each
- * detection and one row per track. One pass over the whole video, so ids hold across chunk
+ * Runs the video tracker (./tracking/video-tracker.ts) over every analysed frame of a job, in
+ * order, and writes the track id of each confirmed detection and one row per confirmed track. One pass over the whole video, so ids hold across chunk
  * boundaries. Frames are read a page at a time; what stays in memory is two numbers per
  * tracked detection and a summary per track, and everything is written at the end in bulk.
  */
-export async function trackJob(db: Db, jobId: string, options: Partial<TrackerOptions> = {}): Promise<TrackingSummary> {
+export async function trackJob(db: Db, jobId: string, options: VideoTrackerOptions = {}): Promise<TrackingSummary> {
   const tracker = new VideoTracker(options);
   for (let from = 0; ; ) {
     const page = await db

@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { RunnableJobKind } from "@/inngest/events";
 import { eventRulesSchema } from "@/lib/analysis/events/detect-events";
 import { DEFAULT_ANALYSIS_FPS } from "@/lib/analysis/options-form";
+import { DEFAULT_SCENE_PROFILE, SCENE_PROFILES } from "@/lib/analysis/tracking/scene-profiles";
 import { DEFAULT_THRESHOLDS, MAX_SAMPLE_FPS, TASKS } from "@/lib/analysis/worker-protocol";
 import { AppError } from "@/lib/errors";
 import { env } from "@/lib/env";
@@ -78,6 +79,8 @@ const seconds = z.number().finite().min(0).max(24 * 3600);
 export const analysisOptionsSchema = z
   .object({
     fps: z.number().positive().max(MAX_SAMPLE_FPS).default(DEFAULT_ANALYSIS_FPS),
+    /** Which classes are tracked and reported (lib/analysis/tracking/scene-profiles.ts). */
+    profile: z.enum(SCENE_PROFILES).default(DEFAULT_SCENE_PROFILE),
     tasks: z.array(z.enum(TASKS)).min(1).default(["detect"]),
     /** Seconds of video per parallel step. */
     chunkSeconds: z.number().min(2).max(600).default(30),
@@ -262,6 +265,8 @@ export const jobPayloadSchemas = {
       language: speechLanguage,
       /** The analyze job whose detections, tracks and events are exported. */
       analysis_job_id: uuid.optional(),
+      /** events_csv also lists the events reviewed as false_positive. */
+      include_rejected: z.boolean().optional(),
     }).refine((spec) => spec.analysis_job_id !== undefined || !(spec.formats ?? []).some((f) => analysisExportFormats.includes(f)), {
       path: ["analysis_job_id"],
       message: "give analysis_job_id for coco, mot, detections_csv, tracks_csv or events_csv",

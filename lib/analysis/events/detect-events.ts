@@ -11,6 +11,8 @@ export type TrackedFrame = { index: number; timestamp: number; detections: Track
 
 export type ActivityEvent = {
   label: string;
+  /** The zone a zone event concerns (zone entered, zone left, loitering). */
+  zone?: string;
   start: number;
   end: number;
   trackIds: number[];
@@ -36,8 +38,35 @@ export const eventRulesSchema = z
     mergeGapSeconds: z.number().min(0).default(1.5),
     /** A person track shorter than this never counts as entering or leaving. */
     minTrackSeconds: z.number().min(0).default(2),
+    /**
+     * How near the frame's edge (share of the frame's width or height) a track must begin to
+     * have entered, or end to have left; a track that begins or ends mid-frame was lost and
+     * picked up again, or hidden, and is not an event.
+     */
+    edgeMargin: z.number().min(0).max(0.5).default(0.05),
+    /** Seconds at the start and end of the video in which no entering or leaving is reported. */
+    settleSeconds: z.number().min(0).default(1),
+    /** Seconds in one zone that make a loitering event. */
+    loiterSeconds: z.number().min(1).default(20),
   })
   .strict();
+
+/** A named area of the frame, its corners in 0..1 of the frame's width and height. */
+export const zoneSchema = z
+  .object({
+    name: z.string().trim().min(1, "a zone needs a name").max(80),
+    points: z
+      .array(z.tuple([z.number().min(0).max(1), z.number().min(0).max(1)]))
+      .min(3, "a zone needs at least 3 points")
+      .max(64),
+  })
+  .strict();
+export type Zone = z.output<typeof zoneSchema>;
+export const zonesSchema = z
+  .array(zoneSchema)
+  .max(20)
+  .default([])
+  .refine((zones) => new Set(zones.map((zone) => zone.name)).size === zones.length, "zone names must differ");
 
 export type EventRules = z.output<typeof eventRulesSchema>;
 export const defaultEventRules: EventRules = eventRulesSchema.parse({});
@@ -47,7 +76,13 @@ const foodAndDrink = new Set(["cup", "bottle", "wine glass", "sandwich", "banana
 
 type Hit = { frame: TrackedFrame; involved: TrackedDetection[] };
 
-export function detectEvents(frames: TrackedFrame[], rules: EventRules = defaultEventRules): ActivityEvent[] {
+export type FrameSize = { width: number; height: number };
+
+/**
+ * `frameSize` is the analysed frames' size: without it, entering and leaving cannot be told from
+ * a track lost mid-frame, and are judged by time alone (the rule before edges were known).
+ */
+export function detectEvents(frames: TrackedFrame[], rules: EventRules = defaultEventRules, frameSize?: FrameSize, zones: Zone[] = []): ActivityEvent[] {
   const ordered = [...frames].sort((a, b) => a.timestamp - b.timestamp);
   const step = samplingStep(ordered);
   const events: ActivityEvent[] = [];
@@ -69,7 +104,8 @@ export function detectEvents(frames: TrackedFrame[], rules: EventRules = default
     const label = rule.label ?? `${rule.class} visible`;
     intervals(label, rule.minSeconds, ordered.map((frame) => hitOf(frame, frame.detections.filter((d) => d.label === rule.class))));
   }
-  if (rules.entering || rules.leaving) events.push(...entriesAndExits(ordered, rules, step));
+  if (rules.entering || rules.leaving) events.push(...entriesAndExits(ordered, rules, step, frameSize));
+  if (frameSize && zones.length) events.push(...zoneEvents(ordered, rules, step, frameSize, zones));
   return mergeOverlapping(events).sort((a, b) => a.start - b.start || a.label.localeCompare(b.label));
 }
 
@@ -145,16 +181,11 @@ function toEvent(label: string, run: Hit[], step: number): ActivityEvent {
   };
 }
 
-/**
- * A person track that starts after the video does entered; one that ends before it, left.
- * Tracks shorter than `minTrackSeconds` are flickers, not people; entries (and exits) close
- * together in time become one event, as a group boarding does.
- */
-function entriesAndExits(frames: TrackedFrame[], rules: EventRules, step: number): ActivityEvent[] {
-  if (frames.length === 0) return [];
-  const first = frames[0].timestamp;
-  const last = frames[frames.length - 1].timestamp;
-  const spans = new Map<number, { firstHit: Hit; lastHit: Hit }>();
+type Span = { firstHit: Hit; lastHit: Hit };
+
+/** Every person track's first and last sighting. */
+function personSpans(frames: TrackedFrame[]): Map<number, Span> {
+  const spans = new Map<number, Span>();
   for (const frame of frames) {
     for (const detection of frame.detections) {
       if (!isPerson(detection) || detection.trackId === null) continue;
@@ -164,8 +195,32 @@ function entriesAndExits(frames: TrackedFrame[], rules: EventRules, step: number
       else spans.set(detection.trackId, { firstHit: hit, lastHit: hit });
     }
   }
-  const people = [...spans.values()].filter((span) => span.lastHit.frame.timestamp - span.firstHit.frame.timestamp >= rules.minTrackSeconds);
-  const hitsAt = (pick: (span: { firstHit: Hit; lastHit: Hit }) => Hit | null) => {
+  return spans;
+}
+
+/** Whether a box touches the frame's border band (`margin` of the width or height). */
+export function atEdge(box: Box, frameSize: FrameSize, margin: number): boolean {
+  const mx = margin * frameSize.width;
+  const my = margin * frameSize.height;
+  return box.x <= mx || box.y <= my || box.x + box.width >= frameSize.width - mx || box.y + box.height >= frameSize.height - my;
+}
+
+/**
+ * A person entered when their track begins at the frame's edge, after the video's first
+ * `settleSeconds` (someone already there when recording starts did not enter); they left when it
+ * ends at the edge before the last `settleSeconds`. A track beginning or ending mid-frame is a
+ * person lost and picked up again, or hidden for a while: not an event. Tracks shorter than
+ * `minTrackSeconds` are flickers, not people; entries (and exits) close together in time become
+ * one event, as a group boarding does.
+ */
+function entriesAndExits(frames: TrackedFrame[], rules: EventRules, step: number, frameSize?: FrameSize): ActivityEvent[] {
+  if (frames.length === 0) return [];
+  const first = frames[0].timestamp;
+  const last = frames[frames.length - 1].timestamp;
+  const settle = frameSize ? Math.max(rules.settleSeconds, step) : step;
+  const byEdge = (hit: Hit) => !frameSize || atEdge(hit.involved[0].box, frameSize, rules.edgeMargin);
+  const people = [...personSpans(frames).values()].filter((span) => span.lastHit.frame.timestamp - span.firstHit.frame.timestamp >= rules.minTrackSeconds);
+  const hitsAt = (pick: (span: Span) => Hit | null) => {
     const byFrame = new Map<TrackedFrame, Hit>();
     for (const span of people) {
       const hit = pick(span);
@@ -177,12 +232,94 @@ function entriesAndExits(frames: TrackedFrame[], rules: EventRules, step: number
   };
   const events: ActivityEvent[] = [];
   if (rules.entering) {
-    const hits = hitsAt((span) => (span.firstHit.frame.timestamp > first + step ? span.firstHit : null));
+    const hits = hitsAt(({ firstHit }) => (firstHit.frame.timestamp >= first + settle && byEdge(firstHit) ? firstHit : null));
     events.push(...toIntervals("person entering", frames, hits, 0, rules.mergeGapSeconds, step));
   }
   if (rules.leaving) {
-    const hits = hitsAt((span) => (span.lastHit.frame.timestamp < last - step ? span.lastHit : null));
+    const hits = hitsAt(({ lastHit }) => (lastHit.frame.timestamp <= last - settle && byEdge(lastHit) ? lastHit : null));
     events.push(...toIntervals("person leaving", frames, hits, 0, rules.mergeGapSeconds, step));
+  }
+  return events;
+}
+
+/** Ray casting: whether (x, y) lies inside the polygon. */
+export function insidePolygon(x: number, y: number, points: [number, number][]): boolean {
+  let inside = false;
+  for (let i = 0, j = points.length - 1; i < points.length; j = i++) {
+    const [xi, yi] = points[i];
+    const [xj, yj] = points[j];
+    if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
+  }
+  return inside;
+}
+
+/** Samples a person must stay on one side of a zone's boundary before a crossing counts. */
+const zoneSettleSamples = 2;
+
+/**
+ * Zone events per person track and zone. Where a person stands is their box's bottom centre
+ * (their feet, as a floor zone is drawn). `zone entered` when they cross into the zone, or when
+ * their track begins inside it at the frame's edge (they walked in); `zone left` symmetrically;
+ * `loitering` for a stay of at least `loiterSeconds`. A crossing counts once the person has
+ * been on the new side for two samples, so a foot on the line does not flicker in and out.
+ */
+function zoneEvents(frames: TrackedFrame[], rules: EventRules, step: number, frameSize: FrameSize, zones: Zone[]): ActivityEvent[] {
+  const sightings = new Map<number, Hit[]>();
+  for (const frame of frames) {
+    for (const detection of frame.detections) {
+      if (!isPerson(detection) || detection.trackId === null) continue;
+      const list = sightings.get(detection.trackId) ?? [];
+      list.push({ frame, involved: [detection] });
+      sightings.set(detection.trackId, list);
+    }
+  }
+  const lastTime = frames.length ? frames[frames.length - 1].timestamp : 0;
+  const firstTime = frames.length ? frames[0].timestamp : 0;
+  const events: ActivityEvent[] = [];
+  const point = (hit: Hit, label: string, zone: string): ActivityEvent => ({ ...toEvent(label, [hit], step), zone });
+  for (const hits of sightings.values()) {
+    if (hits[hits.length - 1].frame.timestamp - hits[0].frame.timestamp < rules.minTrackSeconds) continue;
+    for (const zone of zones) {
+      const inside = hits.map((hit) => {
+        const box = hit.involved[0].box;
+        return insidePolygon((box.x + box.width / 2) / frameSize.width, (box.y + box.height) / frameSize.height, zone.points);
+      });
+      // Debounced: the side changes only after `zoneSettleSamples` samples on the other side.
+      let state = inside[0];
+      let enteredAt: Hit | null = null;
+      const walkedIn = hits[0].frame.timestamp >= firstTime + rules.settleSeconds && atEdge(hits[0].involved[0].box, frameSize, rules.edgeMargin);
+      if (state) {
+        enteredAt = hits[0];
+        if (walkedIn) events.push(point(hits[0], "zone entered", zone.name));
+      }
+      const close = (until: Hit, left: boolean) => {
+        if (left) events.push(point(until, "zone left", zone.name));
+        if (enteredAt && until.frame.timestamp - enteredAt.frame.timestamp >= rules.loiterSeconds) {
+          events.push({ ...toEvent("loitering", [enteredAt, until], step), zone: zone.name });
+        }
+        enteredAt = null;
+      };
+      for (let i = 1; i < hits.length; i++) {
+        const run = inside.slice(i, i + zoneSettleSamples);
+        if (run.length < zoneSettleSamples && i + run.length === hits.length && run.every((v) => v !== state)) {
+          // The track ends while crossing: the crossing stands.
+        } else if (run.length < zoneSettleSamples || !run.every((v) => v !== state)) {
+          continue;
+        }
+        state = !state;
+        if (state) {
+          enteredAt = hits[i];
+          events.push(point(hits[i], "zone entered", zone.name));
+        } else {
+          close(hits[i], true);
+        }
+      }
+      if (state && enteredAt) {
+        const end = hits[hits.length - 1];
+        const walkedOut = end.frame.timestamp <= lastTime - rules.settleSeconds && atEdge(end.involved[0].box, frameSize, rules.edgeMargin);
+        close(end, walkedOut);
+      }
+    }
   }
   return events;
 }
@@ -190,7 +327,10 @@ function entriesAndExits(frames: TrackedFrame[], rules: EventRules, step: number
 /** Events of one label that overlap or touch become one. */
 function mergeOverlapping(events: ActivityEvent[]): ActivityEvent[] {
   const byLabel = new Map<string, ActivityEvent[]>();
-  for (const event of events) byLabel.set(event.label, [...(byLabel.get(event.label) ?? []), event]);
+  for (const event of events) {
+    const key = event.zone === undefined ? event.label : `${event.label}\u0000${event.zone}\u0000${event.trackIds.join(",")}`;
+    byLabel.set(key, [...(byLabel.get(key) ?? []), event]);
+  }
   const merged: ActivityEvent[] = [];
   for (const group of byLabel.values()) {
     group.sort((a, b) => a.start - b.start);

@@ -1,0 +1,129 @@
+import { detectEvents, type EventRules, type TrackedFrame } from "@/lib/analysis/events/detect-events";
+import { VideoTracker, type TrackRecord, type TrackingSummary, type VideoFrame, type VideoTrackerOptions } from "@/lib/analysis/tracking/video-tracker";
+import { detectionMetrics, eventMetrics, trackingMetrics, type MatchCounts, type PointEvent, type TruthBox } from "./metrics";
+
+/**
+ * The evaluation's view of the analysis: the detector's boxes in, what a job would report out,
+ * scored against ground truth. Detection is the caller's (scripts/eval-analysis.ts runs the
+ * worker's own models); everything after it is the product's code, called as a job calls it.
+ */
+export type InterpretOptions = { tracking: VideoTrackerOptions; rules: EventRules; frameSize: { width: number; height: number } };
+
+export type Interpretation = {
+  /** Every sampled frame with the boxes a job reports (tracked ones) and their track ids. */
+  frames: TrackedFrame[];
+  tracks: TrackRecord[];
+  summary: TrackingSummary;
+  events: ReturnType<typeof detectEvents>;
+};
+
+export function interpretDetections(frames: VideoFrame[], options: InterpretOptions): Interpretation {
+  const tracker = new VideoTracker({ ...options.tracking, frameSize: options.frameSize });
+  const refs = frames.map((frame, f) => frame.detections.map((_, i) => f * 10_000 + i));
+  frames.forEach((frame, f) => tracker.push(frame, refs[f]));
+  const { trackOf, tracks, summary } = tracker.finish();
+  const tracked: TrackedFrame[] = frames.map((frame, f) => ({
+    index: frame.index,
+    timestamp: frame.timestamp,
+    detections: frame.detections.flatMap((d, i) => {
+      const trackId = trackOf.get(refs[f][i]);
+      return trackId === undefined ? [] : [{ ...d, trackId }];
+    }),
+  }));
+  return { frames: tracked, tracks, summary, events: detectEvents(tracked, options.rules, options.frameSize) };
+}
+
+/** Entering and leaving as one point per person: a merged group event counts each of its tracks. */
+export function personCrossings(result: Interpretation): PointEvent[] {
+  const byId = new Map(result.tracks.map((track) => [track.trackId, track]));
+  return result.events.flatMap((event) => {
+    if (event.label !== "person entering" && event.label !== "person leaving") return [];
+    return event.trackIds.map((id) => {
+      const track = byId.get(id);
+      const time = !track ? event.start : event.label === "person entering" ? track.startTime : track.endTime;
+      return { label: event.label, time };
+    });
+  });
+}
+
+export type LabelledFrame = { index: number; boxes: TruthBox[] };
+
+/** Detection scores on labelled frames: `pick` chooses which of a sampled frame's boxes count. */
+export function scoreLabelledFrames(
+  truth: LabelledFrame[],
+  predicted: Map<number, { label: string; score: number; box: TruthBox["box"] }[]>,
+  classes: string[],
+): Record<string, MatchCounts> {
+  const pairs = truth.map((frame) => ({ truth: frame.boxes, predicted: predicted.get(frame.index) ?? [] }));
+  return detectionMetrics(pairs, { classes }).perClass;
+}
+
+export type TruthClip = {
+  frames: { index: number; objects: { id: number; label: string; box: TruthBox["box"] }[] }[];
+  events: PointEvent[];
+};
+
+export type ClipScores = {
+  truthTracks: number;
+  predictedTracks: number;
+  idf1: number;
+  idSwitches: number;
+  fragmentsPerTrack: number;
+  crossings: { entering: MatchCounts; leaving: MatchCounts };
+  /** Every event the job reported, of any label (the empty scene must have none). */
+  events: number;
+};
+
+export function scoreClip(truth: TruthClip, result: Interpretation): ClipScores {
+  const sampled = new Map(result.frames.map((frame) => [frame.index, frame]));
+  const pairs = truth.frames.flatMap((frame) => {
+    const seen = sampled.get(frame.index);
+    if (!seen) return [];
+    return [
+      {
+        truth: frame.objects.filter((o) => o.label === "person").map((o) => ({ id: o.id, box: o.box })),
+        predicted: seen.detections.filter((d) => d.label === "person").map((d) => ({ id: d.trackId ?? -1, box: d.box })),
+      },
+    ];
+  });
+  const tracking = trackingMetrics(pairs);
+  const events = eventMetrics(truth.events, personCrossings(result));
+  const zero: MatchCounts = { tp: 0, fp: 0, fn: 0, precision: 1, recall: 1 };
+  return {
+    truthTracks: tracking.truthTracks,
+    predictedTracks: tracking.predictedTracks,
+    idf1: tracking.idf1,
+    idSwitches: tracking.idSwitches,
+    fragmentsPerTrack: tracking.fragmentsPerTrack,
+    crossings: { entering: events.perLabel["person entering"] ?? zero, leaving: events.perLabel["person leaving"] ?? zero },
+    events: result.events.length,
+  };
+}
+
+/**
+ * Person tracks over 2 s that begin within 2 s after another person track ended and near where
+ * it ended (half a body height): the same person picked up again under a new id.
+ */
+export function reacquisitions(result: Interpretation): number {
+  type End = { time: number; x: number; y: number; h: number };
+  const firstSeen = new Map<number, End>();
+  const lastSeen = new Map<number, End>();
+  for (const frame of result.frames) {
+    for (const d of frame.detections) {
+      if (d.label !== "person" || d.trackId === null) continue;
+      const at = { time: frame.timestamp, x: d.box.x + d.box.width / 2, y: d.box.y + d.box.height / 2, h: d.box.height };
+      if (!firstSeen.has(d.trackId)) firstSeen.set(d.trackId, at);
+      lastSeen.set(d.trackId, at);
+    }
+  }
+  let count = 0;
+  for (const [id, first] of firstSeen) {
+    if (lastSeen.get(id)!.time - first.time < 2) continue;
+    const resumed = [...lastSeen].some(([other, last]) => {
+      const gap = first.time - last.time;
+      return other !== id && gap > 0 && gap <= 2 && Math.hypot(first.x - last.x, first.y - last.y) < 0.5 * Math.max(first.h, last.h);
+    });
+    if (resumed) count += 1;
+  }
+  return count;
+}

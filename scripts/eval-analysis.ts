@@ -1,0 +1,152 @@
+/**
+ * Analysis quality against ground truth (a benchmark, not a test):
+ *   npm run eval:analysis [-- --smoke] [-- --part frames|synthetic] [-- --json out.json]
+ *
+ * Runs the worker's own detector (in process, the job's thresholds) and then the product's code
+ * after it (tracking, confirmation, events: lib/eval/evaluate.ts) with a job's default options,
+ * and prints one table:
+ *  - labelled frames (lib/eval/truth): 33 frames of vtest.avi and the five shared stills, person
+ *    and vehicle boxes labelled by eye; precision and recall per class at IoU 0.5, for the boxes
+ *    a job shows (tracked) and for every box the detector stored;
+ *  - synthetic clips with exact truth (lib/eval/synthetic.ts): IDF1, ID switches, fragments per
+ *    true track, entering/leaving precision and recall within 1 s, events on the empty scene;
+ *  - vtest.avi as a whole: person tracks, and those over 2 s picked up again under a new id.
+ * `--smoke` runs one synthetic clip only (seconds): scripts/eval-analysis.test.ts runs it so the
+ * evaluation cannot rot. Detections are cached in .cache/eval/detections by file and detector.
+ */
+import { createHash } from "node:crypto";
+import fs from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { analysisOptionsSchema } from "@/lib/jobs/payloads";
+import { analysisTracking } from "@/lib/analysis/track-job";
+import { DEFAULT_THRESHOLDS } from "@/lib/analysis/worker-protocol";
+import type { VideoFrame } from "@/lib/analysis/tracking/video-tracker";
+import { decodeFrames, decodeImage, probeVideoStream } from "@/lib/media/frames";
+import { interpretDetections, reacquisitions, scoreClip, scoreLabelledFrames, type ClipScores, type InterpretOptions } from "@/lib/eval/evaluate";
+import type { MatchCounts } from "@/lib/eval/metrics";
+import { makeSyntheticClips } from "@/lib/eval/synthetic";
+import { loadWorkerEnv } from "@/workers/inference/env";
+import { loadModels } from "@/workers/inference/models/sessions";
+import { analyzeImage, loadOcrKeys, modelsFor } from "@/workers/inference/tasks/analyze";
+
+const { values } = parseArgs({ options: { smoke: { type: "boolean", default: false }, part: { type: "string", default: "all" }, json: { type: "string" }, media: { type: "string", default: path.resolve("../shared/media") } } });
+const media = values.media;
+const cacheDir = path.resolve(".cache/eval");
+const truthDir = path.resolve("lib/eval/truth");
+const vehicles = ["bicycle", "car", "motorcycle", "bus", "truck"];
+
+const options = analysisOptionsSchema.parse({});
+const fps = options.fps;
+const thresholds = { ...DEFAULT_THRESHOLDS, detect: options.detectThreshold };
+
+const env = loadWorkerEnv({ ...process.env, WORKER_ALLOWED_ROOTS: [media, cacheDir].join(",") });
+const models = await loadModels({ modelsDir: env.modelsDir, ids: modelsFor(["detect"], env.WORKER_POSE_MODEL), device: env.WORKER_DEVICE, threads: env.WORKER_THREADS });
+const context = { poseModel: env.WORKER_POSE_MODEL, ocrKeys: await loadOcrKeys(env.modelsDir) };
+const detectorKey = createHash("sha256")
+  .update(JSON.stringify({ thresholds, fps, model: await fs.stat(path.join(env.modelsDir)).then((s) => s.mtimeMs) }))
+  .digest("hex")
+  .slice(0, 12);
+
+/** The detector's boxes for every sampled frame of a video, cached by file, size and detector. */
+async function detectVideo(file: string): Promise<VideoFrame[]> {
+  const stat = await fs.stat(file);
+  const cached = path.join(cacheDir, "detections", `${path.basename(file)}-${stat.size}-${Math.round(stat.mtimeMs)}-${detectorKey}.json`);
+  const hit = await fs.readFile(cached, "utf8").catch(() => null);
+  if (hit) return JSON.parse(hit);
+  const frames: VideoFrame[] = [];
+  for await (const frame of decodeFrames({ path: file, fps })) {
+    const result = await analyzeImage(models, context, frame, ["detect"], thresholds);
+    frames.push({ index: frame.index, timestamp: frame.timestamp, detections: result.detections.map((d) => ({ label: d.class, score: d.confidence, box: d.bbox })) });
+  }
+  await fs.mkdir(path.dirname(cached), { recursive: true });
+  await fs.writeFile(cached, JSON.stringify(frames));
+  return frames;
+}
+
+function interpret(frames: VideoFrame[], frameSize: { width: number; height: number }) {
+  const settings: InterpretOptions = { tracking: analysisTracking(options, frameSize), rules: options.rules, frameSize };
+  return interpretDetections(frames, settings);
+}
+
+const pct = (value: number) => value.toFixed(2);
+const pr = (m: MatchCounts | undefined) => (m ? `${pct(m.precision)} / ${pct(m.recall)}` : "-");
+const lines: string[] = [];
+const print = (line = "") => lines.push(line);
+const report: Record<string, unknown> = { fps, thresholds, tracker: options.tracker, profile: options.profile };
+
+print(`eval:analysis: detector centernet (${models.models.get("centernet")?.provider ?? "?"}), sampled at ${fps} fps, score floor ${thresholds.detect}; ${os.availableParallelism()} cores, load ${os.loadavg()[0].toFixed(2)}`);
+
+if (!values.smoke && values.part !== "synthetic") {
+  // 1. Labelled frames of vtest.avi: the boxes a job shows, and every box stored.
+  const vtestTruth = JSON.parse(await fs.readFile(path.join(truthDir, "vtest-frames.json"), "utf8")) as { width: number; height: number; frames: { index: number; boxes: { label: string; x: number; y: number; width: number; height: number; difficult?: boolean }[] }[] };
+  const vtestFile = path.join(media, "vtest.avi");
+  const vtestFrames = await detectVideo(vtestFile);
+  const vtest = interpret(vtestFrames, { width: vtestTruth.width, height: vtestTruth.height });
+  const truthFrames = vtestTruth.frames.map((frame) => ({ index: frame.index, boxes: frame.boxes.map(({ label, difficult, ...box }) => ({ label, box, difficult })) }));
+  const shown = new Map(vtest.frames.map((frame) => [frame.index, frame.detections]));
+  const stored = new Map(vtestFrames.map((frame) => [frame.index, frame.detections]));
+  const classes = ["person", ...vehicles];
+  const vtestShown = scoreLabelledFrames(truthFrames, shown, classes);
+  const vtestStored = scoreLabelledFrames(truthFrames, stored, classes);
+  const missing = truthFrames.filter((frame) => !stored.has(frame.index)).length;
+  if (missing) throw new Error(`${missing} labelled frames are not on the ${fps} fps sampling grid`);
+
+  // 2. The stills: one frame each, so only the per-frame rules apply (no track to confirm).
+  const stillsTruth = JSON.parse(await fs.readFile(path.join(truthDir, "images.json"), "utf8")) as { images: { file: string; boxes: { label: string; x: number; y: number; width: number; height: number; difficult?: boolean }[] }[] };
+  const stillFrames: { index: number; boxes: { label: string; box: { x: number; y: number; width: number; height: number }; difficult?: boolean }[] }[] = [];
+  const stillPredicted = new Map<number, { label: string; score: number; box: { x: number; y: number; width: number; height: number } }[]>();
+  for (const [i, image] of stillsTruth.images.entries()) {
+    const decoded = await decodeImage(path.join(media, image.file));
+    const result = await analyzeImage(models, context, decoded, ["detect"], thresholds);
+    stillFrames.push({ index: i, boxes: image.boxes.map(({ label, difficult, ...box }) => ({ label, box, difficult })) });
+    stillPredicted.set(i, result.detections.map((d) => ({ label: d.class, score: d.confidence, box: d.bbox })));
+  }
+  const stillClasses = [...new Set(stillsTruth.images.flatMap((image) => image.boxes.map((box) => box.label)))].sort();
+  const stills = scoreLabelledFrames(stillFrames, stillPredicted, stillClasses);
+
+  print();
+  print("Labelled frames (IoU 0.5)              precision / recall   tp  fp  fn");
+  const row = (name: string, m: MatchCounts | undefined) => print(`  ${name.padEnd(36)} ${pr(m).padEnd(18)} ${m ? `${String(m.tp).padStart(4)} ${String(m.fp).padStart(3)} ${String(m.fn).padStart(3)}` : ""}`);
+  row(`vtest persons, shown (${truthFrames.length} frames)`, vtestShown.person);
+  row(`vtest persons, every stored box`, vtestStored.person);
+  for (const name of vehicles) if (vtestStored[name] && vtestStored[name].tp + vtestStored[name].fp + vtestStored[name].fn > 0) row(`vtest ${name}, shown`, vtestShown[name]);
+  for (const name of stillClasses) row(`stills ${name}`, stills[name]);
+  const falseClasses = [...new Set(vtest.frames.flatMap((frame) => frame.detections.map((d) => d.label)))].filter((label) => label !== "person").sort();
+  print(`  vtest classes offered besides person: ${falseClasses.join(", ") || "none"}`);
+  print();
+  print(`vtest.avi whole: ${vtest.summary.personTracks} person tracks, ${vtest.summary.personTracksOver2s} over 2 s, ${reacquisitions(vtest)} of those picked up again under a new id; ${vtest.events.filter((e) => e.label === "person entering" || e.label === "person leaving").length} entering/leaving events`);
+  Object.assign(report, { vtestShown, vtestStored, stills, vtestClasses: falseClasses, vtestTracks: vtest.summary, vtestReacquired: reacquisitions(vtest) });
+}
+
+// 3. Synthetic clips with exact truth.
+const clips = values.part === "frames" ? [] : await makeSyntheticClips(path.join(cacheDir, "synthetic"), values.smoke ? { only: ["enter-leave"] } : undefined);
+print();
+print("Synthetic clips        true  found  IDF1  IDsw  frag/track  entering P/R  leaving P/R  events");
+const scores: Record<string, ClipScores> = {};
+for (const clip of clips) {
+  const frames = await detectVideo(clip.file);
+  const result = interpret(frames, { width: clip.width, height: clip.height });
+  const truth = { frames: clip.frames, events: clip.events.map((event) => ({ label: event.label, time: event.time })) };
+  const score = scoreClip(truth, result);
+  scores[clip.name] = score;
+  print(
+    `  ${clip.name.padEnd(20)} ${String(score.truthTracks).padStart(4)} ${String(score.predictedTracks).padStart(6)}  ${pct(score.idf1)}  ${String(score.idSwitches).padStart(4)}  ${pct(score.fragmentsPerTrack).padStart(10)}  ${pr(score.crossings.entering).padStart(12)}  ${pr(score.crossings.leaving).padStart(11)}  ${String(score.events).padStart(6)}`,
+  );
+}
+const all = Object.values(scores);
+const sum = (pick: (s: ClipScores) => MatchCounts) => {
+  const tp = all.reduce((n, s) => n + pick(s).tp, 0);
+  const fp = all.reduce((n, s) => n + pick(s).fp, 0);
+  const fn = all.reduce((n, s) => n + pick(s).fn, 0);
+  return { tp, fp, fn, precision: tp + fp ? tp / (tp + fp) : 1, recall: tp + fn ? tp / (tp + fn) : 1 };
+};
+const withPeople = all.filter((s) => s.truthTracks > 0);
+const meanIdf1 = withPeople.reduce((n, s) => n + s.idf1, 0) / Math.max(1, withPeople.length);
+const crossings = sum((s) => ({ ...s.crossings.entering, tp: s.crossings.entering.tp + s.crossings.leaving.tp, fp: s.crossings.entering.fp + s.crossings.leaving.fp, fn: s.crossings.entering.fn + s.crossings.leaving.fn }));
+print(`  ${"all".padEnd(20)} ${String(all.reduce((n, s) => n + s.truthTracks, 0)).padStart(4)} ${String(all.reduce((n, s) => n + s.predictedTracks, 0)).padStart(6)}  ${pct(meanIdf1)}  ${String(all.reduce((n, s) => n + s.idSwitches, 0)).padStart(4)}  ${"".padStart(10)}  entering+leaving ${pr(crossings)}`);
+Object.assign(report, { synthetic: scores, meanIdf1, crossings });
+
+console.log(lines.join("\n"));
+if (values.json) await fs.writeFile(values.json, JSON.stringify(report, null, 2));
