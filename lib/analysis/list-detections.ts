@@ -23,13 +23,15 @@ export function analysisGeometry(job: Job): { width: number; height: number; fps
  * A job's boxes between `from` and `to` seconds, compactly: per sampled frame its time and
  * [label, track, confidence, x, y, w, h] rows, labels given once; and the person masks of the
  * window's frames when the job ran the mask task (their first mask, run-length encoded).
+ * Only confirmed objects (a track id; lib/analysis/tracking/video-tracker.ts) unless `raw`: a
+ * detection no track confirmed is a flicker or a thing the detector mistook, kept as raw output.
  */
-export async function listDetections(db: Db, job: Job, window: { from: number; to: number }): Promise<DetectionWindow> {
+export async function listDetections(db: Db, job: Job, window: { from: number; to: number; raw?: boolean }): Promise<DetectionWindow> {
   const [rows, maskRows] = await Promise.all([
     db
       .select({ timestamp: detections.timestamp, label: detections.label, confidence: detections.confidence, x: detections.x, y: detections.y, width: detections.width, height: detections.height, trackId: detections.trackId, frameIndex: detections.frameIndex })
       .from(detections)
-      .where(and(eq(detections.jobId, job.id), gte(detections.timestamp, window.from), lte(detections.timestamp, window.to)))
+      .where(and(eq(detections.jobId, job.id), gte(detections.timestamp, window.from), lte(detections.timestamp, window.to), window.raw ? undefined : isNotNull(detections.trackId)))
       .orderBy(asc(detections.frameIndex), asc(detections.ordinal)),
     db
       .select({ t: analysisFrames.timestamp, rle: sql<string | null>`${analysisFrames.extras}->'masks'->0->>'mask_rle'` })
