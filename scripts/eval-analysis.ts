@@ -111,7 +111,11 @@ if (!values.smoke && values.part !== "synthetic") {
   const row = (name: string, m: MatchCounts | undefined) => print(`  ${name.padEnd(36)} ${pr(m).padEnd(18)} ${m ? `${String(m.tp).padStart(4)} ${String(m.fp).padStart(3)} ${String(m.fn).padStart(3)}` : ""}`);
   row(`vtest persons, shown (${truthFrames.length} frames)`, vtestShown.person);
   row(`vtest persons, every stored box`, vtestStored.person);
-  for (const name of vehicles) if (vtestStored[name] && vtestStored[name].tp + vtestStored[name].fp + vtestStored[name].fn > 0) row(`vtest ${name}, shown`, vtestShown[name]);
+  for (const name of vehicles) {
+    if (vtestStored[name].tp + vtestStored[name].fp + vtestStored[name].fn === 0) continue;
+    row(`vtest ${name}, shown`, vtestShown[name]);
+    row(`vtest ${name}, every stored box`, vtestStored[name]);
+  }
   for (const name of stillClasses) row(`stills ${name}`, stills[name]);
   const falseClasses = [...new Set(vtest.frames.flatMap((frame) => frame.detections.map((d) => d.label)))].filter((label) => label !== "person").sort();
   print(`  vtest classes offered besides person: ${falseClasses.join(", ") || "none"}`);

@@ -135,7 +135,7 @@ function functions(client: Inngest) {
             activeByGroup.set(group, (activeByGroup.get(group) ?? 0) + 1);
             maxActive = Math.max(maxActive, active);
             maxActiveByGroup.set(group, Math.max(maxActiveByGroup.get(group) ?? 0, activeByGroup.get(group)!));
-            await sleepMs(60);
+            await sleepMs(150);
             active--;
             activeByGroup.set(group, activeByGroup.get(group)! - 1);
           });
@@ -318,8 +318,10 @@ describe.each(testDatabases)("local engine against the real serve() handler (%s)
   });
 
   it("never exceeds a keyed concurrency limit", async () => {
-    for (let i = 0; i < 6; i++) await send("test/limited", { group: "g", i });
-    for (let i = 0; i < 2; i++) await send("test/limited", { group: "h", i });
+    // One batch, so that the h runs are queued while g's are still running even on a loaded
+    // machine (sent one by one, g's could all finish before h's arrived).
+    const events = [...Array.from({ length: 6 }, (_, i) => ({ group: "g", i })), ...Array.from({ length: 2 }, (_, i) => ({ group: "h", i }))];
+    await harness.client.send(events.map((data) => ({ name: "test/limited", data })));
     const deadline = Date.now() + 20_000;
     for (;;) {
       const rows = await handle.db.select().from(engineRuns).where(eq(engineRuns.functionId, fnId("limited")));
