@@ -24,7 +24,8 @@ import { analysisTracking } from "@/lib/analysis/track-job";
 import { DEFAULT_THRESHOLDS } from "@/lib/analysis/worker-protocol";
 import type { VideoFrame } from "@/lib/analysis/tracking/video-tracker";
 import { decodeFrames, decodeImage, probeVideoStream } from "@/lib/media/frames";
-import { interpretDetections, reacquisitions, scoreClip, scoreLabelledFrames, type ClipScores, type InterpretOptions } from "@/lib/eval/evaluate";
+import type { Zone } from "@/lib/analysis/events/detect-events";
+import { interpretDetections, reacquisitions, scoreClip, scoreLabelledFrames, truthZoneCrossings, type ClipScores, type InterpretOptions } from "@/lib/eval/evaluate";
 import type { MatchCounts } from "@/lib/eval/metrics";
 import { makeSyntheticClips } from "@/lib/eval/synthetic";
 import { loadWorkerEnv } from "@/workers/inference/env";
@@ -65,8 +66,11 @@ async function detectVideo(file: string): Promise<VideoFrame[]> {
   return frames;
 }
 
-function interpret(frames: VideoFrame[], frameSize: { width: number; height: number }) {
-  const settings: InterpretOptions = { tracking: analysisTracking(options, frameSize), rules: options.rules, frameSize };
+/** A floor zone across the middle of the plaza, which every synthetic walker crosses. */
+const zones: Zone[] = [{ name: "middle", points: [[0.4, 0.5], [0.6, 0.5], [0.6, 0.99], [0.4, 0.99]] }];
+
+function interpret(frames: VideoFrame[], frameSize: { width: number; height: number }, withZones = false) {
+  const settings: InterpretOptions = { tracking: analysisTracking(options, frameSize), rules: options.rules, frameSize, zones: withZones ? zones : [] };
   return interpretDetections(frames, settings);
 }
 
@@ -127,16 +131,17 @@ if (!values.smoke && values.part !== "synthetic") {
 // 3. Synthetic clips with exact truth.
 const clips = values.part === "frames" ? [] : await makeSyntheticClips(path.join(cacheDir, "synthetic"), values.smoke ? { only: ["enter-leave"] } : undefined);
 print();
-print("Synthetic clips        true  found  IDF1  IDsw  frag/track  entering P/R  leaving P/R  events");
+print("Synthetic clips        true  found  IDF1  IDsw  frag/track  entering P/R  leaving P/R  zones P/R    events");
 const scores: Record<string, ClipScores> = {};
 for (const clip of clips) {
   const frames = await detectVideo(clip.file);
-  const result = interpret(frames, { width: clip.width, height: clip.height });
+  const size = { width: clip.width, height: clip.height };
+  const result = interpret(frames, size, true);
   const truth = { frames: clip.frames, events: clip.events.map((event) => ({ label: event.label, time: event.time })) };
-  const score = scoreClip(truth, result);
+  const score = scoreClip(truth, result, truthZoneCrossings(truth, size, zones));
   scores[clip.name] = score;
   print(
-    `  ${clip.name.padEnd(20)} ${String(score.truthTracks).padStart(4)} ${String(score.predictedTracks).padStart(6)}  ${pct(score.idf1)}  ${String(score.idSwitches).padStart(4)}  ${pct(score.fragmentsPerTrack).padStart(10)}  ${pr(score.crossings.entering).padStart(12)}  ${pr(score.crossings.leaving).padStart(11)}  ${String(score.events).padStart(6)}`,
+    `  ${clip.name.padEnd(20)} ${String(score.truthTracks).padStart(4)} ${String(score.predictedTracks).padStart(6)}  ${pct(score.idf1)}  ${String(score.idSwitches).padStart(4)}  ${pct(score.fragmentsPerTrack).padStart(10)}  ${pr(score.crossings.entering).padStart(12)}  ${pr(score.crossings.leaving).padStart(11)}  ${pr(score.zones).padStart(11)}  ${String(score.events).padStart(6)}`,
   );
 }
 const all = Object.values(scores);
@@ -150,7 +155,9 @@ const withPeople = all.filter((s) => s.truthTracks > 0);
 const meanIdf1 = withPeople.reduce((n, s) => n + s.idf1, 0) / Math.max(1, withPeople.length);
 const crossings = sum((s) => ({ ...s.crossings.entering, tp: s.crossings.entering.tp + s.crossings.leaving.tp, fp: s.crossings.entering.fp + s.crossings.leaving.fp, fn: s.crossings.entering.fn + s.crossings.leaving.fn }));
 print(`  ${"all".padEnd(20)} ${String(all.reduce((n, s) => n + s.truthTracks, 0)).padStart(4)} ${String(all.reduce((n, s) => n + s.predictedTracks, 0)).padStart(6)}  ${pct(meanIdf1)}  ${String(all.reduce((n, s) => n + s.idSwitches, 0)).padStart(4)}  ${"".padStart(10)}  entering+leaving ${pr(crossings)}`);
-Object.assign(report, { synthetic: scores, meanIdf1, crossings });
+const zoneCounts = sum((s) => s.zones);
+print(`  ${"".padEnd(20)} ${"".padStart(4)} ${"".padStart(6)}  ${"".padStart(4)}  ${"".padStart(4)}  ${"".padStart(10)}  zones ${pr(zoneCounts)}`);
+Object.assign(report, { synthetic: scores, meanIdf1, crossings, zones: zoneCounts });
 
 console.log(lines.join("\n"));
 if (values.json) await fs.writeFile(values.json, JSON.stringify(report, null, 2));

@@ -1,6 +1,7 @@
 "use client";
 
 import { MAX_SAMPLE_FPS, TRACKER_DEFAULTS, type OptionsForm } from "@/lib/analysis/options-form";
+import { SCENE_PROFILES, sceneProfileDescriptions, type SceneProfile } from "@/lib/analysis/tracking/scene-profiles";
 
 const inputClass = "mt-1 w-full rounded-md border border-slate-300 px-3 py-2 text-sm outline-none focus:border-brand-500 focus:ring-2 focus:ring-brand-500/20";
 
@@ -14,6 +15,17 @@ export function AnalysisOptionsFields({ value, onChange, idPrefix }: { value: Op
   const id = (name: string) => `${idPrefix}-${name}`;
   return (
     <div className="space-y-4 text-sm" data-testid={`${idPrefix}-options`}>
+      <label className="block font-medium" htmlFor={id("profile")}>
+        Scene
+        <select id={id("profile")} value={value.profile} onChange={(e) => set("profile", e.target.value as SceneProfile)} className={inputClass}>
+          {SCENE_PROFILES.map((profile) => (
+            <option key={profile} value={profile}>
+              {profile[0].toUpperCase() + profile.slice(1)}: {sceneProfileDescriptions[profile]}
+            </option>
+          ))}
+        </select>
+        <span className="mt-1 block font-normal text-slate-600">Only these kinds of things are tracked and reported.</span>
+      </label>
       <div className="grid gap-3 sm:grid-cols-2">
         <label className="block font-medium" htmlFor={id("fps")}>
           Frames per second sampled

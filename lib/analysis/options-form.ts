@@ -1,4 +1,5 @@
 import { defaultEventRules, type EventRules } from "./events/detect-events";
+import { DEFAULT_SCENE_PROFILE, type SceneProfile } from "./tracking/scene-profiles";
 import { DEFAULT_THRESHOLDS, MAX_SAMPLE_FPS } from "./worker-protocol";
 
 /**
@@ -16,6 +17,8 @@ export const TRACKER_DEFAULTS = { highThreshold: 0.3, matchThreshold: 0.9 } as c
 type HeldRule = { on: boolean; minSeconds: number; minOverlap: number };
 
 export type OptionsForm = {
+  /** Which classes are tracked and reported (scene-profiles.ts). */
+  profile: SceneProfile;
   fps: number;
   detectThreshold: number;
   /** Blank: the tracker's default. */
@@ -31,12 +34,13 @@ export type OptionsForm = {
 };
 
 /** What a stored payload (or none) shows in the form; missing fields take their defaults. */
-export function formFromOptions(options: { fps?: number; detectThreshold?: number; tracker?: Record<string, number | undefined>; rules?: Partial<EventRules> } = {}): OptionsForm {
+export function formFromOptions(options: { profile?: SceneProfile; fps?: number; detectThreshold?: number; tracker?: Record<string, number | undefined>; rules?: Partial<EventRules> } = {}): OptionsForm {
   const rules = { ...defaultEventRules, ...options.rules };
   const held = (rule: EventRules["phoneUse"], fallback: { minSeconds: number; minOverlap: number }): HeldRule =>
     rule === false ? { on: false, ...fallback } : { on: true, minSeconds: rule.minSeconds, minOverlap: rule.minOverlap };
   const defaultHeld = (rule: EventRules["phoneUse"]) => (rule === false ? { minSeconds: 1, minOverlap: 0.5 } : rule);
   return {
+    profile: options.profile ?? DEFAULT_SCENE_PROFILE,
     fps: options.fps ?? DEFAULT_ANALYSIS_FPS,
     detectThreshold: options.detectThreshold ?? DEFAULT_THRESHOLDS.detect,
     trackHigh: options.tracker?.highThreshold?.toString() ?? "",
@@ -58,6 +62,7 @@ export function optionsFromForm(form: OptionsForm, keep: { classVisible?: EventR
   if (form.trackMatch.trim()) tracker.matchThreshold = Number(form.trackMatch);
   const held = (rule: HeldRule) => (rule.on ? { minSeconds: rule.minSeconds, minOverlap: rule.minOverlap } : false);
   return {
+    profile: form.profile,
     fps: form.fps,
     detectThreshold: form.detectThreshold,
     tracker,

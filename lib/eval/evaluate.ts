@@ -1,4 +1,4 @@
-import { detectEvents, type EventRules, type TrackedFrame } from "@/lib/analysis/events/detect-events";
+import { detectEvents, insidePolygon, type EventRules, type TrackedFrame, type Zone } from "@/lib/analysis/events/detect-events";
 import { VideoTracker, type TrackRecord, type TrackingSummary, type VideoFrame, type VideoTrackerOptions } from "@/lib/analysis/tracking/video-tracker";
 import { detectionMetrics, eventMetrics, trackingMetrics, type MatchCounts, type PointEvent, type TruthBox } from "./metrics";
 
@@ -7,7 +7,7 @@ import { detectionMetrics, eventMetrics, trackingMetrics, type MatchCounts, type
  * scored against ground truth. Detection is the caller's (scripts/eval-analysis.ts runs the
  * worker's own models); everything after it is the product's code, called as a job calls it.
  */
-export type InterpretOptions = { tracking: VideoTrackerOptions; rules: EventRules; frameSize: { width: number; height: number } };
+export type InterpretOptions = { tracking: VideoTrackerOptions; rules: EventRules; frameSize: { width: number; height: number }; zones?: Zone[] };
 
 export type Interpretation = {
   /** Every sampled frame with the boxes a job reports (tracked ones) and their track ids. */
@@ -30,7 +30,7 @@ export function interpretDetections(frames: VideoFrame[], options: InterpretOpti
       return trackId === undefined ? [] : [{ ...d, trackId }];
     }),
   }));
-  return { frames: tracked, tracks, summary, events: detectEvents(tracked, options.rules, options.frameSize) };
+  return { frames: tracked, tracks, summary, events: detectEvents(tracked, options.rules, options.frameSize, options.zones) };
 }
 
 /** Entering and leaving as one point per person: a merged group event counts each of its tracks. */
@@ -46,6 +46,32 @@ export function personCrossings(result: Interpretation): PointEvent[] {
   });
 }
 
+/** Zone crossings as points: `zone entered` and `zone left`, each with its zone. */
+export function zoneCrossings(result: Interpretation): PointEvent[] {
+  return result.events.flatMap((event) => (event.label === "zone entered" || event.label === "zone left" ? [{ label: event.label, time: event.start, zone: event.zone }] : []));
+}
+
+/**
+ * The exact zone crossings of a clip's truth: where each person's feet (box bottom centre)
+ * cross a zone's boundary. Frames where a person is hidden keep the side they were last on.
+ */
+export function truthZoneCrossings(truth: TruthClip, frameSize: { width: number; height: number }, zones: Zone[]): PointEvent[] {
+  const events: PointEvent[] = [];
+  for (const zone of zones) {
+    const side = new Map<number, boolean>();
+    for (const frame of truth.frames) {
+      for (const object of frame.objects) {
+        if (object.label !== "person") continue;
+        const inside = insidePolygon((object.box.x + object.box.width / 2) / frameSize.width, (object.box.y + object.box.height) / frameSize.height, zone.points);
+        const was = side.get(object.id);
+        if (was !== undefined && was !== inside) events.push({ label: inside ? "zone entered" : "zone left", time: frame.timestamp, zone: zone.name });
+        side.set(object.id, inside);
+      }
+    }
+  }
+  return events;
+}
+
 export type LabelledFrame = { index: number; boxes: TruthBox[] };
 
 /** Detection scores on labelled frames: `pick` chooses which of a sampled frame's boxes count. */
@@ -59,7 +85,7 @@ export function scoreLabelledFrames(
 }
 
 export type TruthClip = {
-  frames: { index: number; objects: { id: number; label: string; box: TruthBox["box"] }[] }[];
+  frames: { index: number; timestamp: number; objects: { id: number; label: string; box: TruthBox["box"] }[] }[];
   events: PointEvent[];
 };
 
@@ -70,11 +96,13 @@ export type ClipScores = {
   idSwitches: number;
   fragmentsPerTrack: number;
   crossings: { entering: MatchCounts; leaving: MatchCounts };
+  /** Zone entered and zone left, against the truth's exact crossings. */
+  zones: MatchCounts;
   /** Every event the job reported, of any label (the empty scene must have none). */
   events: number;
 };
 
-export function scoreClip(truth: TruthClip, result: Interpretation): ClipScores {
+export function scoreClip(truth: TruthClip, result: Interpretation, zoneTruth: PointEvent[] = []): ClipScores {
   const sampled = new Map(result.frames.map((frame) => [frame.index, frame]));
   const pairs = truth.frames.flatMap((frame) => {
     const seen = sampled.get(frame.index);
@@ -96,6 +124,7 @@ export function scoreClip(truth: TruthClip, result: Interpretation): ClipScores 
     idSwitches: tracking.idSwitches,
     fragmentsPerTrack: tracking.fragmentsPerTrack,
     crossings: { entering: events.perLabel["person entering"] ?? zero, leaving: events.perLabel["person leaving"] ?? zero },
+    zones: eventMetrics(zoneTruth, zoneCrossings(result)).all,
     events: result.events.length,
   };
 }

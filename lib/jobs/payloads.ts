@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { RunnableJobKind } from "@/inngest/events";
-import { eventRulesSchema } from "@/lib/analysis/events/detect-events";
+import { eventRulesSchema, zonesSchema } from "@/lib/analysis/events/detect-events";
 import { DEFAULT_ANALYSIS_FPS } from "@/lib/analysis/options-form";
 import { DEFAULT_SCENE_PROFILE, SCENE_PROFILES } from "@/lib/analysis/tracking/scene-profiles";
 import { DEFAULT_THRESHOLDS, MAX_SAMPLE_FPS, TASKS } from "@/lib/analysis/worker-protocol";
@@ -101,6 +101,8 @@ export const analysisOptionsSchema = z
     preRoll: z.number().min(0).max(30).default(2),
     postRoll: z.number().min(0).max(30).default(2),
     rules: eventRulesSchema.default(eventRulesSchema.parse({})),
+    /** Named areas of the frame (corners in 0..1): zone entered, zone left and loitering events. */
+    zones: zonesSchema,
   })
   .strict();
 
