@@ -16,6 +16,8 @@ import * as apiJobsJobIdRoute from "./api/jobs/[job_id]/route";
 import * as apiJobsJobIdSourceRoute from "./api/jobs/[job_id]/source/route";
 import * as apiJobsJobIdAnnotatedRoute from "./api/jobs/[job_id]/annotated/route";
 import * as apiJobsJobIdDetectionsRoute from "./api/jobs/[job_id]/detections/route";
+import * as apiJobsJobIdEventsEventIdReviewRoute from "./api/jobs/[job_id]/events/[event_id]/review/route";
+import * as apiJobsJobIdEventsReviewedRoute from "./api/jobs/[job_id]/events/reviewed/route";
 import * as apiJobsJobIdExportRoute from "./api/jobs/[job_id]/export/route";
 import * as apiJobsJobIdThumbnailsSecondRoute from "./api/jobs/[job_id]/thumbnails/[second]/route";
 import * as apiJobsJobIdTracksRoute from "./api/jobs/[job_id]/tracks/route";
@@ -113,6 +115,26 @@ export const routeRegistry: RegisteredRoute[] = [
     doc: { summary: "A small frame at a whole second, for scrubbing (JPEG)", tags: browser, produces: "image/jpeg" },
   },
   { path: "/api/jobs/{job_id}/export", module: apiJobsJobIdExportRoute, doc: { summary: "Every event as a JSON or CSV download", tags: browser } },
+  {
+    path: "/api/jobs/{job_id}/events/{event_id}/review",
+    module: apiJobsJobIdEventsEventIdReviewRoute,
+    doc: {
+      summary: "An event's verdict: give or replace it (POST), or clear it (DELETE)",
+      description:
+        "The job's owner or an admin marks an event `confirmed` or `false_positive`, with an optional note (at most 1000 characters). POST answers the event as the results list it, with its `review`. False positives are left out of the results, the track list and the event exports unless `include_rejected=1`. Anyone else, an unknown event or an event of another job: 404.",
+      tags: browser,
+    },
+  },
+  {
+    path: "/api/jobs/{job_id}/events/reviewed",
+    module: apiJobsJobIdEventsReviewedRoute,
+    doc: {
+      summary: "The reviewed events as COCO-style labels, for an evaluation",
+      description:
+        "`images`: each reviewed event's best frame (`file_name` its snapshot, `coco_url` where it is served); `annotations`: the event's boxes (`category_id` the box's label, `bbox` [x, y, width, height] in source pixels) with `attributes: {verdict, event_label, event_id}`; `categories`: COCO's 91-scheme ids, other labels from 1000. Owner or admin only.",
+      tags: browser,
+    },
+  },
   { path: "/api/jobs/{job_id}/annotated", module: apiJobsJobIdAnnotatedRoute, doc: { summary: "The annotated-video export: the newest (GET) or a new one (POST)", tags: browser } },
   { path: "/jobs", module: jobsRoute, doc: { summary: "Create and enqueue a job (also POST /jobs/)", tags: editor, responses: { 202: "Queued" } } },
   { path: "/jobs/{job_id}", module: jobsJobIdRoute, doc: { summary: "A job's latest state", tags: editor } },

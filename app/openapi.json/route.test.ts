@@ -75,8 +75,12 @@ describe("GET /openapi.json", () => {
   it("takes parameters from the routes' zod schemas", async () => {
     const document = await theDocument();
     const results = document.paths["/api/jobs/{job_id}/results"].get as { parameters: { name: string; in: string; schema: { maximum?: number } }[] };
-    expect(results.parameters.map(({ name, in: where }) => `${where}:${name}`)).toEqual(["path:job_id", "query:page", "query:page_size"]);
+    expect(results.parameters.map(({ name, in: where }) => `${where}:${name}`)).toEqual(["path:job_id", "query:page", "query:page_size", "query:include_rejected"]);
     expect(results.parameters.find(({ name }) => name === "page_size")?.schema.maximum).toBe(200);
+    const review = document.paths["/api/jobs/{job_id}/events/{event_id}/review"] as Record<string, { requestBody?: { content: Record<string, { schema: { properties: Record<string, { enum?: string[] }> } }> }; responses: Record<string, unknown> }>;
+    expect(review.post.requestBody?.content["application/json"].schema.properties.verdict.enum).toEqual(["confirmed", "false_positive"]);
+    expect(Object.keys(review.delete.responses)).toContain("204");
+    expect(Object.keys(review.delete.responses)).not.toContain("200");
     const jobs = document.paths["/jobs"].post as { requestBody: { content: Record<string, unknown> }; parameters: { name: string }[] };
     expect(Object.keys(jobs.requestBody.content).sort()).toEqual(["application/json", "multipart/form-data"]);
     expect(jobs.parameters.map(({ name }) => name)).toContain("job_type");

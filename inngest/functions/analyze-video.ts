@@ -64,7 +64,7 @@ export default jobFunction("analyze-video", "analyze", async ({ jobId, payload: 
   const eventCount = await step.run("events", async () => {
     const database = await db();
     await reportProgress(database, jobId, { processed: frames, total: frames, phase: "events", currentStep: "Finding events" });
-    const count = await findEvents(database, jobId, options.rules);
+    const count = await findEvents(database, jobId, options.rules, { frameSize: plan, zones: options.zones });
     await appendJobLog(database, jobId, `Events: ${count}`);
     return count;
   });

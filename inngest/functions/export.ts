@@ -20,8 +20,9 @@ const containers = { mp4: ["-movflags", "+faststart", "-f", "mp4"], mkv: ["-f", 
 /**
  * export: `formats` (default `[format ?? "mp4"]`) among the transcript (srt, vtt, txt, json),
  * the shot list (scenes_csv, edl), an analysis job's detections and tracks (coco, mot,
- * detections_csv, tracks_csv) and events (events_csv), and remuxes without re-encoding (mp4,
- * mkv, mov); each as a file and all together in `export.zip`.
+ * detections_csv, tracks_csv) and events (events_csv, less those reviewed as false_positive
+ * unless `include_rejected`), and remuxes without re-encoding (mp4, mkv, mov); each as a file
+ * and all together in `export.zip`.
  */
 export default jobFunction("export", "export", async ({ jobId, payload, source, step, progress }) => {
   return step.run("export", async () => {
@@ -40,7 +41,7 @@ export default jobFunction("export", "export", async ({ jobId, payload, source, 
       });
       if (analysisJob.kind !== "analyze") throw new NonRetriableError(`Job ${analysisJob.id} is not an analysis job`);
       if (analysisJob.status !== "completed") throw new NonRetriableError(`Analysis job ${analysisJob.id} has not completed (${analysisJob.status})`);
-      analysis = await loadAnalysis(database, analysisJob.id);
+      analysis = await loadAnalysis(database, analysisJob.id, { includeRejected: payload.include_rejected });
     }
     return cancellable(jobId, async (signal) => {
       const files: Record<string, string> = {};

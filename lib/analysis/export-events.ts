@@ -1,6 +1,6 @@
 import type { Db } from "@/lib/db/client";
 import type { Job } from "@/lib/db/schema";
-import { listEvents } from "./list-events";
+import { listEvents, type EventFilter } from "./list-events";
 import { toCabinEvent } from "./serializers/cabin-events";
 import { csvHeader, csvRow } from "./viewer/events-csv";
 
@@ -12,9 +12,10 @@ export type EventExportFormat = "json" | "csv";
 /**
  * Every event of a job as a download, written as it is read (BATCH events at a time), never
  * held whole: JSON is `{ job_id, trip_id, events: [cabin-events event, ...] }`, CSV one row per
- * event (lib/analysis/viewer/events-csv.ts).
+ * event (lib/analysis/viewer/events-csv.ts). Rejected events (false_positive) are left out unless
+ * the filter includes them.
  */
-export function exportEvents(db: Db, job: Job, format: EventExportFormat, base: string): ReadableStream<Uint8Array> {
+export function exportEvents(db: Db, job: Job, format: EventExportFormat, base: string, filter: EventFilter = {}): ReadableStream<Uint8Array> {
   const mediaBase = `${base}/api/jobs/${job.id}/media`;
   const encoder = new TextEncoder();
   let offset = 0;
@@ -25,10 +26,10 @@ export function exportEvents(db: Db, job: Job, format: EventExportFormat, base: 
         started = true;
         controller.enqueue(encoder.encode(format === "csv" ? csvHeader() : `{"job_id":${JSON.stringify(job.id)},"trip_id":${JSON.stringify(job.tripId)},"events":[`));
       }
-      const { items } = await listEvents(db, job.id, { offset, limit: BATCH });
+      const { items } = await listEvents(db, job.id, { offset, limit: BATCH }, filter);
       const text = items
         .map((event, i) => {
-          const wire = toCabinEvent(event, mediaBase);
+          const wire = toCabinEvent(event, mediaBase, job);
           return format === "csv" ? csvRow(wire) : `${offset + i === 0 ? "" : ","}${JSON.stringify(wire)}`;
         })
         .join("");

@@ -29,6 +29,18 @@ export async function getAnalysisJobOrThrow(db: Db, caller: Caller, jobId: strin
   return job;
 }
 
+/**
+ * An analysis job the caller may change, not only see: their own, or any for an admin. An
+ * anonymous job is readable by whoever holds its id, but nobody owns it to change it; to anyone
+ * else the job is `invalid_job`, as when it does not exist.
+ */
+export async function getOwnedAnalysisJobOrThrow(db: Db, caller: Caller, jobId: string): Promise<Job> {
+  const job = await findAnalysisJob(db, caller, jobId);
+  const owns = caller.isAdmin || (caller.user !== null && job?.ownerId === caller.user.id);
+  if (!job || !owns) throw new AppError("not_found", "invalid_job");
+  return job;
+}
+
 /** A file the job produced, resolved inside its media folder (escapes and misses are file_missing). */
 export async function jobMediaFile(db: Db, caller: Caller, jobId: string, name: string): Promise<string> {
   const job = await findAnalysisJob(db, caller, jobId);

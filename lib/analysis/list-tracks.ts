@@ -1,6 +1,7 @@
 import { asc, eq } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { detections, events, tracks } from "@/lib/db/schema";
+import { shownEvents, type EventFilter } from "./list-events";
 
 /** Points kept of a track's path: enough to draw it, few enough to send every track at once. */
 const PATH_POINTS = 48;
@@ -16,12 +17,12 @@ export type TrackSummary = {
   path: [number, number, number][];
   /** The time of its most confident box, where its thumbnail is cut. */
   best_time: number;
-  /** Ids of the job's events this track takes part in. */
+  /** Ids of the job's events this track takes part in (as listed: rejected ones only on request). */
   event_ids: string[];
 };
 
 /** Every track of a job, first seen first, with its path and the events it is in. */
-export async function listTracks(db: Db, jobId: string): Promise<TrackSummary[]> {
+export async function listTracks(db: Db, jobId: string, filter: EventFilter = {}): Promise<TrackSummary[]> {
   const [trackRows, boxRows, eventRows] = await Promise.all([
     db.select().from(tracks).where(eq(tracks.jobId, jobId)).orderBy(asc(tracks.startTime), asc(tracks.trackId)),
     db
@@ -29,7 +30,7 @@ export async function listTracks(db: Db, jobId: string): Promise<TrackSummary[]>
       .from(detections)
       .where(eq(detections.jobId, jobId))
       .orderBy(asc(detections.frameIndex)),
-    db.select({ id: events.id, trackIds: events.trackIds }).from(events).where(eq(events.jobId, jobId)).orderBy(asc(events.ordinal)),
+    db.select({ id: events.id, trackIds: events.trackIds }).from(events).where(shownEvents(jobId, filter)).orderBy(asc(events.ordinal)),
   ]);
   const paths = new Map<number, { points: [number, number, number][]; best: { t: number; confidence: number } }>();
   for (const box of boxRows) {

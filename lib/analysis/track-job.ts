@@ -4,7 +4,7 @@ import type { Db } from "@/lib/db/client";
 import { analysisFrames, detections, tracks } from "@/lib/db/schema";
 import type { TrackerOptions } from "./tracking/bytetrack";
 import { classesOf, type SceneProfile } from "./tracking/scene-profiles";
-import { VideoTracker, type TrackingSummary, type VideoTrackerOptions } from "./tracking/video-tracker";
+import { defaultConfirmation, VideoTracker, type ConfirmationRules, type TrackingSummary, type VideoTrackerOptions } from "./tracking/video-tracker";
 
 export type { TrackingSummary };
 
@@ -13,11 +13,22 @@ export type { TrackingSummary };
  * seconds, counted in sampled frames), the scene profile's classes and the frame's size.
  */
 export function analysisTracking(
-  options: { fps: number; profile: SceneProfile; tracker: Partial<Omit<TrackerOptions, "trackBuffer">> & { bufferSeconds?: number } },
+  options: {
+    fps: number;
+    profile: SceneProfile;
+    tracker: Partial<Omit<TrackerOptions, "trackBuffer">> & { bufferSeconds?: number };
+    confirmation: Omit<Partial<ConfirmationRules>, "minScore"> & { minScore?: Record<string, number> };
+  },
   frameSize: { width: number; height: number },
 ): VideoTrackerOptions {
   const { bufferSeconds = 2, ...tracker } = options.tracker;
-  return { tracker: { ...tracker, trackBuffer: Math.max(1, Math.round(bufferSeconds * options.fps)) }, classes: classesOf(options.profile), frameSize };
+  const { minScore, ...confirmation } = options.confirmation;
+  return {
+    tracker: { ...tracker, trackBuffer: Math.max(1, Math.round(bufferSeconds * options.fps)) },
+    confirmation: { ...confirmation, ...(minScore ? { minScore: { ...defaultConfirmation.minScore, ...minScore } } : {}) },
+    classes: classesOf(options.profile),
+    frameSize,
+  };
 }
 
 const pageFrames = 500;

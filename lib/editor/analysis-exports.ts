@@ -1,5 +1,6 @@
 import { asc, eq } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
+import { shownEvents, type EventFilter } from "@/lib/analysis/list-events";
 import { analysisFrames, detections, events, tracks } from "@/lib/db/schema";
 import { COCO_CLASSES } from "@/workers/inference/tasks/coco";
 import { toCsv } from "./exports";
@@ -19,19 +20,24 @@ export const COCO_IDS: number[] = [
   46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63, 64, 65, 67, 70, 72, 73, 74, 75, 76, 77, 78, 79, 80, 81, 82, 84, 85, 86, 87, 88, 89, 90,
 ];
 
-export async function loadAnalysis(db: Db, jobId: string) {
+/** The job's rows; its events less those reviewed as false_positive unless the filter includes them. */
+export async function loadAnalysis(db: Db, jobId: string, filter: EventFilter = {}) {
   const [frames, boxes, trackRows, eventRows] = await Promise.all([
     db.select({ frameIndex: analysisFrames.frameIndex, timestamp: analysisFrames.timestamp }).from(analysisFrames).where(eq(analysisFrames.jobId, jobId)).orderBy(asc(analysisFrames.frameIndex)),
     db.select().from(detections).where(eq(detections.jobId, jobId)).orderBy(asc(detections.frameIndex), asc(detections.ordinal)),
     db.select().from(tracks).where(eq(tracks.jobId, jobId)).orderBy(asc(tracks.trackId)),
-    db.select().from(events).where(eq(events.jobId, jobId)).orderBy(asc(events.ordinal)),
+    db.select().from(events).where(shownEvents(jobId, filter)).orderBy(asc(events.ordinal)),
   ]);
   return { frames, boxes, tracks: trackRows, events: eventRows };
 }
 
 export type Analysis = Awaited<ReturnType<typeof loadAnalysis>>;
 
-export function cocoJson(analysis: Analysis, video: { name: string; width: number; height: number }) {
+/**
+ * COCO's categories and a label's id among them: the 80 classes with their 91-scheme ids, and
+ * each other label added (from 1000 up) the first time it is asked for.
+ */
+export function cocoCategories() {
   const categories: { id: number; name: string; supercategory: string }[] = COCO_CLASSES.map((name, i) => ({ id: COCO_IDS[i], name: name as string, supercategory: "object" }));
   const extra = new Map<string, number>();
   const categoryId = (label: string) => {
@@ -43,6 +49,11 @@ export function cocoJson(analysis: Analysis, video: { name: string; width: numbe
     }
     return extra.get(label)!;
   };
+  return { categories, categoryId };
+}
+
+export function cocoJson(analysis: Analysis, video: { name: string; width: number; height: number }) {
+  const { categories, categoryId } = cocoCategories();
   const frameIndexes = new Set(analysis.frames.map((f) => f.frameIndex));
   for (const box of analysis.boxes) frameIndexes.add(box.frameIndex);
   const timestamps = new Map(analysis.frames.map((f) => [f.frameIndex, f.timestamp]));

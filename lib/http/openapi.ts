@@ -136,6 +136,8 @@ function operation(method: HttpMethod, path: string, routes: readonly AnyOptions
   ];
   const bodies = method === "GET" || method === "HEAD" ? {} : Object.assign({}, ...routes.map((options) => requestContent(options, merged)));
   const status = { ...defaultResponses(first, method, path), ...merged.responses };
+  // A route that answers 204 (no content) has no 200 besides.
+  if (merged.responses?.[204]) delete status[200];
   const produces = merged.produces ?? "application/json";
   const responses = Object.fromEntries(
     Object.entries(status).map(([code, description]) => {

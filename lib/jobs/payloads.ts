@@ -98,6 +98,22 @@ export const analysisOptionsSchema = z
       .partial()
       .strict()
       .default({}),
+    /**
+     * When a track is a result (lib/analysis/tracking/video-tracker.ts `defaultConfirmation`,
+     * chosen with eval:analysis); a caller may loosen or tighten any of them.
+     */
+    confirmation: z
+      .object({
+        minSeconds: z.number().min(0).max(60),
+        minScore: z.record(z.string().min(1), z.number().min(0).max(1)),
+        stationaryMaxScore: z.number().min(0).max(1),
+        minArea: z.number().min(0).max(1),
+        maxArea: z.number().min(0).max(1),
+        stitchSeconds: z.number().min(0).max(30),
+      })
+      .partial()
+      .strict()
+      .default({}),
     preRoll: z.number().min(0).max(30).default(2),
     postRoll: z.number().min(0).max(30).default(2),
     rules: eventRulesSchema.default(eventRulesSchema.parse({})),

@@ -1,4 +1,5 @@
 import type { AnalysisEvent, Job } from "@/lib/db/schema";
+import type { ReviewCounts } from "../count-reviews";
 
 /**
  * contracts/cabin-events.md wire shapes. A job is seen as frames processed out of total; an
@@ -46,7 +47,21 @@ export function toCabinProgressNotFound() {
   return { processed: 0, total: 0, done: true, error: "invalid_job", notFound: true };
 }
 
-export function toCabinEvent(event: AnalysisEvent, mediaBase: string) {
+/**
+ * An event's verdict, null while unreviewed. Only the job's owner and admins can review, so a
+ * reviewer other than the owner was an admin; who exactly is not said.
+ */
+export function toCabinReview(event: AnalysisEvent, job: Pick<Job, "ownerId">) {
+  if (!event.reviewVerdict) return null;
+  return {
+    verdict: event.reviewVerdict,
+    note: event.reviewNote,
+    reviewed_at: event.reviewedAt?.toISOString() ?? null,
+    reviewed_by_admin: event.reviewedBy !== job.ownerId,
+  };
+}
+
+export function toCabinEvent(event: AnalysisEvent, mediaBase: string, job: Pick<Job, "ownerId">) {
   const url = (file: string | null) => (file ? `${mediaBase}/${encodeURIComponent(file)}` : null);
   return {
     id: event.id,
@@ -65,22 +80,31 @@ export function toCabinEvent(event: AnalysisEvent, mediaBase: string) {
     activityClipUrl: url(event.clip),
     activityImageAnnotated: event.snapshotAnnotated,
     activityImageAnnotatedUrl: url(event.snapshotAnnotated),
+    review: toCabinReview(event, job),
   };
 }
 
-export function toCabinResults(job: Job, list: { total: number; items: AnalysisEvent[] }, page: { page: number; pageSize: number }, base: string) {
+export function toCabinResults(
+  job: Job,
+  list: { total: number; items: AnalysisEvent[] },
+  page: { page: number; pageSize: number },
+  base: string,
+  reviewed: ReviewCounts,
+) {
   const start = (page.page - 1) * page.pageSize;
   const mediaBase = `${base}/api/jobs/${job.id}/media`;
   return {
     job_id: job.id,
     trip_id: job.tripId,
-    events: list.items.map((event) => toCabinEvent(event, mediaBase)),
+    events: list.items.map((event) => toCabinEvent(event, mediaBase, job)),
     page: page.page,
     page_size: page.pageSize,
     total: list.total,
     start: Math.min(start, list.total),
     end: Math.min(start + list.items.length, list.total),
     total_pages: Math.ceil(list.total / page.pageSize),
+    // Beyond the contract: how many events have each verdict, rejected ones listed or not.
+    reviewed,
   };
 }
 

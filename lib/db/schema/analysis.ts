@@ -1,5 +1,6 @@
 import { bigserial, index, integer, jsonb, pgTable, primaryKey, real, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { jobs } from "./jobs";
+import { users } from "./users";
 
 /**
  * What `analyze-video` finds. Every row is keyed by job and position so that a retried step
@@ -90,9 +91,24 @@ export const events = pgTable(
     clip: text("clip"),
     clipStart: real("clip_start"),
     clipEnd: real("clip_end"),
+    /** The zone an event concerns (zone entered, zone left, loitering); null for the others. */
+    zone: text("zone"),
+    /**
+     * A person's verdict on the event (lib/analysis/review-event.ts): `confirmed` or
+     * `false_positive`, null while unreviewed. Kept across a re-run of the events step only
+     * while the row keeps its label and start time (lib/analysis/find-events.ts).
+     */
+    reviewVerdict: text("review_verdict").$type<ReviewVerdict>(),
+    reviewNote: text("review_note"),
+    reviewedAt: timestamp("reviewed_at", { withTimezone: true }),
+    /** Who gave the verdict: the job's owner or an admin. */
+    reviewedBy: uuid("reviewed_by").references(() => users.id, { onDelete: "set null" }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [uniqueIndex("events_position_key").on(table.jobId, table.ordinal), index("events_job_idx").on(table.jobId, table.startTime)],
 );
+
+export const reviewVerdicts = ["confirmed", "false_positive"] as const;
+export type ReviewVerdict = (typeof reviewVerdicts)[number];
 
 export type AnalysisEvent = typeof events.$inferSelect;
