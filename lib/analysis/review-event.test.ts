@@ -99,7 +99,7 @@ describe.each(testDatabases)("event review on %s", (kind) => {
 
     const reviewed = await countReviews(handle.db, job.id);
     expect(reviewed).toEqual({ confirmed: 1, false_positive: 1 });
-    const results = toCabinResults(job, shown, { page: 1, pageSize: 25 }, "http://host", reviewed);
+    const results = toCabinResults(job, shown, { page: 1, pageSize: 25 }, "http://host", reviewed, {});
     expect(results).toMatchObject({ total: 1, reviewed: { confirmed: 1, false_positive: 1 } });
     expect(results.events[0].review?.verdict).toBe("confirmed");
 

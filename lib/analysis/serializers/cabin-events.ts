@@ -1,5 +1,6 @@
 import type { AnalysisEvent, Job } from "@/lib/db/schema";
 import type { ReviewCounts } from "../count-reviews";
+import type { ZoneCounts } from "../count-zones";
 
 /**
  * contracts/cabin-events.md wire shapes. A job is seen as frames processed out of total; an
@@ -66,6 +67,8 @@ export function toCabinEvent(event: AnalysisEvent, mediaBase: string, job: Pick<
   return {
     id: event.id,
     label: event.label,
+    // Beyond the contract: the zone a zone event concerns (zone entered, zone left, loitering).
+    zone: event.zone,
     start_time: round(event.startTime),
     end_time: round(event.endTime),
     duration: round(event.endTime - event.startTime),
@@ -90,6 +93,7 @@ export function toCabinResults(
   page: { page: number; pageSize: number },
   base: string,
   reviewed: ReviewCounts,
+  zones: ZoneCounts,
 ) {
   const start = (page.page - 1) * page.pageSize;
   const mediaBase = `${base}/api/jobs/${job.id}/media`;
@@ -105,6 +109,8 @@ export function toCabinResults(
     total_pages: Math.ceil(list.total / page.pageSize),
     // Beyond the contract: how many events have each verdict, rejected ones listed or not.
     reviewed,
+    // Beyond the contract: per zone, people entering, leaving and loitering.
+    zones,
   };
 }
 

@@ -1,8 +1,10 @@
 // GET /api/jobs/{job_id}/results?page=&page_size= (contracts/cabin-events.md "Fetch Results").
 // Beyond the contract: events reviewed as false_positive are left out unless include_rejected=1,
-// each event carries its `review`, and `reviewed` counts the verdicts.
+// each event carries its `review` (and its `zone`, for zone events), `reviewed` counts the
+// verdicts and `zones` the zone events per zone.
 import { z } from "zod";
 import { countReviews } from "@/lib/analysis/count-reviews";
+import { countZoneEvents } from "@/lib/analysis/count-zones";
 import { getAnalysisJobOrThrow } from "@/lib/analysis/get-analysis-job";
 import { listEvents } from "@/lib/analysis/list-events";
 import { toCabinResults } from "@/lib/analysis/serializers/cabin-events";
@@ -21,9 +23,10 @@ const query = z.object({
 export const GET = route({ auth: "anonymousApi", params, query }, async ({ request, ctx, params, query }) => {
   const database = await db();
   const job = await getAnalysisJobOrThrow(database, ctx, params.job_id);
-  const [list, reviewed] = await Promise.all([
+  const [list, reviewed, zones] = await Promise.all([
     listEvents(database, job.id, { offset: (query.page - 1) * query.page_size, limit: query.page_size }, { includeRejected: query.include_rejected }),
     countReviews(database, job.id),
+    countZoneEvents(database, job.id),
   ]);
-  return Response.json(toCabinResults(job, list, { page: query.page, pageSize: query.page_size }, baseUrlOf(request), reviewed));
+  return Response.json(toCabinResults(job, list, { page: query.page, pageSize: query.page_size }, baseUrlOf(request), reviewed, zones));
 });
