@@ -300,12 +300,9 @@ function zoneEvents(frames: TrackedFrame[], rules: EventRules, step: number, fra
         enteredAt = null;
       };
       for (let i = 1; i < hits.length; i++) {
+        // A single sample on the other side, even the track's last, is a foot on the line.
         const run = inside.slice(i, i + zoneSettleSamples);
-        if (run.length < zoneSettleSamples && i + run.length === hits.length && run.every((v) => v !== state)) {
-          // The track ends while crossing: the crossing stands.
-        } else if (run.length < zoneSettleSamples || !run.every((v) => v !== state)) {
-          continue;
-        }
+        if (run.length < zoneSettleSamples || !run.every((v) => v !== state)) continue;
         state = !state;
         if (state) {
           enteredAt = hits[i];
