@@ -21,7 +21,7 @@ import { WebSocket } from "ws";
 import { decodeFrames, probeVideoStream } from "@/lib/media/frames";
 import { mapOrdered } from "@/workers/inference/pipeline";
 import { startWorker } from "@/workers/inference/server";
-import { DEFAULT_THRESHOLDS } from "@/lib/analysis/worker-protocol";
+import { DEFAULT_THRESHOLDS } from "@/lib/inference/worker-protocol";
 
 /** CPU seconds (user + system) used so far by each process under `root`, by command line. */
 function cpuOfTree(root: number): Map<string, number> {

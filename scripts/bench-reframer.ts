@@ -23,7 +23,7 @@ import path from "node:path";
 import readline from "node:readline";
 import { parseArgs, promisify } from "node:util";
 import { decodeFrames, probeVideoStream } from "@/lib/media/frames";
-import { DEFAULT_THRESHOLDS } from "@/lib/analysis/worker-protocol";
+import { DEFAULT_THRESHOLDS } from "@/lib/inference/worker-protocol";
 import { mapOrdered } from "@/workers/inference/pipeline";
 import { startWorker } from "@/workers/inference/server";
 

@@ -18,7 +18,7 @@ import { loadWorkerEnv } from "@/workers/inference/env";
 import { loadModels, type LoadedModel } from "@/workers/inference/models/sessions";
 import { mapOrdered } from "@/workers/inference/pipeline";
 import { startWorker } from "@/workers/inference/server";
-import { DEFAULT_THRESHOLDS, TASKS, type Task } from "@/lib/analysis/worker-protocol";
+import { DEFAULT_THRESHOLDS, TASKS, type Task } from "@/lib/inference/worker-protocol";
 import { analyzeImage, loadOcrKeys, modelsFor } from "@/workers/inference/tasks/analyze";
 
 const { values } = parseArgs({

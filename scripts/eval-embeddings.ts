@@ -16,7 +16,7 @@
  */
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
-import { setLocalWorkerUrl } from "@/lib/analysis/worker-client";
+import { setLocalWorkerUrl } from "@/lib/inference/worker-client";
 import { CNN_DIMENSIONS, detectorViews, joinEmbeddings, maskedCrop } from "@/lib/features/cnn";
 import { colourEmbedding, fit, grabCutMask, SEGMENT_SIDE } from "@/lib/features/compute";
 import { extractFrames } from "@/lib/features/extract-frames";

@@ -5,7 +5,7 @@ import { AppError, isAppError } from "@/lib/errors";
 import { route } from "@/lib/http/route";
 import { createJob } from "@/lib/jobs";
 import { reframeAspects, type ReframePayload } from "@/lib/jobs/payloads";
-import { MAX_SAMPLE_FPS } from "@/lib/analysis/worker-protocol";
+import { MAX_SAMPLE_FPS } from "@/lib/inference/worker-protocol";
 import { registerUpload } from "@/lib/videos/register-video";
 import { stat } from "node:fs/promises";
 

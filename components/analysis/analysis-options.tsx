@@ -1,7 +1,7 @@
 "use client";
 
 import { MAX_SAMPLE_FPS, TRACKER_DEFAULTS, type OptionsForm } from "@/lib/analysis/options-form";
-import { SCENE_PROFILES, sceneProfileDescriptions, type SceneProfile } from "@/lib/analysis/tracking/scene-profiles";
+import { SCENE_PROFILES, sceneProfileDescriptions, type SceneProfile } from "@/lib/tracking/scene-profiles";
 
 const inputClass = "mt-1 w-full rounded-md border border-slate-300 px-3 py-2 text-sm outline-none focus:border-brand-500 focus:ring-2 focus:ring-brand-500/20";
 

@@ -2,8 +2,8 @@ import { mkdir, rm } from "node:fs/promises";
 import path from "node:path";
 import { db } from "@/lib/db/client";
 import { chooseEnhancements, detectShake, enhanceVideo, outputFormatFor, presetPlan, type EnhancePlan } from "@/lib/media/enhance";
-import { upscaleOnWorker } from "@/lib/analysis/worker-client";
-import type { UpscaleRequestInput } from "@/lib/analysis/worker-protocol";
+import { upscaleOnWorker } from "@/lib/inference/worker-client";
+import type { UpscaleRequestInput } from "@/lib/inference/worker-protocol";
 import { MAX_UPSCALE_INPUT_PIXELS } from "@/lib/media/upscale";
 import { measureInterlacing, measureShake, measureVideo, type VideoFigures } from "@/lib/media/measure";
 import { probeVideo } from "@/lib/media/probe";
@@ -67,7 +67,7 @@ export default jobFunction("enhance", "enhance", async ({ jobId, payload, source
       throw nonRetriable(new AppError("bad_request", `Upscale takes videos up to 960x540 (by area); this one is ${probe.displayWidth}x${probe.displayHeight}`));
     }
     // On the inference worker (WORKER_URLS, or the local one), frame by frame with progress:
-    // POST /v1/upscale (lib/analysis/worker-protocol.ts). A missing model or a refused input
+    // POST /v1/upscale (lib/inference/worker-protocol.ts). A missing model or a refused input
     // is the worker's 400, and fails the job at once.
     // The worker writes into the job's folder; it makes no folders itself.
     await mkdir(mediaDir, { recursive: true });

@@ -5,8 +5,8 @@ import { env } from "@/lib/env";
 import { reportProgress } from "@/lib/jobs";
 import { countAnalysedFrames, saveFrames } from "./save-frames";
 import { recheckVideo, type CheckedVideo } from "./start-analysis";
-import { analyzeRange, WorkerRequestError, type AnalyzeRangeRequest, type WorkerFrame } from "./worker-client";
-import type { SourceHint } from "./worker-protocol";
+import { analyzeRange, WorkerRequestError, type AnalyzeRangeRequest, type WorkerFrame } from "@/lib/inference/worker-client";
+import type { SourceHint } from "@/lib/inference/worker-protocol";
 
 /** What the probe step of analyze-video and reframe-video decides: the sampling and its chunks. */
 export type DetectionPlan = {

@@ -23,7 +23,7 @@ export function analysisGeometry(job: Job): { width: number; height: number; fps
  * A job's boxes between `from` and `to` seconds, compactly: per sampled frame its time and
  * [label, track, confidence, x, y, w, h] rows, labels given once; and the person masks of the
  * window's frames when the job ran the mask task (their first mask, run-length encoded).
- * Only confirmed objects (a track id; lib/analysis/tracking/video-tracker.ts) unless `raw`: a
+ * Only confirmed objects (a track id; lib/tracking/video-tracker.ts) unless `raw`: a
  * detection no track confirmed is a flicker or a thing the detector mistook, kept as raw output.
  */
 export async function listDetections(db: Db, job: Job, window: { from: number; to: number; raw?: boolean }): Promise<DetectionWindow> {

@@ -1,6 +1,6 @@
 import { defaultEventRules, type EventRules } from "./events/detect-events";
-import { DEFAULT_SCENE_PROFILE, type SceneProfile } from "./tracking/scene-profiles";
-import { DEFAULT_THRESHOLDS, MAX_SAMPLE_FPS } from "./worker-protocol";
+import { DEFAULT_SCENE_PROFILE, type SceneProfile } from "@/lib/tracking/scene-profiles";
+import { DEFAULT_THRESHOLDS, MAX_SAMPLE_FPS } from "@/lib/inference/worker-protocol";
 
 /**
  * The analysis options as the browser's forms edit them (the upload page and the re-run form):
@@ -11,7 +11,7 @@ import { DEFAULT_THRESHOLDS, MAX_SAMPLE_FPS } from "./worker-protocol";
 export const DEFAULT_ANALYSIS_FPS = 5;
 export { MAX_SAMPLE_FPS };
 
-/** ByteTrack's own defaults (lib/analysis/tracking/bytetrack.ts), shown as the form's placeholders. */
+/** ByteTrack's own defaults (lib/tracking/bytetrack.ts), shown as the form's placeholders. */
 export const TRACKER_DEFAULTS = { highThreshold: 0.3, matchThreshold: 0.9 } as const;
 
 type HeldRule = { on: boolean; minSeconds: number; minOverlap: number };

@@ -30,7 +30,7 @@ type Modules = {
   engine: typeof import("@/inngest/engine");
   register: typeof import("@/lib/videos/register-video");
   analysis: typeof import("./start-analysis");
-  client: typeof import("./worker-client");
+  client: typeof import("@/lib/inference/worker-client");
 };
 let m: Modules;
 
@@ -46,7 +46,7 @@ beforeAll(async () => {
     engine: await import("@/inngest/engine"),
     register: await import("@/lib/videos/register-video"),
     analysis: await import("./start-analysis"),
-    client: await import("./worker-client"),
+    client: await import("@/lib/inference/worker-client"),
   };
   const { startWorker } = await import("@/workers/inference/server");
   const worker = await startWorker({ env: { WORKER_PORT: "0", WORKER_ALLOWED_ROOTS: work, WORKER_CONCURRENCY: "2" } });

@@ -7,7 +7,7 @@ import { eventRulesSchema } from "./events/detect-events";
 import { findEvents } from "./find-events";
 import { countAnalysedFrames, saveFrames } from "./save-frames";
 import { trackJob } from "./track-job";
-import type { WorkerFrame } from "./worker-client";
+import type { WorkerFrame } from "@/lib/inference/worker-client";
 
 /** What the worker returns for a person walking right and, from 4 s, a second one standing still. */
 function workerFrames(from: number, to: number): WorkerFrame[] {

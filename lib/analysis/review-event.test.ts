@@ -17,7 +17,7 @@ import { clearEventReview, eventReviewSchema, reviewEvent } from "./review-event
 import { saveFrames } from "./save-frames";
 import { toCabinEvent, toCabinResults } from "./serializers/cabin-events";
 import { trackJob } from "./track-job";
-import type { WorkerFrame } from "./worker-client";
+import type { WorkerFrame } from "@/lib/inference/worker-client";
 
 // Event review over what a real pipeline writes: frames as the worker sends them, tracked by
 // ByteTrack and turned into events by the rules; then verdicts given, listed, counted, exported.

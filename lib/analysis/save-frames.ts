@@ -2,7 +2,7 @@ import { and, count, eq, inArray, sql } from "drizzle-orm";
 import { pgColumn } from "@/lib/db/arrays";
 import type { Db } from "@/lib/db/client";
 import { analysisFrames, detections } from "@/lib/db/schema";
-import type { WorkerFrame } from "./worker-client";
+import type { WorkerFrame } from "@/lib/inference/worker-client";
 
 /**
  * Writes a batch of analysed frames and their detections. Idempotent: a retried chunk step

@@ -2,9 +2,9 @@ import { and, asc, eq, gte, isNotNull, lt, sql } from "drizzle-orm";
 import { pgColumn } from "@/lib/db/arrays";
 import type { Db } from "@/lib/db/client";
 import { analysisFrames, detections, tracks } from "@/lib/db/schema";
-import type { TrackerOptions } from "./tracking/bytetrack";
-import { classesOf, type SceneProfile } from "./tracking/scene-profiles";
-import { defaultConfirmation, VideoTracker, type ConfirmationRules, type TrackingSummary, type VideoTrackerOptions } from "./tracking/video-tracker";
+import type { TrackerOptions } from "@/lib/tracking/bytetrack";
+import { classesOf, type SceneProfile } from "@/lib/tracking/scene-profiles";
+import { defaultConfirmation, VideoTracker, type ConfirmationRules, type TrackingSummary, type VideoTrackerOptions } from "@/lib/tracking/video-tracker";
 
 export type { TrackingSummary };
 

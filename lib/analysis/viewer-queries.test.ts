@@ -11,7 +11,7 @@ import { listDetections } from "./list-detections";
 import { listTracks } from "./list-tracks";
 import { saveFrames } from "./save-frames";
 import { trackJob } from "./track-job";
-import type { WorkerFrame } from "./worker-client";
+import type { WorkerFrame } from "@/lib/inference/worker-client";
 
 // The viewer's reads over what a real pipeline writes: frames saved as the worker sends them,
 // tracked by ByteTrack and turned into events by the rules, then read back as the page does.

@@ -1,8 +1,8 @@
 import { copyFile, mkdir, rm, rmdir } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { startLocalWorker, type LocalWorker } from "@/lib/analysis/local-worker";
-import { analyzeRange, workerUrls } from "@/lib/analysis/worker-client";
+import { startLocalWorker, type LocalWorker } from "@/lib/inference/local-worker";
+import { analyzeRange, workerUrls } from "@/lib/inference/worker-client";
 import { env } from "@/lib/env";
 import { renderTimeline } from "./render";
 import { subjectCrop } from "@/lib/reframer/subject-crop";

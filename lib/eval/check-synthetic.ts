@@ -15,8 +15,8 @@
 import { copyFile, mkdir, rm } from "node:fs/promises";
 import path from "node:path";
 import { env } from "@/lib/env";
-import { startLocalWorker } from "@/lib/analysis/local-worker";
-import { analyzeRange } from "@/lib/analysis/worker-client";
+import { startLocalWorker } from "@/lib/inference/local-worker";
+import { analyzeRange } from "@/lib/inference/worker-client";
 import { makeSyntheticClips, type SyntheticBox } from "./synthetic";
 
 async function main(): Promise<void> {

@@ -12,8 +12,8 @@
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { env } from "@/lib/env";
-import { startLocalWorker } from "@/lib/analysis/local-worker";
-import { analyzeImages } from "@/lib/analysis/worker-client";
+import { startLocalWorker } from "@/lib/inference/local-worker";
+import { analyzeImages } from "@/lib/inference/worker-client";
 import { decodeImage } from "@/lib/media/frames";
 import { cropRgb, encodePpm } from "@/lib/media/ppm";
 import { SHARED_MEDIA_DIR } from "@/lib/media/test-media";

@@ -1,5 +1,5 @@
-import { assign } from "@/lib/analysis/tracking/assignment";
-import { iou, type Box } from "@/lib/analysis/tracking/bytetrack";
+import { assign } from "@/lib/tracking/assignment";
+import { iou, type Box } from "@/lib/tracking/bytetrack";
 import { AppError } from "@/lib/errors";
 
 /**

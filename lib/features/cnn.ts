@@ -1,4 +1,4 @@
-import { analyzeImages, type WorkerDetection } from "@/lib/analysis/worker-client";
+import { analyzeImages, type WorkerDetection } from "@/lib/inference/worker-client";
 import type { Image } from "@/lib/media/frames";
 
 /**

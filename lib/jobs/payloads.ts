@@ -2,8 +2,8 @@ import { z } from "zod";
 import type { RunnableJobKind } from "@/inngest/events";
 import { eventRulesSchema, zonesSchema } from "@/lib/analysis/events/detect-events";
 import { DEFAULT_ANALYSIS_FPS } from "@/lib/analysis/options-form";
-import { DEFAULT_SCENE_PROFILE, SCENE_PROFILES } from "@/lib/analysis/tracking/scene-profiles";
-import { DEFAULT_THRESHOLDS, MAX_SAMPLE_FPS, TASKS } from "@/lib/analysis/worker-protocol";
+import { DEFAULT_SCENE_PROFILE, SCENE_PROFILES } from "@/lib/tracking/scene-profiles";
+import { DEFAULT_THRESHOLDS, MAX_SAMPLE_FPS, TASKS } from "@/lib/inference/worker-protocol";
 import { AppError } from "@/lib/errors";
 import { env } from "@/lib/env";
 import { ENHANCE_PRESETS } from "@/lib/media/enhance";
@@ -79,14 +79,14 @@ const seconds = z.number().finite().min(0).max(24 * 3600);
 export const analysisOptionsSchema = z
   .object({
     fps: z.number().positive().max(MAX_SAMPLE_FPS).default(DEFAULT_ANALYSIS_FPS),
-    /** Which classes are tracked and reported (lib/analysis/tracking/scene-profiles.ts). */
+    /** Which classes are tracked and reported (lib/tracking/scene-profiles.ts). */
     profile: z.enum(SCENE_PROFILES).default(DEFAULT_SCENE_PROFILE),
     tasks: z.array(z.enum(TASKS)).min(1).default(["detect"]),
     /** Seconds of video per parallel step. */
     chunkSeconds: z.number().min(2).max(600).default(30),
     /** Detector score floor; lower scores still help the tracker's second association. */
     detectThreshold: z.number().min(0.05).max(0.95).default(DEFAULT_THRESHOLDS.detect),
-    /** ByteTrack settings (lib/analysis/tracking/bytetrack.ts); the buffer is in seconds here. */
+    /** ByteTrack settings (lib/tracking/bytetrack.ts); the buffer is in seconds here. */
     tracker: z
       .object({
         highThreshold: z.number().min(0).max(1),
@@ -99,7 +99,7 @@ export const analysisOptionsSchema = z
       .strict()
       .default({}),
     /**
-     * When a track is a result (lib/analysis/tracking/video-tracker.ts `defaultConfirmation`,
+     * When a track is a result (lib/tracking/video-tracker.ts `defaultConfirmation`,
      * chosen with eval:analysis); a caller may loosen or tighten any of them.
      */
     confirmation: z

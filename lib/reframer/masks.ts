@@ -1,6 +1,6 @@
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { analyzeImages } from "@/lib/analysis/worker-client";
+import { analyzeImages } from "@/lib/inference/worker-client";
 import { ffmpegInput, runFfmpeg } from "@/lib/media/ffmpeg";
 import { decodeRle, encodeRegionRle, maskArea, type Region } from "./rle";
 import { openCv } from "@/lib/media/opencv";

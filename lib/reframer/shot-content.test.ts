@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { setLocalWorkerUrl } from "@/lib/analysis/worker-client";
+import { setLocalWorkerUrl } from "@/lib/inference/worker-client";
 import { makeSpeech, wordErrorRate, type Placement } from "@/lib/speech/test-speech";
 import { startWorker } from "@/workers/inference/server";
 import { describeShot, importanceOf } from "./scenes";

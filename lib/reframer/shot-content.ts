@@ -1,6 +1,6 @@
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
-import { analyzeImages } from "@/lib/analysis/worker-client";
+import { analyzeImages } from "@/lib/inference/worker-client";
 import { extractSpeechAudio } from "@/lib/editor/transcribe-source";
 import { env } from "@/lib/env";
 import { execFfmpeg, ffmpegInput, probeJson } from "@/lib/media/ffmpeg";

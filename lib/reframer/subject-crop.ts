@@ -1,5 +1,5 @@
-import { analyzeRange } from "@/lib/analysis/worker-client";
-import { ByteTracker, type TrackerOptions } from "@/lib/analysis/tracking/bytetrack";
+import { analyzeRange } from "@/lib/inference/worker-client";
+import { ByteTracker, type TrackerOptions } from "@/lib/tracking/bytetrack";
 import { subjectTimeline } from "./measure";
 import { cropPath, cropSize, type Aspect, type ShotPlan } from "./render";
 import { findCuts, scoreFrames, shotsOf } from "./scenes";

@@ -1,6 +1,6 @@
 import { Worker } from "node:worker_threads";
 import type { Rgb } from "./tasks/image";
-import type { ImageResult, Task, Thresholds } from "@/lib/analysis/worker-protocol";
+import type { ImageResult, Task, Thresholds } from "@/lib/inference/worker-protocol";
 import type { ModelReport, ThreadConfig, ThreadRequest } from "./thread";
 
 /**

@@ -5,7 +5,7 @@ import { AppError } from "@/lib/errors";
 
 /**
  * The worker's side of the request checks. The schemas themselves are the protocol's
- * (lib/analysis/worker-protocol.ts), shared with the web side's client; this file turns their
+ * (lib/inference/worker-protocol.ts), shared with the web side's client; this file turns their
  * failures into 400s and checks the paths.
  */
 export function parseBody<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {

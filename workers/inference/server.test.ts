@@ -3,7 +3,7 @@ import { mkdtemp, rm, stat, symlink } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { analyzeLineSchema, DEFAULT_THRESHOLDS, doneLineSchema, frameLineSchema, imageLineSchema, MAX_SAMPLE_FPS, TASKS } from "@/lib/analysis/worker-protocol";
+import { analyzeLineSchema, DEFAULT_THRESHOLDS, doneLineSchema, frameLineSchema, imageLineSchema, MAX_SAMPLE_FPS, TASKS } from "@/lib/inference/worker-protocol";
 import { countFfprobeRuns } from "@/lib/media/ffmpeg";
 import { readManifest } from "./models/registry";
 import { startWorker, type Worker } from "./server";

@@ -20,7 +20,7 @@ import { looksLikePpm } from "@/lib/media/ppm";
 import { loadWorkerEnv, type WorkerEnv } from "./env";
 import { mapOrdered } from "./pipeline";
 import { startPool, type InferencePool } from "./pool";
-import { analyzeRequestSchema, DEFAULT_THRESHOLDS, imagesRequestSchema, TASKS, upscaleRequestSchema, type SourceHint } from "@/lib/analysis/worker-protocol";
+import { analyzeRequestSchema, DEFAULT_THRESHOLDS, imagesRequestSchema, TASKS, upscaleRequestSchema, type SourceHint } from "@/lib/inference/worker-protocol";
 import { MAX_UPSCALE_INPUT_PIXELS, runUpscaleWorker } from "@/lib/media/upscale";
 import { modelFiles } from "./models/registry";
 import { parseBody, resolveAllowedOutput, resolveAllowedPath } from "./request";
@@ -339,7 +339,7 @@ function isMain(): boolean {
 }
 
 /**
- * Spawned by the web server (lib/analysis/local-worker.ts, `--exit-with-parent`): exit when it
+ * Spawned by the web server (lib/inference/local-worker.ts, `--exit-with-parent`): exit when it
  * is gone, however it died. Its end of our stdin pipe closes then; a changed parent pid (we
  * were re-parented) is the fallback check.
  */

@@ -1,7 +1,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { loadModels } from "./models/sessions";
 import type { ModelId } from "./models/registry";
-import type { Task, Thresholds } from "@/lib/analysis/worker-protocol";
+import type { Task, Thresholds } from "@/lib/inference/worker-protocol";
 import { analyzeImage, loadOcrKeys } from "./tasks/analyze";
 
 /**

@@ -4,8 +4,8 @@ import { mkdtemp, readdir, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { setLocalWorkerUrl, upscaleOnWorker } from "@/lib/analysis/worker-client";
-import { doneLineSchema, upscaleLineSchema } from "@/lib/analysis/worker-protocol";
+import { setLocalWorkerUrl, upscaleOnWorker } from "@/lib/inference/worker-client";
+import { doneLineSchema, upscaleLineSchema } from "@/lib/inference/worker-protocol";
 import { isAppError } from "@/lib/errors";
 import { startWorker, type Worker } from "./server";
 

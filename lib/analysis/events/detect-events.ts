@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { Box } from "../tracking/bytetrack";
+import type { Box } from "@/lib/tracking/bytetrack";
 
 /**
  * Activity events for cabin monitoring: rules over tracked detections. Each rule marks the

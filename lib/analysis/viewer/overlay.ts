@@ -24,7 +24,7 @@ export type DetectionWindow = {
   masks: CompactMask[];
 };
 
-/** A sampled frame's person mask (lib/analysis/worker-protocol.ts maskSchema's RLE). */
+/** A sampled frame's person mask (lib/inference/worker-protocol.ts maskSchema's RLE). */
 export type CompactMask = { t: number; rle: string };
 
 /**

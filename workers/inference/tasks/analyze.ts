@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import type { ImageResult, Task, Thresholds } from "@/lib/analysis/worker-protocol";
+import type { ImageResult, Task, Thresholds } from "@/lib/inference/worker-protocol";
 import type { ModelId } from "../models/registry";
 import { modelFiles } from "../models/registry";
 import type { ModelSet } from "../models/sessions";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { analysisOptionsSchema } from "./start-analysis";
+import { analysisOptionsSchema } from "../analysis/start-analysis";
 import { analyzeRequestSchema, DEFAULT_THRESHOLDS, MAX_SAMPLE_FPS, TASKS } from "./worker-protocol";
 
 // One set of defaults for the web side and the worker: the analysis options read them from the

@@ -2,7 +2,7 @@ import { z } from "zod";
 
 /**
  * The inference worker's wire protocol, the one copy both sides import: the web side's client
- * (lib/analysis/worker-client.ts) and the worker (workers/inference). Requests of
+ * (lib/inference/worker-client.ts) and the worker (workers/inference). Requests of
  * POST /v1/analyze and POST /v1/images, the NDJSON lines they stream back, the task names and
  * the defaults. It lives in lib/ because lib must never import workers/ (the worker may import
  * lib), and it imports nothing but zod so the worker does not pull in the web app.
