@@ -1,6 +1,7 @@
 /**
  * Analysis quality against ground truth (a benchmark, not a test):
  *   npm run eval:analysis [-- --smoke] [-- --part frames|synthetic] [-- --json out.json]
+ *                         [-- --reviewed a.json --reviewed b.json]
  *
  * Runs the worker's own detector (in process, the job's thresholds) and then the product's code
  * after it (tracking, confirmation, events: lib/eval/evaluate.ts) with a job's default options,
@@ -11,6 +12,8 @@
  *  - synthetic clips with exact truth (lib/eval/synthetic.ts): IDF1, ID switches, fragments per
  *    true track, entering/leaving precision and recall within 1 s, events on the empty scene;
  *  - vtest.avi as a whole: person tracks, and those over 2 s picked up again under a new id.
+ *  - with `--reviewed`: event precision per label from people's verdicts, read from files that
+ *    `GET /api/jobs/{id}/events/reviewed?format=coco` gave (reviews feed the evaluation).
  * `--smoke` runs one synthetic clip only (seconds): scripts/eval-analysis.test.ts runs it so the
  * evaluation cannot rot. Detections are cached in .cache/eval/detections by file and detector.
  */
@@ -25,14 +28,14 @@ import { DEFAULT_THRESHOLDS } from "@/lib/inference/worker-protocol";
 import type { VideoFrame } from "@/lib/tracking/video-tracker";
 import { decodeFrames, decodeImage, probeVideoStream } from "@/lib/media/frames";
 import type { Zone } from "@/lib/analysis/events/detect-events";
-import { interpretDetections, reacquisitions, scoreClip, scoreLabelledFrames, truthZoneCrossings, type ClipScores, type InterpretOptions } from "@/lib/eval/evaluate";
+import { interpretDetections, reacquisitions, reviewedPrecision, type ReviewedCoco, scoreClip, scoreLabelledFrames, truthZoneCrossings, type ClipScores, type InterpretOptions } from "@/lib/eval/evaluate";
 import type { MatchCounts } from "@/lib/eval/metrics";
 import { makeSyntheticClips } from "@/lib/eval/synthetic";
 import { loadWorkerEnv } from "@/workers/inference/env";
 import { loadModels } from "@/workers/inference/models/sessions";
 import { analyzeImage, loadOcrKeys, modelsFor } from "@/workers/inference/tasks/analyze";
 
-const { values } = parseArgs({ options: { smoke: { type: "boolean", default: false }, part: { type: "string", default: "all" }, json: { type: "string" }, media: { type: "string", default: path.resolve("../shared/media") } } });
+const { values } = parseArgs({ options: { smoke: { type: "boolean", default: false }, part: { type: "string", default: "all" }, json: { type: "string" }, reviewed: { type: "string", multiple: true, default: [] }, media: { type: "string", default: path.resolve("../shared/media") } } });
 const media = values.media;
 const cacheDir = path.resolve(".cache/eval");
 const truthDir = path.resolve("lib/eval/truth");
@@ -158,6 +161,15 @@ print(`  ${"all".padEnd(20)} ${String(all.reduce((n, s) => n + s.truthTracks, 0)
 const zoneCounts = sum((s) => s.zones);
 print(`  ${"".padEnd(20)} ${"".padStart(4)} ${"".padStart(6)}  ${"".padStart(4)}  ${"".padStart(4)}  ${"".padStart(10)}  zones ${pr(zoneCounts)}`);
 Object.assign(report, { synthetic: scores, meanIdf1, crossings, zones: zoneCounts });
+
+if (values.reviewed.length) {
+  const files = await Promise.all(values.reviewed.map(async (file) => JSON.parse(await fs.readFile(file, "utf8")) as ReviewedCoco));
+  const reviewed = reviewedPrecision(files);
+  print();
+  print(`Reviewed events (${values.reviewed.length} file(s))      confirmed  false positive  precision`);
+  for (const [label, counts] of Object.entries(reviewed)) print(`  ${label.padEnd(36)} ${String(counts.confirmed).padStart(9)}  ${String(counts.falsePositive).padStart(14)}  ${pct(counts.precision).padStart(9)}`);
+  Object.assign(report, { reviewed });
+}
 
 console.log(lines.join("\n"));
 if (values.json) await fs.writeFile(values.json, JSON.stringify(report, null, 2));

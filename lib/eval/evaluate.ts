@@ -156,3 +156,24 @@ export function reacquisitions(result: Interpretation): number {
   }
   return count;
 }
+
+/** The verdicts of a job's reviewed events, as `GET /api/jobs/{id}/events/reviewed?format=coco` gives them. */
+export type ReviewedCoco = { annotations: { attributes: { verdict: "confirmed" | "false_positive"; event_label: string; event_id: string } }[] };
+
+/**
+ * Event precision from people's reviews: per event label, confirmed / (confirmed + false
+ * positives), each event counted once however many boxes it drew. Recall cannot be read from
+ * reviews (nobody reviews an event that was never reported).
+ */
+export function reviewedPrecision(files: ReviewedCoco[]): Record<string, { confirmed: number; falsePositive: number; precision: number }> {
+  const verdicts = new Map<string, { label: string; verdict: string }>();
+  for (const file of files) for (const { attributes } of file.annotations) verdicts.set(attributes.event_id, { label: attributes.event_label, verdict: attributes.verdict });
+  const out: Record<string, { confirmed: number; falsePositive: number; precision: number }> = {};
+  for (const { label, verdict } of verdicts.values()) {
+    out[label] ??= { confirmed: 0, falsePositive: 0, precision: 1 };
+    if (verdict === "confirmed") out[label].confirmed += 1;
+    else out[label].falsePositive += 1;
+  }
+  for (const counts of Object.values(out)) counts.precision = counts.confirmed / (counts.confirmed + counts.falsePositive);
+  return out;
+}
