@@ -212,6 +212,7 @@ test.describe("upload flow", () => {
       end: all.total,
       total_pages: Math.ceil(all.total / 2),
       reviewed: { confirmed: 0, false_positive: 0 },
+      zones: {},
     });
 
     for (const query of ["page=0&page_size=2", "page=1&page_size=0", "page=abc", "page_size=abc", "page=-1"]) {
