@@ -95,19 +95,24 @@ const server = spawn(process.execPath, ["node_modules/tsx/dist/cli.mjs", "server
   env: { ...process.env, NODE_ENV: "production", PORT: "0", HOST: "127.0.0.1", DATA_DIR: dataDir, VIDEO_INPUT_DIR: path.dirname(video), NEXT_TELEMETRY_DISABLED: "1" },
   stdio: ["ignore", "pipe", "inherit"],
 });
+// The server says where it listens, and where its spawned worker listens (local-worker.ts).
+let workerUrl: string | undefined;
 const base = await new Promise<string>((resolve, reject) => {
   const lines = readline.createInterface({ input: server.stdout! });
   lines.on("line", (line) => {
+    const worker = line.match(/worker listening on ([\d.]+:\d+)/);
+    if (worker) workerUrl = `http://${worker[1]}`;
     const match = line.match(/listening on (http:\/\/[\d.]+:\d+)/);
     if (match) resolve(match[1]);
   });
   server.once("exit", (code) => reject(new Error(`server exited with ${code}`)));
 });
 try {
-  // Wait until the spawned worker answers, so its start-up is not counted.
+  // Wait until the spawned worker answers, so its start-up is not counted. Its own /healthz,
+  // not the server's /health/diagnostics, which shows worker details to admins only.
   for (let i = 0; ; i++) {
-    const diagnostics = await (await fetch(`${base}/health/diagnostics`)).json();
-    if (diagnostics.workers?.workers?.some((w: { ok: boolean }) => w.ok)) break;
+    const ok = workerUrl && (await fetch(`${workerUrl}/healthz`).then((r) => r.ok, () => false));
+    if (ok) break;
     if (i > 240) throw new Error("the worker did not start");
     await new Promise((resolve) => setTimeout(resolve, 250));
   }

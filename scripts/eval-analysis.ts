@@ -49,7 +49,8 @@ const env = loadWorkerEnv({ ...process.env, WORKER_ALLOWED_ROOTS: [media, cacheD
 const models = await loadModels({ modelsDir: env.modelsDir, ids: modelsFor(["detect"], env.WORKER_POSE_MODEL), device: env.WORKER_DEVICE, threads: env.WORKER_THREADS });
 const context = { poseModel: env.WORKER_POSE_MODEL, ocrKeys: await loadOcrKeys(env.modelsDir) };
 const detectorKey = createHash("sha256")
-  .update(JSON.stringify({ thresholds, fps, model: await fs.stat(path.join(env.modelsDir)).then((s) => s.mtimeMs) }))
+  // The worker's output version: detections cached before appearance signatures lack them.
+  .update(JSON.stringify({ output: "appearance-v1", thresholds, fps, model: await fs.stat(path.join(env.modelsDir)).then((s) => s.mtimeMs) }))
   .digest("hex")
   .slice(0, 12);
 
@@ -62,7 +63,7 @@ async function detectVideo(file: string): Promise<VideoFrame[]> {
   const frames: VideoFrame[] = [];
   for await (const frame of decodeFrames({ path: file, fps })) {
     const result = await analyzeImage(models, context, frame, ["detect"], thresholds);
-    frames.push({ index: frame.index, timestamp: frame.timestamp, detections: result.detections.map((d) => ({ label: d.class, score: d.confidence, box: d.bbox })) });
+    frames.push({ index: frame.index, timestamp: frame.timestamp, detections: result.detections.map((d) => ({ label: d.class, score: d.confidence, box: d.bbox, appearance: d.appearance })) });
   }
   await fs.mkdir(path.dirname(cached), { recursive: true });
   await fs.writeFile(cached, JSON.stringify(frames));

@@ -245,7 +245,7 @@ export default jobFunction("reframe-video", "reframe", async ({ jobId, payload, 
 
 /** ByteTrack settings for reframe jobs (README "Video Reframer"). */
 /** Confirmation to match: a track is kept from half a second on, at the scores the gates let in. */
-export const reframeConfirmation = { minSeconds: 0.5, minScore: { default: 0.25 } };
+export const reframeConfirmation = { minSeconds: 0.5, minScore: { default: 0.25, person: 0.25 } };
 export const reframeTracker = { highThreshold: 0.25, newTrackThreshold: 0.3, matchThreshold: 0.95, unconfirmedMatchThreshold: 0.95 };
 
 /** What the LLM describer is told about a shot (llm-describe.ts ShotFacts). */

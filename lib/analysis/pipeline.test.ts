@@ -14,7 +14,7 @@ function workerFrames(from: number, to: number): WorkerFrame[] {
   const frames: WorkerFrame[] = [];
   for (let i = from; i < to; i++) {
     const t = i / 5;
-    const found = [{ class: "person", confidence: 0.9, bbox: { x: 20 + i * 4, y: 100, width: 60, height: 160 } }];
+    const found: WorkerFrame["detections"] = [{ class: "person", confidence: 0.9, bbox: { x: 20 + i * 4, y: 100, width: 60, height: 160 }, appearance: [0.5, 0.3, 0.4, 0.25, 0.35, 0.2] }];
     if (t >= 4) found.push({ class: "person", confidence: 0.85, bbox: { x: 500, y: 90, width: 60, height: 170 } });
     if (i === 7) found.push({ class: "dog", confidence: 0.3, bbox: { x: 300, y: 300, width: 40, height: 30 } }); // a one-frame flicker
     frames.push({ index: i * 2, timestamp: t, width: 640, height: 360, detections: found });
@@ -39,6 +39,10 @@ describe.each(testDatabases)("analysis persistence on %s", (kind) => {
     const [{ value: again }] = await handle.db.select({ value: count() }).from(detections).where(eq(detections.jobId, jobId));
     expect(Number(again)).toBe(Number(first));
     expect(await countAnalysedFrames(handle.db, jobId)).toBe(50);
+    // Appearance signatures round-trip; a detection without one stores null.
+    const stored = await handle.db.select({ label: detections.label, appearance: detections.appearance }).from(detections).where(eq(detections.jobId, jobId)).orderBy(asc(detections.frameIndex), asc(detections.ordinal));
+    expect(stored[0].appearance?.map((v) => Math.round(v * 100) / 100)).toEqual([0.5, 0.3, 0.4, 0.25, 0.35, 0.2]);
+    expect(stored.find((row) => row.label === "dog")?.appearance).toBeNull();
   });
 
   it("tracks across the saved chunks with ids numbered in order of appearance", async () => {

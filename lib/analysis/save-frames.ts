@@ -35,12 +35,17 @@ export async function saveFrames(db: Db, jobId: string, frames: WorkerFrame[]): 
     const rows = frames.flatMap((frame) => frame.detections.map((detection, ordinal) => ({ frame, detection, ordinal })));
     if (rows.length) {
       await tx.execute(sql`
-        insert into detections (job_id, frame_index, ordinal, timestamp, label, confidence, x, y, width, height)
-        select ${jobId}::uuid, * from unnest(
+        insert into detections (job_id, frame_index, ordinal, timestamp, label, confidence, x, y, width, height, appearance)
+        select ${jobId}::uuid, frame_index, ordinal, timestamp, label, confidence, x, y, width, height,
+          case when appearance = '' then null else string_to_array(appearance, ',')::real[] end
+        from unnest(
           ${pgColumn(rows, (r) => r.frame.index)}::int[], ${pgColumn(rows, (r) => r.ordinal)}::int[], ${pgColumn(rows, (r) => r.frame.timestamp)}::real[],
           ${pgColumn(rows, (r) => r.detection.class)}::text[], ${pgColumn(rows, (r) => r.detection.confidence)}::real[],
           ${pgColumn(rows, (r) => Math.round(r.detection.bbox.x))}::int[], ${pgColumn(rows, (r) => Math.round(r.detection.bbox.y))}::int[],
-          ${pgColumn(rows, (r) => Math.round(r.detection.bbox.width))}::int[], ${pgColumn(rows, (r) => Math.round(r.detection.bbox.height))}::int[])`);
+          ${pgColumn(rows, (r) => Math.round(r.detection.bbox.width))}::int[], ${pgColumn(rows, (r) => Math.round(r.detection.bbox.height))}::int[],
+          -- unnest cannot take a ragged array of arrays: each signature travels as one text cell.
+          ${pgColumn(rows, (r) => (r.detection.appearance ?? []).join(","))}::text[])
+          as v(frame_index, ordinal, timestamp, label, confidence, x, y, width, height, appearance)`);
     }
   });
 }

@@ -53,7 +53,7 @@ export async function trackJob(db: Db, jobId: string, options: VideoTrackerOptio
     if (page.length === 0) break;
     const until = page[page.length - 1].frameIndex + 1;
     const rows = await db
-      .select({ id: detections.id, frameIndex: detections.frameIndex, timestamp: detections.timestamp, label: detections.label, confidence: detections.confidence, x: detections.x, y: detections.y, width: detections.width, height: detections.height })
+      .select({ id: detections.id, frameIndex: detections.frameIndex, timestamp: detections.timestamp, label: detections.label, confidence: detections.confidence, x: detections.x, y: detections.y, width: detections.width, height: detections.height, appearance: detections.appearance })
       .from(detections)
       .where(and(eq(detections.jobId, jobId), gte(detections.frameIndex, from), lt(detections.frameIndex, until)))
       .orderBy(asc(detections.frameIndex), asc(detections.ordinal));
@@ -65,7 +65,7 @@ export async function trackJob(db: Db, jobId: string, options: VideoTrackerOptio
     }
     for (const { frameIndex, timestamp } of page) {
       const inFrame = byFrame.get(frameIndex) ?? [];
-      const detected = inFrame.map((d) => ({ label: d.label, score: d.confidence, box: { x: d.x, y: d.y, width: d.width, height: d.height } }));
+      const detected = inFrame.map((d) => ({ label: d.label, score: d.confidence, box: { x: d.x, y: d.y, width: d.width, height: d.height }, appearance: d.appearance ?? undefined }));
       tracker.push({ index: frameIndex, timestamp, detections: detected }, inFrame.map((d) => d.id));
     }
     from = until;

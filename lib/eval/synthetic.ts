@@ -71,6 +71,8 @@ type Actor = {
    * small step bob).
    */
   keys: [number, number][];
+  /** Multiplies the cut-out's red, green and blue: the same person in other clothes. */
+  tint?: [number, number, number];
 };
 type Scene = {
   name: string;
@@ -121,6 +123,19 @@ export const SCENES: readonly Scene[] = [
       { id: 1, sprite: "blue-jacket", height: 220, feetY: 520, keys: [[0, 420], [2.5, 420], [6.5, 808]] },
       { id: 2, sprite: "footballer", height: 180, feetY: 470, keys: [[4, -122], [8.5, 250], [12, 250]] },
     ],
+  },
+  {
+    // A trap for re-identification by motion alone: one walks in and stays behind the sign; a
+    // second person in other clothes, hidden there from the start, walks out the way the first
+    // was heading about 2 s later. Two people, two ids: no leaving for the first, no entering
+    // for the second (both were in the frame, behind the sign).
+    name: "swap-behind-sign",
+    duration: 12,
+    actors: [
+      { id: 1, sprite: "blue-jacket", height: 220, feetY: 500, keys: [[0.8, -40], [4.4, 384], [12, 384]] },
+      { id: 2, sprite: "blue-jacket", height: 210, feetY: 505, keys: [[0, 384], [5, 384], [9, 808]], tint: [1.35, 0.55, 0.35] },
+    ],
+    sign: { x: 384, top: 262, scale: 1.05 },
   },
   { name: "empty", duration: 10, actors: [], brightness: [0.94, 1.06] },
 ];
@@ -277,6 +292,14 @@ function actorImages(actor: Actor, assets: Assets): { right: Rgba; left: Rgba; o
   const still = assets.sprites.get(actor.sprite);
   if (!still) throw new Error(`sprites.json has no sprite ${actor.sprite}`);
   const scaled = resizeRgba(still, Math.max(1, Math.round((still.width * actor.height) / still.height)), actor.height);
+  if (actor.tint) {
+    const [r, g, b] = actor.tint;
+    for (let i = 0; i < scaled.data.length; i += 4) {
+      scaled.data[i] *= r;
+      scaled.data[i + 1] *= g;
+      scaled.data[i + 2] *= b;
+    }
+  }
   const flipped = flipHorizontal(scaled);
   const [right, left] = FACING[actor.sprite] === "right" ? [scaled, flipped] : [flipped, scaled];
   let opaque = 0;

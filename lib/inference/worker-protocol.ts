@@ -127,7 +127,11 @@ export type WorkerBox = z.infer<typeof bboxSchema>;
 
 const pointSchema = z.object({ name: z.string(), x: z.number(), y: z.number() });
 
-export const detectionSchema = z.object({ class: z.string(), confidence: z.number(), bbox: bboxSchema });
+/**
+ * `appearance`: the box's colour signature (workers/inference/tasks/appearance.ts: chromaticity
+ * and brightness of the torso and legs bands), for re-identification; absent from older workers.
+ */
+export const detectionSchema = z.object({ class: z.string(), confidence: z.number(), bbox: bboxSchema, appearance: z.array(z.number()).max(16).optional() });
 export type WorkerDetection = z.infer<typeof detectionSchema>;
 
 /** One person's keypoints (MoveNet), those scoring at least `thresholds.pose`. */

@@ -37,18 +37,25 @@ export type ConfirmationRules = {
   maxArea: number;
   /** Longest gap (seconds) across which a track can be picked up again by stitching. */
   stitchSeconds: number;
+  /**
+   * Largest appearance distance (see `appearanceDistance`) between how a track looked when it
+   * ended and how a new one looks, for the new one to be it; a different person walking out
+   * where the first was heading is not stitched on.
+   */
+  maxAppearanceDistance: number;
 };
 
 export const defaultConfirmation: ConfirmationRules = {
   minSeconds: 1,
   firstFrames: 5,
-  minScore: { default: 0.35, person: 0.35 },
+  minScore: { default: 0.3, person: 0.3 },
   stationaryClasses: ["person", "dog", "cat", "horse", "bird"],
   stationaryMovement: 0.25,
   stationaryMaxScore: 0.5,
   minArea: 0.0004,
   maxArea: 0.9,
   stitchSeconds: 3,
+  maxAppearanceDistance: 0.15,
 };
 
 export type VideoTrackerOptions = {
@@ -59,7 +66,8 @@ export type VideoTrackerOptions = {
   /** The analysed frame's size, for the area rule; absent: the rule is skipped. */
   frameSize?: { width: number; height: number };
 };
-export type VideoDetection = { label: string; score: number; box: Box };
+/** `appearance`: the worker's colour signature of the box, when it sent one. */
+export type VideoDetection = { label: string; score: number; box: Box; appearance?: number[] };
 export type VideoFrame = { index: number; timestamp: number; detections: VideoDetection[] };
 
 export type TrackRecord = {
@@ -87,7 +95,7 @@ export type TrackingSummary = {
   personReacquired: number;
 };
 
-type Sighting = Box & { timestamp: number };
+type Sighting = Box & { timestamp: number; appearance?: number[] };
 type TrackStats = {
   /** The first scores (up to `firstFrames`), the best one, and sums for means and movement. */
   firstScores: number[];
@@ -97,8 +105,10 @@ type TrackStats = {
   centreMin: { x: number; y: number };
   centreMax: { x: number; y: number };
   first: Sighting;
-  /** The last sightings, about a second's worth, for the heading at the end. */
+  /** The last sightings, about a second's worth, for the heading and the look at the end. */
   recent: Sighting[];
+  /** The first sightings' appearance signatures (as many as `firstFrames`). */
+  firstLooks: number[][];
   rawId: number;
   labels: Map<string, number>;
   startFrame: number;
@@ -158,7 +168,7 @@ export class VideoTracker {
   finish(): VideoTrackingResult {
     // A track seen once was never confirmed by ByteTrack itself: it is dropped first.
     const seen = [...this.stats.values()].filter((track) => track.frames >= 2).sort((a, b) => a.startTime - b.startTime || a.rawId - b.rawId);
-    const groups = stitch(seen, this.rules.stitchSeconds).filter((group) => this.confirmed(group));
+    const groups = stitch(seen, this.rules).filter((group) => this.confirmed(group));
     // Numbered 1, 2, 3... in order of appearance.
     groups.sort((a, b) => a[0].startTime - b[0].startTime || a[0].rawId - b[0].rawId);
     const finalId = new Map<number, number>();
@@ -208,7 +218,7 @@ export class VideoTracker {
   }
 
   private record(rawId: number, frame: VideoFrame, d: VideoDetection): void {
-    const sighting = { ...d.box, timestamp: frame.timestamp };
+    const sighting = { ...d.box, timestamp: frame.timestamp, appearance: d.appearance };
     const centre = centreOf(d.box);
     let track = this.stats.get(rawId);
     if (!track) {
@@ -229,10 +239,12 @@ export class VideoTracker {
         centreMax: { ...centre },
         first: sighting,
         recent: [],
+        firstLooks: [],
       };
       this.stats.set(rawId, track);
     }
     if (track.firstScores.length < this.rules.firstFrames) track.firstScores.push(d.score);
+    if (d.appearance && track.firstLooks.length < this.rules.firstFrames) track.firstLooks.push(d.appearance);
     track.maxScore = Math.max(track.maxScore, d.score);
     track.areaSum += d.box.width * d.box.height;
     track.heightSum += d.box.height;
@@ -274,14 +286,14 @@ function velocityAtEnd(track: TrackStats): { x: number; y: number } {
 }
 
 /**
- * Tracklet stitching: pieces in order of their start; a piece that begins within `gapSeconds`
- * after a chain of its class ended, its first centre near where the chain was heading (last
- * centre plus its velocity over the gap; within 1.5 box widths or 0.75 heights, plus half the
- * distance it would have walked, since people slow down and turn while hidden), and its height
- * within a factor 1.5, continues that chain; the nearest such ending wins. Two chains never
- * overlap in time.
+ * Tracklet stitching: pieces in order of their start; a piece that begins within
+ * `stitchSeconds` after a chain of its class ended, its first centre near where the chain was
+ * heading (last centre plus its velocity over the gap; within 1.5 box widths or 0.75 heights,
+ * plus half the distance it would have walked, since people slow down and turn while hidden),
+ * its height within a factor 1.5, and looking like it (when both have appearance signatures),
+ * continues that chain; the nearest such ending wins. Two chains never overlap in time.
  */
-function stitch(pieces: TrackStats[], gapSeconds: number): TrackStats[][] {
+function stitch(pieces: TrackStats[], rules: Pick<ConfirmationRules, "stitchSeconds" | "maxAppearanceDistance">): TrackStats[][] {
   const chains: TrackStats[][] = [];
   for (const piece of pieces) {
     const label = commonestLabel(piece.labels);
@@ -289,7 +301,7 @@ function stitch(pieces: TrackStats[], gapSeconds: number): TrackStats[][] {
     for (const chain of chains) {
       const tail = chain[chain.length - 1];
       const gap = piece.startTime - tail.endTime;
-      if (gap <= 0 || gap > gapSeconds || commonestLabel(tail.labels) !== label) continue;
+      if (gap <= 0 || gap > rules.stitchSeconds || commonestLabel(tail.labels) !== label) continue;
       const end = tail.recent[tail.recent.length - 1];
       const ratio = piece.first.height / end.height;
       if (ratio > 1.5 || ratio < 1 / 1.5) continue;
@@ -300,12 +312,35 @@ function stitch(pieces: TrackStats[], gapSeconds: number): TrackStats[][] {
       const distance = Math.hypot(start.x - expected.x, start.y - expected.y);
       const size = Math.max(1.5 * Math.max(piece.first.width, end.width), 0.75 * Math.max(piece.first.height, end.height));
       const reach = size + 0.5 * Math.hypot(heading.x, heading.y) * gap;
-      if (distance <= reach && (!best || distance < best.distance)) best = { chain, distance };
+      if (distance > reach || (best && distance >= best.distance)) continue;
+      const before = meanLook(tail.recent.flatMap((s) => (s.appearance ? [s.appearance] : [])));
+      const after = meanLook(piece.firstLooks);
+      if (before && after && appearanceDistance(before, after) > rules.maxAppearanceDistance) continue;
+      best = { chain, distance };
     }
     if (best) best.chain.push(piece);
     else chains.push([piece]);
   }
   return chains;
+}
+
+/** The mean of appearance signatures, or null without any. */
+function meanLook(looks: number[][]): number[] | null {
+  if (looks.length === 0) return null;
+  return looks[0].map((_, i) => looks.reduce((sum, look) => sum + look[i], 0) / looks.length);
+}
+
+/**
+ * How different two appearance signatures are: Euclidean over each band's chromaticity
+ * (r, g shares) and, at half weight, its brightness, which light changes more than clothes.
+ */
+export function appearanceDistance(a: number[], b: number[]): number {
+  let sum = 0;
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    const weight = i % 3 === 2 ? 0.5 : 1;
+    sum += weight * (a[i] - b[i]) ** 2;
+  }
+  return Math.sqrt(sum);
 }
 
 /** One summary for a chain of pieces (in time order). */

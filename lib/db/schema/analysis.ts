@@ -42,6 +42,8 @@ export const detections = pgTable(
     width: integer("width").notNull(),
     height: integer("height").notNull(),
     trackId: integer("track_id"),
+    /** The worker's colour signature of the box (torso and legs), for re-identification; null from older workers. */
+    appearance: real("appearance").array(),
   },
   (table) => [
     uniqueIndex("detections_position_key").on(table.jobId, table.frameIndex, table.ordinal),

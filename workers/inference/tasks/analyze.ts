@@ -4,6 +4,7 @@ import type { ImageResult, Task, Thresholds } from "@/lib/inference/worker-proto
 import type { ModelId } from "../models/registry";
 import { modelFiles } from "../models/registry";
 import type { ModelSet } from "../models/sessions";
+import { appearanceOf } from "./appearance";
 import { runDetector, type DetectorOutput } from "./detect";
 import { runFaces } from "./faces";
 import { toBbox, type Rgb } from "./image";
@@ -50,7 +51,10 @@ export async function analyzeImage(
     detector = await runDetector(models.get("centernet"), image, { score: thresholds.detect, iou: thresholds.iou });
   }
   if (detector && wants("detect")) {
-    result.detections = detector.detections.map((d) => ({ class: d.class, confidence: round(d.score), bbox: toBbox(d.box) }));
+    result.detections = detector.detections.map((d) => {
+      const bbox = toBbox(d.box);
+      return { class: d.class, confidence: round(d.score), bbox, appearance: appearanceOf(image, bbox) };
+    });
   }
   if (detector && wants("pose")) {
     const people = detector.detections.filter((d) => d.class === "person").slice(0, thresholds.pose_people);

@@ -1,0 +1,12 @@
+import fs from "node:fs";
+import { interpretDetections } from "@/lib/eval/evaluate";
+import { analysisTracking } from "@/lib/analysis/track-job";
+import { analysisOptionsSchema } from "@/lib/jobs/payloads";
+const [file, truthFile] = process.argv.slice(2);
+const frames = JSON.parse(fs.readFileSync(file, "utf8"));
+const o = analysisOptionsSchema.parse({});
+const r = interpretDetections(frames, { tracking: analysisTracking(o, { width: 768, height: 576 }), rules: o.rules, frameSize: { width: 768, height: 576 } });
+console.log(r.tracks);
+for (const f of frames) console.log(f.timestamp.toFixed(1), f.detections.filter((d: any) => d.label === "person").map((d: any) => `${d.score.toFixed(2)}@${Math.round(d.box.x)},${Math.round(d.box.y)},${Math.round(d.box.width)}x${Math.round(d.box.height)}`).join(" "), "|", r.frames.find((x) => x.index === f.index)!.detections.map((d) => d.trackId).join(","));
+console.log(r.events.map((e) => [e.label, e.start, e.trackIds]));
+if (truthFile) console.log(JSON.parse(fs.readFileSync(truthFile, "utf8")).events);
