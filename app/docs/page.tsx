@@ -1,4 +1,6 @@
+import Link from "next/link";
 import { ApiReference } from "@/components/docs/api-reference";
+import { referencePages } from "./reference-pages";
 
 export const metadata = { title: "API docs · Framewise" };
 
@@ -12,6 +14,18 @@ export default function DocsPage() {
           <a href="/openapi.json" className="font-medium text-brand-700 underline">/openapi.json</a> (OpenAPI 3.1).
         </p>
       </div>
+      <section aria-labelledby="reference-pages">
+        <h2 id="reference-pages" className="text-lg font-semibold tracking-tight">Reference pages</h2>
+        <p className="mt-1 text-sm text-slate-600">What each contract does beyond its fields: steps, options, measured figures and known limits.</p>
+        <ul className="mt-2 space-y-1 text-sm" data-testid="reference-pages">
+          {referencePages.map(({ slug, title, summary }) => (
+            <li key={slug}>
+              <Link href={`/docs/${slug}`} className="font-medium text-brand-700 underline">{title}</Link>
+              <span className="text-slate-600">: {summary}</span>
+            </li>
+          ))}
+        </ul>
+      </section>
       <ApiReference />
     </div>
   );

@@ -117,6 +117,7 @@ test("every main page: no sideways scroll at 390 px, no serious axe violations, 
       ["keys", "/keys"],
       ["enhancement", "/enhancement"],
       ["admin", "/admin"],
+      ["reference-page", "/docs/reframer"],
       ["not-found", "/no-such-page"],
     ];
     for (const [name, url] of pages) {
@@ -128,6 +129,7 @@ test("every main page: no sideways scroll at 390 px, no serious axe violations, 
       if (name === "analysis") await expect.soft(page.getByTestId("job-status")).toHaveText("completed", { timeout: 180_000 });
       if (name === "reframe") await expect.soft(page.getByTestId("reframe-results")).toBeVisible({ timeout: 180_000 });
       if (name === "admin") await expect.soft(page.getByTestId("admin-page")).toBeVisible();
+      if (name === "reference-page") await expect.soft(page.getByTestId("reference-page")).toContainText("POST /process");
       // Not "networkidle": the admin console and the live job page keep polling.
       await page.waitForLoadState("load");
       await page.waitForTimeout(500);
@@ -148,6 +150,21 @@ test("every main page: no sideways scroll at 390 px, no serious axe violations, 
   }
 
   expect(findings.map(({ page, viewport, problem }) => `${page} @ ${viewport}: ${problem}`)).toEqual([]);
+});
+
+test("/docs links every reference page of docs/, and serves no other name", async ({ page }) => {
+  await page.goto("/docs");
+  const links = page.getByTestId("reference-pages").getByRole("link");
+  await expect(links).toHaveCount(7);
+  await links.filter({ hasText: "Editor jobs" }).click();
+  await expect(page).toHaveURL(/\/docs\/editor-jobs$/);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Editor jobs (editor-jobs)");
+  await expect(page.getByTestId("reference-page")).toContainText("generate_clip");
+  for (const name of ["README", "README.md", "..%2FREADME.md", "..%2F..%2Fpackage.json", "assets", "constructor"]) {
+    const response = await page.request.get(`/docs/${name}`, { headers: { accept: "text/html" } });
+    expect(response.status(), name).toBe(404);
+    expect(await response.text(), name).not.toContain("Framewise is a self-hostable");
+  }
 });
 
 test("the nav collapses behind a disclosure button on phones and marks the current page", async ({ browser }) => {
