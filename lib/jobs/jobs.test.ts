@@ -183,6 +183,20 @@ describe.each(testDatabases)("jobs on %s", (kind) => {
     expect((clip.result_payload as unknown as { clips: { url: string }[] }).clips[0]).toMatchObject({ start: 0.5, end: 1.5, url: `${baseUrl}/jobs/${created[1].id}/files/clip.mp4` });
   });
 
+  it("renders segments that each name their video, with no source of its own", async () => {
+    const job = await m.jobs.createJob(handle.db, anonymous, {
+      kind: "render",
+      payload: { segments: [{ video_name: "sample.mp4", in: 0, out: 1 }, { video_name: "long.mp4", in: 2, out: 3 }], height: 144, loudness: null },
+    });
+    const done = await waitForJob(job.id);
+    expect(done.status, done.error_message ?? "").toBe("completed");
+    expect(done.payload).not.toHaveProperty("video_name");
+    const result = done.result_payload as unknown as { files: { video: string }; render: { segments: number; duration: number } };
+    expect(result.render.segments).toBe(2);
+    expect(result.render.duration).toBeCloseTo(2, 0);
+    expect(result.files.video).toBe(`${baseUrl}/jobs/${job.id}/files/render.mp4`);
+  });
+
   it("cancels a running job and its run", async () => {
     const job = await m.jobs.createJob(handle.db, anonymous, { kind: "render", payload: { video_name: "long.mp4", height: 480 } });
     await waitForJob(job.id, (status) => status === "in_progress");
