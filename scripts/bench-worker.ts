@@ -12,7 +12,7 @@
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import * as ort from "onnxruntime-node";
+import * as ort from "@/workers/onnxruntime";
 import { decodeFrames, type Frame } from "@/lib/media/frames";
 import { loadWorkerEnv } from "@/workers/inference/env";
 import { loadModels, type LoadedModel } from "@/workers/inference/models/sessions";

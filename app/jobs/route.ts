@@ -5,6 +5,7 @@ import { db } from "@/lib/db/client";
 import { editorJobKinds } from "@/inngest/events";
 import { createJob } from "@/lib/jobs";
 import { toEditorJob } from "@/lib/jobs/serializers/editor-job";
+import { baseUrlOf } from "@/lib/http/base-url";
 import { AppError } from "@/lib/errors";
 import { featurePayloadFromForm } from "@/lib/features/create-from-form";
 
@@ -17,21 +18,21 @@ const query = z.object({
 // The body is checked against the kind's payload schema inside createJob (lib/jobs/payloads.ts).
 const jsonBody = route(
   { auth: "anonymousApi", query, body: z.record(z.string(), z.unknown()) },
-  async ({ ctx, query, body }) => {
+  async ({ request, ctx, query, body }) => {
     const job = await createJob(await db(), ctx, {
       kind: query.job_type,
       priority: query.priority,
       clipVersionId: query.clip_version_id,
       payload: body,
     });
-    return Response.json(toEditorJob(job, []), { status: 202 });
+    return Response.json(toEditorJob(job, [], baseUrlOf(request)), { status: 202 });
   },
 );
 
 // extract_features also takes multipart: the files themselves (lib/features/create-from-form.ts).
 const multipartBody = route(
   { auth: "anonymousApi", query, input: "multipart", multipart: { maxFiles: 50 } },
-  async ({ ctx, query, form }) => {
+  async ({ request, ctx, query, form }) => {
     if (query.job_type !== "extract_features") throw new AppError("bad_request", "A multipart body is taken for job_type=extract_features only");
     const database = await db();
     const job = await createJob(database, ctx, {
@@ -40,7 +41,7 @@ const multipartBody = route(
       clipVersionId: query.clip_version_id,
       payload: await featurePayloadFromForm(database, ctx, form),
     });
-    return Response.json(toEditorJob(job, []), { status: 202 });
+    return Response.json(toEditorJob(job, [], baseUrlOf(request)), { status: 202 });
   },
 );
 

@@ -32,6 +32,9 @@ test.beforeAll(async () => {
 });
 test.afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
+/** The address the server is reached at: absolute file URLs start with it. */
+const origin = () => test.info().project.use.baseURL!.replace(/\/$/, "");
+
 async function run(request: APIRequestContext, type: string, payload: Record<string, unknown>, timeout = 90_000): Promise<Job> {
   const created = await request.post(`/jobs/?job_type=${type}`, { data: payload });
   expect(created.status(), await created.text()).toBe(202);
@@ -45,7 +48,8 @@ async function run(request: APIRequestContext, type: string, payload: Record<str
     .toBe(true);
   expect(last!.status, last!.error_message ?? "").toBe("completed");
   expect(last!.result_payload!.progress).toBe(1);
-  for (const url of Object.values(last!.result_payload!.files)) expect(url).toMatch(new RegExp(`^/jobs/${id}/files/[^/]+$`));
+  // Absolute, like every contract's links (the server's own address here: no PUBLIC_URL is set).
+  for (const url of Object.values(last!.result_payload!.files)) expect(url).toMatch(new RegExp(`^${origin()}/jobs/${id}/files/[^/]+$`));
   expect(JSON.stringify(last)).not.toContain(path.resolve(".cache"));
   return last!;
 }
@@ -152,7 +156,7 @@ test("generate_clip by a spoken phrase returns the moment it was said", async ({
 
   const byTime = await run(request, "generate_clip", { video_name: speechName, start: 1, end: 3, aspect: "1:1", height: 240 });
   const timed = (byTime.result_payload as unknown as { clips: { start: number; end: number; url: string; reason: string }[] }).clips;
-  expect(timed).toEqual([{ start: 1, end: 3, url: `/jobs/${byTime.id}/files/clip.mp4`, reason: "start/end" }]);
+  expect(timed).toEqual([{ start: 1, end: 3, url: `${origin()}/jobs/${byTime.id}/files/clip.mp4`, reason: "start/end" }]);
   const square = probe(await download(request, timed[0].url, "square.mp4"), ["-select_streams", "v:0", "-show_entries", "stream=width,height"]) as { streams: { width: number; height: number }[] };
   expect(square.streams[0]).toEqual({ width: 240, height: 240 });
 
@@ -190,6 +194,19 @@ test("render: segments, 9:16, burned captions, overlay, -14 LUFS, +faststart", a
   expect(ass).toMatch(/Dialogue: 0,0:00:0\d\.\d\d,/);
   const progressLines = job.result_payload!.log.map((l) => l.message);
   expect(progressLines.some((m) => m.startsWith("Rendered "))).toBe(true);
+});
+
+test("render: segments that each name their video need no source of the job's own", async ({ request }) => {
+  test.skip(!fs.existsSync(path.join(e2eVideoDir, "vtest.mp4")), "needs ../shared/media/vtest.avi");
+  const job = await run(request, "render", {
+    segments: [{ video_name: speechName, in: 0, out: 1 }, { video_name: "vtest.mp4", in: 22, out: 23 }],
+    height: 144,
+    loudness: null,
+  });
+  const result = job.result_payload as unknown as { files: { video: string }; render: { segments: number } };
+  expect(result.render.segments).toBe(2);
+  const info = probe(await download(request, result.files.video, "two-videos.mp4"), ["-show_entries", "format=duration"]) as { format: { duration: string } };
+  expect(Number(info.format.duration)).toBeCloseTo(2, 0);
 });
 
 test("export: transcript, scenes (CSV, EDL) and a remux, as files and a zip", async ({ request }) => {

@@ -287,7 +287,7 @@ test("editor jobs on the 80 MB file by video_name: ingest, transcribe, render an
   const shots = ingest.result_payload.shots as { start: number; end: number }[];
   expect(shots[0].start).toBe(0);
   expect(shots.at(-1)!.end).toBeCloseTo(79.5, 0);
-  const proxy = await downloadTo(`${baseURL}${ingest.result_payload.files.proxy}`, keyA, "proxy.mp4");
+  const proxy = await downloadTo(ingest.result_payload.files.proxy, keyA, "proxy.mp4");
   expect(Number(ffprobe(proxy).format.duration)).toBeCloseTo(79.5, 0);
 
   const transcribe = await run("transcribe", { video_name: video.name, language: "en" });
@@ -304,11 +304,11 @@ test("editor jobs on the 80 MB file by video_name: ingest, transcribe, render an
   const [first, , last] = video.placements;
   const render = await run("render", { video_name: video.name, segments: [{ in: first.start - 0.5, out: last.end + 0.5 }], aspect: "9:16", height: 640, captions: true });
   expect(render.result_payload.render).toMatchObject({ width: 360, height: 640, crop: { mode: "subject" } });
-  const rendered = ffprobe(await downloadTo(`${baseURL}${render.result_payload.files.video}`, keyA, "render.mp4"));
+  const rendered = ffprobe(await downloadTo(render.result_payload.files.video, keyA, "render.mp4"));
   expect(Number(rendered.format.duration)).toBeCloseTo(last.end - first.start + 1, 0);
 
   const exported = await run("export", { video_name: video.name, formats: ["srt", "scenes_csv", "mkv"] });
-  const mkv = await downloadTo(`${baseURL}${exported.result_payload.files.mkv}`, keyA, "export.mkv");
+  const mkv = await downloadTo(exported.result_payload.files.mkv, keyA, "export.mkv");
   assertRss(rss.stop());
   const remux = ffprobe(mkv);
   expect(remux.format.format_name).toContain("matroska");

@@ -196,7 +196,7 @@ test("job results and failures name no host path, stack or SQL", async ({ reques
   const render = await request.post("/jobs/?job_type=render", { data: { video_name: "pattern.mp4", height: 144 } });
   const rendered = await finished(request, (await render.json()).id);
   expect(rendered.status).toBe("completed");
-  expect((rendered.result_payload as { files: { video: string } }).files.video).toBe(`/jobs/${rendered.id}/files/render.mp4`);
+  expect((rendered.result_payload as { files: { video: string } }).files.video).toBe(`${test.info().project.use.baseURL}/jobs/${rendered.id}/files/render.mp4`);
 
   // A damaged file in VIDEO_INPUT_DIR: ffmpeg's complaint names it by its host path.
   const broken = `broken-${Date.now()}.mp4`;

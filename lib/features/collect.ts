@@ -41,9 +41,11 @@ export async function collectImage(url: string, mediaDir: string, relativeBase: 
     throw new AppError("unsupported_media", kind === "html" ? "the URL is a web page, not an image" : `not an image (content type ${download.contentType ?? "unknown"})`);
   }
   const relative = `${relativeBase}.${imageExtension(download.head)}`;
-  await rename(partial, path.join(mediaDir, relative));
-  await probeVideoStream(path.join(mediaDir, relative)).catch(async () => {
-    await rm(path.join(mediaDir, relative), { force: true });
+  // turbopackIgnore (here and below): a file in the job's media folder, not the app's; without
+  // it the build traces the whole project for `<anything>.<ext>`.
+  await rename(partial, path.join(/* turbopackIgnore: true */ mediaDir, relative));
+  await probeVideoStream(path.join(/* turbopackIgnore: true */ mediaDir, relative)).catch(async () => {
+    await rm(path.join(/* turbopackIgnore: true */ mediaDir, relative), { force: true });
     throw new AppError("unsupported_media", "the image could not be decoded");
   });
   return relative;

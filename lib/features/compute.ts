@@ -74,25 +74,27 @@ export async function extractPictureFeatures(input: {
 
   let mask: Uint8Array | null = null;
   if (wants("segment") || (wants("embedding") && input.maskedEmbedding)) mask = await grabCutMask(smallPicture);
+  // turbopackIgnore (here and below): files in the job's media folder, not the app's; without it
+  // the build traces the whole project for `<anything>.seg.png` and the like.
   if (wants("segment") && mask) {
     out.segMaskPath = `${input.base}.seg.png`;
-    await writeFile(path.join(input.mediaDir, out.segMaskPath), encodeGrayPng(smallPicture.width, smallPicture.height, mask));
+    await writeFile(path.join(/* turbopackIgnore: true */ input.mediaDir, out.segMaskPath), encodeGrayPng(smallPicture.width, smallPicture.height, mask));
   }
   if (wants("embedding")) {
     out.embedding = colourEmbedding(smallPicture, input.maskedEmbedding ? mask : null);
     out.embPath = `${input.base}.emb.bin`;
-    await writeFile(path.join(input.mediaDir, out.embPath), Buffer.from(out.embedding.buffer, out.embedding.byteOffset, out.embedding.byteLength));
+    await writeFile(path.join(/* turbopackIgnore: true */ input.mediaDir, out.embPath), Buffer.from(out.embedding.buffer, out.embedding.byteOffset, out.embedding.byteLength));
     if (input.maskedEmbedding) {
       const crop = maskedCrop(smallPicture, mask);
       out.cropPath = `${input.base}.crop.png`;
-      await writeFile(path.join(input.mediaDir, out.cropPath), encodeRgbPng(crop.width, crop.height, crop.data));
+      await writeFile(path.join(/* turbopackIgnore: true */ input.mediaDir, out.cropPath), encodeRgbPng(crop.width, crop.height, crop.data));
     }
   }
   if (wants("keypoints")) {
     const keypoints = await orbKeypoints(picture, input.maskedEmbedding ? 500 : 1000);
     out.kpBlobPath = `${input.base}.kp.bin`;
     out.kpCount = keypoints.count;
-    await writeFile(path.join(input.mediaDir, out.kpBlobPath), encodeKeypointBlob(keypoints));
+    await writeFile(path.join(/* turbopackIgnore: true */ input.mediaDir, out.kpBlobPath), encodeKeypointBlob(keypoints));
   }
   return out;
 }

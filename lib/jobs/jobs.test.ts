@@ -71,6 +71,8 @@ afterAll(async () => {
 const anonymous = { user: null, isAdmin: false };
 const admin = { user: null, isAdmin: true };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** What lib/http/base-url.ts gives the routes: the serializer makes file paths absolute with it. */
+const baseUrl = "https://framewise.example";
 
 describe.each(testDatabases)("jobs on %s", (kind) => {
   let handle: DatabaseHandle;
@@ -90,7 +92,7 @@ describe.each(testDatabases)("jobs on %s", (kind) => {
     const deadline = Date.now() + 30_000;
     for (;;) {
       const job = await m.jobs.getJobOrThrow(handle.db, admin, id);
-      if (until(job.status)) return m.serializer.toEditorJob(job, await m.jobs.listJobLogs(handle.db, id));
+      if (until(job.status)) return m.serializer.toEditorJob(job, await m.jobs.listJobLogs(handle.db, id), baseUrl);
       if (Date.now() > deadline) throw new Error(`job ${id} still ${job.status}`);
       await sleep(25);
     }
@@ -105,7 +107,7 @@ describe.each(testDatabases)("jobs on %s", (kind) => {
       payload: { video_name: "sample.mp4", project_id: "proj_123" },
     });
     const unsubscribe = [subscribe(`job:${job.id}`, (message) => messages.push(message)), subscribe(`client:client-${kind}`, () => {})];
-    const created = m.serializer.toEditorJob(job, []);
+    const created = m.serializer.toEditorJob(job, [], baseUrl);
     expect(created).toMatchObject({
       id: job.id,
       job_type: "ingest",
@@ -137,6 +139,12 @@ describe.each(testDatabases)("jobs on %s", (kind) => {
     expect(done.result_payload?.log[0].timestamp).toMatch(/\+00:00$/);
     expect(done.started_at).not.toBeNull();
     expect(done.completed_at).not.toBeNull();
+    // Absolute, as every contract's links are; stored as paths.
+    const files = (done.result_payload as unknown as { files: Record<string, string> }).files;
+    expect(Object.keys(files).sort()).toEqual(["poster", "proxy", "shots", "sprite", "sprite_vtt", "waveform"]);
+    for (const url of Object.values(files)) expect(url).toMatch(new RegExp(`^${baseUrl}/jobs/${job.id}/files/[^/]+$`));
+    const stored = (await m.jobs.getJobOrThrow(handle.db, anonymous, job.id)).resultPayload as { files: Record<string, string> };
+    expect(stored.files.proxy).toMatch(new RegExp(`^/jobs/${job.id}/files/`));
     // Named as the caller named it: no host path in the result.
     expect((done.result_payload as unknown as { media: Record<string, unknown> }).media).toMatchObject({ name: "sample.mp4", source_asset_id: null, video: { width: 320 } });
     expect(JSON.stringify(done)).not.toContain(work);
@@ -172,7 +180,21 @@ describe.each(testDatabases)("jobs on %s", (kind) => {
     // and results name them relative to the data folder.
     expect(fs.existsSync(path.join(work, "data", "jobs", created[1].id, "media", "clip.mp4"))).toBe(true);
     const clip = await waitForJob(created[1].id);
-    expect((clip.result_payload as unknown as { clips: { url: string }[] }).clips[0]).toMatchObject({ start: 0.5, end: 1.5, url: `/jobs/${created[1].id}/files/clip.mp4` });
+    expect((clip.result_payload as unknown as { clips: { url: string }[] }).clips[0]).toMatchObject({ start: 0.5, end: 1.5, url: `${baseUrl}/jobs/${created[1].id}/files/clip.mp4` });
+  });
+
+  it("renders segments that each name their video, with no source of its own", async () => {
+    const job = await m.jobs.createJob(handle.db, anonymous, {
+      kind: "render",
+      payload: { segments: [{ video_name: "sample.mp4", in: 0, out: 1 }, { video_name: "long.mp4", in: 2, out: 3 }], height: 144, loudness: null },
+    });
+    const done = await waitForJob(job.id);
+    expect(done.status, done.error_message ?? "").toBe("completed");
+    expect(done.payload).not.toHaveProperty("video_name");
+    const result = done.result_payload as unknown as { files: { video: string }; render: { segments: number; duration: number } };
+    expect(result.render.segments).toBe(2);
+    expect(result.render.duration).toBeCloseTo(2, 0);
+    expect(result.files.video).toBe(`${baseUrl}/jobs/${job.id}/files/render.mp4`);
   });
 
   it("cancels a running job and its run", async () => {

@@ -89,4 +89,20 @@ describe("job payload schemas", () => {
     expect(refusal("analyze", { videoId: id, duration: 12, filename: "trip.mp4", path: "/any/video.mp4" })).toMatch(/^Request body: Unrecognized key: "path"|^Request body '?path/);
     expect(refusal("analyze", { path: "/any/video.mp4", duration: 1, filename: "x" })).toMatch(/videoId/);
   });
+
+  it("needs no render source when every segment names its video; the job's video is then the first's", () => {
+    const segments = [{ source_asset_id: id, in: 0, out: 2 }, { video_name: "b.mp4", in: 1, out: 3 }];
+    const payload = parseJobPayload("render", { segments });
+    expect(payload.segments).toEqual(segments);
+    expect(sourceOf("render", payload)).toEqual({ source_asset_id: id });
+    expect(sourceOf("render", parseJobPayload("render", { segments: [...segments].reverse() }))).toEqual({ video_name: "b.mp4" });
+    // A source of its own is still taken, and still the job's video.
+    expect(sourceOf("render", parseJobPayload("render", { video_name: "a.mp4", segments }))).toEqual({ video_name: "a.mp4" });
+
+    const missing = "Request body 'source_asset_id': give source_asset_id or video_name, or one in every segment";
+    expect(refusal("render", { segments: [segments[0], { in: 0, out: 1 }] })).toBe(missing);
+    expect(refusal("render", {})).toBe(missing);
+    expect(refusal("render", { source_asset_id: id, video_name: "a.mp4", segments })).toBe("Request body 'video_name': give source_asset_id or video_name, not both");
+    expect(refusal("render", { segments, path: "/etc/passwd" })).toMatch(/^Request body 'path': naming a file on the server is not allowed/);
+  });
 });

@@ -35,17 +35,36 @@ const editorSource = z.looseObject({
   path: hostPath,
 });
 
-function withOneSource<S extends z.ZodType<{ source_asset_id?: string; video_name?: string }>>(schema: S) {
+function withOneSource<S extends z.ZodType<{ source_asset_id?: string; video_name?: string }>>(schema: S, missing = "give source_asset_id or video_name", optional?: (payload: z.output<S>) => boolean) {
   return schema.superRefine((payload, context) => {
     const given = [payload.source_asset_id, payload.video_name].filter((value) => value !== undefined).length;
+    if (given === 0 && optional?.(payload)) return;
     if (given !== 1) {
       context.addIssue({
         code: "custom",
         path: [given === 0 ? "source_asset_id" : "video_name"],
-        message: given === 0 ? "give source_asset_id or video_name" : "give source_asset_id or video_name, not both",
+        message: given === 0 ? missing : "give source_asset_id or video_name, not both",
       });
     }
   });
+}
+
+type Segment = { source_asset_id?: string; video_name?: string };
+const namesItsVideo = (segment: Segment) => segment.source_asset_id !== undefined || segment.video_name !== undefined;
+
+/**
+ * render's source is the video of the segments that name none (or, without segments, the whole
+ * timeline), so it is needed only then. Without one, the job's video (the one sourceOf gives,
+ * resolved and checked like any other) is its first segment's.
+ */
+function withTimelineSource<S extends z.ZodType<Segment & { segments?: Segment[] }>>(schema: S) {
+  return withOneSource(schema, "give source_asset_id or video_name, or one in every segment", (payload) => Boolean(payload.segments?.every(namesItsVideo))).transform(
+    (payload): z.output<S> => {
+      if (namesItsVideo(payload)) return payload;
+      const [first] = payload.segments!;
+      return { ...payload, ...(first.source_asset_id !== undefined ? { source_asset_id: first.source_asset_id } : { video_name: first.video_name }) };
+    },
+  );
 }
 
 /**
@@ -233,7 +252,7 @@ export const jobPayloadSchemas = {
         message: "give start/end or prompt, not both",
       }),
   ),
-  render: withOneSource(
+  render: withTimelineSource(
     editorSource.extend({
       height: z.number().int().min(144).max(2160).optional(),
       /** The timeline; each piece names its own video or uses the payload's. Default: the whole video. */

@@ -40,7 +40,8 @@ const clipBatch = 50;
  */
 export async function makeEvidence(proxy: string, requests: EvidenceRequest[], options: EvidenceOptions = {}): Promise<void> {
   const fontFile = options.fontFile ?? DEFAULT_FONT_FILE;
-  if (requests.some((r) => r.boxes.some((box) => box.label?.trim())) && !existsSync(fontFile)) {
+  // turbopackIgnore: a font of the system, looked for at run time, not a file for the build to trace.
+  if (requests.some((r) => r.boxes.some((box) => box.label?.trim())) && !existsSync(/* turbopackIgnore: true */ fontFile)) {
     throw new AppError("unavailable", `Font for snapshot labels not found: ${fontFile}`);
   }
   // Enough of the input to hold the frame at `at` (and no more to decode after it).

@@ -27,7 +27,8 @@ async function inputDirOrThrow(options: ServerVideoOptions): Promise<string> {
 /** Supported videos in VIDEO_INPUT_DIR, sorted; hidden files and links out of it are left out. */
 export async function listServerVideos(options: ServerVideoOptions = {}): Promise<string[]> {
   const dir = await inputDirOrThrow(options);
-  const entries = await readdir(dir, { withFileTypes: true });
+  // turbopackIgnore: the operator's folder, named at run time, not one for the build to trace.
+  const entries = await readdir(/* turbopackIgnore: true */ dir, { withFileTypes: true });
   const names: string[] = [];
   for (const entry of entries) {
     if (entry.name.startsWith(".") || !isSupportedVideoName(entry.name)) continue;

@@ -78,7 +78,9 @@ async function resolveName(root: string, name: string, options: ResolveInsideOpt
     if (mustExist) throw new AppError(missing.kind, missing.message);
     return path.join(path.resolve(root), path.normalize(name));
   }
-  const candidate = path.join(realRoot, path.normalize(name));
+  // turbopackIgnore (here and below): roots are data folders named at run time; without it the
+  // build traces the whole project for any path under one.
+  const candidate = path.join(/* turbopackIgnore: true */ realRoot, path.normalize(name));
   if (!isInside(realRoot, candidate) || candidate === realRoot) throw refuse();
 
   const real = await realpathOrNull(candidate);
@@ -108,7 +110,7 @@ async function resolveName(root: string, name: string, options: ResolveInsideOpt
     const realAncestor = await realpathOrNull(ancestor);
     if (realAncestor) {
       if (!isInside(realRoot, realAncestor)) throw refuse();
-      return path.join(realAncestor, path.relative(ancestor, candidate));
+      return path.join(/* turbopackIgnore: true */ realAncestor, path.relative(ancestor, candidate));
     }
     ancestor = path.dirname(ancestor);
   }

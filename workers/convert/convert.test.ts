@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
-import * as ort from "onnxruntime-node";
+import * as ort from "@/workers/onnxruntime";
 import { beforeAll, describe, expect, it } from "vitest";
 import { decodeImage } from "@/lib/media/frames";
 import { SHARED_MEDIA_DIR, skipWithoutSharedMedia } from "@/lib/media/test-media";

@@ -1,4 +1,4 @@
-import * as ort from "onnxruntime-node";
+import * as ort from "@/workers/onnxruntime";
 import { describe, expect, it } from "vitest";
 import { halfToFloat, parseInput, type TfGraph } from "./tfjs-graph";
 import { convertGraph } from "./to-onnx";

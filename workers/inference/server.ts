@@ -13,7 +13,7 @@ import path from "node:path";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { pathToFileURL } from "node:url";
-import * as ort from "onnxruntime-node";
+import * as ort from "../onnxruntime";
 import { AppError, isAppError } from "@/lib/errors";
 import { decodeFrames, decodeImage, probeVideoStream, type VideoStreamInfo } from "@/lib/media/frames";
 import { looksLikePpm } from "@/lib/media/ppm";

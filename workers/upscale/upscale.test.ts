@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import * as tf from "@tensorflow/tfjs";
-import * as ort from "onnxruntime-node";
+import * as ort from "@/workers/onnxruntime";
 import { describe, expect, it } from "vitest";
 import { probeVideo } from "@/lib/media/probe";
 import { ffmpegCli, VTEST_AVI } from "@/lib/media/test-media";

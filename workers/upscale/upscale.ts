@@ -1,5 +1,5 @@
 import path from "node:path";
-import * as ort from "onnxruntime-node";
+import * as ort from "../onnxruntime";
 import { ffmpegInput, rawFrames, streamFfmpeg, writeFfmpeg } from "@/lib/media/ffmpeg";
 import { produceFileAtomic } from "@/lib/storage/write-file";
 import { MAX_UPSCALE_INPUT_PIXELS } from "@/lib/media/upscale";

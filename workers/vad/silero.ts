@@ -1,5 +1,5 @@
 import path from "node:path";
-import * as ort from "onnxruntime-node";
+import * as ort from "../onnxruntime";
 import { VAD_CHUNK, VAD_CONTEXT, VAD_RATE } from "./segments";
 
 /**

@@ -19,7 +19,8 @@ export type EditorJob = {
 
 export const editorQueueName = "framewise-jobs";
 
-export function toEditorJob(job: Job, logs: JobLog[]): EditorJob {
+/** `baseUrl`: lib/http/base-url.ts's, which makes the stored file paths absolute links. */
+export function toEditorJob(job: Job, logs: JobLog[], baseUrl: string): EditorJob {
   return {
     id: job.id,
     created_at: timestamp(job.createdAt),
@@ -30,7 +31,7 @@ export function toEditorJob(job: Job, logs: JobLog[]): EditorJob {
     queue_name: editorQueueName,
     priority: job.priority,
     payload: job.payload,
-    result_payload: resultPayload(job, logs),
+    result_payload: resultPayload(job, logs, baseUrl),
     error_message: job.errorMessage,
     started_at: job.startedAt ? timestamp(job.startedAt) : null,
     completed_at: job.completedAt ? timestamp(job.completedAt) : null,
@@ -38,14 +39,33 @@ export function toEditorJob(job: Job, logs: JobLog[]): EditorJob {
 }
 
 /** null until the job has started or logged anything, as in the contract's 202 example. */
-function resultPayload(job: Job, logs: JobLog[]): EditorJob["result_payload"] {
+function resultPayload(job: Job, logs: JobLog[], baseUrl: string): EditorJob["result_payload"] {
   if (!job.startedAt && !job.resultPayload && logs.length === 0) return null;
   const progress = job.status === "completed" ? 1 : job.total > 0 ? Math.min(1, job.processed / job.total) : 0;
   return {
-    ...(job.resultPayload ?? {}),
+    ...withAbsoluteUrls(job.resultPayload ?? {}, baseUrl),
     progress: Math.round(progress * 10_000) / 10_000,
     log: logs.map((log) => ({ timestamp: timestamp(log.at), message: log.message })),
   };
+}
+
+/**
+ * Jobs store their files as paths (`/jobs/{id}/files/{name}`, lib/jobs/job-files.ts), which
+ * the dashboard links as they are; a client of the contract gets absolute URLs, as every other
+ * contract gives: `files` and generate_clip's `clips[].url`.
+ */
+function withAbsoluteUrls(result: Record<string, unknown>, baseUrl: string): Record<string, unknown> {
+  const absolute = (url: unknown) => (typeof url === "string" && url.startsWith("/") ? `${baseUrl}${url}` : url);
+  const { files, clips } = result as { files?: unknown; clips?: unknown };
+  return {
+    ...result,
+    ...(isRecord(files) ? { files: Object.fromEntries(Object.entries(files).map(([name, url]) => [name, absolute(url)])) } : {}),
+    ...(Array.isArray(clips) ? { clips: clips.map((clip: unknown) => (isRecord(clip) ? { ...clip, url: absolute(clip.url) } : clip)) } : {}),
+  };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /** "2024-10-30T12:45:01.000000+00:00": microseconds and an explicit UTC offset, like FastAPI. */

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import * as ort from "onnxruntime-node";
+import * as ort from "../../onnxruntime";
 import { missingModelsMessage, modelFiles, readManifest, type ManifestEntry, type ModelId } from "./registry";
 
 /**
