@@ -46,8 +46,10 @@ export async function consumeRateLimit(db: Db, subject: string, now = Date.now()
   const state = { limit, remaining: Math.max(0, limit - row.count), reset };
   if (row.count > limit) {
     throw new AppError("rate_limited", options.message ?? "Rate limit exceeded", {
-      ...rateLimitHeaders(state),
-      "Retry-After": String(Math.max(1, reset - Math.floor(now / 1000))),
+      headers: {
+        ...rateLimitHeaders(state),
+        "Retry-After": String(Math.max(1, reset - Math.floor(now / 1000))),
+      },
     });
   }
   return state;

@@ -12,7 +12,7 @@ const inFlight: Map<string, number> = ((globalThis as { __framewiseUploads?: Map
 export async function withUploadSlot<T>(subject: string, work: () => Promise<T>): Promise<T> {
   const current = inFlight.get(subject) ?? 0;
   if (current >= env().MAX_CONCURRENT_UPLOADS) {
-    throw new AppError("rate_limited", `Too many concurrent uploads (limit ${env().MAX_CONCURRENT_UPLOADS})`, { "Retry-After": "5" });
+    throw new AppError("rate_limited", `Too many concurrent uploads (limit ${env().MAX_CONCURRENT_UPLOADS})`, { headers: { "Retry-After": "5" } });
   }
   inFlight.set(subject, current + 1);
   try {

@@ -131,7 +131,7 @@ async function probeFailure(filePath: string, error: unknown): Promise<AppError>
   // The mov demuxer is picked by extension, so a text file named .mp4 reports "moov atom not
   // found" just like a cut-off upload: only a real container signature makes it "corrupt".
   if (!(await looksLikeVideoContainer(filePath).catch(() => false))) {
-    return new AppError("bad_request", "File is not a video");
+    return new AppError("bad_request", "File is not a video", { code: "not_a_video" });
   }
   return new AppError("bad_request", `Video file is truncated or corrupt: ${reason}`);
 }
@@ -152,8 +152,8 @@ export async function probeVideo(filePath: string, options: ProbeOptions = {}): 
     if (error.code === "ENOENT" || error.code === "ENOTDIR") throw new AppError("not_found", "Video file not found");
     throw error;
   });
-  if (!info.isFile()) throw new AppError("bad_request", "File is not a video");
-  if (info.size === 0) throw new AppError("bad_request", "Video file is empty");
+  if (!info.isFile()) throw new AppError("bad_request", "File is not a video", { code: "not_a_video" });
+  if (info.size === 0) throw new AppError("bad_request", "Video file is empty", { code: "empty_video" });
 
   let raw: FfprobeData;
   try {

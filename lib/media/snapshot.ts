@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { AppError } from "@/lib/errors";
+import { NothingWrittenError } from "@/lib/storage/write-file";
 import { FfmpegError, lastLines, renderToFile } from "./ffmpeg";
 
 export const DEFAULT_FONT_FILE = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
@@ -121,7 +122,7 @@ export async function takeSnapshot(options: TakeSnapshotOptions): Promise<{ path
     if (error instanceof FfmpegError) {
       throw new AppError("bad_request", `Could not take a snapshot at ${at} s: ${lastLines(error.stderr || error.message, 1)}`);
     }
-    if (error instanceof Error && error.message.startsWith("Nothing was written")) {
+    if (error instanceof NothingWrittenError) {
       throw new AppError("bad_request", `No frame at ${at} s`);
     }
     throw error;

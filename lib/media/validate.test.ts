@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AppError } from "@/lib/errors";
+import { AppError, type ErrorCode } from "@/lib/errors";
 import { probeVideo } from "./probe";
 import { makeTempDir, makeVariant, removeDir, skipWithoutSharedMedia, type Variant, VTEST_AVI } from "./test-media";
 import { describeMedia } from "./test-setup";
@@ -100,20 +100,22 @@ describeMedia("validateVideo accepts", () => {
 });
 
 describeMedia("validateVideo refuses", () => {
-  it.each<[string, Variant, string | RegExp]>([
-    ["a zero-byte file", "empty", "Video file is empty"],
-    ["a text file named .mp4", "text", "File is not a video"],
-    ["a JPEG named .mp4", "jpeg-as-mp4", "File is not a video"],
-    ["an audio-only MP4", "audio-only", "File is not a video"],
+  it.each<[string, Variant, string | RegExp, ErrorCode?]>([
+    ["a zero-byte file", "empty", "Video file is empty", "empty_video"],
+    ["a text file named .mp4", "text", "File is not a video", "not_a_video"],
+    ["a JPEG named .mp4", "jpeg-as-mp4", "File is not a video", "not_a_video"],
+    ["an audio-only MP4", "audio-only", "File is not a video", "not_a_video"],
     ["an MP4 cut before its index", "truncated-mp4", /^Video file is truncated or corrupt: moov atom not found$/],
     ["a faststart MP4 cut in half", "truncated-faststart", /^Video file is truncated or corrupt: /],
     ["an AVI cut in half", "truncated-avi", "Video file is truncated or corrupt: 391 of 795 frames present"],
-    ["an FLV", "flv", "Unsupported video type"],
+    ["an FLV", "flv", "Unsupported video type", "unsupported_format"],
     ["a 0.5 s video", "short", "Video is too short (0.5 s, minimum 1 s)"],
     ["a 200x150 video", "small", "Video resolution 200x150 is below the minimum 320x240"],
-  ])("%s", async (_name, variant, message) => {
+  ])("%s", async (_name, variant, message, code) => {
     const error = await refusal(variants[variant]!);
     expect(error.kind).toBe("bad_request");
+    // The code is what the contracts' edges match (POST /process, POST /upload), not the words.
+    expect(error.code).toBe(code);
     if (typeof message === "string") expect(error.message).toBe(message);
     else expect(error.message).toMatch(message);
     // Server paths never reach the user.

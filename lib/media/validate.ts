@@ -62,7 +62,7 @@ export async function validateVideo(filePath: string, options: ValidateOptions =
   const name = options.fileName ?? filePath;
   const probe = await probeVideo(filePath, { fileName: name });
 
-  if (!probe.hasVideo || probe.isImage) throw new AppError("bad_request", "File is not a video");
+  if (!probe.hasVideo || probe.isImage) throw new AppError("bad_request", "File is not a video", { code: "not_a_video" });
 
   // Before anything decodes a frame: one 10000x10000 picture is 150 MB of YUV per copy, and
   // the worker keeps several. Compared by area, so portrait and landscape weigh the same.
@@ -76,7 +76,7 @@ export async function validateVideo(filePath: string, options: ValidateOptions =
 
   const byExtension = containerForExtension(path.basename(name));
   const byFormat = (SUPPORTED_CONTAINERS as readonly string[]).includes(probe.container);
-  if (!byExtension || !byFormat) throw new AppError("bad_request", "Unsupported video type");
+  if (!byExtension || !byFormat) throw new AppError("bad_request", "Unsupported video type", { code: "unsupported_format" });
 
   if (!(probe.duration >= MIN_DURATION_SECONDS)) {
     throw new AppError(

@@ -146,6 +146,14 @@ export async function moveFile(from: string, to: string): Promise<void> {
   }
 }
 
+/** The tool ended without error but wrote nothing (ffmpeg found no frame to write, say). */
+export class NothingWrittenError extends Error {
+  constructor(target: string) {
+    super(`Nothing was written to ${path.basename(target)}`);
+    this.name = "NothingWrittenError";
+  }
+}
+
 /**
  * Lets a tool (ffmpeg) write `target` through a temporary sibling: `produce` gets the
  * temporary path, and the result is renamed into place only if it succeeded and is non-empty.
@@ -158,7 +166,7 @@ export async function produceFileAtomic<T>(target: string, produce: (partialPath
   try {
     const result = await produce(partial);
     const info = await stat(partial).catch(() => null);
-    if (!info || info.size === 0) throw new Error(`Nothing was written to ${path.basename(target)}`);
+    if (!info || info.size === 0) throw new NothingWrittenError(target);
     await rename(partial, target);
     return result;
   } catch (error) {

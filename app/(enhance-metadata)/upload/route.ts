@@ -2,7 +2,7 @@
 // `client_id` and `preset`; starts enhancement and metadata extraction side by side.
 import { z } from "zod";
 import { db } from "@/lib/db/client";
-import { AppError, isAppError } from "@/lib/errors";
+import { AppError, hasErrorCode } from "@/lib/errors";
 import { route } from "@/lib/http/route";
 import { ENHANCE_PRESETS } from "@/lib/media/enhance";
 import { startProcessing } from "@/lib/processing/start-processing";
@@ -15,9 +15,6 @@ const fields = z.looseObject({
   scale: z.enum(["2", "4"]).optional(),
 });
 
-/** What the content check says when the file is not a video at all (empty, text, a picture). */
-const notAVideo = new Set(["File is not a video", "Video file is empty", "Unsupported video type"]);
-
 export const POST = route(
   { auth: "anonymousApi", input: "multipart", body: fields, multipart: { fileFields: ["file"], maxFiles: 1 } },
   async ({ ctx, body, form: { files } }) => {
@@ -27,7 +24,8 @@ export const POST = route(
     if (file.mimeType && !/^(video\/|application\/octet-stream$)/i.test(file.mimeType)) throw new AppError("bad_request", "File is not a video");
     const database = await db();
     const { video } = await registerUpload(database, ctx, file).catch((error: unknown) => {
-      if (isAppError(error) && error.kind === "bad_request" && notAVideo.has(error.message)) throw new AppError("bad_request", "File is not a video");
+      // The contract's words for anything that is not a video it takes (empty, text, a picture, another format).
+      if (hasErrorCode(error, ["not_a_video", "empty_video", "unsupported_format"])) throw new AppError("bad_request", "File is not a video");
       throw error;
     });
     const { fileId } = await startProcessing(database, ctx, { video, clientId: body.client_id ?? null, preset: body.preset ?? "auto", scale: body.scale === "4" ? 4 : 2 });
