@@ -4,7 +4,7 @@ import { db } from "@/lib/db/client";
 import { AppError, isAppError } from "@/lib/errors";
 import { route } from "@/lib/http/route";
 import { createJob } from "@/lib/jobs";
-import { reframeAspects, type ReframePayload } from "@/lib/jobs/payloads";
+import { reframeAspects, type ReframePayload } from "@/lib/reframer/job-kinds";
 import { MAX_SAMPLE_FPS } from "@/lib/inference/worker-protocol";
 import { registerUpload } from "@/lib/videos/register-video";
 import { stat } from "node:fs/promises";
