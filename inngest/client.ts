@@ -1,5 +1,7 @@
 import { Inngest, type ClientOptions } from "inngest";
 import { env } from "@/lib/env";
+import { setJobQueue } from "@/lib/jobs/job-queue";
+import { jobCancelRequested, jobRequestedEvents } from "./events";
 import { localEventKey, localSigningKey } from "./engine/signing";
 
 /**
@@ -66,3 +68,18 @@ function clientOptions(): ClientOptions {
 }
 
 export const inngest = new Inngest(clientOptions());
+
+/**
+ * lib/jobs starts and cancels runs through this client: the job verbs know no orchestration,
+ * and wherever the client is loaded (server.ts, the tests' engine) jobs can be created.
+ */
+setJobQueue({
+  enqueue: async (job) => {
+    // The event id is the job id: a retried send never starts a second run.
+    const priority = Math.max(-600, Math.min(600, Math.trunc(job.priority)));
+    await inngest.send(jobRequestedEvents[job.kind].create({ jobId: job.id, priority }, { id: `job-${job.id}` }));
+  },
+  cancel: async (jobId) => {
+    await inngest.send(jobCancelRequested.create({ jobId }));
+  },
+});

@@ -1,10 +1,11 @@
 import { eventType } from "inngest";
 import { z } from "zod";
-import type { JobKind } from "@/lib/db/schema";
+import { jobKindDefinitions, mapJobKinds, type JobKind } from "@/lib/job-kinds";
 
 /**
- * Every event name Framewise sends or listens to, with the schema of its data. Nothing else
- * in the code base spells an event name.
+ * Every event Framewise sends or listens to, with the schema of its data. Nothing else in the
+ * code base spells an event name, but for the event that starts each job kind's run, which its
+ * kind's declaration names (lib/job-kinds.ts).
  */
 
 const jobRequested = z.object({
@@ -14,29 +15,19 @@ const jobRequested = z.object({
 });
 export type JobRequestedData = z.infer<typeof jobRequested>;
 
-/** One event per job kind that has a function; createJob sends it. */
-export const jobRequestedEvents = {
-  analyze: eventType("video/analysis.requested", { schema: jobRequested }),
-  ingest: eventType("job/ingest.requested", { schema: jobRequested }),
-  transcribe: eventType("job/transcribe.requested", { schema: jobRequested }),
-  generate_clip: eventType("job/generate-clip.requested", { schema: jobRequested }),
-  render: eventType("job/render.requested", { schema: jobRequested }),
-  export: eventType("job/export.requested", { schema: jobRequested }),
-  enhance: eventType("job/enhance.requested", { schema: jobRequested }),
-  metadata: eventType("job/metadata.requested", { schema: jobRequested }),
-  extract_features: eventType("job/extract-features.requested", { schema: jobRequested }),
-  reframe: eventType("video/reframe.requested", { schema: jobRequested }),
-  annotate: eventType("video/annotate.requested", { schema: jobRequested }),
-} satisfies Partial<Record<JobKind, unknown>>;
-
-export type RunnableJobKind = keyof typeof jobRequestedEvents;
-export const runnableJobKinds = Object.keys(jobRequestedEvents) as RunnableJobKind[];
+/**
+ * One event per job kind, named where the kind is declared (lib/job-kinds.ts); the job queue
+ * (inngest/client.ts) sends it for a new job, the kind's function listens to it.
+ */
+export const jobRequestedEvents = mapJobKinds<Record<JobKind, ReturnType<typeof eventType<string, typeof jobRequested>>>>((kind) =>
+  eventType(jobKindDefinitions[kind].event, { schema: jobRequested }),
+);
 
 /**
  * The kinds `POST /jobs/` creates (contracts/editor-jobs.md). `analyze` is not one of them: it
  * is made by the cabin-events routes, for a video they registered.
  */
-export const editorJobKinds = ["ingest", "transcribe", "generate_clip", "render", "export", "extract_features"] as const satisfies readonly RunnableJobKind[];
+export const editorJobKinds = ["ingest", "transcribe", "generate_clip", "render", "export", "extract_features"] as const satisfies readonly JobKind[];
 
 /** Cancels the run carrying `jobId` (every job function lists it in `cancelOn`). */
 export const jobCancelRequested = eventType("job/cancel.requested", { schema: z.object({ jobId: z.string() }) });

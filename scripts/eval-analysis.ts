@@ -22,7 +22,7 @@ import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { analysisOptionsSchema } from "@/lib/jobs/payloads";
+import { analysisOptionsSchema } from "@/lib/analysis/job-kinds";
 import { analysisTracking } from "@/lib/analysis/track-job";
 import { DEFAULT_THRESHOLDS } from "@/lib/inference/worker-protocol";
 import type { VideoFrame } from "@/lib/tracking/video-tracker";

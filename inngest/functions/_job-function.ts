@@ -4,23 +4,24 @@ import { db } from "@/lib/db/client";
 import { jobs } from "@/lib/db/schema";
 import { isAppError } from "@/lib/errors";
 import { appendJobLog, ownerCaller, reportProgress, setJobStatus } from "@/lib/jobs";
-import { parseJobPayload, sourceOf, type JobPayload, type SingleSourceKind } from "@/lib/jobs/payloads";
+import type { JobKind } from "@/lib/job-kinds";
+import { hasOneSource, parseJobPayload, sourceOf, type JobPayload, type SingleSourceKind } from "@/lib/jobs/payloads";
 import { resolveSource, type ResolvedSource } from "@/lib/videos/resolve-source";
 import { inngest } from "../client";
-import { jobCancelRequested, jobRequestedEvents, type RunnableJobKind } from "../events";
+import { jobCancelRequested, jobRequestedEvents } from "../events";
 
 /**
  * The shape every job function shares: started -> the kind's own steps -> completed, with
  * cancelOn the job's cancel event, priority from the job, one env-wide concurrency group for
  * media work, and onFailure marking the job failed. Not an Inngest function itself.
  */
-export type JobContext<K extends RunnableJobKind> = {
+export type JobContext<K extends JobKind> = {
   jobId: string;
   /** The stored payload as its kind's schema reads it (lib/jobs/payloads.ts). */
   payload: JobPayload<K>;
   /**
    * The payload's video, resolved for the job's owner (lib/videos/resolve-source.ts); null for
-   * extract_features, whose function resolves each of its videos itself.
+   * a kind whose payload names several (extract_features): its function resolves each itself.
    */
   source: K extends SingleSourceKind ? ResolvedSource : null;
   step: GetStepTools<typeof inngest>;
@@ -31,7 +32,7 @@ export type JobContext<K extends RunnableJobKind> = {
 /** How many job steps run at once in this deployment: ffmpeg work on a small box. */
 const mediaConcurrency = 2;
 
-export function jobFunction<K extends RunnableJobKind>(
+export function jobFunction<K extends JobKind>(
   id: string,
   kind: K,
   work: (context: JobContext<K>) => Promise<Record<string, unknown>>,
@@ -73,8 +74,7 @@ export function jobFunction<K extends RunnableJobKind>(
         if (!job) throw new NonRetriableError(`Job ${jobId} not found`);
         try {
           const payload = parseJobPayload(kind, job.payload);
-          const source =
-            kind === "extract_features" ? null : await resolveSource(database, await ownerCaller(database, job.ownerId), sourceOf(kind as SingleSourceKind, payload));
+          const source = hasOneSource(kind) ? await resolveSource(database, await ownerCaller(database, job.ownerId), sourceOf(kind, payload as JobPayload<typeof kind>)) : null;
           return { payload: payload as Record<string, unknown>, source };
         } catch (error) {
           throw nonRetriable(error);

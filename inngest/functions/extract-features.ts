@@ -11,7 +11,8 @@ import {
   FRAMES_PER_STEP,
   planCollect,
 } from "@/lib/features/run-job";
-import { parseJobPayload, type ExtractFeaturesPayload } from "@/lib/jobs/payloads";
+import type { ExtractFeaturesPayload } from "@/lib/features/job-kinds";
+import { parseJobPayload } from "@/lib/jobs/payloads";
 import { jobFunction } from "./_job-function";
 
 /** A failed job's staged images (its payload read back, checked as the job checks it). */

@@ -1,7 +1,8 @@
 import { and, count, desc, eq, gte, ilike, isNull, lt, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "@/lib/db/client";
-import { jobKinds, jobs, jobStatuses, users } from "@/lib/db/schema";
+import { jobs, jobStatuses, users } from "@/lib/db/schema";
+import { jobKinds } from "@/lib/job-kinds";
 
 export const ADMIN_JOBS_PAGE_SIZE = 20;
 

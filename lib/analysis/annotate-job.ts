@@ -30,16 +30,4 @@ export async function requestAnnotatedVideo(db: Db, caller: Caller, analysis: Jo
   return createJob(db, caller, { kind: "annotate", payload: { source_asset_id: analysis.videoId, analysis_job_id: analysis.id }, videoId: analysis.videoId });
 }
 
-/** What the page shows of an annotate job. */
-export function toAnnotateJob(job: Job) {
-  const files = (job.resultPayload as { files?: { annotated?: string } } | null)?.files;
-  return {
-    job_id: job.id,
-    status: job.status,
-    processed: job.processed,
-    total: job.total,
-    percent: job.status === "completed" ? 100 : job.total > 0 ? Math.round((job.processed / job.total) * 100) : 0,
-    error: job.errorMessage,
-    video_url: job.status === "completed" ? (files?.annotated ?? null) : null,
-  };
-}
+export { toAnnotateJob } from "./serializers/cabin-events";

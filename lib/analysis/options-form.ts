@@ -5,7 +5,7 @@ import { DEFAULT_THRESHOLDS, MAX_SAMPLE_FPS } from "@/lib/inference/worker-proto
 /**
  * The analysis options as the browser's forms edit them (the upload page and the re-run form):
  * the sampling rate, the detector and tracker thresholds and the event rules of
- * `analysisOptionsSchema` (lib/jobs/payloads.ts), which checks what the form sends. Plain
+ * `analysisOptionsSchema` (lib/analysis/job-kinds.ts), which checks what the form sends. Plain
  * TypeScript without zod or server modules, so client components may import it.
  */
 export const DEFAULT_ANALYSIS_FPS = 5;

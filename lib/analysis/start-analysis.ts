@@ -6,9 +6,10 @@ import { AppError } from "@/lib/errors";
 import { createJob, type Caller } from "@/lib/jobs";
 import type { VideoProbe } from "@/lib/media/probe";
 import { validateVideo } from "@/lib/media/validate";
-import { analysisOptionsSchema, checkedVideoSchema, type AnalysisPayload } from "@/lib/jobs/payloads";
+import type { checkedVideoSchema } from "@/lib/videos/payload-fields";
+import { analysisOptionsSchema, type AnalysisPayload } from "./job-kinds";
 
-export { analysisOptionsSchema, type AnalysisPayload } from "@/lib/jobs/payloads";
+export { analysisOptionsSchema, type AnalysisPayload } from "./job-kinds";
 export type AnalysisOptions = z.output<typeof analysisOptionsSchema>;
 
 /**

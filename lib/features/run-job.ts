@@ -7,7 +7,7 @@ import { CNN_EMBEDDING_DIMENSIONS, featureVideos, JOINT_COLOUR_WEIGHT, JOINT_EMB
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { ownerCaller } from "@/lib/jobs";
-import type { ExtractFeaturesPayload } from "@/lib/jobs/payloads";
+import type { ExtractFeaturesPayload } from "./job-kinds";
 import { publicMessage } from "@/lib/public-message";
 import { jobMediaDir, storageLayout } from "@/lib/storage/layout";
 import { resolveSource } from "@/lib/videos/resolve-source";

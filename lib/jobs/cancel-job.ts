@@ -1,16 +1,15 @@
 import type { Db } from "@/lib/db/client";
 import type { Job } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
-import { inngest } from "@/inngest/client";
-import { jobCancelRequested } from "@/inngest/events";
 import type { Caller } from "./caller";
 import { appendJobLog } from "./append-job-log";
 import { getJobOrThrow } from "./get-job";
+import { jobQueue } from "./job-queue";
 import { finishedStatuses, setJobStatus } from "./set-job-status";
 
 /**
- * Cancels a job the caller can see: sends the event every job function lists in `cancelOn`
- * (the run stops before its next step), then marks the job cancelled and logs "Cancelled"; a
+ * Cancels a job the caller can see: stops its run through the job queue (lib/jobs/job-queue.ts:
+ * the run stops before its next step), then marks the job cancelled and logs "Cancelled"; a
  * step in flight sees the row and stops its ffmpeg (lib/jobs/job-files.ts cancellable). A
  * finished job is returned unchanged.
  */
@@ -18,7 +17,7 @@ export async function cancelJob(db: Db, caller: Caller, jobId: string): Promise<
   const job = await getJobOrThrow(db, caller, jobId);
   if (finishedStatuses.includes(job.status)) return job;
   try {
-    await inngest.send(jobCancelRequested.create({ jobId: job.id }));
+    await jobQueue().cancel(job.id);
   } catch (error) {
     throw new AppError("unavailable", `Failed to cancel job: ${error instanceof Error ? error.message : String(error)}`);
   }

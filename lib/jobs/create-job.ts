@@ -2,18 +2,18 @@ import { and, eq } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { jobs, type Job } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
-import { inngest } from "@/inngest/client";
-import { jobRequestedEvents, type RunnableJobKind } from "@/inngest/events";
+import type { JobKind } from "@/lib/job-kinds";
 import { publicMessage } from "@/lib/public-message";
 import { getVideoOrThrow } from "@/lib/videos/get-video";
 import type { Caller } from "./caller";
+import { jobQueue } from "./job-queue";
 import { parseJobPayload, sourcesOf } from "./payloads";
 import { publishJob } from "./publish";
 
 export type CreateJobInput = {
-  kind: RunnableJobKind;
+  kind: JobKind;
   payload?: Record<string, unknown>;
-  /** Higher runs sooner; clamped to Inngest's [-600, 600] seconds for `priority.run`. */
+  /** Higher runs sooner (inngest/client.ts clamps it to Inngest's [-600, 600] seconds for `priority.run`). */
   priority?: number;
   clipVersionId?: string | null;
   clientId?: string | null;
@@ -24,8 +24,9 @@ export type CreateJobInput = {
 /**
  * Checks the payload against its kind's schema (lib/jobs/payloads.ts) and that a video it
  * names by id is one the caller may see (else "Source asset <id> not found", as for an unknown
- * id); then stores the job (pending), sends the event that starts its run, and marks it
- * queued. When the event cannot be sent the job is marked failed and the caller gets
+ * id); then stores the job (pending), starts its run through the job queue the app set
+ * (lib/jobs/job-queue.ts), and marks it queued. When the run cannot be started the job is
+ * marked failed and the caller gets
  * `unavailable: Failed to enqueue job: <reason>`. Whether a `video_name` exists is the run's
  * question: the file may come and go, and the job then fails with the reason.
  */
@@ -52,12 +53,7 @@ export async function createJob(db: Db, caller: Caller, input: CreateJobInput): 
   publishJob(job);
 
   try {
-    // The event id is the job id: a retried send never starts a second run.
-    const event = jobRequestedEvents[input.kind].create(
-      { jobId: job.id, priority: Math.max(-600, Math.min(600, Math.trunc(priority))) },
-      { id: `job-${job.id}` },
-    );
-    await inngest.send(event);
+    await jobQueue().enqueue(job);
   } catch (error) {
     const reason = publicMessage(error instanceof Error ? error.message : String(error));
     await db.update(jobs).set({ status: "failed", errorMessage: `Failed to enqueue job: ${reason}`, updatedAt: new Date(), completedAt: new Date() }).where(eq(jobs.id, job.id));

@@ -4,7 +4,6 @@ import { NonRetriableError } from "inngest";
 import path from "node:path";
 import { db, type Db } from "@/lib/db/client";
 import { jobs } from "@/lib/db/schema";
-import { FfmpegAbortError } from "@/lib/media/ffmpeg";
 import { jobMediaDir } from "@/lib/storage/layout";
 import { resolveInside } from "@/lib/storage/resolve-inside";
 import type { Caller } from "./caller";
@@ -69,7 +68,9 @@ export async function cancellable<T>(jobId: string, work: (signal: AbortSignal) 
     await mkdir(jobMediaDir(jobId), { recursive: true });
     return await work(controller.signal);
   } catch (error) {
-    if (controller.signal.aborted || error instanceof FfmpegAbortError) {
+    // An AbortError (lib/media/ffmpeg.ts FfmpegAbortError and the like) is a stop the signal
+    // caused, even where the check had not yet seen the row.
+    if (controller.signal.aborted || (error instanceof Error && error.name === "AbortError")) {
       await rm(jobMediaDir(jobId), { recursive: true, force: true }).catch(() => undefined);
       throw new NonRetriableError("Job was cancelled");
     }

@@ -1,5 +1,6 @@
 import type { Job, JobLog } from "@/lib/db/schema";
-import { processTypeOf, toStatusUpdate } from "@/lib/processing/process-status";
+import { jobKindDefinitions } from "@/lib/job-kinds";
+import type { JobKindDefinition } from "./job-kind";
 import { publish, topics } from "@/lib/ws/hub";
 
 /**
@@ -26,15 +27,20 @@ export function publishJob(job: Job): void {
       updatedAt: job.updatedAt.toISOString(),
     },
   };
-  // contracts/enhance-metadata.md: its client sockets hear its own status_update shape, nothing else.
-  const update = toStatusUpdate(job);
-  announce(job, message, update ?? undefined);
+  // A contract with its own live messages (contracts/enhance-metadata.md's status_update): its
+  // client sockets hear that shape instead, where the kind has one for this job.
+  announce(job, message, liveOf(job.kind)?.job(job) ?? undefined);
 }
 
 export function publishJobLog(job: Pick<Job, "id" | "kind" | "clientId" | "ownerId">, log: JobLog): void {
-  // Log lines are not in the enhance-metadata contract: its client sockets do not get them.
-  const clientMessage = processTypeOf(job.kind) ? null : undefined;
+  // Log lines are not in every contract (enhance-metadata's): those client sockets do not get them.
+  const clientMessage = liveOf(job.kind)?.log === false ? null : undefined;
   announce(job, { type: "job.log", jobId: job.id, log: { at: log.at.toISOString(), level: log.level, message: log.message } }, clientMessage);
+}
+
+/** The kind's own live view (lib/jobs/job-kind.ts `live`); none for a kind this version lacks. */
+function liveOf(kind: Job["kind"]): JobKindDefinition["live"] {
+  return (jobKindDefinitions[kind] as JobKindDefinition | undefined)?.live;
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { Db } from "@/lib/db/client";
 import type { Job } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
-import { runnableJobKinds, type RunnableJobKind } from "@/inngest/events";
+import { jobKinds } from "@/lib/job-kinds";
 import { appendJobLog } from "./append-job-log";
 import type { Caller } from "./caller";
 import { createJob } from "./create-job";
@@ -24,12 +24,12 @@ const serverFields = ["videoId", "duration", "filename", "checked"];
  */
 export async function rerunJob(db: Db, caller: Caller, jobId: string, changes: Record<string, unknown> = {}): Promise<Job> {
   const job = await getJobOrThrow(db, caller, jobId);
-  if (!runnableJobKinds.includes(job.kind as RunnableJobKind)) throw new AppError("bad_request", `A ${job.kind} job cannot be run again`);
+  if (!jobKinds.includes(job.kind)) throw new AppError("bad_request", `A ${job.kind} job cannot be run again`);
   const fixed = Object.keys(changes).find((field) => serverFields.includes(field));
   if (fixed) throw new AppError("bad_request", `Request body '${fixed}': is set by the server and cannot be changed in a re-run`);
   const owner = await ownerCaller(db, job.ownerId);
   const created = await createJob(db, owner, {
-    kind: job.kind as RunnableJobKind,
+    kind: job.kind,
     payload: { ...job.payload, ...changes },
     priority: job.priority,
     clipVersionId: job.clipVersionId,

@@ -5,7 +5,7 @@ import type { Job, Video } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
 import { MAX_SAMPLE_FPS } from "@/lib/inference/worker-protocol";
 import { createJob, type Caller } from "@/lib/jobs";
-import { reframeAspects, type ReframePayload } from "@/lib/jobs/payloads";
+import { reframeAspects, type ReframePayload } from "@/lib/reframer/job-kinds";
 import type { VideoProbe } from "@/lib/media/probe";
 
 /** The optional form fields of POST /process (contracts/reframer.md §3). */

@@ -5,7 +5,7 @@ import type { Caller } from "@/lib/jobs/caller";
 import { resolveServerVideo } from "@/lib/media/server-videos";
 import { getVideoOrThrow } from "./get-video";
 
-/** How a job payload names its video (lib/jobs/payloads.ts): never by a host path. */
+/** How a job payload names its video (lib/videos/payload-fields.ts): never by a host path. */
 export type SourceReference = { source_asset_id: string } | { video_name: string };
 
 export type ResolvedSource = {

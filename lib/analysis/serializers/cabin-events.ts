@@ -43,6 +43,20 @@ export function toCabinProgress(job: Job) {
   return { processed: job.processed, total: job.total, done: terminal.has(job.status), error: errorOf(job) };
 }
 
+/** What the page shows of an annotate job. */
+export function toAnnotateJob(job: Job) {
+  const files = (job.resultPayload as { files?: { annotated?: string } } | null)?.files;
+  return {
+    job_id: job.id,
+    status: job.status,
+    processed: job.processed,
+    total: job.total,
+    percent: job.status === "completed" ? 100 : job.total > 0 ? Math.round((job.processed / job.total) * 100) : 0,
+    error: job.errorMessage,
+    video_url: job.status === "completed" ? (files?.annotated ?? null) : null,
+  };
+}
+
 /** An unknown id is an answer, not an error, for pollers: they stop on `done`. */
 export function toCabinProgressNotFound() {
   return { processed: 0, total: 0, done: true, error: "invalid_job", notFound: true };

@@ -1,22 +1,10 @@
 import { bigserial, index, integer, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import type { JobKind } from "@/lib/job-kinds";
 import { users } from "./users";
 import { videos } from "./videos";
 
-/** What a job does. One table serves every contract; each contract serializes it its own way. */
-export const jobKinds = [
-  "analyze",
-  "ingest",
-  "transcribe",
-  "generate_clip",
-  "render",
-  "export",
-  "enhance",
-  "metadata",
-  "extract_features",
-  "reframe",
-  "annotate",
-] as const;
-export type JobKind = (typeof jobKinds)[number];
+/** What a job does: one of the kinds lib/job-kinds.ts collects (a type only: the schema imports no domain). */
+export type { JobKind };
 
 export const jobStatuses = ["pending", "queued", "in_progress", "completed", "failed", "cancelled"] as const;
 export type JobStatus = (typeof jobStatuses)[number];
@@ -25,7 +13,7 @@ export const jobs = pgTable(
   "jobs",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    kind: text("kind", { enum: jobKinds }).notNull(),
+    kind: text("kind").$type<JobKind>().notNull(),
     status: text("status", { enum: jobStatuses }).notNull().default("pending"),
     phase: text("phase"),
     processed: integer("processed").notNull().default(0),
