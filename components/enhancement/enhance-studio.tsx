@@ -1,9 +1,9 @@
 "use client";
 
 import { useEffect, useRef, useState } from "react";
+import { ENHANCE_PRESETS, type EnhancePreset } from "@/lib/media/enhance-presets";
 import type { VideoMetadata } from "@/lib/media/metadata";
 
-const PRESETS = ["auto", "denoise", "sharpen", "levels", "deinterlace", "stabilise", "strong", "upscale"] as const;
 const PROCESSES = [
   { type: "video_enhancement", label: "Video enhancement" },
   { type: "metadata_extraction", label: "Metadata extraction" },
@@ -21,7 +21,7 @@ function randomClientId(): string {
 
 export function EnhanceStudio() {
   const [file, setFile] = useState<File | null>(null);
-  const [preset, setPreset] = useState<(typeof PRESETS)[number]>("auto");
+  const [preset, setPreset] = useState<EnhancePreset>("auto");
   const [uploadPercent, setUploadPercent] = useState<number | null>(null);
   const [fileId, setFileId] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -119,8 +119,8 @@ export function EnhanceStudio() {
         </label>
         <label className="text-sm">
           <span className="block text-slate-600">Preset</span>
-          <select aria-label="Preset" value={preset} onChange={(event) => setPreset(event.target.value as (typeof PRESETS)[number])} className="rounded-md border border-slate-300 px-2 py-1">
-            {PRESETS.map((name) => (
+          <select aria-label="Preset" value={preset} onChange={(event) => setPreset(event.target.value as EnhancePreset)} className="rounded-md border border-slate-300 px-2 py-1">
+            {ENHANCE_PRESETS.map((name) => (
               <option key={name} value={name}>{name}</option>
             ))}
           </select>

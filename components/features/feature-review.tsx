@@ -1,6 +1,10 @@
 "use client";
 
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useRef } from "react";
+import { AssetCard } from "./asset-card";
+import { PAGE, type Asset, type FrameObject, type Hit, type Listed, type Urls, type Video } from "./review-types";
+import { useProductSearch, useReviewData } from "./use-review-data";
+import { HAS, useReviewView } from "./use-review-view";
 
 /**
  * Review of one feature-extraction job (issue 13 §7), for admins: the job's product images and
@@ -8,137 +12,9 @@ import { useCallback, useEffect, useRef, useState } from "react";
  * detector's boxes drawn; the API's filters (`has`, `video_id`, `sort_by`, `order`, pages);
  * the items that failed with their reasons; and the product search (by a product of the job
  * or an uploaded picture) with its hits on a timeline per video. Everything is read from the
- * contract's endpoints.
+ * contract's endpoints. The page's own state (filters, pages, layers) is ./use-review-view.ts,
+ * what it fetches ./use-review-data.ts, and each card draws itself (./asset-card.tsx).
  */
-
-type Box = { x: number; y: number; width: number; height: number };
-type FrameObject = { label: string; confidence: number; box: Box; method: string; mask_url: string };
-type Urls = { segment: string | null; embedding: string | null; keypoints: string | null };
-type Asset = { key: string; title: string; subtitle: string; imageUrl: string | null; urls: Urls; has: { segment: boolean; embedding: boolean; keypoints: boolean }; objects: FrameObject[] };
-type Listed<T> = { items: T[]; total: number; limit: number; offset: number };
-type Status = { phase: string; percent: number; counts: Record<string, number>; failed_items: { kind: string; id: string; source: string | null; reason: string }[]; error: string | null };
-type Video = { video_id: string; title: string | null; platform: string; duration_s: number | null; frames_count: number };
-type Hit = { frame_id: string; video_id: string; ts: number; score: number; similarity: number; inliers: number; box?: Box };
-
-const PAGE = 24;
-const HAS = ["any", "segment", "embedding", "keypoints", "none"] as const;
-
-async function getJson<T>(url: string): Promise<T> {
-  const response = await fetch(url);
-  const body = await response.json();
-  if (!response.ok) throw new Error((body as { detail?: string }).detail ?? `HTTP ${response.status}`);
-  return body as T;
-}
-
-/** The keypoint blob (lib/features/compute.ts KEYPOINT_BLOB): "FWKP", version, sizes, then x, y per 24-byte record. */
-function parseKeypoints(buffer: ArrayBuffer): { width: number; height: number; points: [number, number][] } | null {
-  const view = new DataView(buffer);
-  if (buffer.byteLength < 20 || new TextDecoder().decode(new Uint8Array(buffer, 0, 4)) !== "FWKP") return null;
-  const count = view.getUint32(8, true);
-  const points: [number, number][] = [];
-  for (let i = 0; i < count; i++) points.push([view.getFloat32(20 + i * 24, true), view.getFloat32(24 + i * 24, true)]);
-  return { width: view.getUint32(12, true), height: view.getUint32(16, true), points };
-}
-
-function loadImage(url: string): Promise<HTMLImageElement> {
-  return new Promise((resolve, reject) => {
-    const image = new Image();
-    image.onload = () => resolve(image);
-    image.onerror = () => reject(new Error(`could not load ${url}`));
-    image.src = url;
-  });
-}
-
-/** One picture with its mask (tinted), keypoints and boxes drawn on a canvas over it. */
-function AssetCard({ asset, layers }: { asset: Asset; layers: { mask: boolean; keypoints: boolean; boxes: boolean } }) {
-  const canvas = useRef<HTMLCanvasElement>(null);
-  const [drawn, setDrawn] = useState({ mask: false, keypoints: 0 });
-  useEffect(() => {
-    let cancelled = false;
-    void (async () => {
-      const c = canvas.current;
-      if (!c || !asset.imageUrl) return;
-      const picture = await loadImage(asset.imageUrl);
-      if (cancelled) return;
-      c.width = picture.naturalWidth;
-      c.height = picture.naturalHeight;
-      const g = c.getContext("2d")!;
-      g.clearRect(0, 0, c.width, c.height);
-      let mask = false;
-      if (layers.mask && asset.urls.segment) {
-        const image = await loadImage(asset.urls.segment);
-        const scratch = document.createElement("canvas");
-        scratch.width = c.width;
-        scratch.height = c.height;
-        const s = scratch.getContext("2d")!;
-        s.drawImage(image, 0, 0, c.width, c.height);
-        const pixels = s.getImageData(0, 0, c.width, c.height);
-        for (let i = 0; i < pixels.data.length; i += 4) {
-          const on = pixels.data[i] > 127;
-          pixels.data.set(on ? [16, 185, 129, 110] : [15, 23, 42, 90], i);
-        }
-        g.putImageData(pixels, 0, 0);
-        mask = true;
-      }
-      let keypoints = 0;
-      if (layers.keypoints && asset.urls.keypoints) {
-        const blob = parseKeypoints(await (await fetch(asset.urls.keypoints)).arrayBuffer());
-        if (blob) {
-          g.strokeStyle = "#facc15";
-          g.lineWidth = Math.max(1, c.width / 320);
-          for (const [x, y] of blob.points) {
-            g.beginPath();
-            g.arc((x * c.width) / blob.width, (y * c.height) / blob.height, Math.max(2, c.width / 160), 0, 2 * Math.PI);
-            g.stroke();
-          }
-          keypoints = blob.points.length;
-        }
-      }
-      // Boxes are in the frame JPEG's own pixels (the detector ran on it).
-      if (layers.boxes) {
-        g.lineWidth = Math.max(2, c.width / 200);
-        g.font = `${Math.max(10, Math.round(c.width / 40))}px sans-serif`;
-        for (const { label, confidence, box } of asset.objects) {
-          g.strokeStyle = label === "person" ? "#f43f5e" : "#3b82f6";
-          g.strokeRect(box.x, box.y, box.width, box.height);
-          g.fillStyle = g.strokeStyle;
-          g.fillText(`${label} ${confidence.toFixed(2)}`, box.x + 2, Math.max(10, box.y - 3));
-        }
-      }
-      if (!cancelled) setDrawn({ mask, keypoints });
-    })().catch(() => undefined);
-    return () => {
-      cancelled = true;
-    };
-    // asset is rebuilt on every render of the page; these are what the drawing depends on.
-  }, [asset.imageUrl, asset.urls.segment, asset.urls.keypoints, asset.objects, layers]);
-
-  return (
-    <figure className="overflow-hidden rounded-lg border border-slate-200 bg-white shadow-sm" data-testid="feature-card" data-mask={drawn.mask ? "drawn" : "none"} data-keypoints={drawn.keypoints}>
-      <div className="relative aspect-[4/3] bg-slate-100">
-        {asset.imageUrl ? (
-          <>
-            <img src={asset.imageUrl} alt={asset.title} className="absolute inset-0 h-full w-full object-contain" />
-            <canvas ref={canvas} className="absolute inset-0 h-full w-full object-contain" />
-          </>
-        ) : (
-          <p className="p-4 text-xs text-slate-500">no picture</p>
-        )}
-      </div>
-      <figcaption className="space-y-1 px-2.5 py-2 text-xs">
-        <p className="truncate font-mono font-medium text-slate-800" title={asset.title}>{asset.title}</p>
-        <p className="truncate text-slate-500">{asset.subtitle}</p>
-        <p className="flex flex-wrap gap-1">
-          {(["segment", "embedding", "keypoints"] as const).map((kind) => (
-            <span key={kind} className={`rounded px-1.5 py-0.5 ${asset.has[kind] ? "bg-emerald-50 text-emerald-700" : "bg-slate-100 text-slate-400"}`}>{kind}</span>
-          ))}
-          {drawn.keypoints > 0 && <span className="rounded bg-amber-50 px-1.5 py-0.5 text-amber-700">{drawn.keypoints} kp</span>}
-          {asset.objects.length > 0 && <span className="rounded bg-rose-50 px-1.5 py-0.5 text-rose-700">{asset.objects.length} objects</span>}
-        </p>
-      </figcaption>
-    </figure>
-  );
-}
 
 function Pager({ list, offset, onOffset, label }: { list: Listed<unknown> | null; offset: number; onOffset: (offset: number) => void; label: string }) {
   if (!list) return null;
@@ -196,106 +72,13 @@ function Timelines({ videos, hits, selected, onSelect }: { videos: Video[]; hits
 }
 
 export function FeatureReview({ jobId }: { jobId: string }) {
-  const [status, setStatus] = useState<Status | null>(null);
-  const [videos, setVideos] = useState<Video[]>([]);
-  const [error, setError] = useState<string | null>(null);
-  const [has, setHas] = useState("any");
-  const [videoId, setVideoId] = useState("");
-  const [sortBy, setSortBy] = useState("ts");
-  const [order, setOrder] = useState("asc");
-  const [imageOffset, setImageOffset] = useState(0);
-  const [frameOffset, setFrameOffset] = useState(0);
-  const [images, setImages] = useState<Listed<Record<string, unknown>> | null>(null);
-  const [frames, setFrames] = useState<Listed<Record<string, unknown>> | null>(null);
-  const [frameSources, setFrameSources] = useState<Map<string, string>>(new Map());
-  const [imageSources, setImageSources] = useState<Map<string, string>>(new Map());
-  const [layers, setLayers] = useState({ mask: true, keypoints: true, boxes: true });
-  const [product, setProduct] = useState("");
-  const [hits, setHits] = useState<Hit[] | null>(null);
-  const [searching, setSearching] = useState(false);
-  const [selectedHit, setSelectedHit] = useState<Hit | null>(null);
+  const view = useReviewView();
+  const { has, videoId, sortBy, order, imageOffset, frameOffset } = view.filters;
+  const { layers } = view;
+  const { status, videos, images, frames, frameSources, imageSources, error, setError } = useReviewData(jobId, view.filters);
+  const { product, setProduct, hits, searching, selectedHit, setSelectedHit, search: runSearch } = useProductSearch(jobId, imageSources, setError);
   const upload = useRef<HTMLInputElement>(null);
-
-  useEffect(() => {
-    void (async () => {
-      try {
-        setStatus(await getJson<Status>(`/status/${jobId}`));
-        const list = await getJson<Listed<Video>>(`/jobs/${jobId}/videos?limit=100`);
-        setVideos(list.items);
-        const pictures = await getJson<Listed<{ img_id: string; url: string | null }>>(`/jobs/${jobId}/images?limit=100`);
-        setImageSources(new Map(pictures.items.map((item) => [item.img_id, item.url ?? ""])));
-        if (pictures.items[0]) setProduct(pictures.items[0].img_id);
-      } catch (cause) {
-        setError((cause as Error).message);
-      }
-    })();
-  }, [jobId]);
-
-  // Each list keeps only the answer to its latest filters: an earlier request may answer later.
-  useEffect(() => {
-    let stale = false;
-    void getJson<Listed<Record<string, unknown>>>(`/jobs/${jobId}/features/product-images?has=${has}&limit=${PAGE}&offset=${imageOffset}`).then(
-      (list) => !stale && setImages(list),
-      (cause: Error) => !stale && setError(cause.message),
-    );
-    return () => {
-      stale = true;
-    };
-  }, [jobId, has, imageOffset]);
-
-  useEffect(() => {
-    const query = new URLSearchParams({ has, sort_by: sortBy, order, limit: String(PAGE), offset: String(frameOffset) });
-    if (videoId) query.set("video_id", videoId);
-    let stale = false;
-    void getJson<Listed<Record<string, unknown>>>(`/jobs/${jobId}/features/video-frames?${query}`).then(
-      (list) => !stale && setFrames(list),
-      (cause: Error) => !stale && setError(cause.message),
-    );
-    return () => {
-      stale = true;
-    };
-  }, [jobId, has, videoId, sortBy, order, frameOffset]);
-
-  // The frames' JPEG URLs come from each video's frame list (the features list has no picture).
-  useEffect(() => {
-    void (async () => {
-      const sources = new Map<string, string>();
-      for (const video of videos) {
-        for (let offset = 0; offset < video.frames_count; offset += 100) {
-          const page = await getJson<Listed<{ frame_id: string; url: string }>>(`/jobs/${jobId}/videos/${video.video_id}/frames?limit=100&offset=${offset}`);
-          for (const frame of page.items) sources.set(frame.frame_id, frame.url);
-        }
-      }
-      setFrameSources(sources);
-    })().catch((cause: Error) => setError(cause.message));
-  }, [jobId, videos]);
-
-  const search = useCallback(async (mode: "product" | "upload") => {
-    setSearching(true);
-    setError(null);
-    try {
-      let response: Response;
-      if (mode === "upload") {
-        const file = upload.current?.files?.[0];
-        if (!file) throw new Error("Choose a picture first");
-        const form = new FormData();
-        form.set("job_id", jobId);
-        form.set("limit", "20");
-        form.set("image", file);
-        response = await fetch("/features/search/image", { method: "POST", body: form });
-      } else {
-        response = await fetch("/features/search", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ job_id: jobId, img_id: product, limit: 20 }) });
-      }
-      const body = (await response.json()) as { items?: Hit[]; detail?: string };
-      if (!response.ok) throw new Error(body.detail ?? `HTTP ${response.status}`);
-      setHits(body.items ?? []);
-      setSelectedHit(body.items?.[0] ?? null);
-    } catch (cause) {
-      setError((cause as Error).message);
-    } finally {
-      setSearching(false);
-    }
-  }, [jobId, product]);
+  const search = (mode: "product" | "upload") => runSearch(mode, upload.current?.files?.[0]);
 
   const toAsset = (item: Record<string, unknown>, kind: "image" | "frame"): Asset => {
     const urls = item.urls as Urls;
@@ -340,14 +123,14 @@ export function FeatureReview({ jobId }: { jobId: string }) {
       )}
 
       <section className="flex flex-wrap items-end gap-3 rounded-xl border border-slate-200 bg-white p-4 shadow-sm" data-testid="review-filters">
-        <Select label="has" value={has} testId="filter-has" options={HAS.map((value) => ({ value, label: value }))} onChange={(value) => { setHas(value); setImageOffset(0); setFrameOffset(0); }} />
-        <Select label="video" value={videoId} testId="filter-video" options={[{ value: "", label: "all videos" }, ...videos.map((video) => ({ value: video.video_id, label: video.title ?? video.video_id }))]} onChange={(value) => { setVideoId(value); setFrameOffset(0); }} />
-        <Select label="frames by" value={sortBy} testId="filter-sort" options={["ts", "frame_id", "updated_at"].map((value) => ({ value, label: value }))} onChange={setSortBy} />
-        <Select label="order" value={order} testId="filter-order" options={["asc", "desc"].map((value) => ({ value, label: value }))} onChange={setOrder} />
+        <Select label="has" value={has} testId="filter-has" options={HAS.map((value) => ({ value, label: value }))} onChange={view.chooseHas} />
+        <Select label="video" value={videoId} testId="filter-video" options={[{ value: "", label: "all videos" }, ...videos.map((video) => ({ value: video.video_id, label: video.title ?? video.video_id }))]} onChange={view.chooseVideo} />
+        <Select label="frames by" value={sortBy} testId="filter-sort" options={["ts", "frame_id", "updated_at"].map((value) => ({ value, label: value }))} onChange={view.setSortBy} />
+        <Select label="order" value={order} testId="filter-order" options={["asc", "desc"].map((value) => ({ value, label: value }))} onChange={view.setOrder} />
         <fieldset className="flex gap-3 text-sm text-slate-700">
           {(["mask", "keypoints", "boxes"] as const).map((layer) => (
             <label key={layer} className="flex items-center gap-1">
-              <input type="checkbox" checked={layers[layer]} onChange={(event) => setLayers({ ...layers, [layer]: event.target.checked })} /> {layer}
+              <input type="checkbox" checked={layers[layer]} onChange={(event) => view.setLayer(layer, event.target.checked)} /> {layer}
             </label>
           ))}
         </fieldset>
@@ -384,7 +167,7 @@ export function FeatureReview({ jobId }: { jobId: string }) {
       <section className="space-y-3">
         <div className="flex flex-wrap items-center justify-between gap-2">
           <h2 className="font-medium">Product images</h2>
-          <Pager list={images} offset={imageOffset} onOffset={setImageOffset} label="images" />
+          <Pager list={images} offset={imageOffset} onOffset={view.setImageOffset} label="images" />
         </div>
         <div className="grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-6" data-testid="image-grid">
           {images?.items.map((item) => <AssetCard key={String(item.img_id)} asset={toAsset(item, "image")} layers={layers} />)}
@@ -394,7 +177,7 @@ export function FeatureReview({ jobId }: { jobId: string }) {
       <section className="space-y-3">
         <div className="flex flex-wrap items-center justify-between gap-2">
           <h2 className="font-medium">Frames</h2>
-          <Pager list={frames} offset={frameOffset} onOffset={setFrameOffset} label="frames" />
+          <Pager list={frames} offset={frameOffset} onOffset={view.setFrameOffset} label="frames" />
         </div>
         <div className="grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-6" data-testid="frame-grid">
           {frames?.items.map((item) => <AssetCard key={String(item.frame_id)} asset={toAsset(item, "frame")} layers={layers} />)}

@@ -4,7 +4,7 @@ import { db } from "@/lib/db/client";
 import { chooseEnhancements, detectShake, enhanceVideo, outputFormatFor, presetPlan, type EnhancePlan } from "@/lib/media/enhance";
 import { upscaleOnWorker } from "@/lib/inference/worker-client";
 import type { UpscaleRequestInput } from "@/lib/inference/worker-protocol";
-import { MAX_UPSCALE_INPUT_PIXELS } from "@/lib/media/upscale";
+import { MAX_UPSCALE_INPUT_PIXELS, MAX_UPSCALE_INPUT_SIZE } from "@/lib/inference/upscale-limit";
 import { measureInterlacing, measureShake, measureVideo, type VideoFigures } from "@/lib/media/measure";
 import { probeVideo } from "@/lib/media/probe";
 import { enhancedFileName } from "@/lib/processing/find-process-job";
@@ -64,7 +64,7 @@ export default jobFunction("enhance", "enhance", async ({ jobId, payload, source
     const started = Date.now();
     // Input problems fail the job at once; a retry would meet them again.
     if (probe.displayWidth * probe.displayHeight > MAX_UPSCALE_INPUT_PIXELS) {
-      throw nonRetriable(new AppError("bad_request", `Upscale takes videos up to 960x540 (by area); this one is ${probe.displayWidth}x${probe.displayHeight}`));
+      throw nonRetriable(new AppError("bad_request", `Upscale takes videos up to ${MAX_UPSCALE_INPUT_SIZE} (by area); this one is ${probe.displayWidth}x${probe.displayHeight}`));
     }
     // On the inference worker (WORKER_URLS, or the local one), frame by frame with progress:
     // POST /v1/upscale (lib/inference/worker-protocol.ts). A missing model or a refused input

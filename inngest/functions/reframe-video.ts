@@ -6,13 +6,16 @@ import { trackJob } from "@/lib/analysis/track-job";
 import { appendJobLog, reportProgress } from "@/lib/jobs";
 import { decodeFrames } from "@/lib/media/frames";
 import { masksForFrame, masksForImage, type MadeMask } from "@/lib/reframer/masks";
-import { maskPlan, measureShot, subjectOf, subjectTimeline, trackedRows, trackName } from "@/lib/reframer/measure";
-import { cropPath, cropSize, fitRanges, renderReframe, type ShotPlan } from "@/lib/reframer/render";
-import { describeShot, findCuts, importanceOf, replaceableElements, scoreFrames, shotsOf, type ShotObject } from "@/lib/reframer/scenes";
-import { jitter } from "@/lib/reframer/smoothing";
+import { cropPath, cropSize, type ShotPlan } from "@/lib/framing/crop-path";
+import { jitter } from "@/lib/framing/smoothing";
+import { subjectTimeline } from "@/lib/framing/subject-timeline";
+import { maskPlan, measureShot, subjectOf, trackedRows, trackName } from "@/lib/reframer/measure";
+import { fitRanges, renderReframe } from "@/lib/reframer/render";
+import { describeShot, importanceOf, replaceableElements, type ShotObject } from "@/lib/reframer/scenes";
 import { cutKeyframes, listen, readKeyframeText, speechIn } from "@/lib/reframer/shot-content";
 import { describeWithLlm, llmConfig, type ShotFacts } from "@/lib/reframer/llm-describe";
 import { reframeFiles } from "@/lib/reframer/files";
+import { detectShots, SCENE_CUTS } from "@/lib/shots/detect-shots";
 import { jobFunction, nonRetriable } from "./_job-function";
 
 /**
@@ -151,8 +154,7 @@ export default jobFunction("reframe-video", "reframe", async ({ jobId, payload, 
   const scenes = await step.run("scenes", async () => {
     const database = await db();
     await reportProgress(database, jobId, { processed: 0, total: Math.max(1, Math.round(plan.duration)), phase: "scenes", currentStep: "Finding scenes" });
-    const scores = await scoreFrames(source.file, (seconds) => void reportProgress(database, jobId, { processed: Math.round(seconds), total: Math.max(1, Math.round(plan.duration)), phase: "scenes", currentStep: "Finding scenes" }));
-    const shots = shotsOf(findCuts(scores), plan.duration);
+    const shots = await detectShots(source.file, plan.duration, { ...SCENE_CUTS, onTime: (seconds) => void reportProgress(database, jobId, { processed: Math.round(seconds), total: Math.max(1, Math.round(plan.duration)), phase: "scenes", currentStep: "Finding scenes" }) });
     const keyframes = await cutKeyframes(source.file, shots, files.keyframes, plan);
     const texts = await readKeyframeText(keyframes);
     const words = speech.words ? (JSON.parse(await readFile(files.speech, "utf8")) as { word: string; start: number; end: number }[]) : [];

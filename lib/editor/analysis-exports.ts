@@ -2,7 +2,7 @@ import { asc, eq } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { shownEvents, type EventFilter } from "@/lib/analysis/list-events";
 import { analysisFrames, detections, events, tracks } from "@/lib/db/schema";
-import { COCO_CLASSES } from "@/workers/inference/tasks/coco";
+import { COCO_CLASSES } from "@/lib/inference/coco-classes";
 import { toCsv } from "./exports";
 
 /**

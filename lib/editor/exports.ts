@@ -1,4 +1,4 @@
-import type { Shot } from "./media-analysis";
+import type { Shot } from "@/lib/shots/detect-shots";
 
 /**
  * Text formats export writes. Scenes: CSV (`index,start,end,duration,score`) and a CMX 3600

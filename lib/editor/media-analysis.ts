@@ -2,10 +2,12 @@ import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { formatClock } from "@/lib/speech/transcript";
 import { execFfmpeg, ffmpegInput, streamFfmpeg } from "@/lib/media/ffmpeg";
+import { detectShots, type Shot } from "@/lib/shots/detect-shots";
 
 /**
  * What ingest makes of a video besides its probe (issue 14): a web proxy, a poster, a
- * thumbnail sprite with its WebVTT index, waveform peaks, EBU R128 loudness and the shot list.
+ * thumbnail sprite with its WebVTT index, waveform peaks, EBU R128 loudness and the shot list
+ * (lib/shots).
  * Every function writes into `dir` and takes the job's cancel signal.
  */
 type Opts = { signal?: AbortSignal; onTime?: (seconds: number) => void };
@@ -124,53 +126,28 @@ export function parseEbur128Summary(stderr: string): Loudness {
   };
 }
 
-/** Scene changes scdet logged: `lavfi.scd.score: 37.1, lavfi.scd.time: 4.2`. */
-export function parseScdet(stderr: string): { time: number; score: number }[] {
-  const changes: { time: number; score: number }[] = [];
-  for (const match of stderr.matchAll(/lavfi\.scd\.score:\s*([\d.]+),\s*lavfi\.scd\.time:\s*([\d.]+)/g)) {
-    changes.push({ score: Number(match[1]), time: Number(match[2]) });
-  }
-  return changes;
-}
+/**
+ * The editor's shot list (shots.json, scenes_csv, edl, generate_clip's boundaries): hard cuts
+ * on scdet's score (more than 10), none within 0.04 s of either end, no dissolves, times to the
+ * millisecond.
+ */
+const EDITOR_SHOTS = { scene: { measure: "scdet" }, rules: { cutScore: 10, strictly: true }, edgeSeconds: 0.04 } as const;
 
-export type Shot = { index: number; start: number; end: number; score: number | null };
-
-export function shotsFrom(changes: { time: number; score: number }[], duration: number): Shot[] {
-  const cuts = changes.map((c) => c).filter((c) => c.time > 0.04 && c.time < duration - 0.04).sort((a, b) => a.time - b.time);
-  const shots: Shot[] = [];
-  let start = 0;
-  let score: number | null = null;
-  for (const cut of cuts) {
-    shots.push({ index: shots.length, start: round(start), end: round(cut.time), score });
-    start = cut.time;
-    score = cut.score;
-  }
-  shots.push({ index: shots.length, start: round(start), end: round(duration), score });
-  return shots;
-}
-
-/** One decode for both: scdet on a small copy of the picture, ebur128 (true peak) on the sound. */
+/** Loudness (ebur128 with true peak, on the sound) and shots (lib/shots, on the picture), side by side. */
 export async function loudnessAndShots(
   input: string,
   duration: number,
-  options: Opts & { hasAudio: boolean; hasVideo: boolean; sceneThreshold?: number },
+  options: Opts & { hasAudio: boolean; hasVideo: boolean },
 ): Promise<{ loudness: Loudness | null; shots: Shot[] }> {
-  const graph: string[] = [];
-  const maps: string[] = [];
-  if (options.hasVideo) {
-    graph.push(`[0:v:0]scale=160:-2,scdet=threshold=${options.sceneThreshold ?? 10}[v]`);
-    maps.push("-map", "[v]");
-  }
-  if (options.hasAudio) {
-    graph.push("[0:a:0]ebur128=peak=true:framelog=verbose[a]");
-    maps.push("-map", "[a]");
-  }
-  if (!graph.length) return { loudness: null, shots: [] };
-  const { stderr } = await execFfmpeg(["-i", ffmpegInput(input), "-filter_complex", graph.join(";"), ...maps, "-f", "null", "-"], options);
-  return {
-    loudness: options.hasAudio ? parseEbur128Summary(stderr) : null,
-    shots: options.hasVideo ? shotsFrom(parseScdet(stderr), duration) : [],
+  const measureLoudness = async () => {
+    const { stderr } = await execFfmpeg(["-i", ffmpegInput(input), "-filter_complex", "[0:a:0]ebur128=peak=true:framelog=verbose[a]", "-map", "[a]", "-f", "null", "-"], options);
+    return parseEbur128Summary(stderr);
   };
+  const [loudness, shots] = await Promise.all([
+    options.hasAudio ? measureLoudness() : null,
+    options.hasVideo ? detectShots(input, duration, { ...EDITOR_SHOTS, signal: options.signal }) : [],
+  ]);
+  return { loudness, shots: shots.map((shot) => ({ ...shot, start: round(shot.start), end: round(shot.end) })) };
 }
 
 export async function writeJson(file: string, value: unknown): Promise<void> {

@@ -20,7 +20,7 @@ export type TimelineSegment = {
   width: number;
   height: number;
   /**
-   * The subject-following crop (lib/reframer/subject-crop.ts): a `width` x `height` window of
+   * The subject-following crop (lib/framing/subject-crop.ts): a `width` x `height` window of
    * the source moved along `axis` by the `sendcmd` lines in `commandsFile` (on the segment's
    * clock), starting at `offset`.
    */

@@ -5,7 +5,7 @@ import { startLocalWorker, type LocalWorker } from "@/lib/inference/local-worker
 import { analyzeRange, workerUrls } from "@/lib/inference/worker-client";
 import { env } from "@/lib/env";
 import { renderTimeline } from "./render";
-import { subjectCrop } from "@/lib/reframer/subject-crop";
+import { subjectCrop } from "@/lib/framing/subject-crop";
 import { withSubjectCrops } from "./subject-crops";
 
 /**

@@ -1,10 +1,10 @@
 import { writeFile } from "node:fs/promises";
-import { cropCommands, subjectCrop } from "@/lib/reframer/subject-crop";
+import { cropCommands, subjectCrop } from "@/lib/framing/subject-crop";
 import type { TimelineSegment } from "./render";
 
 /**
  * An `aspect` render's crops: each segment's subject-following path from the reframer
- * (lib/reframer/subject-crop.ts, the detector on the inference worker), written as a
+ * (lib/framing/subject-crop.ts, the detector on the inference worker), written as a
  * `sendcmd` file beside the output (`dir/.crop-<k>.cmd`, removed with the job's other work
  * files) and carried on the segment for renderArgs. The summary says how far each crop moved.
  */

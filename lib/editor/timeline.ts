@@ -11,7 +11,7 @@ import { cuesFromWords, type Cue, type TranscriptWord } from "@/lib/speech/trans
 import { env } from "@/lib/env";
 import { resolveSource, type ResolvedSource, type SourceReference } from "@/lib/videos/resolve-source";
 import { summarizeVideo } from "@/lib/videos/summarize-video";
-import { extractSpeechAudio } from "./transcribe-source";
+import { extractSpeechAudio } from "@/lib/speech/extract-audio";
 import type { TimelineSegment } from "./render";
 
 /**

@@ -2,7 +2,7 @@ import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { env } from "@/lib/env";
 import { jobOutput } from "@/lib/jobs/job-output";
-import { execFfmpeg, ffmpegInput } from "@/lib/media/ffmpeg";
+import { extractSpeechAudio } from "@/lib/speech/extract-audio";
 import { transcribeWav } from "@/lib/speech/transcribe";
 import { toSrt, toTxt, toVtt, transcriptCues, type Transcript } from "@/lib/speech/transcript";
 
@@ -11,18 +11,6 @@ import { toSrt, toTxt, toVtt, transcriptCues, type Transcript } from "@/lib/spee
  * media folder), recognised by the configured engine (lib/speech/transcribe.ts). Used by
  * transcribe and by generate_clip, render and export when they need the words.
  */
-export async function extractSpeechAudio(input: string, output: string, signal?: AbortSignal, range?: { start: number; end: number }): Promise<void> {
-  await execFfmpeg(
-    [
-      "-y",
-      ...(range ? ["-ss", range.start.toFixed(3), "-to", range.end.toFixed(3)] : []),
-      "-i", ffmpegInput(input),
-      "-vn", "-ac", "1", "-ar", "16000", "-c:a", "pcm_s16le", "-f", "wav", `file:${output}`,
-    ],
-    { signal },
-  );
-}
-
 export async function transcribeFile(
   jobId: string,
   input: string,

@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EMBEDDING_DIMENSIONS } from "@/lib/db/schema";
 import { decodeImage } from "@/lib/media/frames";
 import { ffmpegCli, makeTempDir, removeDir } from "@/lib/media/test-media";
-import { colourEmbedding, decodeKeypointBlob, extractPictureFeatures, grabCutMask, orbKeypoints } from "./compute";
+import { colourEmbedding, extractPictureFeatures, grabCutMask, orbKeypoints } from "./compute";
+import { decodeKeypointBlob } from "./keypoint-blob";
 import { extractFrames } from "./extract-frames";
 import { cosine } from "./vectors";
 

@@ -4,6 +4,7 @@ import { EMBEDDING_DIMENSIONS } from "@/lib/db/schema";
 import { decodeImage, probeVideoStream, type Image } from "@/lib/media/frames";
 import { openCv } from "@/lib/media/opencv";
 import { maskedCrop } from "./cnn";
+import { encodeKeypointBlob, type Keypoints } from "./keypoint-blob";
 import { encodeGrayPng, encodeRgbPng } from "./png";
 
 /**
@@ -20,26 +21,12 @@ import { encodeGrayPng, encodeRgbPng } from "./png";
  *   somewhere in them). The same values are in the `emb_rgb` column. Product images also get
  *   `<base>.crop.png`, their masked crop, which the detector embeds (lib/features/cnn.ts).
  * - keypoints (`<base>.kp.bin`): ORB (opencv-js) on the grayscale picture at the keypoint size
- *   (longest side KEYPOINT_SIDE); see KEYPOINT_BLOB below for the layout.
+ *   (longest side KEYPOINT_SIDE); see ./keypoint-blob.ts for the layout.
  */
 export type FeatureKind = "segment" | "embedding" | "keypoints";
 
 export const SEGMENT_SIDE = 320;
 export const KEYPOINT_SIDE = 640;
-
-/**
- * Keypoint blob, version 1, little-endian:
- *   0  4 bytes  "FWKP"
- *   4  u16      version (1)
- *   6  u16      descriptor bytes per keypoint (32 for ORB)
- *   8  u32      keypoint count N
- *  12  u32      width, 16 u32 height: the picture's size in pixels, which x and y refer to
- *  20  N x 24   f32 x, f32 y, f32 size, f32 angle (degrees), f32 response, i32 octave
- *  20 + 24N     N x descriptor bytes (ORB: 256-bit binary descriptors)
- */
-export const KEYPOINT_BLOB = { magic: "FWKP", version: 1, headerBytes: 20, recordBytes: 24 } as const;
-
-export type Keypoints = { width: number; height: number; points: Float32Array; descriptors: Uint8Array; count: number; descriptorBytes: number };
 
 export type PictureFeatures = {
   width: number;
@@ -198,42 +185,4 @@ export async function orbKeypoints(picture: Image, maxFeatures: number): Promise
     descriptors.delete();
     noMask.delete();
   }
-}
-
-export function encodeKeypointBlob(keypoints: Keypoints): Buffer {
-  const { count, descriptorBytes } = keypoints;
-  const blob = Buffer.alloc(KEYPOINT_BLOB.headerBytes + count * KEYPOINT_BLOB.recordBytes + count * descriptorBytes);
-  blob.write(KEYPOINT_BLOB.magic, 0, "latin1");
-  blob.writeUInt16LE(KEYPOINT_BLOB.version, 4);
-  blob.writeUInt16LE(descriptorBytes, 6);
-  blob.writeUInt32LE(count, 8);
-  blob.writeUInt32LE(keypoints.width, 12);
-  blob.writeUInt32LE(keypoints.height, 16);
-  let offset = KEYPOINT_BLOB.headerBytes;
-  for (let i = 0; i < count; i++) {
-    for (let j = 0; j < 5; j++) blob.writeFloatLE(keypoints.points[i * 6 + j], offset + j * 4);
-    blob.writeInt32LE(Math.round(keypoints.points[i * 6 + 5]), offset + 20);
-    offset += KEYPOINT_BLOB.recordBytes;
-  }
-  blob.set(keypoints.descriptors.subarray(0, count * descriptorBytes), offset);
-  return blob;
-}
-
-export function decodeKeypointBlob(blob: Buffer): Keypoints {
-  if (blob.length < KEYPOINT_BLOB.headerBytes || blob.toString("latin1", 0, 4) !== KEYPOINT_BLOB.magic) throw new Error("not a keypoint blob");
-  const version = blob.readUInt16LE(4);
-  if (version !== KEYPOINT_BLOB.version) throw new Error(`keypoint blob version ${version} is not supported`);
-  const descriptorBytes = blob.readUInt16LE(6);
-  const count = blob.readUInt32LE(8);
-  const expected = KEYPOINT_BLOB.headerBytes + count * (KEYPOINT_BLOB.recordBytes + descriptorBytes);
-  if (blob.length !== expected) throw new Error("keypoint blob has the wrong length");
-  const points = new Float32Array(count * 6);
-  let offset = KEYPOINT_BLOB.headerBytes;
-  for (let i = 0; i < count; i++) {
-    for (let j = 0; j < 5; j++) points[i * 6 + j] = blob.readFloatLE(offset + j * 4);
-    points[i * 6 + 5] = blob.readInt32LE(offset + 20);
-    offset += KEYPOINT_BLOB.recordBytes;
-  }
-  const descriptors = new Uint8Array(blob.subarray(offset, offset + count * descriptorBytes));
-  return { width: blob.readUInt32LE(12), height: blob.readUInt32LE(16), points, descriptors, count, descriptorBytes };
 }

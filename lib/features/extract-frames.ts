@@ -3,23 +3,21 @@ import path from "node:path";
 import { AppError } from "@/lib/errors";
 import { ffmpegInput, FfmpegError, streamFfmpeg } from "@/lib/media/ffmpeg";
 import { probeVideoStream } from "@/lib/media/frames";
+import { findCuts, scoreFrames } from "@/lib/shots/detect-shots";
 
 /**
- * Frames for feature extraction: one every 1/fps seconds and one at every shot cut (ffmpeg's
- * scene score over `threshold`), written as JPEGs named by their source frame index
+ * Frames for feature extraction: one every 1/fps seconds and one at every shot cut (lib/shots:
+ * ffmpeg's `select` scene score, 0-1, over `threshold`), written as JPEGs named by their source frame index
  * (`000123.jpg`). A cut that falls on a grid frame is kept once, marked as a cut.
  */
 export type ExtractedFrame = { index: number; ts: number; isCut: boolean; file: string };
 
 export async function shotCuts(file: string, threshold: number): Promise<number[]> {
-  const args = ["-loglevel", "error", "-i", ffmpegInput(file), "-an", "-vf", `select='gt(scene,${threshold})',metadata=print:file=-`, "-f", "null", "-"];
-  let text = "";
   try {
-    for await (const chunk of streamFfmpeg(args)) text += chunk.toString("utf8");
+    return findCuts(await scoreFrames(file, { measure: "scene" }), { cutScore: threshold, strictly: true }).map((cut) => cut.time);
   } catch (error) {
     throw new AppError("unsupported_media", `ffmpeg could not find shot cuts: ${error instanceof FfmpegError ? error.message : String(error)}`);
   }
-  return [...text.matchAll(/pts_time:(-?[\d.]+)/g)].map((match) => Number(match[1])).filter((ts) => Number.isFinite(ts) && ts >= 0);
 }
 
 export async function extractFrames(input: { file: string; dir: string; fps: number; sceneThreshold: number; maxFrames: number }): Promise<{ duration: number; frames: ExtractedFrame[] }> {

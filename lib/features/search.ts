@@ -7,7 +7,7 @@ import { CNN_EMBEDDING_DIMENSIONS, EMBEDDING_DIMENSIONS, JOINT_EMBEDDING_DIMENSI
 import { AppError } from "@/lib/errors";
 import { canSee, type Caller } from "@/lib/jobs";
 import { jobMediaDir } from "@/lib/storage/layout";
-import { decodeKeypointBlob, type Keypoints } from "./compute";
+import { decodeKeypointBlob, type Keypoints } from "./keypoint-blob";
 import { openCv } from "@/lib/media/opencv";
 import { cosine, parseVector, vectorMode, vectorValue } from "./vectors";
 

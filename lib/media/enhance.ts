@@ -1,6 +1,7 @@
 import path from "node:path";
 import { AppError } from "@/lib/errors";
 import { produceFileAtomic } from "@/lib/storage/write-file";
+import type { EnhancePreset } from "./enhance-presets";
 import { execFfmpeg, FfmpegError, lastLines, runFfmpeg, ffmpegInput } from "./ffmpeg";
 import type { FrameFigures } from "./measure";
 import type { VideoProbe } from "./probe";
@@ -23,9 +24,8 @@ export interface EnhancePlan {
   reasons: string[];
 }
 
-/** `upscale` is the AI preset (ESRGAN-slim, workers/upscale); the others are ffmpeg filter graphs. */
-export const ENHANCE_PRESETS = ["auto", "denoise", "sharpen", "levels", "deinterlace", "stabilise", "strong", "upscale"] as const;
-export type EnhancePreset = (typeof ENHANCE_PRESETS)[number];
+/** The presets are plain data in ./enhance-presets.ts, which the browser can import too. */
+export { ENHANCE_PRESETS, type EnhancePreset } from "./enhance-presets";
 
 /** What the auto preset looks at: figures of sampled frames, idet's verdict and the shake. */
 export interface EnhanceMeasurements {

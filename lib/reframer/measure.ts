@@ -1,7 +1,7 @@
 import { and, asc, eq, gte, isNotNull, lte } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { analysisFrames, detections } from "@/lib/db/schema";
-import { contractClassOf } from "./classes";
+import { contractClassOf } from "@/lib/framing/classes";
 import type { MaskObject } from "./masks";
 import type { ShotObject } from "./scenes";
 
@@ -104,35 +104,4 @@ export function subjectOf(rows: Row[]): number | null {
   }
   const ranked = [...score].sort(([, a], [, b]) => Number(b.person) - Number(a.person) || b.value - a.value);
   return ranked.length ? ranked[0][0] : null;
-}
-
-/**
- * The subject at each sampled frame of a shot: the shot's most prominent person track
- * (sum of area x confidence; a product track when there is no person) while it is in view;
- * when it leaves, the most prominent track then in view takes over, and keeps the place until
- * it leaves in turn. A frame with nobody in view holds the last subject's place (null). The
- * subject's box size comes along for the background rule (render.ts shotLayout).
- */
-export function subjectTimeline(rows: Row[], sampled: { frameIndex: number }[]): ({ x: number; y: number; width: number; height: number } | null)[] {
-  const prominence = new Map<number, number>();
-  const isPerson = new Map<number, boolean>();
-  for (const row of rows) {
-    const kind = contractClassOf(row.label);
-    if (!kind) continue;
-    prominence.set(row.trackId!, (prominence.get(row.trackId!) ?? 0) + row.width * row.height * row.confidence);
-    if (kind === "person") isPerson.set(row.trackId!, true);
-  }
-  const rank = (id: number) => (isPerson.get(id) ? 1e15 : 0) + (prominence.get(id) ?? 0);
-  const byFrame = new Map<number, Row[]>();
-  for (const row of rows) if (prominence.has(row.trackId!)) byFrame.set(row.frameIndex, [...(byFrame.get(row.frameIndex) ?? []), row]);
-  let current: number | null = null;
-  return sampled.map(({ frameIndex }) => {
-    const visible = byFrame.get(frameIndex) ?? [];
-    let row = visible.find((candidate) => candidate.trackId === current);
-    if (!row && visible.length) {
-      row = [...visible].sort((a, b) => rank(b.trackId!) - rank(a.trackId!))[0];
-      current = row.trackId;
-    }
-    return row ? { x: row.x + row.width / 2, y: row.y + row.height / 2, width: row.width, height: row.height } : null;
-  });
 }

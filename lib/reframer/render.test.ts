@@ -4,7 +4,8 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cropPath, cropSize, fitRanges, renderReframe, shotLayout, type ShotPlan } from "./render";
+import { cropPath, cropSize, type ShotPlan } from "@/lib/framing/crop-path";
+import { fitRanges, renderReframe, shotLayout } from "./render";
 
 const run = promisify(execFile);
 

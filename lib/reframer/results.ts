@@ -4,7 +4,7 @@ import { createInterface } from "node:readline";
 import { and, asc, eq, gte, isNotNull, lt } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { analysisFrames, detections, tracks, type Job } from "@/lib/db/schema";
-import { contractClassOf } from "./classes";
+import { contractClassOf } from "@/lib/framing/classes";
 import { reframeFiles } from "./files";
 import { trackName } from "./measure";
 

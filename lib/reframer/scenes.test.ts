@@ -1,28 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { describeShot, difficultyOf, findCuts, importanceOf, plural, replaceableElements, shotsOf, type ShotObject } from "./scenes";
-
-const frames = (scores: number[], fps = 25) => scores.map((score, i) => ({ time: i / fps, score }));
+import { describeShot, difficultyOf, importanceOf, plural, replaceableElements, type ShotObject } from "./scenes";
 
 describe("scenes", () => {
-  it("finds a hard cut and a dissolve, and drops flicker", () => {
-    const scores = new Array(200).fill(0.3);
-    scores[50] = 30; // cut at 2 s
-    for (let i = 120; i < 140; i++) scores[i] = 3; // 0.8 s dissolve, 60 in all
-    scores[170] = 2; // one raised frame: not a dissolve
-    const cuts = findCuts(frames(scores));
-    expect(cuts).toHaveLength(2);
-    expect(cuts[0]).toBeCloseTo(2, 5);
-    expect(cuts[1]).toBeCloseTo((120 + 139) / 2 / 25, 5);
-    expect(shotsOf(cuts, 8)).toHaveLength(3);
-  });
-
-  it("merges cuts closer than half a second", () => {
-    const scores = new Array(100).fill(0);
-    scores[40] = 50;
-    scores[45] = 50;
-    expect(findCuts(frames(scores))).toEqual([1.6]);
-  });
-
   it("describes, scores and rates what was measured", () => {
     const person = (id: string, speed: number, areaShare = 0.05): ShotObject => ({ trackId: id, label: "person", kind: "person", areaShare, speed, direction: speed > 0.03 ? "right" : null, position: 0.5, occlusion: 0, colour: "blue", frames: 10 });
     const bag: ShotObject = { trackId: "obj_009", label: "handbag", kind: "product", areaShare: 0.01, speed: 0, direction: null, position: 0.2, occlusion: 0.5, colour: "black", frames: 5 };

@@ -1,81 +1,8 @@
-import { ffmpegInput, streamFfmpeg } from "@/lib/media/ffmpeg";
-
 /**
- * Shots (README "Video Reframer", "scenes"). ffmpeg's `scdet` scores every frame (0-100, the
- * change from the frame before, on a 160-pixel-wide copy). A hard cut is a frame scoring at
- * least `cutScore` (10). A dissolve never scores that high on one frame, so a second rule: a
- * run of frames each scoring at least `dissolveFloor` (1.5) lasting 0.25-2 s, with no hard cut
- * in it, whose scores add up to at least 2 x `cutScore`, is one cut, placed at its middle.
- * Shots shorter than `minShotSeconds` (0.5 s) are merged into the one before.
+ * Scenes (README "Video Reframer", "scenes"): the shots come from lib/shots (SCENE_CUTS: hard
+ * cuts and dissolves, no shot under half a second); here each is described, scored and its
+ * replaceable elements listed from what was measured in it.
  */
-export type FrameScore = { time: number; score: number };
-export type SceneRules = { cutScore: number; dissolveFloor: number; minShotSeconds: number };
-export const defaultSceneRules: SceneRules = { cutScore: 10, dissolveFloor: 1.5, minShotSeconds: 0.5 };
-
-/** `range` scores only start..end (times stay on the file's clock); `signal` stops ffmpeg. */
-export async function scoreFrames(file: string, onTime?: (seconds: number) => void, range?: { start: number; end: number; signal?: AbortSignal }): Promise<FrameScore[]> {
-  const seek = range ? ["-ss", range.start.toFixed(3), "-t", (range.end - range.start).toFixed(3)] : [];
-  const args = ["-v", "error", ...seek, "-i", ffmpegInput(file), "-an", "-sn", "-vf", "scale=160:-2,scdet=threshold=100,metadata=mode=print:file=-", "-f", "null", "-"];
-  const scores: FrameScore[] = [];
-  let text = "";
-  let time = 0;
-  for await (const chunk of streamFfmpeg(args, { signal: range?.signal })) {
-    text += chunk.toString("utf8");
-    let newline: number;
-    while ((newline = text.indexOf("\n")) >= 0) {
-      const line = text.slice(0, newline);
-      text = text.slice(newline + 1);
-      const pts = /pts_time:(-?[\d.]+)/.exec(line);
-      if (pts) {
-        time = Number(pts[1]) + (range?.start ?? 0);
-        continue;
-      }
-      const score = /lavfi\.scd\.score=([\d.]+)/.exec(line);
-      if (score) {
-        scores.push({ time, score: Number(score[1]) });
-        if (onTime && scores.length % 250 === 0) onTime(time);
-      }
-    }
-  }
-  return scores;
-}
-
-/** Times (seconds) where a new shot begins, the first shot's 0 excluded. */
-export function findCuts(scores: FrameScore[], rules: SceneRules = defaultSceneRules): number[] {
-  const cuts: number[] = [];
-  for (let i = 1; i < scores.length; i++) if (scores[i].score >= rules.cutScore) cuts.push(scores[i].time);
-  // Dissolves: runs of raised scores.
-  for (let i = 1; i < scores.length; ) {
-    if (scores[i].score < rules.dissolveFloor || scores[i].score >= rules.cutScore) {
-      i++;
-      continue;
-    }
-    let j = i;
-    let sum = 0;
-    let hard = false;
-    while (j < scores.length && scores[j].score >= rules.dissolveFloor) {
-      if (scores[j].score >= rules.cutScore) hard = true;
-      sum += scores[j].score;
-      j++;
-    }
-    const length = scores[j - 1].time - scores[i].time;
-    if (!hard && length >= 0.25 && length <= 2 && sum >= 2 * rules.cutScore) cuts.push((scores[i].time + scores[j - 1].time) / 2);
-    i = j;
-  }
-  cuts.sort((a, b) => a - b);
-  const kept: number[] = [];
-  for (const cut of cuts) if (cut >= rules.minShotSeconds && (kept.length === 0 || cut - kept[kept.length - 1] >= rules.minShotSeconds)) kept.push(cut);
-  return kept;
-}
-
-export type Shot = { start: number; end: number };
-
-export function shotsOf(cuts: number[], duration: number): Shot[] {
-  const edges = [0, ...cuts.filter((cut) => cut < duration), duration];
-  const shots: Shot[] = [];
-  for (let i = 0; i < edges.length - 1; i++) if (edges[i + 1] - edges[i] > 0) shots.push({ start: edges[i], end: edges[i + 1] });
-  return shots;
-}
 
 /** What the shot's tracked objects measured, summarised for the description and the score. */
 export type ShotObject = {

@@ -1,12 +1,12 @@
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { analyzeImages } from "@/lib/inference/worker-client";
-import { extractSpeechAudio } from "@/lib/editor/transcribe-source";
 import { env } from "@/lib/env";
 import { execFfmpeg, ffmpegInput, probeJson } from "@/lib/media/ffmpeg";
+import { extractSpeechAudio } from "@/lib/speech/extract-audio";
 import { transcribeWav } from "@/lib/speech/transcribe";
 import type { TranscriptWord } from "@/lib/speech/transcript";
-import type { Shot } from "./scenes";
+import type { Shot } from "@/lib/shots/detect-shots";
 
 /**
  * What a shot shows and says beyond its tracked objects (README "Video Reframer", "scenes"):
@@ -24,10 +24,10 @@ const KEYFRAMES_PER_RUN = 16;
 const MIN_TEXT_CONFIDENCE = 0.8;
 const MAX_TEXT_LINES = 5;
 
-export const keyframeTime = (shot: Shot) => (shot.start + shot.end) / 2;
+export const keyframeTime = (shot: Pick<Shot, "start" | "end">) => (shot.start + shot.end) / 2;
 
 /** One JPEG per shot (its middle), `dir/scene-001.jpg`...: one ffmpeg run per 16 shots, each an input seeking to its time. */
-export async function cutKeyframes(file: string, shots: Shot[], dir: string, frame: { width: number; height: number }): Promise<string[]> {
+export async function cutKeyframes(file: string, shots: Pick<Shot, "start" | "end">[], dir: string, frame: { width: number; height: number }): Promise<string[]> {
   await mkdir(dir, { recursive: true });
   // At most 960 pixels on the long side: the OCR reads at that size, and a keyframe sent to a model stays small.
   const scale = Math.min(1, 960 / Math.max(frame.width, frame.height));
@@ -86,7 +86,7 @@ export async function listen(file: string, workDir: string, onProgress?: (done: 
 }
 
 /** The words of one shot (by their middles), or null when nothing was said in it. */
-export function speechIn(words: Pick<TranscriptWord, "word" | "start" | "end">[], shot: Shot): string | null {
+export function speechIn(words: Pick<TranscriptWord, "word" | "start" | "end">[], shot: Pick<Shot, "start" | "end">): string | null {
   const said = words.filter((word) => {
     const middle = (word.start + word.end) / 2;
     return middle >= shot.start && middle < shot.end;

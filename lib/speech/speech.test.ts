@@ -5,7 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { speechSegments } from "@/workers/vad/segments";
-import { parseEbur128Summary, parseScdet, shotsFrom, spriteLayout, spriteVtt } from "@/lib/editor/media-analysis";
+import { parseEbur128Summary, spriteLayout, spriteVtt } from "@/lib/editor/media-analysis";
 import { transcriptionsUrl } from "./openai-asr";
 import { parsePocketsphinx } from "./pocketsphinx";
 import { makeSpeech, wordErrorRate, type Placement } from "./test-speech";
@@ -80,13 +80,7 @@ describe("parsers", () => {
     expect(parseEbur128Summary("Summary:\n Integrated loudness:\n I: -70.0 LUFS\n Threshold: -70.0 LUFS\n Loudness range:\n LRA: 0.0 LU\n True peak:\n Peak: -inf dBFS").integrated_lufs).toBeNull();
   });
 
-  test("scdet lines to shots; sprite index", () => {
-    const changes = parseScdet("[scdet @ 0x2] lavfi.scd.score: 41.200, lavfi.scd.time: 4.0\n[scdet @ 0x2] lavfi.scd.score: 22.5, lavfi.scd.time: 7.5\n");
-    expect(shotsFrom(changes, 10)).toEqual([
-      { index: 0, start: 0, end: 4, score: null },
-      { index: 1, start: 4, end: 7.5, score: 41.2 },
-      { index: 2, start: 7.5, end: 10, score: 22.5 },
-    ]);
+  test("sprite index", () => {
     const layout = spriteLayout(12, 640, 360);
     expect(layout).toMatchObject({ count: 12, columns: 10, width: 160, height: 90 });
     expect(spriteVtt(layout, "sprite.jpg", 12)).toContain("00:00:11.000 --> 00:00:12.000\nsprite.jpg#xywh=160,90,160,90");

@@ -21,9 +21,10 @@ import { loadWorkerEnv, type WorkerEnv } from "./env";
 import { mapOrdered } from "./pipeline";
 import { startPool, type InferencePool } from "./pool";
 import { analyzeRequestSchema, DEFAULT_THRESHOLDS, imagesRequestSchema, TASKS, upscaleRequestSchema, type SourceHint } from "@/lib/inference/worker-protocol";
-import { MAX_UPSCALE_INPUT_PIXELS, runUpscaleWorker } from "@/lib/media/upscale";
+import { MAX_UPSCALE_INPUT_PIXELS, MAX_UPSCALE_INPUT_SIZE } from "@/lib/inference/upscale-limit";
 import { modelFiles } from "./models/registry";
 import { parseBody, resolveAllowedOutput, resolveAllowedPath } from "./request";
+import { runUpscaleWorker } from "@/workers/upscale/launch";
 import { modelsFor } from "./tasks/analyze";
 
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -198,7 +199,7 @@ async function images(deps: Deps, req: IncomingMessage, res: ServerResponse): Pr
 }
 
 /**
- * POST /v1/upscale: checks, then the ESRGAN-slim upscale in its own process (lib/media/upscale.ts:
+ * POST /v1/upscale: checks, then the ESRGAN-slim upscale in its own process (workers/upscale/launch.ts:
  * onnxruntime's run() would block this server's loop), streaming its progress as it comes. The
  * client going away kills it; the partial output is left for the caller's clean-up (the web
  * side removes a cancelled job's folder) and replaced by the next attempt.
@@ -215,7 +216,7 @@ async function upscale(deps: Deps, req: IncomingMessage, res: ServerResponse): P
   const even = (value: number) => Math.max(2, value - (value % 2));
   const width = even(info.width);
   const height = even(info.height);
-  if (width * height > MAX_UPSCALE_INPUT_PIXELS) throw new AppError("bad_request", `upscale takes videos up to 960x540 (by area); this one is ${info.width}x${info.height}`);
+  if (width * height > MAX_UPSCALE_INPUT_PIXELS) throw new AppError("bad_request", `upscale takes videos up to ${MAX_UPSCALE_INPUT_SIZE} (by area); this one is ${info.width}x${info.height}`);
   const model = modelFiles[body.scale === 4 ? "esrgan-slim-x4" : "esrgan-slim-x2"];
   if (!(await stat(path.join(deps.env.modelsDir, model)).catch(() => null))) throw new AppError("bad_request", `this worker has no ${model}: run npm run models on it`);
 

@@ -1,6 +1,6 @@
 /**
  * The upscale worker process: `node --import tsx workers/upscale/main.ts '<json options>'`,
- * spawned per job by lib/media/upscale.ts so that inference never blocks the web process.
+ * spawned per job by ./launch.ts (for the inference worker's POST /v1/upscale) so that inference never blocks the web process.
  * stdout carries one JSON line per event: {"event":"progress","done":n,"total":t}, then
  * {"event":"done",...} or {"event":"error","message":...}. It exits when its parent does.
  */

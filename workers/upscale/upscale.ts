@@ -2,7 +2,7 @@ import path from "node:path";
 import * as ort from "../onnxruntime";
 import { ffmpegInput, rawFrames, streamFfmpeg, writeFfmpeg } from "@/lib/media/ffmpeg";
 import { produceFileAtomic } from "@/lib/storage/write-file";
-import { MAX_UPSCALE_INPUT_PIXELS } from "@/lib/media/upscale";
+import { MAX_UPSCALE_INPUT_PIXELS, MAX_UPSCALE_INPUT_SIZE } from "@/lib/inference/upscale-limit";
 import { modelFiles } from "@/workers/inference/models/registry";
 
 /**
@@ -31,7 +31,7 @@ export interface UpscaleOptions {
 
 export async function upscaleVideo(options: UpscaleOptions): Promise<{ frames: number; ms_per_frame: number; provider: string; width: number; height: number }> {
   const { width, height, scale } = options;
-  if (width * height > MAX_UPSCALE_INPUT_PIXELS) throw new Error(`upscale takes videos up to ${MAX_UPSCALE_INPUT_PIXELS} pixels a frame (960x540); this one is ${width}x${height}`);
+  if (width * height > MAX_UPSCALE_INPUT_PIXELS) throw new Error(`upscale takes videos up to ${MAX_UPSCALE_INPUT_PIXELS} pixels a frame (${MAX_UPSCALE_INPUT_SIZE}); this one is ${width}x${height}`);
   if (width % 2 || height % 2) throw new Error("upscale needs even frame sizes");
   const modelFile = path.join(options.modelsDir, modelFiles[scale === 2 ? "esrgan-slim-x2" : "esrgan-slim-x4"]);
   // One intra-op thread was fastest for this model on 2 cores (notes/offline-toolbox.md).

@@ -1,5 +1,5 @@
 import { runModel, type LoadedModel } from "../models/sessions";
-import { COCO_CLASSES } from "./coco";
+import { COCO_CLASSES } from "@/lib/inference/coco-classes";
 import { clampBox, l2normalise, nms, raw, sampleRect, type Box, type Rgb } from "./image";
 
 /**

@@ -1,18 +1,18 @@
 import { analyzeRange } from "@/lib/inference/worker-client";
 import { ByteTracker, type TrackerOptions } from "@/lib/tracking/bytetrack";
-import { subjectTimeline } from "./measure";
-import { cropPath, cropSize, type Aspect, type ShotPlan } from "./render";
-import { findCuts, scoreFrames, shotsOf } from "./scenes";
+import { detectShots, SCENE_CUTS } from "@/lib/shots/detect-shots";
+import { cropPath, cropSize, type Aspect, type ShotPlan } from "./crop-path";
+import { subjectTimeline } from "./subject-timeline";
 
 /**
- * The reframer's subject-following crop for one range of one file, without an analysis job:
- * the editor's render and generate_clip ask for it per segment. The range is sampled at
+ * The subject-following crop for one range of one file, without an analysis job: the
+ * editor's render and generate_clip ask for it per segment, and it follows the reframer's rules. The range is sampled at
  * `sampleFps` (2.5 by default: a walking person moves a few percent of the frame between
  * samples, and the smoother in ./smoothing.ts interpolates between them) and run through the
  * detector on the inference worker; the boxes are tracked in memory with ByteTrack; shots come
- * from ffmpeg's scene scores over the range (./scenes.ts); each shot's subject is chosen as the
- * reframer does (./measure.ts subjectTimeline), and the crop path is the reframer's own
- * (./render.ts cropSize, cropPath), one offset per output frame on the range's clock (0 = start).
+ * from ffmpeg's scene scores over the range (lib/shots, the reframer's rules); each shot's
+ * subject is chosen as the reframer does (./subject-timeline.ts), and the crop path is the
+ * reframer's own (./crop-path.ts cropSize, cropPath), one offset per output frame on the range's clock (0 = start).
  */
 export type SubjectCrop = {
   width: number;
@@ -70,8 +70,7 @@ export async function subjectCrop(input: {
   }
   stitchTracks(rows, sampleFps);
   input.signal?.throwIfAborted();
-  const scores = await scoreFrames(input.file, undefined, { start: input.start, end: input.end, signal: input.signal });
-  const shots = shotsOf(findCuts(scores.map((s) => ({ time: s.time - input.start, score: s.score }))), duration);
+  const shots = await detectShots(input.file, duration, { ...SCENE_CUTS, range: { start: input.start, end: input.end }, signal: input.signal });
   const size = cropSize(input.aspect as Aspect, input.frame.width, input.frame.height);
   let seen = 0;
   const plans: ShotPlan[] = shots.map((shot) => {

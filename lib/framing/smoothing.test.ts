@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cropPath, cropSize } from "./render";
+import { cropPath, cropSize } from "./crop-path";
 import { deadZone, fillGaps, jitter, resample, smoothCropPath } from "./smoothing";
 
 describe("crop path smoothing", () => {

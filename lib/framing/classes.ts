@@ -1,5 +1,5 @@
 /**
- * contracts/reframer.md has two classes, `person` and `product`. A product is a COCO class a
+ * Who can be a subject: contracts/reframer.md's two classes, `person` and `product`. A product is a COCO class a
  * viewer could buy or a brand could replace: vehicles, bags, sports gear, tableware, food,
  * furniture, electronics and household things. Animals and street furniture (traffic light,
  * fire hydrant, stop sign, parking meter) are neither, and appear only with `?classes=coco`.

@@ -3,17 +3,14 @@ import path from "node:path";
 import readline from "node:readline";
 import { pathToFileURL } from "node:url";
 import { AppError } from "@/lib/errors";
-import { FfmpegAbortError } from "./ffmpeg";
-import type { UpscaleOptions } from "@/workers/upscale/upscale";
-
-/** Input frames are at most this many pixels (960x540): bigger ones take seconds a frame on a CPU. */
-export const MAX_UPSCALE_INPUT_PIXELS = 960 * 540;
+import { FfmpegAbortError } from "@/lib/media/ffmpeg";
+import type { UpscaleOptions } from "./upscale";
 
 const root = path.resolve(import.meta.dirname ?? __dirname, "../..");
 const tsxLoader = pathToFileURL(path.join(root, "node_modules/tsx/dist/loader.mjs")).href;
 
 /**
- * Runs the ESRGAN-slim upscale in its own process (workers/upscale/main.ts): onnxruntime's
+ * Runs the ESRGAN-slim upscale in its own process (./main.ts): onnxruntime's
  * run() blocks its thread, and the web process must keep answering. Progress comes back as
  * JSON lines; a failure is an AppError with the worker's reason. The inference worker runs it
  * for POST /v1/upscale (workers/inference/server.ts). `signal` kills the process (its ffmpeg
