@@ -1,5 +1,6 @@
 import { analyzeRange } from "@/lib/inference/worker-client";
-import { ByteTracker, type TrackerOptions } from "@/lib/tracking/bytetrack";
+import type { TrackerOptions } from "@/lib/tracking/bytetrack";
+import { VideoTracker } from "@/lib/tracking/video-tracker";
 import { detectShots, SCENE_CUTS } from "@/lib/shots/detect-shots";
 import { cropPath, cropSize, type Aspect, type ShotPlan } from "./crop-path";
 import { subjectTimeline } from "./subject-timeline";
@@ -9,7 +10,8 @@ import { subjectTimeline } from "./subject-timeline";
  * editor's render and generate_clip ask for it per segment, and it follows the reframer's rules. The range is sampled at
  * `sampleFps` (2.5 by default: a walking person moves a few percent of the frame between
  * samples, and the smoother in ./smoothing.ts interpolates between them) and run through the
- * detector on the inference worker; the boxes are tracked in memory with ByteTrack; shots come
+ * detector on the inference worker; the boxes are tracked in memory (lib/tracking/video-tracker.ts:
+ * ByteTrack, stitching with appearance, a lenient confirmation); shots come
  * from ffmpeg's scene scores over the range (lib/shots, the reframer's rules); each shot's
  * subject is chosen as the reframer does (./subject-timeline.ts), and the crop path is the
  * reframer's own (./crop-path.ts cropSize, cropPath), one offset per output frame on the range's clock (0 = start).
@@ -54,7 +56,9 @@ export async function subjectCrop(input: {
 }): Promise<SubjectCrop> {
   const sampleFps = input.sampleFps ?? SUBJECT_SAMPLE_FPS;
   const duration = input.end - input.start;
-  const tracker = new ByteTracker(trackerAt(sampleFps));
+  // The shared video tracker: ByteTrack at the gates below, stitching (appearance included) and
+  // a confirmation as lenient as the reframer's, so a person passing behind another keeps one id.
+  const tracker = new VideoTracker({ tracker: trackerAt(sampleFps), confirmation: { minSeconds: 0.5, minScore: { default: 0.25, person: 0.25 }, stitchSeconds: 2 } });
   type Row = { frameIndex: number; timestamp: number; label: string; confidence: number; x: number; y: number; width: number; height: number; trackId: number | null };
   const rows: Row[] = [];
   const sampled: { frameIndex: number; timestamp: number }[] = [];
@@ -62,13 +66,12 @@ export async function subjectCrop(input: {
     const time = frame.timestamp - input.start;
     const frameIndex = sampled.length;
     sampled.push({ frameIndex, timestamp: time });
-    const ids = tracker.update(frame.detections.map((d) => ({ label: d.class, score: d.confidence, box: d.bbox })));
-    frame.detections.forEach((d, i) => {
-      const trackId = ids[i];
-      if (trackId !== null) rows.push({ frameIndex, timestamp: time, label: d.class, confidence: d.confidence, ...d.bbox, trackId });
-    });
+    const refs = frame.detections.map((d) => rows.push({ frameIndex, timestamp: time, label: d.class, confidence: d.confidence, ...d.bbox, trackId: null }) - 1);
+    tracker.push({ index: frameIndex, timestamp: time, detections: frame.detections.map((d) => ({ label: d.class, score: d.confidence, box: d.bbox, appearance: d.appearance })) }, refs);
   }
-  stitchTracks(rows, sampleFps);
+  const { trackOf } = tracker.finish();
+  trackOf.forEach((trackId, ref) => (rows[ref].trackId = trackId));
+  const tracked = rows.filter((row) => row.trackId !== null);
   input.signal?.throwIfAborted();
   const shots = await detectShots(input.file, duration, { ...SCENE_CUTS, range: { start: input.start, end: input.end }, signal: input.signal });
   const size = cropSize(input.aspect as Aspect, input.frame.width, input.frame.height);
@@ -78,7 +81,7 @@ export async function subjectCrop(input: {
     const first = inShot[0]?.frameIndex ?? -1;
     const last = inShot.at(-1)?.frameIndex ?? -2;
     const centres = subjectTimeline(
-      rows.filter((row) => row.frameIndex >= first && row.frameIndex <= last),
+      tracked.filter((row) => row.frameIndex >= first && row.frameIndex <= last),
       inShot,
     );
     seen += centres.filter(Boolean).length;
@@ -86,56 +89,6 @@ export async function subjectCrop(input: {
   });
   const offsets = cropPath(plans, size, input.frame, input.fps, duration);
   return { ...size, offsets, fps: input.fps, shots: shots.length, sampled: sampled.length, seen, subjects: plans.flatMap((plan) => plan.samples) };
-}
-
-type TrackedRow = { frameIndex: number; timestamp: number; label: string; x: number; y: number; width: number; height: number; trackId: number | null };
-
-/**
- * Tracklet stitching, so the subject is not handed to someone else each time the tracker loses
- * them: at a few samples a second a person passing behind another, or scored under the
- * detector's floor for a sample or two, comes back under a new id. A track that begins within
- * `gapSeconds` (2 s) after another of the same label ended, its first centre within 1.5 box
- * widths of where the ended one was heading (last centre plus its velocity over the gap), and
- * its height within a factor 1.5, takes that track's id; the nearest such ending wins. Rows
- * are rewritten in place.
- */
-export function stitchTracks(rows: TrackedRow[], sampleFps: number, gapSeconds = 2): void {
-  type Span = { id: number; label: string; first: TrackedRow; last: TrackedRow; velocity: { x: number; y: number } };
-  const spans = new Map<number, Span>();
-  const seen = new Map<number, TrackedRow[]>();
-  for (const row of rows) if (row.trackId !== null) seen.set(row.trackId, [...(seen.get(row.trackId) ?? []), row]);
-  const centre = (r: TrackedRow) => ({ x: r.x + r.width / 2, y: r.y + r.height / 2 });
-  for (const [id, list] of seen) {
-    const first = list[0];
-    const last = list[list.length - 1];
-    const before = list[Math.max(0, list.length - 1 - Math.round(sampleFps))];
-    const dt = last.timestamp - before.timestamp;
-    const velocity = dt > 0 ? { x: (centre(last).x - centre(before).x) / dt, y: (centre(last).y - centre(before).y) / dt } : { x: 0, y: 0 };
-    spans.set(id, { id, label: first.label, first, last, velocity });
-  }
-  const renamed = new Map<number, number>();
-  const ended = new Set<number>();
-  for (const span of [...spans.values()].sort((a, b) => a.first.timestamp - b.first.timestamp)) {
-    let best: { id: number; distance: number } | null = null;
-    for (const id of ended) {
-      const other = spans.get(id)!;
-      const gap = span.first.timestamp - other.last.timestamp;
-      if (other.label !== span.label || gap <= 0 || gap > gapSeconds) continue;
-      const ratio = span.first.height / other.last.height;
-      if (ratio > 1.5 || ratio < 1 / 1.5) continue;
-      const expected = { x: centre(other.last).x + other.velocity.x * gap, y: centre(other.last).y + other.velocity.y * gap };
-      const distance = Math.hypot(centre(span.first).x - expected.x, centre(span.first).y - expected.y);
-      if (distance <= 1.5 * Math.max(span.first.width, other.last.width) && (!best || distance < best.distance)) best = { id, distance };
-    }
-    if (best) {
-      // The joined track now ends where this piece ends; later pieces may join it in turn.
-      renamed.set(span.id, best.id);
-      spans.set(best.id, { ...spans.get(best.id)!, last: span.last, velocity: span.velocity });
-    } else {
-      ended.add(span.id);
-    }
-  }
-  for (const row of rows) if (row.trackId !== null && renamed.has(row.trackId)) row.trackId = renamed.get(row.trackId)!;
 }
 
 /**
