@@ -1,13 +1,14 @@
 import { mkdir, rm } from "node:fs/promises";
 import path from "node:path";
 import { db } from "@/lib/db/client";
-import { chooseEnhancements, detectShake, enhanceVideo, outputFormatFor, presetPlan, type EnhancePlan } from "@/lib/media/enhance";
+import { detectShake, enhanceVideo, outputFormatFor, type EnhancePlan } from "@/lib/media/enhance";
 import { upscaleOnWorker } from "@/lib/inference/worker-client";
 import type { UpscaleRequestInput } from "@/lib/inference/worker-protocol";
 import { MAX_UPSCALE_INPUT_PIXELS, MAX_UPSCALE_INPUT_SIZE } from "@/lib/inference/upscale-limit";
-import { measureInterlacing, measureShake, measureVideo, type VideoFigures } from "@/lib/media/measure";
+import { measureVideo, type VideoFigures } from "@/lib/media/measure";
 import { probeVideo } from "@/lib/media/probe";
 import { enhancedFileName } from "@/lib/processing/find-process-job";
+import { measureForEnhance } from "@/lib/processing/measure-for-enhance";
 import { percentReporter } from "@/lib/processing/report-percent";
 import { jobMediaDir } from "@/lib/storage/layout";
 import { AppError } from "@/lib/errors";
@@ -27,23 +28,7 @@ export default jobFunction("enhance", "enhance", async ({ jobId, payload, source
   const output = path.join(mediaDir, fileName);
   const transforms = path.join(mediaDir, "stabilise.trf");
 
-  const measured = await step.run("measure", async () => {
-    const reporter = percentReporter(await db(), jobId, "measure", 0, 8);
-    reporter.report(0);
-    const probe = await probeVideo(source.file);
-    const before = await measureVideo(source.file, probe, { onProgress: (percent) => reporter.report(percent * 0.5) });
-    const [shake, interlacing] = await Promise.all([measureShake(source.file, probe), measureInterlacing(source.file)]);
-    const measurements = { figures: before, shake: shake.shake, interlacedRatio: interlacing.ratio, probedInterlaced: probe.interlaced };
-    const plan: EnhancePlan =
-      payload.preset === "auto"
-        ? chooseEnhancements(measurements)
-        : payload.preset === "upscale"
-          ? { deinterlace: false, stabilise: false, denoise: null, levels: null, sharpen: 0, reasons: [`preset upscale: ESRGAN-slim ${payload.scale}x, frame by frame`] }
-          : presetPlan(payload.preset, measurements);
-    reporter.report(100);
-    await reporter.flush();
-    return { before, shake: shake.shake, interlaced_ratio: interlacing.ratio, plan };
-  });
+  const measured = await step.run("measure", async () => measureForEnhance(await db(), jobId, source.file, payload));
   const plan = measured.plan as EnhancePlan;
   const encodeFrom = plan.stabilise ? 40 : 8;
 

@@ -3,6 +3,11 @@ import { pgColumn } from "@/lib/db/arrays";
 import type { Db } from "@/lib/db/client";
 import { analysisFrames, detections } from "@/lib/db/schema";
 import type { WorkerFrame } from "@/lib/inference/worker-client";
+import { RESULT_KEYS } from "@/lib/inference/worker-protocol";
+
+/** Result fields with a column of their own; every other task's result goes to the frame's extras. */
+const columns = new Set<string>(["detections", "embedding"]);
+const extraKeys = RESULT_KEYS.filter((key) => !columns.has(key));
 
 /**
  * Writes a batch of analysed frames and their detections. Idempotent: a retried chunk step
@@ -58,7 +63,7 @@ export async function countAnalysedFrames(db: Db, jobId: string): Promise<number
 
 function extrasOf(frame: WorkerFrame): Record<string, unknown> | null {
   const extras = Object.fromEntries(
-    (["pose", "masks", "faces", "ocr"] as const).filter((key) => frame[key] !== undefined).map((key) => [key, frame[key]]),
+    extraKeys.filter((key) => frame[key] !== undefined).map((key) => [key, frame[key]]),
   );
   return Object.keys(extras).length ? extras : null;
 }

@@ -8,9 +8,6 @@ import { z } from "zod";
  * lib), and it imports nothing but zod so the worker does not pull in the web app.
  */
 
-export const TASKS = ["detect", "pose", "mask", "embed", "faces", "ocr"] as const;
-export type Task = (typeof TASKS)[number];
-
 /**
  * Fastest sampling rate either side accepts. One cap, 30, for the analysis options and the
  * worker alike: a job never samples faster than its video runs (frame indices must stay
@@ -20,47 +17,96 @@ export type Task = (typeof TASKS)[number];
  */
 export const MAX_SAMPLE_FPS = 30;
 
-export type Thresholds = {
-  /** Detector score floor. */
-  detect: number;
-  /** IoU above which non-maximum suppression drops the weaker box. */
-  iou: number;
-  /** Keypoint score floor. */
-  pose: number;
-  /** Most people per frame that get a pose run (the highest-scoring ones). */
-  pose_people: number;
-  mask: number;
-  faces: number;
-  ocr: number;
-};
+// What the tasks return, item by item. Boxes are integer source pixels; point coordinates are not.
 
-export const DEFAULT_THRESHOLDS: Readonly<Thresholds> = Object.freeze({
-  // 0.2, the analysis default, for every caller (the worker alone used 0.25). ByteTrack's
-  // second association feeds on boxes between its low (0.1) and high (0.5) thresholds, so a
-  // job wants the 0.2-0.25 band; the small detector still scores real animals about 0.3, so
-  // person.jpg's dog and horse are found either way.
-  detect: 0.2,
-  iou: 0.4,
-  pose: 0.3,
-  pose_people: 8,
-  mask: 0.5,
-  faces: 0.6,
-  ocr: 0.5,
-});
+const bboxSchema = z.object({ x: z.number().int(), y: z.number().int(), width: z.number().int(), height: z.number().int() });
+export type WorkerBox = z.infer<typeof bboxSchema>;
 
-const probability = z.number().min(0).max(1).optional();
+const pointSchema = z.object({ name: z.string(), x: z.number(), y: z.number() });
+
+/**
+ * `appearance`: the box's colour signature (workers/inference/tasks/appearance.ts: chromaticity
+ * and brightness of the torso and legs bands), for re-identification; absent from older workers.
+ */
+export const detectionSchema = z.object({ class: z.string(), confidence: z.number(), bbox: bboxSchema, appearance: z.array(z.number()).max(16).optional() });
+export type WorkerDetection = z.infer<typeof detectionSchema>;
+
+/** One person's keypoints (MoveNet), those scoring at least `thresholds.pose`. */
+export const poseSchema = z.object({ bbox: bboxSchema.optional(), keypoints: z.array(pointSchema.extend({ score: z.number() })) });
+export type WorkerPose = z.infer<typeof poseSchema>;
+
+/** The person mask: row-major run lengths over width x height, zeros first. */
+export const maskSchema = z.object({ class: z.literal("person"), mask_rle: z.string(), mask_area_pixels: z.number().int().nonnegative() });
+export type WorkerMask = z.infer<typeof maskSchema>;
+
+/** A face with its six BlazeFace landmarks and a 192-d MobileFaceNet embedding (L2-normalised). */
+export const faceSchema = z.object({ bbox: bboxSchema, confidence: z.number(), landmarks: z.array(pointSchema), embedding: z.array(z.number()) });
+export type WorkerFace = z.infer<typeof faceSchema>;
+
+export const ocrLineSchema = z.object({ bbox: bboxSchema, text: z.string(), confidence: z.number() });
+export type WorkerOcrLine = z.infer<typeof ocrLineSchema>;
+
+const probability = z.number().min(0).max(1);
+
+/**
+ * Every task, the protocol's half of its descriptor, in the order the protocol lists them: the
+ * thresholds it reads (each with its default and schema) and the ImageResult field its result
+ * fills (with that field's schema). The task names, the thresholds, their defaults and schema
+ * and the result's schema all derive from this list. The worker's half (the models a task loads
+ * and how it runs) is TASK_RUNS in workers/inference/tasks/analyze.ts, typed to cover every task
+ * here: a new model is one entry in each, and the worker may import this file, never the reverse.
+ */
+const TASK_WIRE = {
+  detect: {
+    thresholds: {
+      // 0.2, the analysis default, for every caller (the worker alone used 0.25). ByteTrack's
+      // second association feeds on boxes between its low (0.1) and high (0.5) thresholds, so a
+      // job wants the 0.2-0.25 band; the small detector still scores real animals about 0.3, so
+      // person.jpg's dog and horse are found either way.
+      /** Detector score floor. */
+      detect: { default: 0.2, schema: probability },
+      /** IoU above which non-maximum suppression drops the weaker box. */
+      iou: { default: 0.4, schema: probability },
+    },
+    result: { key: "detections", schema: z.array(detectionSchema) },
+  },
+  pose: {
+    thresholds: {
+      /** Keypoint score floor. */
+      pose: { default: 0.3, schema: probability },
+      /** Most people per frame that get a pose run (the highest-scoring ones). */
+      pose_people: { default: 8, schema: z.number().int().min(0).max(100) },
+    },
+    result: { key: "pose", schema: z.array(poseSchema).optional() },
+  },
+  mask: { thresholds: { mask: { default: 0.5, schema: probability } }, result: { key: "masks", schema: z.array(maskSchema).optional() } },
+  /** The frame's 480-d embedding (pooled detector backbone, L2-normalised). */
+  embed: { thresholds: {}, result: { key: "embedding", schema: z.array(z.number()).optional() } },
+  faces: { thresholds: { faces: { default: 0.6, schema: probability } }, result: { key: "faces", schema: z.array(faceSchema).optional() } },
+  ocr: { thresholds: { ocr: { default: 0.5, schema: probability } }, result: { key: "ocr", schema: z.array(ocrLineSchema).optional() } },
+} as const;
+type TaskWire = typeof TASK_WIRE;
+
+export type Task = keyof TaskWire;
+/** The task names, in TASK_WIRE's order (a non-empty tuple, as z.enum wants). */
+export const TASKS = Object.keys(TASK_WIRE) as Task[] as unknown as readonly [Task, ...Task[]];
+
+type ThresholdName = { [T in Task]: keyof TaskWire[T]["thresholds"] }[Task];
+export type Thresholds = Record<ThresholdName, number>;
+
+/** The ImageResult field each task fills. */
+export type ResultKey<T extends Task = Task> = TaskWire[T]["result"]["key"];
+export const resultKeyOf = (task: Task): ResultKey => TASK_WIRE[task].result.key;
+/** Every result field, in task order. */
+export const RESULT_KEYS: ResultKey[] = TASKS.map(resultKeyOf);
+
+const thresholdEntries = Object.values(TASK_WIRE).flatMap((task) => Object.entries(task.thresholds) as [ThresholdName, { default: number; schema: z.ZodNumber }][]);
+
+export const DEFAULT_THRESHOLDS: Readonly<Thresholds> = Object.freeze(Object.fromEntries(thresholdEntries.map(([name, threshold]) => [name, threshold.default])) as Thresholds);
 
 /** What a request may say about thresholds; every threshold it leaves out takes its default. */
 export const thresholdsSchema = z
-  .object({
-    detect: probability,
-    iou: probability,
-    pose: probability,
-    pose_people: z.number().int().min(0).max(100).optional(),
-    mask: probability,
-    faces: probability,
-    ocr: probability,
-  })
+  .object(Object.fromEntries(thresholdEntries.map(([name, threshold]) => [name, threshold.schema.optional()])) as { [K in ThresholdName]: z.ZodOptional<z.ZodNumber> })
   .optional()
   .transform((value): Thresholds => ({ ...DEFAULT_THRESHOLDS, ...stripUndefined(value ?? {}) }));
 
@@ -120,48 +166,19 @@ export const imagesRequestSchema = (maxImages: number) =>
   });
 export type ImagesRequestInput = z.input<ReturnType<typeof imagesRequestSchema>>;
 
-// The lines streamed back. Boxes are integer source pixels; point coordinates are not.
-
-const bboxSchema = z.object({ x: z.number().int(), y: z.number().int(), width: z.number().int(), height: z.number().int() });
-export type WorkerBox = z.infer<typeof bboxSchema>;
-
-const pointSchema = z.object({ name: z.string(), x: z.number(), y: z.number() });
-
-/**
- * `appearance`: the box's colour signature (workers/inference/tasks/appearance.ts: chromaticity
- * and brightness of the torso and legs bands), for re-identification; absent from older workers.
- */
-export const detectionSchema = z.object({ class: z.string(), confidence: z.number(), bbox: bboxSchema, appearance: z.array(z.number()).max(16).optional() });
-export type WorkerDetection = z.infer<typeof detectionSchema>;
-
-/** One person's keypoints (MoveNet), those scoring at least `thresholds.pose`. */
-export const poseSchema = z.object({ bbox: bboxSchema.optional(), keypoints: z.array(pointSchema.extend({ score: z.number() })) });
-export type WorkerPose = z.infer<typeof poseSchema>;
-
-/** The person mask: row-major run lengths over width x height, zeros first. */
-export const maskSchema = z.object({ class: z.literal("person"), mask_rle: z.string(), mask_area_pixels: z.number().int().nonnegative() });
-export type WorkerMask = z.infer<typeof maskSchema>;
-
-/** A face with its six BlazeFace landmarks and a 192-d MobileFaceNet embedding (L2-normalised). */
-export const faceSchema = z.object({ bbox: bboxSchema, confidence: z.number(), landmarks: z.array(pointSchema), embedding: z.array(z.number()) });
-export type WorkerFace = z.infer<typeof faceSchema>;
-
-export const ocrLineSchema = z.object({ bbox: bboxSchema, text: z.string(), confidence: z.number() });
-export type WorkerOcrLine = z.infer<typeof ocrLineSchema>;
+const resultShape = Object.fromEntries(Object.values(TASK_WIRE).map((task) => [task.result.key, task.result.schema])) as { [T in Task as ResultKey<T>]: TaskWire[T]["result"]["schema"] };
 
 /** What the tasks make of one picture; a field is present when its task was asked for. */
 export const imageResultSchema = z.object({
   width: z.number().int().positive(),
   height: z.number().int().positive(),
-  detections: z.array(detectionSchema),
-  /** The frame's 480-d embedding (pooled detector backbone, L2-normalised). */
-  embedding: z.array(z.number()).optional(),
-  pose: z.array(poseSchema).optional(),
-  masks: z.array(maskSchema).optional(),
-  faces: z.array(faceSchema).optional(),
-  ocr: z.array(ocrLineSchema).optional(),
+  ...resultShape,
 });
 export type ImageResult = z.infer<typeof imageResultSchema>;
+/** What one task puts in its ImageResult field. */
+export type TaskResult<T extends Task> = NonNullable<ImageResult[ResultKey<T>]>;
+
+// The lines streamed back.
 
 /** One line of /v1/analyze per sampled frame. */
 export const frameLineSchema = imageResultSchema.extend({

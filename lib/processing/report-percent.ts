@@ -1,29 +1,14 @@
-import { and, eq, notInArray, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
-import { jobs } from "@/lib/db/schema";
-import { finishedStatuses } from "@/lib/jobs";
-import { publishJob } from "@/lib/jobs/publish";
+import { reportProgress } from "@/lib/jobs";
 
 /**
- * Progress of an enhance or metadata job as a percentage (processed of total = 100). Never
- * lower than what is stored: a retried step starts its ffmpeg run again from 0, and the
- * contract's progress never goes back.
+ * Progress of an enhance or metadata job as a percentage (processed of total = 100), through
+ * lib/jobs reportProgress. Never lower than what is stored: a retried step starts its ffmpeg
+ * run again from 0, and the contract's progress never goes back.
  */
 export async function reportPercent(db: Db, jobId: string, percent: number, phase: string, options: { heartbeat?: boolean } = {}): Promise<void> {
   const value = Math.max(0, Math.min(100, Math.floor(percent)));
-  const [job] = await db
-    .update(jobs)
-    .set({ processed: sql`greatest(${jobs.processed}, ${value})`, total: 100, phase, currentStep: phase, updatedAt: new Date() })
-    .where(
-      and(
-        eq(jobs.id, jobId),
-        notInArray(jobs.status, finishedStatuses),
-        // A heartbeat says "still at this point" even when nothing moved.
-        options.heartbeat ? undefined : sql`(${jobs.processed} < ${value} or ${jobs.phase} is distinct from ${phase})`,
-      ),
-    )
-    .returning();
-  if (job) publishJob(job);
+  await reportProgress(db, jobId, { processed: value, total: 100, phase, currentStep: phase }, { forwardOnly: true, heartbeat: options.heartbeat });
 }
 
 /** A status_update at least this often while a stretch runs, moved or not. */

@@ -17,6 +17,15 @@ export async function trackedRows(db: Db, jobId: string, fromFrame: number, toFr
     .orderBy(asc(detections.frameIndex), asc(detections.ordinal));
 }
 
+/** The sampled frames of a job between two frame indices, both included, in order. */
+export async function sampledFrames(db: Db, jobId: string, fromFrame: number, toFrame: number): Promise<{ frameIndex: number; timestamp: number }[]> {
+  return db
+    .select({ frameIndex: analysisFrames.frameIndex, timestamp: analysisFrames.timestamp })
+    .from(analysisFrames)
+    .where(and(eq(analysisFrames.jobId, jobId), gte(analysisFrames.frameIndex, fromFrame), lte(analysisFrames.frameIndex, toFrame)))
+    .orderBy(asc(analysisFrames.frameIndex));
+}
+
 /**
  * Mask rate (README): the sampled frames whose ordinal is a multiple of `every` (one a second
  * at the default: every = round(fps)), and in each at most `perFrame` (8) tracked people or

@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import type { ImageResult, Task, Thresholds } from "@/lib/inference/worker-protocol";
+import { resultKeyOf, type ImageResult, type Task, type TaskResult, type Thresholds } from "@/lib/inference/worker-protocol";
 import type { ModelId } from "../models/registry";
 import { modelFiles } from "../models/registry";
 import type { ModelSet } from "../models/sessions";
@@ -12,77 +12,93 @@ import { runMask } from "./mask";
 import { parseKeys, runOcr } from "./ocr";
 import { runPose } from "./pose";
 
-/** The models each task needs; the worker loads the union at startup. */
-export function modelsFor(tasks: readonly Task[], poseModel: ModelId): ModelId[] {
-  const ids = new Set<ModelId>();
-  for (const task of tasks) {
-    if (task === "detect" || task === "embed") ids.add("centernet");
-    if (task === "pose") ids.add("centernet").add(poseModel);
-    if (task === "mask") ids.add("selfie");
-    if (task === "faces") ids.add("blazeface").add("mobilefacenet");
-    if (task === "ocr") ids.add("ocr-det").add("ocr-rec");
-  }
-  return [...ids];
-}
-
 export async function loadOcrKeys(modelsDir: string): Promise<string[]> {
   return parseKeys(await readFile(path.join(modelsDir, modelFiles["ocr-keys"]), "utf8"));
 }
 
 const round = (value: number, digits = 4) => Number(value.toFixed(digits));
 
+type TaskContext = { poseModel: ModelId; ocrKeys: string[] };
+type TaskInput = {
+  models: ModelSet;
+  context: TaskContext;
+  image: Rgb;
+  thresholds: Thresholds;
+  /** The image's CenterNet run, made once however many tasks ask for it. */
+  detector: () => Promise<DetectorOutput>;
+};
+
+/**
+ * The worker's half of each task's descriptor (the protocol's half, its thresholds and its
+ * result field, is TASK_WIRE in lib/inference/worker-protocol.ts): the models it needs, and
+ * how it runs on one decoded image, returning the value of its ImageResult field. modelsFor
+ * and analyzeImage derive from this list; the type makes it cover every protocol task.
+ */
+export const TASK_RUNS: { [T in Task]: { models: (context: Pick<TaskContext, "poseModel">) => ModelId[]; run: (input: TaskInput) => Promise<TaskResult<T>> } } = {
+  detect: {
+    models: () => ["centernet"],
+    run: async ({ detector, image }) =>
+      (await detector()).detections.map((d) => {
+        const bbox = toBbox(d.box);
+        return { class: d.class, confidence: round(d.score), bbox, appearance: appearanceOf(image, bbox) };
+      }),
+  },
+  pose: {
+    // Pose needs person boxes: the detector's.
+    models: ({ poseModel }) => ["centernet", poseModel],
+    run: async ({ models, context, image, thresholds, detector }) => {
+      const people = (await detector()).detections.filter((d) => d.class === "person").slice(0, thresholds.pose_people);
+      const poses = [];
+      for (const person of people) {
+        const pose = await runPose(models.get(context.poseModel), image, person.box);
+        poses.push({
+          bbox: toBbox(person.box),
+          keypoints: pose.keypoints
+            .filter((point) => point.score >= thresholds.pose)
+            .map((point) => ({ name: point.name, x: round(point.x, 1), y: round(point.y, 1), score: round(point.score) })),
+        });
+      }
+      return poses;
+    },
+  },
+  mask: { models: () => ["selfie"], run: ({ models, image, thresholds }) => runMask(models.get("selfie"), image, thresholds.mask) },
+  embed: {
+    // The embedding is the detector run's pooled backbone.
+    models: () => ["centernet"],
+    run: async ({ detector }) => (await detector()).embedding.map((value) => round(value, 6)),
+  },
+  faces: {
+    models: () => ["blazeface", "mobilefacenet"],
+    run: async ({ models, image, thresholds }) =>
+      (await runFaces(models.get("blazeface"), models.get("mobilefacenet"), image, thresholds.faces)).map((face) => ({
+        bbox: toBbox(face.box),
+        confidence: round(face.score),
+        landmarks: face.landmarks.map((point) => ({ name: point.name, x: round(point.x, 1), y: round(point.y, 1) })),
+        embedding: (face.embedding ?? []).map((value) => round(value, 6)),
+      })),
+  },
+  ocr: {
+    models: () => ["ocr-det", "ocr-rec"],
+    run: async ({ models, context, image, thresholds }) =>
+      (await runOcr(models.get("ocr-det"), models.get("ocr-rec"), context.ocrKeys, image, thresholds.ocr)).map((line) => ({ bbox: toBbox(line.box), text: line.text, confidence: round(line.confidence) })),
+  },
+};
+
+/** The models each task needs; the worker loads the union at startup. */
+export function modelsFor(tasks: readonly Task[], poseModel: ModelId): ModelId[] {
+  return [...new Set(tasks.flatMap((task) => TASK_RUNS[task].models({ poseModel })))];
+}
+
 /**
  * Runs the requested tasks on one decoded image and returns the wire-shaped result (the
- * protocol's ImageResult). Pose needs person boxes and embed reuses the detector run, so one
- * CenterNet pass serves detect, pose and embed together.
+ * protocol's ImageResult), each task's result in its own field. One CenterNet pass serves
+ * detect, pose and embed together.
  */
-export async function analyzeImage(
-  models: ModelSet,
-  context: { poseModel: ModelId; ocrKeys: string[] },
-  image: Rgb,
-  tasks: readonly Task[],
-  thresholds: Thresholds,
-): Promise<ImageResult> {
-  const wants = (task: Task) => tasks.includes(task);
+export async function analyzeImage(models: ModelSet, context: TaskContext, image: Rgb, tasks: readonly Task[], thresholds: Thresholds): Promise<ImageResult> {
+  let detection: Promise<DetectorOutput> | undefined;
+  const detector = () => (detection ??= runDetector(models.get("centernet"), image, { score: thresholds.detect, iou: thresholds.iou }));
   const result: ImageResult = { width: image.width, height: image.height, detections: [] };
-
-  let detector: DetectorOutput | undefined;
-  if (wants("detect") || wants("pose") || wants("embed")) {
-    detector = await runDetector(models.get("centernet"), image, { score: thresholds.detect, iou: thresholds.iou });
-  }
-  if (detector && wants("detect")) {
-    result.detections = detector.detections.map((d) => {
-      const bbox = toBbox(d.box);
-      return { class: d.class, confidence: round(d.score), bbox, appearance: appearanceOf(image, bbox) };
-    });
-  }
-  if (detector && wants("pose")) {
-    const people = detector.detections.filter((d) => d.class === "person").slice(0, thresholds.pose_people);
-    result.pose = [];
-    for (const person of people) {
-      const pose = await runPose(models.get(context.poseModel), image, person.box);
-      result.pose.push({
-        bbox: toBbox(person.box),
-        keypoints: pose.keypoints
-          .filter((point) => point.score >= thresholds.pose)
-          .map((point) => ({ name: point.name, x: round(point.x, 1), y: round(point.y, 1), score: round(point.score) })),
-      });
-    }
-  }
-  if (detector && wants("embed")) result.embedding = detector.embedding.map((value) => round(value, 6));
-  if (wants("mask")) result.masks = await runMask(models.get("selfie"), image, thresholds.mask);
-  if (wants("faces")) {
-    const faces = await runFaces(models.get("blazeface"), models.get("mobilefacenet"), image, thresholds.faces);
-    result.faces = faces.map((face) => ({
-      bbox: toBbox(face.box),
-      confidence: round(face.score),
-      landmarks: face.landmarks.map((point) => ({ name: point.name, x: round(point.x, 1), y: round(point.y, 1) })),
-      embedding: (face.embedding ?? []).map((value) => round(value, 6)),
-    }));
-  }
-  if (wants("ocr")) {
-    const lines = await runOcr(models.get("ocr-det"), models.get("ocr-rec"), context.ocrKeys, image, thresholds.ocr);
-    result.ocr = lines.map((line) => ({ bbox: toBbox(line.box), text: line.text, confidence: round(line.confidence) }));
-  }
+  const input = { models, context, image, thresholds, detector };
+  for (const task of tasks) Object.assign(result, { [resultKeyOf(task)]: await TASK_RUNS[task].run(input) });
   return result;
 }
