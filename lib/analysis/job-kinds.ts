@@ -42,6 +42,7 @@ export const analysisOptionsSchema = z
         minArea: z.number().min(0).max(1),
         maxArea: z.number().min(0).max(1),
         stitchSeconds: z.number().min(0).max(30),
+        maxAppearanceDistance: z.number().min(0).max(2),
       })
       .partial()
       .strict()
