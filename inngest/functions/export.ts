@@ -41,7 +41,7 @@ export default jobFunction("export", "export", async ({ jobId, payload, source, 
       });
       if (analysisJob.kind !== "analyze") throw new NonRetriableError(`Job ${analysisJob.id} is not an analysis job`);
       if (analysisJob.status !== "completed") throw new NonRetriableError(`Analysis job ${analysisJob.id} has not completed (${analysisJob.status})`);
-      analysis = await loadAnalysis(database, analysisJob.id, { includeRejected: payload.include_rejected });
+      analysis = await loadAnalysis(database, analysisJob.id, { includeRejected: payload.include_rejected, raw: payload.raw_detections });
     }
     return cancellable(jobId, async (signal) => {
       const files: Record<string, string> = {};

@@ -6,6 +6,7 @@ import { createTestDatabase, testDatabases } from "@/lib/db/testing";
 import { eventRulesSchema } from "./events/detect-events";
 import { findEvents } from "./find-events";
 import { countAnalysedFrames, saveFrames } from "./save-frames";
+import { loadAnalysis } from "@/lib/editor/analysis-exports";
 import { trackJob } from "./track-job";
 import type { WorkerFrame } from "@/lib/inference/worker-client";
 
@@ -53,6 +54,11 @@ describe.each(testDatabases)("analysis persistence on %s", (kind) => {
     // The one-frame dog never became a track.
     const dog = await handle.db.select().from(detections).where(eq(detections.label, "dog"));
     expect(dog.every((row) => row.trackId === null)).toBe(true);
+    // Exports hold confirmed objects only; the raw flag adds the rest.
+    const exported = await loadAnalysis(handle.db, jobId);
+    expect(exported.boxes.some((box) => box.label === "dog")).toBe(false);
+    expect(exported.boxes.every((box) => box.trackId !== null)).toBe(true);
+    expect((await loadAnalysis(handle.db, jobId, { raw: true })).boxes.some((box) => box.label === "dog")).toBe(true);
     // Running it again gives the same answer.
     expect(await trackJob(handle.db, jobId, { tracker: { trackBuffer: 10 } })).toEqual(summary);
   });

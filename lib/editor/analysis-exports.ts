@@ -1,4 +1,4 @@
-import { asc, eq } from "drizzle-orm";
+import { and, asc, eq, isNotNull } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { shownEvents, type EventFilter } from "@/lib/analysis/list-events";
 import { analysisFrames, detections, events, tracks } from "@/lib/db/schema";
@@ -20,11 +20,19 @@ export const COCO_IDS: number[] = [
   46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63, 64, 65, 67, 70, 72, 73, 74, 75, 76, 77, 78, 79, 80, 81, 82, 84, 85, 86, 87, 88, 89, 90,
 ];
 
-/** The job's rows; its events less those reviewed as false_positive unless the filter includes them. */
-export async function loadAnalysis(db: Db, jobId: string, filter: EventFilter = {}) {
+/**
+ * The job's rows: its confirmed objects' detections (every stored one with `raw`; see
+ * lib/tracking/video-tracker.ts), its tracks, its events less those reviewed as false_positive
+ * unless the filter includes them.
+ */
+export async function loadAnalysis(db: Db, jobId: string, filter: EventFilter & { raw?: boolean } = {}) {
   const [frames, boxes, trackRows, eventRows] = await Promise.all([
     db.select({ frameIndex: analysisFrames.frameIndex, timestamp: analysisFrames.timestamp }).from(analysisFrames).where(eq(analysisFrames.jobId, jobId)).orderBy(asc(analysisFrames.frameIndex)),
-    db.select().from(detections).where(eq(detections.jobId, jobId)).orderBy(asc(detections.frameIndex), asc(detections.ordinal)),
+    db
+      .select()
+      .from(detections)
+      .where(and(eq(detections.jobId, jobId), filter.raw ? undefined : isNotNull(detections.trackId)))
+      .orderBy(asc(detections.frameIndex), asc(detections.ordinal)),
     db.select().from(tracks).where(eq(tracks.jobId, jobId)).orderBy(asc(tracks.trackId)),
     db.select().from(events).where(shownEvents(jobId, filter)).orderBy(asc(events.ordinal)),
   ]);

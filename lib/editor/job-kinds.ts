@@ -151,6 +151,8 @@ const exportPayload = withOneSource(
     analysis_job_id: uuid.optional(),
     /** events_csv also lists the events reviewed as false_positive. */
     include_rejected: z.boolean().optional(),
+    /** coco, mot and detections_csv also hold the boxes no confirmed track holds (raw output). */
+    raw_detections: z.boolean().optional(),
   }).refine((spec) => spec.analysis_job_id !== undefined || !(spec.formats ?? []).some((f) => analysisExportFormats.includes(f)), {
     path: ["analysis_job_id"],
     message: "give analysis_job_id for coco, mot, detections_csv, tracks_csv or events_csv",
