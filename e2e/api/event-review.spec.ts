@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { expect, test, type APIRequestContext } from "@playwright/test";
 import { e2eVideoDir } from "../global-setup";
+import { registerKey, withKey } from "./keys";
 
 /**
  * Event review over real HTTP: an account analyses the 12 s cut of vtest.avi, marks one event
@@ -32,13 +33,8 @@ let jobId: string;
 let rejected: CabinEvent;
 let confirmed: CabinEvent;
 
-async function register(request: APIRequestContext, name: string): Promise<string> {
-  const response = await request.post("/register", { data: { email: `${name}-${Date.now()}-${Math.random().toString(36).slice(2, 6)}@example.com` } });
-  expect(response.status(), await response.text()).toBe(200);
-  return (await response.json()).api_key;
-}
 
-const as = (apiKey: string) => ({ "X-API-Key": apiKey });
+const as = withKey;
 
 async function results(request: APIRequestContext, query = ""): Promise<Results> {
   const response = await request.get(`/api/jobs/${jobId}/results?page_size=200${query}`, { headers: as(key) });
@@ -73,7 +69,7 @@ async function editorEventsCsv(request: APIRequestContext, includeRejected: bool
 
 test("an account's analysis of a real video gives events to review", async ({ request }) => {
   test.setTimeout(analysisTimeout + 30_000);
-  key = await register(request, "reviewer");
+  key = await registerKey(request, "reviewer");
   const started = await request.post("/api/jobs/start", {
     headers: as(key),
     form: { tripId: "REVIEW-1", videoName, options: JSON.stringify({ fps: 2, tasks: ["detect"] }) },
@@ -189,7 +185,7 @@ test("the reviewed events come out as COCO-style labels with their verdicts", as
 });
 
 test("a second account and an anonymous caller are told 404, as for a missing job; bad bodies 400", async ({ request }) => {
-  const other = await register(request, "not-the-owner");
+  const other = await registerKey(request, "not-the-owner");
   for (const headers of [as(other), {}]) {
     const denied = await review(request, confirmed.id, { verdict: "false_positive" }, headers);
     expect(denied.status()).toBe(404);

@@ -12,6 +12,7 @@ import { serveFolder } from "../file-server";
 import { sharedVtest } from "../global-setup";
 import { MB, realSizeMinBytes, realSizeVideo, type RealSizeVideo } from "../real-size-video";
 import { sampleServerRss, type RssFigures } from "../server-process";
+import { registerKey } from "./keys";
 
 /**
  * Every contract fed a real-sized file (e2e/real-size-video.ts: 80 MB, 79.5 s of street with
@@ -39,11 +40,6 @@ function ffprobe(file: string): { format: Record<string, string>; streams: Recor
   return JSON.parse(execFileSync("ffprobe", ["-v", "error", "-count_packets", "-show_format", "-show_streams", "-of", "json", file], { encoding: "utf8" }));
 }
 
-async function register(request: APIRequestContext, name: string): Promise<string> {
-  const response = await request.post("/register", { data: { email: `${name}-${Date.now()}@example.com` } });
-  expect(response.status()).toBe(200);
-  return ((await response.json()) as { api_key: string }).api_key;
-}
 
 /** A multipart upload read from disk as it is sent: the test holds no 80 MB buffer either. */
 async function uploadFrom(url: string, key: string, fields: Record<string, string>): Promise<Response> {
@@ -73,12 +69,12 @@ test.beforeAll(async ({ request }) => {
   video = await realSizeVideo();
   expect(video.bytes).toBeGreaterThanOrEqual(realSizeMinBytes);
   work = fs.mkdtempSync(path.join(os.tmpdir(), "framewise-real-size-"));
-  keyB = await register(request, "real-size-b");
+  keyB = await registerKey(request, "real-size-b");
 });
 // A key per flow: each is 100 requests an hour (contracts/reframer.md), and a flow polling every
 // 2 s, as the contract advises, spends 20-50 of them.
 test.beforeEach(async ({ request }) => {
-  keyA = await register(request, "real-size-a");
+  keyA = await registerKey(request, "real-size-a");
 });
 test.afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 

@@ -7,6 +7,7 @@ import { VideoReframer } from "../../clients/ts/video-reframer";
 import { makeSpeech, wordErrorRate } from "../../lib/speech/test-speech";
 import { contractDecodeRle } from "../../lib/reframer/contract-rle";
 import { e2eVideoDir } from "../global-setup";
+import { registerKey } from "./keys";
 
 /**
  * contracts/reframer.md over real HTTP: POST /process, the polling loop on GET /job, the
@@ -41,11 +42,6 @@ let keyA = "";
 let keyB = "";
 let mainJob = "";
 
-async function register(request: APIRequestContext): Promise<string> {
-  const response = await request.post("/register", { data: { email: `reframer-${Date.now()}-${Math.random().toString(36).slice(2)}@example.com` } });
-  expect(response.status()).toBe(200);
-  return ((await response.json()) as { api_key: string }).api_key;
-}
 
 function upload(request: APIRequestContext, key: string | null, file: { name: string; buffer: Buffer }, fields: Record<string, string> = {}) {
   return request.post("/process", { headers: key ? { "X-API-Key": key } : {}, multipart: { ...fields, file: { name: file.name, mimeType: "video/mp4", buffer: file.buffer } } });
@@ -73,8 +69,8 @@ async function results(request: APIRequestContext, key: string, jobId: string, q
 
 
 test.beforeAll(async ({ request }) => {
-  keyA = await register(request);
-  keyB = await register(request);
+  keyA = await registerKey(request, "reframer");
+  keyB = await registerKey(request, "reframer");
   fs.mkdirSync(workDir, { recursive: true });
 });
 

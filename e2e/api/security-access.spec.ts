@@ -6,6 +6,7 @@ import WebSocket from "ws";
 import { allowedOrigin, e2eAdminEmail, e2eDataDir } from "../../playwright.config";
 import { e2eVideoDir } from "../global-setup";
 import { signUp } from "../ui/helpers";
+import { registerKey } from "./keys";
 
 /**
  * The access holes of issue 10 (items 4, 5, 6, 10, 11), one test each, as a hostile client
@@ -31,11 +32,6 @@ test.afterAll(async () => {
   await admin?.close();
 });
 
-async function register(request: APIRequestContext, name: string): Promise<string> {
-  const response = await request.post("/register", { data: { email: `${name}-${Date.now()}-${Math.random().toString(36).slice(2, 6)}@example.com` } });
-  expect(response.status()).toBe(200);
-  return (await response.json()).api_key;
-}
 
 async function editorJob(request: APIRequestContext, id: string, key?: string) {
   const response = await request.get(`/jobs/${id}`, { headers: key ? { "X-API-Key": key } : {} });
@@ -116,8 +112,8 @@ test("`path` is refused on every editor job kind, even beside a valid source", a
 });
 
 test("key A can neither ingest key B's video by its id nor read B's jobs", async ({ request }) => {
-  const keyA = await register(request, "holder-a");
-  const keyB = await register(request, "holder-b");
+  const keyA = await registerKey(request, "holder-a");
+  const keyB = await registerKey(request, "holder-b");
   const started = await request.post("/api/jobs/start", { headers: { "X-API-Key": keyB }, form: { tripId: "SEC-B", videoName: "pattern.mp4", options: JSON.stringify({ fps: 1 }) } });
   expect(started.status()).toBe(200);
   const { job_id: analysisId } = await started.json();
@@ -147,11 +143,11 @@ test("key A can neither ingest key B's video by its id nor read B's jobs", async
 });
 
 test("on /ws/{client_id}, an owned job's messages reach its owner and admins, not a guesser", async ({ request, baseURL }) => {
-  const keyB = await register(request, "socket-b");
+  const keyB = await registerKey(request, "socket-b");
   const clientId = `guess-${Date.now()}`;
   const url = `${baseURL!.replace("http", "ws")}/ws/${clientId}`;
   const guesser = await listen(url);
-  const strangerKey = await register(request, "socket-stranger");
+  const strangerKey = await registerKey(request, "socket-stranger");
   const stranger = await listen(url, { headers: { "X-API-Key": strangerKey } });
   const owner = await listen(url, { headers: { Authorization: `Bearer ${keyB}` } });
   const adminSocket = await listen(url, { headers: { Cookie: adminCookie } });
@@ -235,7 +231,7 @@ test("/health/diagnostics shows anonymous callers and users the states, admins t
   }
   expect(JSON.stringify(anonymous)).not.toMatch(/https?:\/\/|127\.0\.0\.1|pglite/);
 
-  const key = await register(request, "diag-user");
+  const key = await registerKey(request, "diag-user");
   const user = await (await request.get("/health/diagnostics", { headers: { "X-API-Key": key } })).json();
   expect(user.workers).toEqual({ status: expect.any(String) });
 

@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { expect, test, type APIRequestContext } from "@playwright/test";
 import { e2eVideoDir } from "../global-setup";
+import { registerKey, withKey } from "./keys";
 
 /**
  * Zones over real HTTP: an account analyses the 12 s cut of vtest.avi with two named zones (the
@@ -25,20 +26,15 @@ const emptyCorner = { name: "sky corner", points: [[0.97, 0], [1, 0], [1, 0.03]]
 let key: string;
 let jobId: string;
 
-async function register(request: APIRequestContext, name: string): Promise<string> {
-  const response = await request.post("/register", { data: { email: `${name}-${Date.now()}-${Math.random().toString(36).slice(2, 6)}@example.com` } });
-  expect(response.status(), await response.text()).toBe(200);
-  return (await response.json()).api_key;
-}
 
-const as = (apiKey: string) => ({ "X-API-Key": apiKey });
+const as = withKey;
 
 function start(request: APIRequestContext, options: unknown) {
   return request.post("/api/jobs/start", { headers: as(key), form: { tripId: "ZONES-1", videoName, options: JSON.stringify(options) } });
 }
 
 test("a zone without enough corners, or two zones of one name, is refused with its field named", async ({ request }) => {
-  key = await register(request, "zones");
+  key = await registerKey(request, "zones");
   const few = await start(request, { zones: [{ name: "door", points: [[0, 0], [1, 1]] }] });
   expect(few.status()).toBe(400);
   expect((await few.json()).detail).toMatch(/zones.*at least 3 points/);
@@ -84,7 +80,7 @@ test("zone events name their zone and the per-zone counts agree with them", asyn
 });
 
 test("another account and an anonymous caller cannot read the zone results", async ({ request }) => {
-  const other = await register(request, "not-zones-owner");
+  const other = await registerKey(request, "not-zones-owner");
   for (const headers of [as(other), {}]) {
     const response = await request.get(`/api/jobs/${jobId}/results`, { headers });
     expect(response.status()).toBe(404);
