@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { expect, test, type APIRequestContext } from "@playwright/test";
 import { e2eVideoDir } from "../global-setup";
-import { registerKey, withKey } from "./keys";
+import { registerKey, startServerAnalysis, waitForAnalysis, withKey } from "./keys";
 
 /**
  * Event review over real HTTP: an account analyses the 12 s cut of vtest.avi, marks one event
@@ -70,19 +70,10 @@ async function editorEventsCsv(request: APIRequestContext, includeRejected: bool
 test("an account's analysis of a real video gives events to review", async ({ request }) => {
   test.setTimeout(analysisTimeout + 30_000);
   key = await registerKey(request, "reviewer");
-  const started = await request.post("/api/jobs/start", {
-    headers: as(key),
-    form: { tripId: "REVIEW-1", videoName, options: JSON.stringify({ fps: 2, tasks: ["detect"] }) },
-  });
+  const started = await startServerAnalysis(request, key, { tripId: "REVIEW-1", videoName, options: { fps: 2, tasks: ["detect"] } });
   expect(started.status(), await started.text()).toBe(200);
   jobId = ((await started.json()) as { job_id: string }).job_id;
-  await expect
-    .poll(async () => {
-      const progress = await (await request.get(`/api/jobs/${jobId}/progress`, { headers: as(key) })).json();
-      expect(progress.error).toBeNull();
-      return progress.done;
-    }, { timeout: analysisTimeout, intervals: [1000] })
-    .toBe(true);
+  await waitForAnalysis(request, key, jobId, analysisTimeout);
   const before = await results(request);
   expect(before.events.length, `${videoName} gave fewer than two events`).toBeGreaterThanOrEqual(2);
   expect(before.reviewed).toEqual({ confirmed: 0, false_positive: 0 });

@@ -12,3 +12,19 @@ export async function registerKey(request: APIRequestContext, name: string): Pro
 
 /** The header a keyed call carries. */
 export const withKey = (apiKey: string) => ({ "X-API-Key": apiKey });
+
+/** POST /api/jobs/start on a server video with a key (contracts/cabin-events.md), the answer as it came. */
+export function startServerAnalysis(request: APIRequestContext, apiKey: string, form: { tripId: string; videoName: string; options: unknown }) {
+  return request.post("/api/jobs/start", { headers: withKey(apiKey), form: { tripId: form.tripId, videoName: form.videoName, options: JSON.stringify(form.options) } });
+}
+
+/** Polls the job's progress (every second, as the contract advises) until done, failing on an error. */
+export async function waitForAnalysis(request: APIRequestContext, apiKey: string, jobId: string, timeout: number): Promise<void> {
+  await expect
+    .poll(async () => {
+      const progress = await (await request.get(`/api/jobs/${jobId}/progress`, { headers: withKey(apiKey) })).json();
+      expect(progress.error).toBeNull();
+      return progress.done;
+    }, { timeout, intervals: [1000] })
+    .toBe(true);
+}

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { expect, test, type APIRequestContext } from "@playwright/test";
 import { e2eVideoDir } from "../global-setup";
-import { registerKey, withKey } from "./keys";
+import { registerKey, startServerAnalysis, waitForAnalysis, withKey } from "./keys";
 
 /**
  * Zones over real HTTP: an account analyses the 12 s cut of vtest.avi with two named zones (the
@@ -29,9 +29,7 @@ let jobId: string;
 
 const as = withKey;
 
-function start(request: APIRequestContext, options: unknown) {
-  return request.post("/api/jobs/start", { headers: as(key), form: { tripId: "ZONES-1", videoName, options: JSON.stringify(options) } });
-}
+const start = (request: APIRequestContext, options: unknown) => startServerAnalysis(request, key, { tripId: "ZONES-1", videoName, options });
 
 test("a zone without enough corners, or two zones of one name, is refused with its field named", async ({ request }) => {
   key = await registerKey(request, "zones");
@@ -50,13 +48,7 @@ test("zone events name their zone and the per-zone counts agree with them", asyn
   const started = await start(request, { fps: 5, tasks: ["detect"], profile: "street", zones: [lowerHalf, emptyCorner], rules: { loiterSeconds: 4 } });
   expect(started.status(), await started.text()).toBe(200);
   jobId = ((await started.json()) as { job_id: string }).job_id;
-  await expect
-    .poll(async () => {
-      const progress = await (await request.get(`/api/jobs/${jobId}/progress`, { headers: as(key) })).json();
-      expect(progress.error).toBeNull();
-      return progress.done;
-    }, { timeout: analysisTimeout, intervals: [1000] })
-    .toBe(true);
+  await waitForAnalysis(request, key, jobId, analysisTimeout);
   const response = await request.get(`/api/jobs/${jobId}/results?page_size=200`, { headers: as(key) });
   expect(response.status()).toBe(200);
   const results = (await response.json()) as Results;
