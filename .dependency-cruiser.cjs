@@ -6,8 +6,11 @@
  *   workers -> lib/inference  the inference service speaks the worker protocol, nothing of the app
  *   components -> app/*actions.ts only
  *
- * Test files (*.test.ts, fixtures, test helpers) are held to the same rules, but for one narrow
- * allowance: workers' tests may use lib/media's test helpers to find and make media.
+ * Test files (*.test.ts, fixtures, test helpers) are held to the same rules, with two narrow
+ * allowances: workers' tests may use lib/media's test helpers to find and make media, and a test
+ * under inngest/ may run the real worker in its own process (workers/inference/server.ts) to
+ * count what a whole job does. A lib test that needs a worker starts it as the app does
+ * (lib/inference/test-worker.ts); a test that drives jobs through the engine lives in inngest/.
  */
 const TEST = "(\\.test\\.tsx?|\\.fixture\\.ts|/test-[^/]+\\.ts)$";
 
@@ -71,6 +74,22 @@ module.exports = {
       comment: "inngest -> lib: functions orchestrate lib's verbs; they import nothing of the web app.",
       from: { path: "^inngest/" },
       to: { path: "^(app|components)/" },
+    },
+    {
+      name: "inngest-reaches-workers-over-http",
+      severity: "error",
+      comment:
+        "inngest -> lib: functions reach the worker through lib/inference's client. A test may " +
+        "start the real worker in process (workers/inference/server.ts), nothing else of workers/.",
+      from: { path: "^inngest/" },
+      to: { path: "^workers/", pathNot: "^workers/inference/server\\.ts$" },
+    },
+    {
+      name: "inngest-code-not-workers",
+      severity: "error",
+      comment: "Only inngest's tests start a worker in process; a function never imports workers/.",
+      from: { path: "^inngest/", pathNot: TEST },
+      to: { path: "^workers/" },
     },
     {
       name: "app-reaches-inngest-only-to-serve-it",
