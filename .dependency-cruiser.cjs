@@ -21,10 +21,12 @@ module.exports = {
       name: "no-circular",
       severity: "error",
       comment:
-        "No import cycles. Type-only imports are left out of the cycle: they vanish at runtime, and " +
-        "lib/db/schema/jobs.ts takes JobKind from lib/job-kinds.ts, whose domains use the schema.",
+        "No import cycles: a module must not wait, while it is evaluated, on one that waits on it. " +
+        "So a cycle closed by a type-only import (gone at runtime: lib/db/schema/jobs.ts takes the " +
+        "JobKind type from lib/job-kinds.ts, whose domains use the schema) or by an import() " +
+        "inside a function (GET /openapi.json loads the route registry that lists it) is not one.",
       from: {},
-      to: { circular: true, viaOnly: { dependencyTypesNot: ["type-only"] } },
+      to: { circular: true, viaOnly: { dependencyTypesNot: ["type-only", "dynamic-import"] } },
     },
     {
       name: "lib-not-inngest-or-workers",
