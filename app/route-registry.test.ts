@@ -26,8 +26,8 @@ describe("app/route-registry.ts", () => {
       const urlPath = urlPathOfRouteFile(file);
       const entry = routeRegistry.find((candidate) => candidate.path === urlPath);
       expect(entry, `${file} (${urlPath}) is not in app/route-registry.ts`).toBeDefined();
-      const module = await import(path.join(appDir, "..", file));
-      expect(entry!.module, `${urlPath} is registered with another module than ${file}`).toBe(module);
+      const routeModule = await import(path.join(appDir, "..", file));
+      expect(entry!.module, `${urlPath} is registered with another module than ${file}`).toBe(routeModule);
     }
     expect(routeRegistry.length).toBe(files.length);
   });

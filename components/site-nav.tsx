@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { usePathname } from "next/navigation";
-import { useEffect, useId, useState } from "react";
+import { useId, useState } from "react";
 import { signOutAction } from "@/app/actions";
 import { signInHref } from "@/lib/auth/return-to";
 
@@ -23,10 +23,10 @@ function isCurrent(pathname: string, href: string, links: NavLink[]): boolean {
  */
 export function SiteNav({ user }: { user: NavUser }) {
   const pathname = usePathname();
-  const [open, setOpen] = useState(false);
+  // The page the panel was opened on: a followed link closes it.
+  const [openOn, setOpenOn] = useState<string | null>(null);
+  const open = openOn === pathname;
   const panelId = useId();
-  // A followed link closes the panel.
-  useEffect(() => setOpen(false), [pathname]);
 
   const links: NavLink[] = [
     { href: "/analyses/new", label: "Analyse" },
@@ -51,7 +51,7 @@ export function SiteNav({ user }: { user: NavUser }) {
           className="ml-auto rounded-md border border-slate-300 px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-100 md:hidden"
           aria-expanded={open}
           aria-controls={panelId}
-          onClick={() => setOpen((value) => !value)}
+          onClick={() => setOpenOn(open ? null : pathname)}
           data-testid="nav-toggle"
         >
           <span aria-hidden className="mr-1.5">{open ? "✕" : "☰"}</span>

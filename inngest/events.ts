@@ -23,11 +23,5 @@ export const jobRequestedEvents = mapJobKinds<Record<JobKind, ReturnType<typeof 
   eventType(jobKindDefinitions[kind].event, { schema: jobRequested }),
 );
 
-/**
- * The kinds `POST /jobs/` creates (contracts/editor-jobs.md). `analyze` is not one of them: it
- * is made by the cabin-events routes, for a video they registered.
- */
-export const editorJobKinds = ["ingest", "transcribe", "generate_clip", "render", "export", "extract_features"] as const satisfies readonly JobKind[];
-
 /** Cancels the run carrying `jobId` (every job function lists it in `cancelOn`). */
 export const jobCancelRequested = eventType("job/cancel.requested", { schema: z.object({ jobId: z.string() }) });

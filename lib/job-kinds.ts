@@ -34,3 +34,9 @@ export const jobKinds = Object.keys(jobKindDefinitions) as JobKind[];
 export function mapJobKinds<R extends { [K in JobKind]: unknown }>(make: (kind: JobKind) => R[JobKind]): R {
   return Object.fromEntries(jobKinds.map((kind) => [kind, make(kind)])) as R;
 }
+
+/**
+ * The kinds `POST /jobs/` creates (contracts/editor-jobs.md). `analyze` is not one of them: it
+ * is made by the cabin-events routes, for a video they registered.
+ */
+export const editorJobKinds = ["ingest", "transcribe", "generate_clip", "render", "export", "extract_features"] as const satisfies readonly JobKind[];

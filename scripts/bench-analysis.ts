@@ -39,7 +39,11 @@ function cpuOfTree(root: number): Map<string, number> {
   const inTree = new Set([root]);
   for (let grew = true; grew; ) {
     grew = false;
-    for (const p of stats) if (!inTree.has(p.pid) && inTree.has(p.ppid)) (inTree.add(p.pid), (grew = true));
+    for (const p of stats) {
+      if (inTree.has(p.pid) || !inTree.has(p.ppid)) continue;
+      inTree.add(p.pid);
+      grew = true;
+    }
   }
   const byName = new Map<string, number>();
   for (const p of stats.filter((p) => inTree.has(p.pid))) {

@@ -26,7 +26,7 @@ import { analysisOptionsSchema } from "@/lib/analysis/job-kinds";
 import { analysisTracking } from "@/lib/analysis/track-job";
 import { DEFAULT_THRESHOLDS } from "@/lib/inference/worker-protocol";
 import type { VideoFrame } from "@/lib/tracking/video-tracker";
-import { decodeFrames, decodeImage, probeVideoStream } from "@/lib/media/frames";
+import { decodeFrames, decodeImage } from "@/lib/media/frames";
 import type { Zone } from "@/lib/analysis/events/detect-events";
 import { interpretDetections, reacquisitions, reviewedPrecision, type ReviewedCoco, scoreClip, scoreLabelledFrames, truthZoneCrossings, type ClipScores, type InterpretOptions } from "@/lib/eval/evaluate";
 import type { MatchCounts } from "@/lib/eval/metrics";

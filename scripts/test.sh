@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every test: type check, unit + integration (PGlite and PostgreSQL), and Playwright e2e
+# Runs every test: type check, lint (ESLint, dependency rules), unit + integration (PGlite and PostgreSQL), and Playwright e2e
 # against the production build. Installs whatever is missing first (scripts/setup.sh) and starts
 # a PostgreSQL of its own (scripts/postgres.sh), so it works on a fresh machine. Ends with one line: "N passed, N failed".
 set -euo pipefail
@@ -17,6 +17,9 @@ status=0
 
 echo "== type check"
 npx tsc --noEmit || status=1
+
+echo "== lint: ESLint and the import rules (dependency-cruiser)"
+npm run lint || status=1
 
 echo "== unit and integration tests (vitest)"
 npx vitest run --reporter=default --reporter=json --outputFile.json=.cache/reports/vitest.json || status=1

@@ -20,6 +20,7 @@ export function ExportsPanel({ jobId }: { jobId: string }) {
   }, [jobId]);
 
   useEffect(() => {
+    // eslint-disable-next-line react-hooks/set-state-in-effect -- refresh sets state once its fetch answers, not synchronously; the rule cannot see past the await
     void refresh();
   }, [refresh]);
 

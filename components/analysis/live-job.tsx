@@ -33,12 +33,9 @@ export function LiveJob({ initial, logs: initialLogs, sourceUrl, geometry }: { i
   const ended = terminal.has(job.status);
 
   // Open while the job runs; the effect's cleanup closes the socket (or stops polling) the
-  // moment the job reaches a final status.
+  // moment the job reaches a final status (and the live marker is hidden then).
   useEffect(() => {
-    if (ended) {
-      setLive("idle");
-      return;
-    }
+    if (ended) return;
     let poller: ReturnType<typeof setInterval> | undefined;
     const poll = () => {
       setLive("polling");
@@ -77,6 +74,7 @@ export function LiveJob({ initial, logs: initialLogs, sourceUrl, geometry }: { i
   }, [initial.id]);
 
   useEffect(() => {
+    // eslint-disable-next-line react-hooks/set-state-in-effect -- loadEvents sets state once its fetches answer, not synchronously; the rule cannot see past the await
     if (job.status === "completed") void loadEvents();
   }, [job.status, loadEvents]);
 

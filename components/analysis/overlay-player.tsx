@@ -1,6 +1,6 @@
 "use client";
 
-import { useCallback, useEffect, useRef, useState, type RefObject } from "react";
+import { useCallback, useEffect, useLayoutEffect, useRef, useState, type RefObject } from "react";
 import { boxCaption, frameAt, maskToRgba, trackColour, visibleBoxes, type CompactFrame, type CompactMask, type DetectionWindow } from "@/lib/analysis/viewer/overlay";
 
 /** Seconds of detections fetched at once; the next window is fetched ahead of the playhead. */
@@ -69,7 +69,8 @@ export function useDetections(jobId: string, video: RefObject<HTMLVideoElement |
  */
 export function OverlayPlayer({
   src,
-  video,
+  // Named as a ref: React's rules let an effect change the element a ref holds, not a prop.
+  video: videoRef,
   detections,
   settings,
   frameRate,
@@ -86,11 +87,14 @@ export function OverlayPlayer({
   /** Decoded masks by time, each painted once onto a canvas of its own. */
   const maskCache = useRef(new Map<number, HTMLCanvasElement | null>());
   const latest = useRef({ detections, settings });
-  latest.current = { detections, settings };
+  // What the frame callbacks draw: the last committed props, not read from a render in flight.
+  useLayoutEffect(() => {
+    latest.current = { detections, settings };
+  });
 
   const draw = useCallback(
     (mediaTime: number) => {
-      const element = video.current;
+      const element = videoRef.current;
       const target = canvas.current;
       if (!element || !target) return;
       const width = element.videoWidth || latest.current.detections.width || 1;
@@ -136,12 +140,12 @@ export function OverlayPlayer({
       target.dataset.boxes = String(boxes.length);
       target.dataset.time = mediaTime.toFixed(3);
     },
-    [video],
+    [videoRef],
   );
 
   // Every presented frame, where the browser can say which (Chromium, Safari); else every paint.
   useEffect(() => {
-    const element = video.current;
+    const element = videoRef.current;
     if (!element) return;
     let handle = 0;
     let stopped = false;
@@ -162,15 +166,15 @@ export function OverlayPlayer({
       element.removeEventListener("seeked", redraw);
       element.removeEventListener("loadeddata", redraw);
     };
-  }, [draw, video]);
+  }, [draw, videoRef]);
 
   // Paused, nothing new is presented: filters and newly fetched boxes redraw the still frame.
   useEffect(() => {
-    if (video.current) draw(video.current.currentTime);
-  }, [detections, settings, draw, video]);
+    if (videoRef.current) draw(videoRef.current.currentTime);
+  }, [detections, settings, draw, videoRef]);
 
   const step = (frames: number) => {
-    const element = video.current;
+    const element = videoRef.current;
     if (!element) return;
     element.pause();
     const duration = Number.isFinite(element.duration) ? element.duration : Infinity;
@@ -190,7 +194,7 @@ export function OverlayPlayer({
   return (
     <div onKeyDown={onKeyDown}>
       <div className="relative overflow-hidden rounded-lg bg-black" style={{ aspectRatio: aspect }}>
-        <video ref={video} src={src} controls preload="auto" playsInline muted className="absolute inset-0 h-full w-full" data-testid="source-video" aria-label="Analysed video (, and . step one frame)" />
+        <video ref={videoRef} src={src} controls preload="auto" playsInline muted className="absolute inset-0 h-full w-full" data-testid="source-video" aria-label="Analysed video (, and . step one frame)" />
         <canvas ref={canvas} className="pointer-events-none absolute inset-0 h-full w-full" data-testid="overlay-canvas" aria-hidden="true" />
       </div>
       <div className="mt-2 flex flex-wrap items-center gap-2 text-sm">

@@ -26,12 +26,12 @@ async function fetchKeypoints(url: string): Promise<Keypoints | null> {
  * keypoints, and the detector's boxes (in the frame JPEG's own pixels: the detector ran on it).
  * Says what it drew, for the card's badges.
  */
-function useAssetDrawing(canvas: React.RefObject<HTMLCanvasElement | null>, asset: Asset, layers: Layers) {
+function useAssetDrawing(canvasRef: React.RefObject<HTMLCanvasElement | null>, asset: Asset, layers: Layers) {
   const [drawn, setDrawn] = useState({ mask: false, keypoints: 0 });
   useEffect(() => {
     let cancelled = false;
     void (async () => {
-      const c = canvas.current;
+      const c = canvasRef.current;
       if (!c || !asset.imageUrl) return;
       const picture = await loadImage(asset.imageUrl);
       if (cancelled) return;
@@ -86,7 +86,7 @@ function useAssetDrawing(canvas: React.RefObject<HTMLCanvasElement | null>, asse
       cancelled = true;
     };
     // asset is rebuilt on every render of the page; these are what the drawing depends on.
-  }, [canvas, asset.imageUrl, asset.urls.segment, asset.urls.keypoints, asset.objects, layers]);
+  }, [canvasRef, asset.imageUrl, asset.urls.segment, asset.urls.keypoints, asset.objects, layers]);
   return drawn;
 }
 
@@ -100,6 +100,7 @@ export function AssetCard({ asset, layers }: { asset: Asset; layers: Layers }) {
       <div className="relative aspect-[4/3] bg-slate-100">
         {asset.imageUrl ? (
           <>
+            {/* eslint-disable-next-line @next/next/no-img-element -- the job's own picture from our API, fetched with the caller's session (Next's optimizer would fetch it without) */}
             <img src={asset.imageUrl} alt={asset.title} className="absolute inset-0 h-full w-full object-contain" />
             <canvas ref={canvas} className="absolute inset-0 h-full w-full object-contain" />
           </>

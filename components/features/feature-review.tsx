@@ -151,6 +151,7 @@ export function FeatureReview({ jobId }: { jobId: string }) {
         {selectedHit && (
           <div className="flex flex-wrap items-start gap-4" data-testid="search-selected">
             <div className="relative w-full max-w-sm">
+              {/* eslint-disable-next-line @next/next/no-img-element -- the job's own frame from our API, fetched with the caller's session (Next's optimizer would fetch it without) */}
               <img src={frameSources.get(selectedHit.frame_id)} alt={selectedHit.frame_id} className="w-full rounded" />
               {selectedHit.box && (
                 <div className="absolute border-2 border-rose-500" style={{ left: `${selectedHit.box.x * 100}%`, top: `${selectedHit.box.y * 100}%`, width: `${selectedHit.box.width * 100}%`, height: `${selectedHit.box.height * 100}%` }} />

@@ -7,7 +7,7 @@ import { e2eVideoDir } from "../global-setup";
  * contracts/editor-jobs.md over real HTTP: a job is created with the query string as metadata
  * and the JSON body as its payload, runs on the local engine, and is polled to completion;
  * unknown jobs and bad types keep the {detail} envelope; a running job can be cancelled.
- * (The 503 when the engine cannot take a job is lib/jobs/jobs.test.ts's: this server is shared.)
+ * (The 503 when the engine cannot take a job is inngest/functions/jobs.test.ts's: this server is shared.)
  */
 
 const timestamp = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}\+00:00$/;

@@ -1,7 +1,10 @@
 import { mkdtemp, open, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, expect, test } from "vitest";
+import { afterAll, beforeAll, expect, onTestFinished, test } from "vitest";
+import { startTestWorker } from "@/lib/inference/test-worker";
+import { analyzeImages, type WorkerOcrLine } from "@/lib/inference/worker-client";
+import { ffmpegCli } from "@/lib/media/test-media";
 import { probeJson } from "@/lib/media/ffmpeg";
 import { makeSpeech } from "@/lib/speech/test-speech";
 import { transcribeWav } from "@/lib/speech/transcribe";
@@ -66,33 +69,29 @@ test("a 9:16 render with burned captions and an overlay, normalised to -14 LUFS,
 });
 
 test("burned captions read back with the OCR model where speech is, and not in the silence", async () => {
-  const { loadModels } = await import("@/workers/inference/models/sessions");
-  const { loadOcrKeys } = await import("@/workers/inference/tasks/analyze");
-  const { runOcr } = await import("@/workers/inference/tasks/ocr");
-  const { streamFfmpeg, ffmpegInput } = await import("@/lib/media/ffmpeg");
   const modelsDir = path.resolve("models");
-  const models = await loadModels({ modelsDir, ids: ["ocr-det", "ocr-rec"], device: "cpu", threads: 1 });
-  const keys = await loadOcrKeys(modelsDir);
+  // The OCR model read through the worker, as the app reads it (POST /v1/images).
+  const worker = await startTestWorker({ WORKER_ALLOWED_ROOTS: dir, WORKER_CONCURRENCY: "1" });
+  onTestFinished(() => worker.stop());
   const transcript = await transcribeWav(path.join(dir, "speech.wav"), { language: "en", modelsDir, workDir: path.join(dir, "w2") });
   const cues = cuesFromWords(transcript.words, { maxChars: 24, maxSeconds: 3 });
   const ass = path.join(dir, "captions2.ass");
   await writeFile(ass, captionsAss(cues, 640, 360));
   const output = path.join(dir, "captioned.mp4");
   await renderTimeline({ segments: [{ file: video, in: 0, out: duration, hasAudio: true, width: 640, height: 360 }], height: 360, assFile: ass, loudnessTarget: null }, output);
-  const frameAt = async (t: number) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of streamFfmpeg(["-ss", t.toFixed(3), "-i", ffmpegInput(output), "-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1"])) chunks.push(chunk);
-    return { width: 640, height: 360, data: new Uint8Array(Buffer.concat(chunks)) };
-  };
-  const lowerText = async (t: number) =>
-    (await runOcr(models.get("ocr-det"), models.get("ocr-rec"), keys, await frameAt(t), 0.5))
-      .filter((line) => line.box.y1 > 360 * 0.55)
+  const lowerText = async (t: number) => {
+    const frame = path.join(dir, `frame-${t.toFixed(3)}.png`);
+    await ffmpegCli(["-ss", t.toFixed(3), "-i", output, "-frames:v", "1", frame]);
+    const lines: WorkerOcrLine[] = [];
+    for await (const image of analyzeImages([frame], ["ocr"])) lines.push(...(image.ocr ?? []));
+    return lines
+      .filter((line) => line.bbox.y > 360 * 0.55)
       .map((line) => line.text.toLowerCase())
       .join(" ");
+  };
   const cue = cues[0];
   const read = await lowerText((cue.start + cue.end) / 2);
   const said = cue.text.split(" ").filter((w) => w.length >= 4);
   expect(said.some((word) => read.replace(/\s+/g, "").includes(word)), `OCR read "${read}" for "${cue.text}"`).toBe(true);
   expect(await lowerText(0.5)).not.toMatch(/[a-z]{4}/);
-  for (const model of models.models.values()) await model.session.release();
-}, 120_000);
+}, 180_000);

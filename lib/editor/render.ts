@@ -62,7 +62,7 @@ export function outputSize(spec: Pick<RenderSpec, "height" | "aspect" | "segment
 
 /** Escapes a value for a filter graph option written inside single quotes. */
 function quoted(value: string): string {
-  if (/^[\w/.\-]+$/.test(value)) return value;
+  if (/^[\w/.-]+$/.test(value)) return value;
   return `'${value.replace(/'/g, "'\\''")}'`;
 }
 

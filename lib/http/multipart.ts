@@ -35,7 +35,7 @@ export interface ParseMultipartOptions {
   dataDir?: string;
 }
 
-const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/g;
+const CONTROL_CHARS = /\p{Cc}/gu; // U+0000-001F and U+007F-009F
 
 /**
  * Makes a client-supplied file name safe to show and to derive a stored name from: the last

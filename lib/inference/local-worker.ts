@@ -24,7 +24,8 @@ export type LocalWorker = {
   pid: () => number | undefined;
 };
 
-export function startLocalWorker(): LocalWorker {
+/** `env`: settings for the worker beyond the app's (a test's allowed roots and concurrency). */
+export function startLocalWorker(options: { env?: Record<string, string> } = {}): LocalWorker {
   const config = env();
   let child: ChildProcess | undefined;
   let stopped = false;
@@ -43,6 +44,7 @@ export function startLocalWorker(): LocalWorker {
         DATA_DIR: config.dataDir,
         MODELS_DIR: config.modelsDir,
         ...(config.VIDEO_INPUT_DIR ? { VIDEO_INPUT_DIR: path.resolve(config.VIDEO_INPUT_DIR) } : {}),
+        ...options.env,
       },
       // stdin: never written; the worker reads its end closing as this process's death.
       stdio: ["pipe", "pipe", "pipe"],

@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import path from "node:path";
-import { describe, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { extractMetadata, sampleColorProfile } from "./metadata";
 import { probeVideo } from "./probe";
 import { ffmpegCli, VTEST_AVI } from "./test-media";

@@ -59,7 +59,7 @@ export function boxFilters(boxes: SnapshotBox[], fontFile: string, fontSize: num
     const height = Math.max(1, Math.round(box.height));
     const color = safeColor(box.color);
     filters.push(`drawbox=x=${x}:y=${y}:w=${width}:h=${height}:color=${color}:t=3`);
-    const label = box.label?.replace(/[\u0000-\u001f\u007f]/g, " ").trim().slice(0, 80);
+    const label = box.label?.replace(/\p{Cc}/gu, " ").trim().slice(0, 80);
     if (label) {
       // Above the box when there is room, inside its top edge otherwise.
       const labelY = y >= fontSize + 8 ? y - fontSize - 8 : y + 4;

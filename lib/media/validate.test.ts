@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { AppError, type ErrorCode } from "@/lib/errors";
 import { probeVideo } from "./probe";
 import { makeTempDir, makeVariant, removeDir, skipWithoutSharedMedia, type Variant, VTEST_AVI } from "./test-media";

@@ -4,9 +4,8 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { setLocalWorkerUrl } from "@/lib/inference/worker-client";
+import { startTestWorker } from "@/lib/inference/test-worker";
 import { makeSpeech, wordErrorRate, type Placement } from "@/lib/speech/test-speech";
-import { startWorker } from "@/workers/inference/server";
 import { describeShot, importanceOf } from "./scenes";
 import { cutKeyframes, hasAudio, listen, readKeyframeText, speechIn } from "./shot-content";
 
@@ -37,13 +36,11 @@ beforeAll(async () => {
   await run("ffmpeg", ["-v", "error", "-y", ...picture, "-i", speech.wav, "-vf", filters, "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest", video]);
   silent = path.join(dir, "silent.mp4");
   await run("ffmpeg", ["-v", "error", "-y", ...picture, "-vf", filters, "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p", silent]);
-  const worker = await startWorker({ env: { WORKER_PORT: "0", WORKER_ALLOWED_ROOTS: dir, WORKER_CONCURRENCY: "1" } });
-  setLocalWorkerUrl(worker.url);
-  stopWorker = () => worker.close();
+  const worker = await startTestWorker({ WORKER_ALLOWED_ROOTS: dir, WORKER_CONCURRENCY: "1" });
+  stopWorker = () => worker.stop();
 }, 120_000);
 
 afterAll(async () => {
-  setLocalWorkerUrl(undefined);
   await stopWorker?.();
   await rm(dir, { recursive: true, force: true });
 });

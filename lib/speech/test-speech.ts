@@ -2,7 +2,7 @@ import { execFile } from "node:child_process";
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
-import { readWav, writeWav } from "../../workers/vad/wav";
+import { readWav, writeWav } from "../inference/wav";
 
 /**
  * Test speech (not imported by production code): each sentence spoken by Debian's flite

@@ -1,7 +1,7 @@
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { AppError } from "@/lib/errors";
-import { readWav, writeWav } from "@/workers/vad/wav";
+import { readWav, writeWav } from "@/lib/inference/wav";
 import { transcribeRemote } from "./openai-asr";
 import { POCKETSPHINX_LANGUAGES, recognise } from "./pocketsphinx";
 import type { Transcript, TranscriptSegment, TranscriptWord } from "./transcript";

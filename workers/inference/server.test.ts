@@ -17,6 +17,8 @@ import { decodeRle } from "./tasks/mask";
 const media = SHARED_MEDIA_DIR;
 
 type Bbox = { x: number; y: number; width: number; height: number };
+// The worker's JSON lines, read loosely: their shapes are the protocol's (worker-protocol.test.ts).
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Line = Record<string, any>;
 
 let worker: Worker;

@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
+import { readWav } from "@/lib/inference/wav";
 import { vadProbabilities } from "./silero";
 import { speechSegments, VAD_RATE } from "./segments";
-import { readWav } from "./wav";
 
 /**
  * `node --import tsx workers/vad/cli.ts <16 kHz mono wav> <models dir>`: prints

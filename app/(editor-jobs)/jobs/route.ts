@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { byContentType, route } from "@/lib/http/route";
 import { db } from "@/lib/db/client";
-import { editorJobKinds } from "@/inngest/events";
+import { editorJobKinds } from "@/lib/job-kinds";
 import { createJob } from "@/lib/jobs";
 import { toEditorJob } from "@/lib/jobs/serializers/editor-job";
 import { baseUrlOf } from "@/lib/http/base-url";

@@ -10,7 +10,7 @@ import { resetEnvForTests } from "@/lib/env";
 import { countFfprobeRuns } from "@/lib/media/ffmpeg";
 import { ffmpegCli } from "@/lib/media/test-media";
 import { jobMediaDir } from "@/lib/storage/layout";
-import { proxyFileName } from "./event-media";
+import { proxyFileName } from "@/lib/analysis/event-media";
 
 /**
  * One analyze job from the request's validation to its last step, on the real path: the
@@ -29,7 +29,7 @@ let stopWorker: (() => Promise<void>) | undefined;
 type Modules = {
   engine: typeof import("@/inngest/engine");
   register: typeof import("@/lib/videos/register-video");
-  analysis: typeof import("./start-analysis");
+  analysis: typeof import("@/lib/analysis/start-analysis");
   client: typeof import("@/lib/inference/worker-client");
 };
 let m: Modules;
@@ -45,7 +45,7 @@ beforeAll(async () => {
   m = {
     engine: await import("@/inngest/engine"),
     register: await import("@/lib/videos/register-video"),
-    analysis: await import("./start-analysis"),
+    analysis: await import("@/lib/analysis/start-analysis"),
     client: await import("@/lib/inference/worker-client"),
   };
   const { startWorker } = await import("@/workers/inference/server");

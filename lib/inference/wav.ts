@@ -1,7 +1,8 @@
 /**
  * 16-bit PCM WAV in and out, the form ffmpeg writes for recognisers (`-ac 1 -ar 16000
  * -c:a pcm_s16le`). Reads the RIFF chunks to find `fmt ` and `data` rather than assuming a
- * 44-byte header: ffmpeg adds a LIST chunk.
+ * 44-byte header: ffmpeg adds a LIST chunk. In lib/inference because it is the audio format
+ * that crosses the worker boundary: lib/speech writes it, the VAD worker (workers/vad) reads it.
  */
 export type Pcm = { sampleRate: number; samples: Float32Array };
 
