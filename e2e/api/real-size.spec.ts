@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { expect, test, type APIRequestContext } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import WebSocket from "ws";
 import { contractDecodeRle } from "../../lib/reframer/contract-rle";
 import { wordErrorRate } from "../../lib/speech/test-speech";
