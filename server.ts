@@ -15,6 +15,7 @@ import { registerHealthProbe } from "@/lib/health/checks";
 import { stampClientAddress } from "@/lib/http/client-address";
 import { applyCors } from "@/lib/http/cors";
 import { refuseMalformedPath } from "@/lib/http/malformed-url";
+import { refuseOddTarget } from "@/lib/http/request-target";
 import { keepContentLength } from "@/lib/http/media-response";
 import { closeWhenBodyUnread, methodNotAllowedAsJson, refuseOversizedBody } from "@/lib/http/node-request";
 import { startStorageSweep } from "@/lib/storage/sweep";
@@ -44,6 +45,8 @@ server.on("request", (request, response) => {
   if (refuseOversizedBody(request, response)) return;
   // Next answers a bare 500 for a path it cannot decode (`%c0%af`) before any route runs.
   if (refuseMalformedPath(request, response)) return;
+  // An absolute-form target would lend Next its host; other spellings of /api/inngest would pass the engine's guard.
+  if (refuseOddTarget(request, response)) return;
   closeWhenBodyUnread(request, response);
   methodNotAllowedAsJson(response);
   // The local engine's event API (`/e/*`) is not a Next route: the Inngest client posts there.

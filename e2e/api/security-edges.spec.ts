@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
+import net from "node:net";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
 
@@ -97,4 +98,39 @@ test("a browser gets the styled 404 page in the app's layout", async ({ page }) 
   expect(await card.evaluate((element) => getComputedStyle(element).borderTopLeftRadius)).not.toBe("0px");
   await card.getByRole("link", { name: "Home" }).click();
   await expect(page.getByRole("heading", { name: "See what is in your videos." })).toBeVisible();
+});
+
+/** One raw HTTP/1.1 exchange, for request lines that no client library writes; the answer's head and body. */
+async function rawRequest(baseURL: string, head: string): Promise<{ status: number; headers: string; body: string }> {
+  const { hostname, port } = new URL(baseURL);
+  const text = await new Promise<string>((resolve, reject) => {
+    const socket = net.connect(Number(port), hostname, () => socket.end(`${head}\r\nHost: ${hostname}:${port}\r\nConnection: close\r\n\r\n`));
+    let received = "";
+    socket.on("data", (chunk) => (received += chunk.toString("latin1")));
+    socket.on("end", () => resolve(received));
+    socket.on("error", reject);
+  });
+  const [headers, ...body] = text.split("\r\n\r\n");
+  return { status: Number(headers.split(" ")[1]), headers: headers.toLowerCase(), body: body.join("\r\n\r\n") };
+}
+
+test("an absolute-form request line is refused, never redirected to the host it names (issue 24, item 15)", async ({ baseURL }) => {
+  for (const target of ["http://evil.example/health", "http://evil.example/keys", "https://evil.example/"]) {
+    const answer = await rawRequest(baseURL!, `GET ${target} HTTP/1.1`);
+    expect(answer.status, target).toBe(400);
+    expect(answer.headers, target).not.toContain("evil.example");
+    expect(JSON.parse(answer.body), target).toEqual({ detail: "Request target must be a path" });
+  }
+});
+
+test("other spellings of /api/inngest do not reach the engine's handler (issue 24, item 15)", async ({ request, baseURL }) => {
+  for (const target of ["/cabin/api/inngest", "/editor/api/inngest", "/api/%69nngest"]) {
+    for (const method of ["GET", "POST", "PUT"] as const) {
+      const response = await request.fetch(target, { method, data: method === "GET" ? undefined : {} });
+      expect(response.status(), `${method} ${target}`).toBe(404);
+      expect(await response.json()).toEqual({ detail: "Not Found" });
+    }
+  }
+  const doubled = await rawRequest(baseURL!, "GET //api/inngest HTTP/1.1");
+  expect(doubled.status).toBe(404);
 });
