@@ -16,6 +16,7 @@ import { stampClientAddress } from "@/lib/http/client-address";
 import { applyCors } from "@/lib/http/cors";
 import { refuseMalformedPath } from "@/lib/http/malformed-url";
 import { refuseOddTarget } from "@/lib/http/request-target";
+import { addResponseHeaders, dropUntrustedForwarding } from "@/lib/http/response-headers";
 import { keepContentLength } from "@/lib/http/media-response";
 import { closeWhenBodyUnread, methodNotAllowedAsJson, refuseOversizedBody } from "@/lib/http/node-request";
 import { startStorageSweep } from "@/lib/storage/sweep";
@@ -37,6 +38,9 @@ const handleRequest = app.getRequestHandler();
 server.on("request", (request, response) => {
   // Route handlers get no socket: the caller's address travels in a header only we set.
   stampClientAddress(request);
+  dropUntrustedForwarding(request);
+  // Cache-Control: no-store on JSON answers that set no caching of their own.
+  addResponseHeaders(response);
   // Next drops Content-Length from route handlers' answers; media answers must carry it.
   keepContentLength(response);
   // CORS and body limits at the node level: a Next proxy in front of the routes would buffer

@@ -134,3 +134,21 @@ test("other spellings of /api/inngest do not reach the engine's handler (issue 2
   const doubled = await rawRequest(baseURL!, "GET //api/inngest HTTP/1.1");
   expect(doubled.status).toBe(404);
 });
+
+test("a forged X-Forwarded-Host does not reach absolute URLs, and JSON answers are not cached (issue 24, item 9)", async ({ request }) => {
+  fs.mkdirSync(cacheDir, { recursive: true });
+  const tiny = path.join(cacheDir, "tiny-64x64.mp4");
+  if (!fs.existsSync(tiny)) {
+    execFileSync("ffmpeg", ["-v", "error", "-y", "-f", "lavfi", "-i", "testsrc=s=64x64:r=5:d=1", "-pix_fmt", "yuv420p", tiny]);
+  }
+  const response = await request.post("/api/jobs", {
+    headers: { "X-Forwarded-Host": "evil.example", "X-Forwarded-Proto": "https" },
+    multipart: { tripId: "TRIP-HOST", cvvrFile: { name: "tiny.mp4", mimeType: "video/mp4", buffer: fs.readFileSync(tiny) } },
+  });
+  expect(response.status(), await response.text()).toBe(200);
+  const created = await response.json();
+  expect(created.status_url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/api\/jobs\//);
+  expect(JSON.stringify(created)).not.toContain("evil.example");
+  expect(response.headers()["cache-control"]).toBe("no-store");
+  expect((await request.get("/health")).headers()["cache-control"]).toBe("no-store");
+});
