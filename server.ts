@@ -39,8 +39,8 @@ server.on("request", (request, response) => {
   // Route handlers get no socket: the caller's address travels in a header only we set.
   stampClientAddress(request);
   dropUntrustedForwarding(request);
-  // Cache-Control: no-store on JSON answers that set no caching of their own.
-  addResponseHeaders(response);
+  // no-store on JSON; nosniff, Referrer-Policy, the pages' CSP, HSTS over https.
+  addResponseHeaders(request, response, { dev });
   // Next drops Content-Length from route handlers' answers; media answers must carry it.
   keepContentLength(response);
   // CORS and body limits at the node level: a Next proxy in front of the routes would buffer

@@ -2,7 +2,8 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
-import { expect, test } from "@playwright/test";
+import { expect, test, type Page } from "@playwright/test";
+import { signUp } from "../ui/helpers";
 
 /**
  * Edges a hostile or careless client reaches on a fresh server (issue 10, items 2, 3, 11 and
@@ -151,4 +152,48 @@ test("a forged X-Forwarded-Host does not reach absolute URLs, and JSON answers a
   expect(JSON.stringify(created)).not.toContain("evil.example");
   expect(response.headers()["cache-control"]).toBe("no-store");
   expect((await request.get("/health")).headers()["cache-control"]).toBe("no-store");
+});
+
+/** CSP violations the page reports from now on (the browser's own event, console wording aside). */
+async function cspViolations(page: Page): Promise<string[]> {
+  const seen: string[] = [];
+  page.on("console", (message) => {
+    if (/Content Security Policy/i.test(message.text())) seen.push(message.text());
+  });
+  await page.exposeFunction("reportCspViolation", (text: string) => seen.push(text));
+  await page.addInitScript(() => {
+    document.addEventListener("securitypolicyviolation", (event) =>
+      (window as unknown as { reportCspViolation(text: string): void }).reportCspViolation(`${event.violatedDirective} ${event.blockedURI}`),
+    );
+  });
+  return seen;
+}
+
+test("pages send a CSP refusing framing, nosniff and a Referrer-Policy; /docs and the analysis viewer run under it (issue 24, item 14)", async ({ page, request }) => {
+  test.setTimeout(240_000);
+  const home = await request.get("/", { headers: { Accept: "text/html" } });
+  expect(home.headers()["content-security-policy"]).toContain("frame-ancestors 'none'");
+  expect(home.headers()["x-content-type-options"]).toBe("nosniff");
+  expect(home.headers()["referrer-policy"]).toBeTruthy();
+  expect(home.headers()["strict-transport-security"]).toBeUndefined(); // plain http, no trusted proxy
+
+  const violations = await cspViolations(page);
+  await page.goto("/docs");
+  // Swagger UI rendered the document's operations from /openapi.json.
+  await expect(page.getByTestId("api-reference").locator(".opblock").first()).toBeVisible({ timeout: 30_000 });
+
+  await signUp(page, `csp-${Date.now()}@example.com`, "a long enough password");
+  fs.mkdirSync(cacheDir, { recursive: true });
+  const tiny = path.join(cacheDir, "tiny-64x64.mp4");
+  if (!fs.existsSync(tiny)) execFileSync("ffmpeg", ["-v", "error", "-y", "-f", "lavfi", "-i", "testsrc=s=64x64:r=5:d=1", "-pix_fmt", "yuv420p", tiny]);
+  const started = await page.request.post("/api/jobs", {
+    multipart: { tripId: "TRIP-CSP", cvvrFile: { name: "tiny.mp4", mimeType: "video/mp4", buffer: fs.readFileSync(tiny) } },
+  });
+  expect(started.status(), await started.text()).toBe(200);
+  await page.goto(`/analyses/${(await started.json()).job_id}`);
+  await expect(page.getByTestId("job-status")).toHaveText("completed", { timeout: 180_000 });
+  await page.reload();
+  await expect(page.getByTestId("job-status")).toHaveText("completed");
+  await page.waitForLoadState("networkidle");
+  expect(violations).toEqual([]);
 });

@@ -2,7 +2,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resetEnvForTests } from "@/lib/env";
-import { addResponseHeaders, dropUntrustedForwarding } from "./response-headers";
+import { addResponseHeaders, contentSecurityPolicy, dropUntrustedForwarding } from "./response-headers";
 
 // A real node server, as server.ts installs the hooks, answering the ways Next and serveFile do.
 let server: http.Server;
@@ -12,7 +12,7 @@ const saved = { ...process.env };
 beforeAll(async () => {
   server = http.createServer((request, response) => {
     dropUntrustedForwarding(request);
-    addResponseHeaders(response);
+    addResponseHeaders(request, response);
     const url = new URL(request.url ?? "/", "http://x");
     if (url.pathname === "/echo-forwarded") {
       response.setHeader("content-type", "application/json");
@@ -23,6 +23,9 @@ beforeAll(async () => {
     } else if (url.pathname === "/json-in-writehead") {
       response.writeHead(404, { "Content-Type": "application/json" });
       response.end("{}");
+    } else if (url.pathname === "/page") {
+      response.setHeader("content-type", "text/html; charset=utf-8");
+      response.end("<!doctype html><p>page</p>");
     } else {
       response.setHeader("content-type", "video/mp4");
       response.end("v");
@@ -56,5 +59,34 @@ describe("addResponseHeaders", () => {
     expect((await fetch(`${base}/json-in-writehead`)).headers.get("cache-control")).toBe("no-store");
     expect((await fetch(`${base}/json-own-cache`)).headers.get("cache-control")).toBe("private, max-age=60");
     expect((await fetch(`${base}/video`)).headers.get("cache-control")).toBeNull();
+  });
+});
+
+describe("addResponseHeaders on pages", () => {
+  it("sends a CSP refusing framing on HTML, nosniff and a Referrer-Policy on everything", async () => {
+    process.env = { ...saved, TRUST_PROXY: "off" };
+    resetEnvForTests();
+    const page = await fetch(`${base}/page`);
+    const csp = page.headers.get("content-security-policy") ?? "";
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).toContain("default-src 'self'");
+    expect(csp).not.toContain("unsafe-eval");
+    expect(contentSecurityPolicy(true)).toContain("'unsafe-eval'");
+    for (const answer of [page, await fetch(`${base}/echo-forwarded`), await fetch(`${base}/video`)]) {
+      expect(answer.headers.get("x-content-type-options")).toBe("nosniff");
+      expect(answer.headers.get("referrer-policy")).toBe("strict-origin-when-cross-origin");
+    }
+    expect((await fetch(`${base}/echo-forwarded`)).headers.get("content-security-policy")).toBeNull();
+  });
+
+  it("sends HSTS only when a trusted proxy says the caller used https", async () => {
+    const https = { "x-forwarded-proto": "https" };
+    process.env = { ...saved, TRUST_PROXY: "off" };
+    resetEnvForTests();
+    expect((await fetch(`${base}/page`, { headers: https })).headers.get("strict-transport-security")).toBeNull();
+    process.env = { ...saved, TRUST_PROXY: "on" };
+    resetEnvForTests();
+    expect((await fetch(`${base}/page`)).headers.get("strict-transport-security")).toBeNull();
+    expect((await fetch(`${base}/page`, { headers: https })).headers.get("strict-transport-security")).toBe("max-age=31536000");
   });
 });

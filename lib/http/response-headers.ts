@@ -15,17 +15,52 @@ export function dropUntrustedForwarding(request: IncomingMessage): void {
 }
 
 /**
- * Headers every answer gets as its head is written, unless the answer set its own:
- * `Cache-Control: no-store` on JSON (answers are per caller; media and files set theirs).
+ * The pages' Content Security Policy. Next's hydration and Swagger UI's setup are inline scripts
+ * and React sets inline styles, hence 'unsafe-inline' (nonces would make every page dynamic);
+ * what it stops: framing (clickjacking), plugins, foreign scripts, fetches and form targets,
+ * and a <base> that moves relative links. Development adds 'unsafe-eval' for Next's dev runtime.
  */
-export function addResponseHeaders(response: ServerResponse): void {
+export function contentSecurityPolicy(dev = false): string {
+  return [
+    "default-src 'self'",
+    `script-src 'self' 'unsafe-inline'${dev ? " 'unsafe-eval'" : ""}`,
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "media-src 'self' blob:",
+    "font-src 'self' data:",
+    "connect-src 'self'",
+    "worker-src 'self' blob:",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join("; ");
+}
+
+/** Over TLS here, or behind a trusted proxy that says the caller used https. */
+function servedOverHttps(request: IncomingMessage): boolean {
+  if ((request.socket as { encrypted?: boolean }).encrypted) return true;
+  return env().TRUST_PROXY === "on" && String(request.headers["x-forwarded-proto"] ?? "").split(",")[0].trim().toLowerCase() === "https";
+}
+
+/**
+ * Headers every answer gets as its head is written, unless the answer set its own:
+ * `Cache-Control: no-store` on JSON (answers are per caller; media and files set theirs);
+ * `X-Content-Type-Options: nosniff` and a `Referrer-Policy` on all; the CSP on HTML pages;
+ * HSTS when served over https.
+ */
+export function addResponseHeaders(request: IncomingMessage, response: ServerResponse, options: { dev?: boolean } = {}): void {
+  const https = servedOverHttps(request);
   const writeHead = response.writeHead;
   response.writeHead = function (this: ServerResponse, ...args: unknown[]) {
     if (!this.headersSent) {
       const type = String(headerValue(this, args, "content-type") ?? "");
-      if (/^application\/(.+\+)?json/i.test(type) && headerValue(this, args, "cache-control") === undefined) {
-        this.setHeader("Cache-Control", "no-store");
-      }
+      const unset = (name: string) => headerValue(this, args, name) === undefined;
+      if (/^application\/(.+\+)?json/i.test(type) && unset("cache-control")) this.setHeader("Cache-Control", "no-store");
+      if (unset("x-content-type-options")) this.setHeader("X-Content-Type-Options", "nosniff");
+      if (unset("referrer-policy")) this.setHeader("Referrer-Policy", "strict-origin-when-cross-origin");
+      if (/^text\/html/i.test(type) && unset("content-security-policy")) this.setHeader("Content-Security-Policy", contentSecurityPolicy(options.dev));
+      if (https && unset("strict-transport-security")) this.setHeader("Strict-Transport-Security", "max-age=31536000");
     }
     return (writeHead as (...rest: unknown[]) => ServerResponse).apply(this, args);
   } as ServerResponse["writeHead"];
