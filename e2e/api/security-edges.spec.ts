@@ -138,9 +138,9 @@ test("other spellings of /api/inngest do not reach the engine's handler (issue 2
 
 test("a forged X-Forwarded-Host does not reach absolute URLs, and JSON answers are not cached (issue 24, item 9)", async ({ request }) => {
   fs.mkdirSync(cacheDir, { recursive: true });
-  const tiny = path.join(cacheDir, "tiny-64x64.mp4");
+  const tiny = path.join(cacheDir, "small-320x240.mp4");
   if (!fs.existsSync(tiny)) {
-    execFileSync("ffmpeg", ["-v", "error", "-y", "-f", "lavfi", "-i", "testsrc=s=64x64:r=5:d=1", "-pix_fmt", "yuv420p", tiny]);
+    execFileSync("ffmpeg", ["-v", "error", "-y", "-f", "lavfi", "-i", "testsrc=s=320x240:r=5:d=1", "-pix_fmt", "yuv420p", tiny]);
   }
   const response = await request.post("/api/jobs", {
     headers: { "X-Forwarded-Host": "evil.example", "X-Forwarded-Proto": "https" },
@@ -163,7 +163,7 @@ async function cspViolations(page: Page): Promise<string[]> {
   await page.exposeFunction("reportCspViolation", (text: string) => seen.push(text));
   await page.addInitScript(() => {
     document.addEventListener("securitypolicyviolation", (event) =>
-      (window as unknown as { reportCspViolation(text: string): void }).reportCspViolation(`${event.violatedDirective} ${event.blockedURI}`),
+      (window as unknown as { reportCspViolation(text: string): void }).reportCspViolation(`${location.pathname}: ${event.violatedDirective} ${event.blockedURI} from ${event.sourceFile}:${event.lineNumber}`),
     );
   });
   return seen;
@@ -184,8 +184,8 @@ test("pages send a CSP refusing framing, nosniff and a Referrer-Policy; /docs an
 
   await signUp(page, `csp-${Date.now()}@example.com`, "a long enough password");
   fs.mkdirSync(cacheDir, { recursive: true });
-  const tiny = path.join(cacheDir, "tiny-64x64.mp4");
-  if (!fs.existsSync(tiny)) execFileSync("ffmpeg", ["-v", "error", "-y", "-f", "lavfi", "-i", "testsrc=s=64x64:r=5:d=1", "-pix_fmt", "yuv420p", tiny]);
+  const tiny = path.join(cacheDir, "small-320x240.mp4");
+  if (!fs.existsSync(tiny)) execFileSync("ffmpeg", ["-v", "error", "-y", "-f", "lavfi", "-i", "testsrc=s=320x240:r=5:d=1", "-pix_fmt", "yuv420p", tiny]);
   const started = await page.request.post("/api/jobs", {
     multipart: { tripId: "TRIP-CSP", cvvrFile: { name: "tiny.mp4", mimeType: "video/mp4", buffer: fs.readFileSync(tiny) } },
   });
