@@ -16,6 +16,7 @@ import { stampClientAddress } from "@/lib/http/client-address";
 import { applyCors } from "@/lib/http/cors";
 import { refuseMalformedPath } from "@/lib/http/malformed-url";
 import { refuseOddTarget } from "@/lib/http/request-target";
+import { screenServerAction } from "@/lib/http/server-actions";
 import { addResponseHeaders, dropUntrustedForwarding } from "@/lib/http/response-headers";
 import { keepContentLength } from "@/lib/http/media-response";
 import { closeWhenBodyUnread, methodNotAllowedAsJson, refuseOversizedBody } from "@/lib/http/node-request";
@@ -55,11 +56,14 @@ server.on("request", (request, response) => {
   methodNotAllowedAsJson(response);
   // The local engine's event API (`/e/*`) is not a Next route: the Inngest client posts there.
   if (handleEngineRequest(request, response)) return;
-  handleRequest(request, response).catch((error) => {
-    console.error("[framewise] request failed:", error);
-    if (!response.headersSent) response.writeHead(500, { "content-type": "application/json" });
-    response.end(JSON.stringify({ detail: "Internal server error" }));
-  });
+  // A cross-origin or malformed server-action call is the caller's fault (403/400), where Next answers 500.
+  screenServerAction(request, response)
+    .then((screened) => screened && handleRequest(screened, response))
+    .catch((error) => {
+      console.error("[framewise] request failed:", error);
+      if (!response.headersSent) response.writeHead(500, { "content-type": "application/json" });
+      response.end(JSON.stringify({ detail: "Internal server error" }));
+    });
 });
 
 server.on("upgrade", (request, socket, head) => {

@@ -197,3 +197,26 @@ test("pages send a CSP refusing framing, nosniff and a Referrer-Policy; /docs an
   await page.waitForLoadState("networkidle");
   expect(violations).toEqual([]);
 });
+
+test("a cross-origin server-action call is a 403 and a malformed Flight body a 400, not 500s (issue 24, item 11)", async ({ request, baseURL }) => {
+  // A real action id, from the build this server runs.
+  const manifest = JSON.parse(fs.readFileSync(".next/server/server-reference-manifest.json", "utf8")) as { node: Record<string, { exportedName?: string }> };
+  const signOut = Object.entries(manifest.node).find(([, entry]) => entry.exportedName === "signOutAction")?.[0];
+  expect(signOut).toBeTruthy();
+  const call = (body: string, headers: Record<string, string>) =>
+    request.post("/", { headers: { "Next-Action": signOut!, Accept: "text/x-component", "Content-Type": "text/plain;charset=UTF-8", ...headers }, data: body, maxRedirects: 0 });
+
+  const crossOrigin = await call("[]", { Origin: "http://evil.example" });
+  expect(crossOrigin.status()).toBe(403);
+  expect(await crossOrigin.json()).toEqual({ detail: "Cross-origin server action refused" });
+
+  for (const [body, type] of [["{not flight", "text/plain;charset=UTF-8"], ["--x\r\nContent-Disposition: form-data; name=\"0\"\r\n\r\n{", "multipart/form-data; boundary=x"]]) {
+    const malformed = await call(body, { Origin: baseURL!, "Content-Type": type });
+    expect(malformed.status(), body).toBe(400);
+    expect(await malformed.json()).toEqual({ detail: "Malformed server action request" });
+  }
+
+  // The well-formed call still reaches Next (signing out nobody ends in a redirect or a Flight answer).
+  const wellFormed = await call("[]", { Origin: baseURL! });
+  expect([200, 303]).toContain(wellFormed.status());
+});
