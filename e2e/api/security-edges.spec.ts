@@ -220,3 +220,18 @@ test("a cross-origin server-action call is a 403 and a malformed Flight body a 4
   const wellFormed = await call("[]", { Origin: baseURL! });
   expect([200, 303]).toContain(wellFormed.status());
 });
+
+test("NUL bytes and lone surrogates are a 400 with a detail on every kind of input, never a 500 from the database (issue 24, item 6)", async ({ request }) => {
+  const cases = [
+    await request.get("/features/video-frames/%00"),
+    await request.get("/api/jobs/server-videos?search=a%00b"),
+    await request.post("/api/jobs/start", { form: { tripId: "\u0000", videoName: "x.mp4" } }),
+    await request.post("/api/jobs", { multipart: { tripId: "a\u0000b" } }),
+    await request.post("/jobs/?job_type=generate_clip", { headers: { "content-type": "application/json" }, data: '{"video_name":"v.mp4","prompt":"p\\u0000q"}' }),
+    await request.post("/jobs/?job_type=generate_clip", { headers: { "content-type": "application/json" }, data: '{"video_name":"\\ud800.mp4","prompt":"p"}' }),
+  ];
+  for (const response of cases) {
+    expect(response.status(), response.url()).toBe(400);
+    expect((await response.json()).detail, response.url()).toMatch(/must not contain NUL bytes or unpaired surrogates$/);
+  }
+});
