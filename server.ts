@@ -15,6 +15,9 @@ import { registerHealthProbe } from "@/lib/health/checks";
 import { stampClientAddress } from "@/lib/http/client-address";
 import { applyCors } from "@/lib/http/cors";
 import { refuseMalformedPath } from "@/lib/http/malformed-url";
+import { refuseOddTarget } from "@/lib/http/request-target";
+import { screenServerAction } from "@/lib/http/server-actions";
+import { addResponseHeaders, dropUntrustedForwarding } from "@/lib/http/response-headers";
 import { keepContentLength } from "@/lib/http/media-response";
 import { closeWhenBodyUnread, methodNotAllowedAsJson, refuseOversizedBody } from "@/lib/http/node-request";
 import { startStorageSweep } from "@/lib/storage/sweep";
@@ -36,6 +39,9 @@ const handleRequest = app.getRequestHandler();
 server.on("request", (request, response) => {
   // Route handlers get no socket: the caller's address travels in a header only we set.
   stampClientAddress(request);
+  dropUntrustedForwarding(request);
+  // no-store on JSON; nosniff, Referrer-Policy, the pages' CSP, HSTS over https.
+  addResponseHeaders(request, response, { dev });
   // Next drops Content-Length from route handlers' answers; media answers must carry it.
   keepContentLength(response);
   // CORS and body limits at the node level: a Next proxy in front of the routes would buffer
@@ -44,15 +50,20 @@ server.on("request", (request, response) => {
   if (refuseOversizedBody(request, response)) return;
   // Next answers a bare 500 for a path it cannot decode (`%c0%af`) before any route runs.
   if (refuseMalformedPath(request, response)) return;
+  // An absolute-form target would lend Next its host; other spellings of /api/inngest would pass the engine's guard.
+  if (refuseOddTarget(request, response)) return;
   closeWhenBodyUnread(request, response);
   methodNotAllowedAsJson(response);
   // The local engine's event API (`/e/*`) is not a Next route: the Inngest client posts there.
   if (handleEngineRequest(request, response)) return;
-  handleRequest(request, response).catch((error) => {
-    console.error("[framewise] request failed:", error);
-    if (!response.headersSent) response.writeHead(500, { "content-type": "application/json" });
-    response.end(JSON.stringify({ detail: "Internal server error" }));
-  });
+  // A cross-origin or malformed server-action call is the caller's fault (403/400), where Next answers 500.
+  screenServerAction(request, response)
+    .then((screened) => screened && handleRequest(screened, response))
+    .catch((error) => {
+      console.error("[framewise] request failed:", error);
+      if (!response.headersSent) response.writeHead(500, { "content-type": "application/json" });
+      response.end(JSON.stringify({ detail: "Internal server error" }));
+    });
 });
 
 server.on("upgrade", (request, socket, head) => {

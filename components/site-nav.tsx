@@ -5,6 +5,7 @@ import { usePathname } from "next/navigation";
 import { useId, useState } from "react";
 import { signOutAction } from "@/app/actions";
 import { signInHref } from "@/lib/auth/return-to";
+import "./zod-without-eval";
 
 type NavUser = { email: string; isAdmin: boolean } | null;
 type NavLink = { href: string; label: string };

@@ -19,6 +19,8 @@ const schema = z.object({
   HOST: z.string().default("0.0.0.0"),
   /** Public base URL used for absolute links; derived from the request when unset. */
   PUBLIC_URL: z.string().url().optional(),
+  /** on: a reverse proxy in front sets X-Forwarded-Host and X-Forwarded-Proto, and they are believed; off: they are dropped. */
+  TRUST_PROXY: onOff.default("off"),
   DATA_DIR: z.string().default("./data"),
   DATABASE_URL: z.string().optional(),
   VIDEO_INPUT_DIR: z.string().optional(),

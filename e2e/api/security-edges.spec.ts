@@ -1,7 +1,9 @@
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
+import net from "node:net";
 import path from "node:path";
-import { expect, test } from "@playwright/test";
+import { expect, test, type Page } from "@playwright/test";
+import { signUp } from "../ui/helpers";
 
 /**
  * Edges a hostile or careless client reaches on a fresh server (issue 10, items 2, 3, 11 and
@@ -97,4 +99,139 @@ test("a browser gets the styled 404 page in the app's layout", async ({ page }) 
   expect(await card.evaluate((element) => getComputedStyle(element).borderTopLeftRadius)).not.toBe("0px");
   await card.getByRole("link", { name: "Home" }).click();
   await expect(page.getByRole("heading", { name: "See what is in your videos." })).toBeVisible();
+});
+
+/** One raw HTTP/1.1 exchange, for request lines that no client library writes; the answer's head and body. */
+async function rawRequest(baseURL: string, head: string): Promise<{ status: number; headers: string; body: string }> {
+  const { hostname, port } = new URL(baseURL);
+  const text = await new Promise<string>((resolve, reject) => {
+    const socket = net.connect(Number(port), hostname, () => socket.end(`${head}\r\nHost: ${hostname}:${port}\r\nConnection: close\r\n\r\n`));
+    let received = "";
+    socket.on("data", (chunk) => (received += chunk.toString("latin1")));
+    socket.on("end", () => resolve(received));
+    socket.on("error", reject);
+  });
+  const [headers, ...body] = text.split("\r\n\r\n");
+  return { status: Number(headers.split(" ")[1]), headers: headers.toLowerCase(), body: body.join("\r\n\r\n") };
+}
+
+test("an absolute-form request line is refused, never redirected to the host it names (issue 24, item 15)", async ({ baseURL }) => {
+  for (const target of ["http://evil.example/health", "http://evil.example/keys", "https://evil.example/"]) {
+    const answer = await rawRequest(baseURL!, `GET ${target} HTTP/1.1`);
+    expect(answer.status, target).toBe(400);
+    expect(answer.headers, target).not.toContain("evil.example");
+    expect(JSON.parse(answer.body), target).toEqual({ detail: "Request target must be a path" });
+  }
+});
+
+test("other spellings of /api/inngest do not reach the engine's handler (issue 24, item 15)", async ({ request, baseURL }) => {
+  for (const target of ["/cabin/api/inngest", "/editor/api/inngest", "/api/%69nngest"]) {
+    for (const method of ["GET", "POST", "PUT"] as const) {
+      const response = await request.fetch(target, { method, data: method === "GET" ? undefined : {} });
+      expect(response.status(), `${method} ${target}`).toBe(404);
+      expect(await response.json()).toEqual({ detail: "Not Found" });
+    }
+  }
+  const doubled = await rawRequest(baseURL!, "GET //api/inngest HTTP/1.1");
+  expect(doubled.status).toBe(404);
+});
+
+test("a forged X-Forwarded-Host does not reach absolute URLs, and JSON answers are not cached (issue 24, item 9)", async ({ request }) => {
+  fs.mkdirSync(cacheDir, { recursive: true });
+  const tiny = path.join(cacheDir, "small-320x240.mp4");
+  if (!fs.existsSync(tiny)) {
+    execFileSync("ffmpeg", ["-v", "error", "-y", "-f", "lavfi", "-i", "testsrc=s=320x240:r=5:d=1", "-pix_fmt", "yuv420p", tiny]);
+  }
+  const response = await request.post("/api/jobs", {
+    headers: { "X-Forwarded-Host": "evil.example", "X-Forwarded-Proto": "https" },
+    multipart: { tripId: "TRIP-HOST", cvvrFile: { name: "tiny.mp4", mimeType: "video/mp4", buffer: fs.readFileSync(tiny) } },
+  });
+  expect(response.status(), await response.text()).toBe(200);
+  const created = await response.json();
+  expect(created.status_url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/api\/jobs\//);
+  expect(JSON.stringify(created)).not.toContain("evil.example");
+  expect(response.headers()["cache-control"]).toBe("no-store");
+  expect((await request.get("/health")).headers()["cache-control"]).toBe("no-store");
+});
+
+/** CSP violations the page reports from now on (the browser's own event, console wording aside). */
+async function cspViolations(page: Page): Promise<string[]> {
+  const seen: string[] = [];
+  page.on("console", (message) => {
+    if (/Content Security Policy/i.test(message.text())) seen.push(message.text());
+  });
+  await page.exposeFunction("reportCspViolation", (text: string) => seen.push(text));
+  await page.addInitScript(() => {
+    document.addEventListener("securitypolicyviolation", (event) =>
+      (window as unknown as { reportCspViolation(text: string): void }).reportCspViolation(`${location.pathname}: ${event.violatedDirective} ${event.blockedURI} from ${event.sourceFile}:${event.lineNumber}`),
+    );
+  });
+  return seen;
+}
+
+test("pages send a CSP refusing framing, nosniff and a Referrer-Policy; /docs and the analysis viewer run under it (issue 24, item 14)", async ({ page, request }) => {
+  test.setTimeout(240_000);
+  const home = await request.get("/", { headers: { Accept: "text/html" } });
+  expect(home.headers()["content-security-policy"]).toContain("frame-ancestors 'none'");
+  expect(home.headers()["x-content-type-options"]).toBe("nosniff");
+  expect(home.headers()["referrer-policy"]).toBeTruthy();
+  expect(home.headers()["strict-transport-security"]).toBeUndefined(); // plain http, no trusted proxy
+
+  const violations = await cspViolations(page);
+  await page.goto("/docs");
+  // Swagger UI rendered the document's operations from /openapi.json.
+  await expect(page.getByTestId("api-reference").locator(".opblock").first()).toBeVisible({ timeout: 30_000 });
+
+  await signUp(page, `csp-${Date.now()}@example.com`, "a long enough password");
+  fs.mkdirSync(cacheDir, { recursive: true });
+  const tiny = path.join(cacheDir, "small-320x240.mp4");
+  if (!fs.existsSync(tiny)) execFileSync("ffmpeg", ["-v", "error", "-y", "-f", "lavfi", "-i", "testsrc=s=320x240:r=5:d=1", "-pix_fmt", "yuv420p", tiny]);
+  const started = await page.request.post("/api/jobs", {
+    multipart: { tripId: "TRIP-CSP", cvvrFile: { name: "tiny.mp4", mimeType: "video/mp4", buffer: fs.readFileSync(tiny) } },
+  });
+  expect(started.status(), await started.text()).toBe(200);
+  await page.goto(`/analyses/${(await started.json()).job_id}`);
+  await expect(page.getByTestId("job-status")).toHaveText("completed", { timeout: 180_000 });
+  await page.reload();
+  await expect(page.getByTestId("job-status")).toHaveText("completed");
+  await page.waitForLoadState("networkidle");
+  expect(violations).toEqual([]);
+});
+
+test("a cross-origin server-action call is a 403 and a malformed Flight body a 400, not 500s (issue 24, item 11)", async ({ request, baseURL }) => {
+  // A real action id, from the build this server runs.
+  const manifest = JSON.parse(fs.readFileSync(".next/server/server-reference-manifest.json", "utf8")) as { node: Record<string, { exportedName?: string }> };
+  const signOut = Object.entries(manifest.node).find(([, entry]) => entry.exportedName === "signOutAction")?.[0];
+  expect(signOut).toBeTruthy();
+  const call = (body: string, headers: Record<string, string>) =>
+    request.post("/", { headers: { "Next-Action": signOut!, Accept: "text/x-component", "Content-Type": "text/plain;charset=UTF-8", ...headers }, data: body, maxRedirects: 0 });
+
+  const crossOrigin = await call("[]", { Origin: "http://evil.example" });
+  expect(crossOrigin.status()).toBe(403);
+  expect(await crossOrigin.json()).toEqual({ detail: "Cross-origin server action refused" });
+
+  for (const [body, type] of [["{not flight", "text/plain;charset=UTF-8"], ["--x\r\nContent-Disposition: form-data; name=\"0\"\r\n\r\n{", "multipart/form-data; boundary=x"]]) {
+    const malformed = await call(body, { Origin: baseURL!, "Content-Type": type });
+    expect(malformed.status(), body).toBe(400);
+    expect(await malformed.json()).toEqual({ detail: "Malformed server action request" });
+  }
+
+  // The well-formed call still reaches Next (signing out nobody ends in a redirect or a Flight answer).
+  const wellFormed = await call("[]", { Origin: baseURL! });
+  expect([200, 303]).toContain(wellFormed.status());
+});
+
+test("NUL bytes and lone surrogates are a 400 with a detail on every kind of input, never a 500 from the database (issue 24, item 6)", async ({ request }) => {
+  const cases = [
+    await request.get("/features/video-frames/%00"),
+    await request.get("/api/jobs/server-videos?search=a%00b"),
+    await request.post("/api/jobs/start", { form: { tripId: "\u0000", videoName: "x.mp4" } }),
+    await request.post("/api/jobs", { multipart: { tripId: "a\u0000b" } }),
+    await request.post("/jobs/?job_type=generate_clip", { headers: { "content-type": "application/json" }, data: '{"video_name":"v.mp4","prompt":"p\\u0000q"}' }),
+    await request.post("/jobs/?job_type=generate_clip", { headers: { "content-type": "application/json" }, data: '{"video_name":"\\ud800.mp4","prompt":"p"}' }),
+  ];
+  for (const response of cases) {
+    expect(response.status(), response.url()).toBe(400);
+    expect((await response.json()).detail, response.url()).toMatch(/must not contain NUL bytes or unpaired surrogates$/);
+  }
 });

@@ -25,8 +25,31 @@ describe("isPrivateAddress", () => {
     "::ffff:7f00:1",
     "::ffff:a9fe:a9fe",
     "not-an-ip",
+    // NAT64, IPv4-compatible, 6to4 and IPv4-translated forms of loopback, private and link-local.
+    "64:ff9b::7f00:1",
+    "64:ff9b::10.0.0.1",
+    "64:ff9b::a9fe:a9fe",
+    "64:ff9b:1::1",
+    "::127.0.0.1",
+    "::7f00:1",
+    "::a9fe:a9fe",
+    "2002:7f00:1::",
+    "2002:c0a8:101::1",
+    "2002:a9fe:a9fe::",
+    "::ffff:0:127.0.0.1",
+    "::ffff:0:a00:1",
+    "::ffff:192.168.0.1",
+    "2001:db8::1",
+    "2001::1",
+    "ff02::1",
+    "100::1",
+    "fec0::1",
+    "224.0.0.1",
+    "255.255.255.255",
+    "198.18.0.1",
+    "192.0.2.1",
   ])("refuses %s", (address) => expect(isPrivateAddress(address)).toBe(true));
-  it.each(["8.8.8.8", "1.1.1.1", "172.32.0.1", "2606:4700:4700::1111", "::ffff:8.8.8.8"])("allows %s", (address) =>
+  it.each(["8.8.8.8", "1.1.1.1", "172.32.0.1", "2606:4700:4700::1111", "::ffff:8.8.8.8", "64:ff9b::808:808", "2002:808:808::1"])("allows %s", (address) =>
     expect(isPrivateAddress(address)).toBe(false),
   );
 });
@@ -47,6 +70,9 @@ describe("checkUrlTarget", () => {
     await expect(checkUrlTarget("http://127.0.0.1:8080/x", { allowPrivate: false })).rejects.toThrow(/private/);
     await expect(checkUrlTarget("http://[::1]/x", { allowPrivate: false })).rejects.toThrow(/private/);
     await expect(checkUrlTarget("http://[::ffff:169.254.169.254]/latest", { allowPrivate: false })).rejects.toThrow(/private/);
+    for (const host of ["[64:ff9b::7f00:1]", "[::127.0.0.1]", "[2002:7f00:1::]"]) {
+      await expect(checkUrlTarget(`http://${host}/x`, { allowPrivate: false }), host).rejects.toThrow(/private/);
+    }
     await expect(checkUrlTarget("file:///etc/passwd", { allowPrivate: true })).rejects.toThrow(/only http and https/);
     await expect(checkUrlTarget("http://user:pw@shop.example/", { allowPrivate: true, resolve: publicResolver })).rejects.toThrow(/credentials/);
   });

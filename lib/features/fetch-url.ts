@@ -4,6 +4,7 @@ import http from "node:http";
 import https from "node:https";
 import dns from "node:dns/promises";
 import net from "node:net";
+import ipaddr from "ipaddr.js";
 import type { LookupFunction } from "node:net";
 import { pipeline } from "node:stream/promises";
 import { Transform } from "node:stream";
@@ -24,57 +25,36 @@ export type Resolver = (hostname: string) => Promise<ResolvedAddress[]>;
 const systemResolver: Resolver = async (hostname) =>
   (await dns.lookup(hostname, { all: true, verbatim: true })).map((entry) => ({ address: entry.address, family: entry.family === 6 ? 6 : 4 }));
 
-// Everything that is not the public internet (IANA special-purpose registries).
-const blocked = new net.BlockList();
-for (const [network, prefix] of [
-  ["0.0.0.0", 8],
-  ["10.0.0.0", 8],
-  ["100.64.0.0", 10],
-  ["127.0.0.0", 8],
-  ["169.254.0.0", 16],
-  ["172.16.0.0", 12],
-  ["192.0.0.0", 24],
-  ["192.0.2.0", 24],
-  ["192.168.0.0", 16],
-  ["198.18.0.0", 15],
-  ["198.51.100.0", 24],
-  ["203.0.113.0", 24],
-  ["224.0.0.0", 4],
-  ["240.0.0.0", 4],
-] as const) {
-  blocked.addSubnet(network, prefix, "ipv4");
-}
-for (const [network, prefix] of [
-  ["::", 128],
-  ["::1", 128],
-  ["64:ff9b:1::", 48],
-  ["100::", 64],
-  ["2001:db8::", 32],
-  ["fc00::", 7],
-  ["fe80::", 10],
-  ["fec0::", 10],
-  ["ff00::", 8],
-] as const) {
-  blocked.addSubnet(network, prefix, "ipv6");
+/**
+ * True for an address a feature job must not fetch from without ALLOW_PRIVATE_URLS: anything
+ * ipaddr.js (which follows the IANA special-purpose registries) does not call plain unicast.
+ * An IPv6 address that carries an IPv4 one (IPv4-mapped ::ffff:127.0.0.1, IPv4-compatible
+ * ::127.0.0.1, IPv4-translated, NAT64 64:ff9b::7f00:1, 6to4 2002:7f00:1::) is judged by the
+ * IPv4 address it reaches.
+ */
+export function isPrivateAddress(address: string): boolean {
+  if (net.isIP(address) === 0) return true;
+  const parsed = ipaddr.parse(address);
+  if (parsed.kind() === "ipv4") return parsed.range() !== "unicast";
+  const ipv6 = parsed as ipaddr.IPv6;
+  const embedded = embeddedIPv4(ipv6);
+  if (embedded) return embedded.range() !== "unicast";
+  return ipv6.range() !== "unicast";
 }
 
-/** True for an address a feature job must not fetch from without ALLOW_PRIVATE_URLS. */
-export function isPrivateAddress(address: string): boolean {
-  const family = net.isIP(address);
-  if (family === 0) return true;
-  if (family === 6) {
-    // IPv4-mapped and -compatible forms (::ffff:127.0.0.1, ::ffff:7f00:1) are their IPv4 address.
-    const mapped = /^(?:0*:)*:?(?:ffff:)?(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-    if (mapped && address.includes(".")) return isPrivateAddress(mapped[1]);
-    const hex = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/i.exec(address);
-    if (hex) {
-      const high = parseInt(hex[1], 16);
-      const low = parseInt(hex[2], 16);
-      return isPrivateAddress(`${high >> 8}.${high & 255}.${low >> 8}.${low & 255}`);
-    }
-    return blocked.check(address, "ipv6");
+function embeddedIPv4(address: ipaddr.IPv6): ipaddr.IPv4 | null {
+  const bytes = address.toByteArray();
+  const v4 = (offset: number) => new ipaddr.IPv4(bytes.slice(offset, offset + 4));
+  switch (address.range()) {
+    case "ipv4Mapped": // ::ffff:a.b.c.d
+    case "rfc6145": // ::ffff:0:a.b.c.d
+    case "rfc6052": // 64:ff9b::a.b.c.d
+      return v4(12);
+    case "6to4": // 2002:aabb:ccdd::
+      return v4(2);
   }
-  return blocked.check(address, "ipv4");
+  // IPv4-compatible (::a.b.c.d, deprecated but still routed by some stacks); :: and ::1 included.
+  return bytes.slice(0, 12).every((byte) => byte === 0) ? v4(12) : null;
 }
 
 export type FetchPolicy = {

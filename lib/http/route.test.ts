@@ -201,6 +201,41 @@ describe("route() JSON bodies", () => {
   });
 });
 
+describe("route() text PostgreSQL cannot store", () => {
+  // Each shape a route takes input in; before the check, the NUL reached the database as a 500.
+  let reached = 0;
+  const byId = route({ auth: "none", params: z.object({ frame_id: z.string().max(200) }) }, async () => (reached++, Response.json({})));
+  const listed = route({ auth: "none", query: z.object({ q: z.string().optional() }) }, async () => (reached++, Response.json({})));
+  const started = route({ auth: "none", input: "form" }, async () => (reached++, Response.json({})));
+  const uploaded = route({ auth: "none", input: "multipart" }, async () => (reached++, Response.json({})));
+  const created = route({ auth: "none", body: z.object({ clips: z.array(z.object({ prompt: z.string() })) }) }, async () => (reached++, Response.json({})));
+  const json = { "content-type": "application/json" };
+
+  it("answers 400 with a detail for a NUL or a lone surrogate in params, query, form fields and JSON, before the handler", async () => {
+    const cases: Array<[Promise<Response>, RegExp]> = [
+      [byId(new Request("http://localhost/x"), { params: Promise.resolve({ frame_id: "\u0000" }) }), /^Path parameter 'frame_id': /],
+      [listed(new Request("http://localhost/x?q=a%00b")), /^Query parameter 'q': /],
+      [started(post("tripId=%00", { "content-type": "application/x-www-form-urlencoded" })), /^Form field 'tripId': /],
+      [started(post('{"tripId":"\\u0000"}', json)), /^Form field 'tripId': /],
+      [uploaded(post(multipart([{ name: "tripId", value: "a\u0000b" }]), { "content-type": `multipart/form-data; boundary=${BOUNDARY}` })), /^Form field 'tripId': /],
+      [created(post('{"clips":[{"prompt":"p\\u0000q"}]}', json)), /^Request body 'clips.0.prompt': /],
+      [created(post('{"clips":[{"prompt":"\\ud800"}]}', json)), /^Request body 'clips.0.prompt': /],
+      [created(post('{"clips":[],"\\udfff":1}', json)), /^Request body: /],
+    ];
+    for (const [pending, detail] of cases) {
+      const response = await pending;
+      expect(response.status, String(detail)).toBe(400);
+      expect((await response.json()).detail).toMatch(detail);
+    }
+    expect(reached).toBe(0);
+  });
+
+  it("takes paired surrogates (emoji) and ordinary text", async () => {
+    expect((await created(post(JSON.stringify({ clips: [{ prompt: "a 🚗 in the rain" }] }), json))).status).toBe(200);
+    expect((await listed(new Request("http://localhost/x?q=%F0%9F%9A%97"))).status).toBe(200);
+  });
+});
+
 describe("jsonDepthExceeds", () => {
   it.each<[string, number, boolean]>([
     ["{}", 1, false],

@@ -96,10 +96,15 @@ export function route<
     try {
       const { ctx, keyId } = await authenticate(request, options.auth);
       if (keyId && options.rateLimit !== false) limit = await consumeRateLimit(await db(), keyId);
-      const params = parseWith(options.params, (await context?.params) ?? {}, "Path parameter");
-      const query = parseWith(options.query, Object.fromEntries(new URL(request.url).searchParams), "Query parameter");
+      const rawParams = (await context?.params) ?? {};
+      const rawQuery = Object.fromEntries(new URL(request.url).searchParams);
+      refuseUnsafeText(rawParams, "Path parameter");
+      refuseUnsafeText(rawQuery, "Query parameter");
+      const params = parseWith(options.params, rawParams, "Path parameter");
+      const query = parseWith(options.query, rawQuery, "Query parameter");
       const run = async (form: FormInput | undefined) => {
         const raw = form ? form.fields : options.body ? await readJson(request) : undefined;
+        refuseUnsafeText(raw, form ? "Form field" : "Request body");
         const body = options.body ? parseWith(options.body, raw, "Request body") : undefined;
         return handler({ request, ctx, params, query, body, form } as Parameters<Handler<P, Q, B, I>>[0]);
       };
@@ -176,6 +181,29 @@ async function sessionUser(): Promise<AuthUser | null> {
   // Loaded lazily: next-auth needs Next's request scope, which only route handlers have.
   const { currentUser } = await import("@/lib/auth/session");
   return currentUser();
+}
+
+// A NUL, or half of a UTF-16 surrogate pair: PostgreSQL refuses both in text and jsonb. The
+// NUL is the one control character matched on purpose (hence the rule's exception).
+// eslint-disable-next-line no-control-regex
+const UNSAFE_TEXT = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/**
+ * Refuses with 400 any string in `value` (keys included, nested at any depth) that holds a NUL
+ * or a lone surrogate: PostgreSQL cannot store either, so without this check the request
+ * reaches the database and fails there as a 500.
+ */
+export function refuseUnsafeText(value: unknown, what: string, path: string[] = []): void {
+  if (typeof value === "string") {
+    if (!UNSAFE_TEXT.test(value)) return;
+    const where = path.length ? `${what} '${path.join(".")}'` : what;
+    throw new AppError("bad_request", `${where}: must not contain NUL bytes or unpaired surrogates`);
+  }
+  if (!value || typeof value !== "object") return;
+  for (const [key, item] of Object.entries(value)) {
+    refuseUnsafeText(key, what, path);
+    refuseUnsafeText(item, what, [...path, key]);
+  }
 }
 
 function parseWith<S extends Schema | undefined>(schema: S, value: unknown, what: string): Out<S> {
