@@ -7,8 +7,8 @@ import { createUser } from "./users";
 /**
  * `POST /register` (contracts/reframer.md §2): an account and its first key, in one call.
  * Anyone may call it, so each client address gets REGISTER_PER_HOUR attempts an hour (bad
- * and duplicate emails count too), and the account is never an admin unless its email is
- * ADMIN_EMAIL (createUser).
+ * and duplicate emails count too), and the account is never an admin, not even for the
+ * ADMIN_EMAIL address (createUser).
  */
 export async function registerWithApiKey(db: Db, email: unknown, caller: { address: string } = { address: "unknown" }) {
   const limit = await consumeRateLimit(db, `register:ip:${caller.address}`, Date.now(), {

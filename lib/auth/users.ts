@@ -21,10 +21,11 @@ export function parseEmail(raw: unknown): string {
 }
 
 /**
- * Creates an account. An admin is the account whose email is ADMIN_EMAIL, or the first
- * browser sign-up (one with a password) while there is no admin yet: the operator who opens a
- * fresh server. `password` is absent for accounts made through `POST /register`, which anyone
- * may call, so those are never admins by coming first.
+ * Creates an account. An admin is a browser sign-up (one with a password) whose email is
+ * ADMIN_EMAIL, or the first browser sign-up while there is no admin yet: the operator who opens
+ * a fresh server. `password` is absent for accounts made through `POST /register`, which anyone
+ * may call, so those are never admins, whatever the address: otherwise whoever registered
+ * ADMIN_EMAIL first would hold an admin key and lock the operator out.
  */
 export async function createUser(db: Db, input: { email: string; password?: string; name?: string }): Promise<AuthUser> {
   const email = parseEmail(input.email);
@@ -33,13 +34,16 @@ export async function createUser(db: Db, input: { email: string; password?: stri
   }
   const passwordHash = input.password === undefined ? null : await hashPassword(input.password);
   const adminEmail = env().ADMIN_EMAIL?.trim().toLowerCase();
+  // The operator's address is kept for the operator's sign-up: taken through `POST /register`
+  // it would lock them out of their own server.
+  if (passwordHash === null && email === adminEmail) throw new AppError("bad_request", "Email already registered");
   try {
     return await db.transaction(async (tx) => {
       // One sign-up at a time decides "no admin yet": two first sign-ups cannot both be admins.
       await tx.execute(sql`select pg_advisory_xact_lock(${firstAdminLock})`);
       const [{ value: admins }] = await tx.select({ value: count() }).from(users).where(eq(users.role, "admin"));
       const browserSignUp = passwordHash !== null;
-      const role: UserRole = email === adminEmail || (browserSignUp && admins === 0) ? "admin" : "user";
+      const role: UserRole = browserSignUp && (email === adminEmail || admins === 0) ? "admin" : "user";
       const [row] = await tx
         .insert(users)
         .values({ email, passwordHash, role, name: input.name?.trim() || null })
