@@ -2,6 +2,7 @@ import type { Db } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { consumeRateLimit } from "@/lib/http/rate-limit";
 import { createApiKey } from "./api-keys";
+import { consumeSignUp } from "./attempt-limits";
 import { createUser } from "./users";
 
 /**
@@ -18,4 +19,10 @@ export async function registerWithApiKey(db: Db, email: unknown, caller: { addre
   const user = await createUser(db, { email: typeof email === "string" ? email : "" });
   const { key } = await createApiKey(db, user.id, "registered");
   return { user, apiKey: key, limit };
+}
+
+/** A browser sign-up from `address`: SIGN_UP_PER_HOUR an hour per address (refused ones count too). */
+export async function signUpWithPassword(db: Db, input: { email: string; password: string; name?: string }, caller: { address: string }) {
+  await consumeSignUp(db, caller.address);
+  return createUser(db, input);
 }

@@ -3,8 +3,11 @@ import Credentials from "next-auth/providers/credentials";
 import { z } from "zod";
 import { db } from "@/lib/db/client";
 import type { UserRole } from "@/lib/db/schema";
+import { isAppError } from "@/lib/errors";
+import { clientAddress } from "@/lib/http/client-address";
 import { authSecret } from "./secret";
-import { authenticateWithPassword, getUser, type AuthUser } from "./users";
+import { signInWithPassword } from "./sign-in";
+import { getUser, type AuthUser } from "./users";
 
 declare module "next-auth" {
   interface Session {
@@ -13,6 +16,14 @@ declare module "next-auth" {
 }
 
 const credentials = z.object({ email: z.string().min(1), password: z.string().min(1) });
+
+/** A sign-in refused by the brute-force limits; `detail` says when to retry (signInAction shows it). */
+export class TooManySignIns extends CredentialsSignin {
+  code = "too_many_sign_ins";
+  constructor(readonly detail: string, readonly retryAfter: string | undefined) {
+    super();
+  }
+}
 
 /** Browser sessions: email + password, JWT cookies, role carried in the token. */
 export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
@@ -23,16 +34,19 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
   // A wrong password is an answer, not a server error: keep it out of the error log.
   logger: {
     error(error) {
-      if (error.name !== "CredentialsSignin") console.error("[auth]", error);
+      if (!(error instanceof CredentialsSignin)) console.error("[auth]", error);
     },
   },
   providers: [
     Credentials({
       credentials: { email: { label: "Email" }, password: { label: "Password", type: "password" } },
-      async authorize(raw) {
+      async authorize(raw, request) {
         const parsed = credentials.safeParse(raw);
         if (!parsed.success) throw new CredentialsSignin();
-        const user = await authenticateWithPassword(await db(), parsed.data.email, parsed.data.password);
+        const user = await signInWithPassword(await db(), parsed.data.email, parsed.data.password, clientAddress(request)).catch((error) => {
+          if (isAppError(error) && error.kind === "rate_limited") throw new TooManySignIns(error.message, error.headers["Retry-After"]);
+          throw error;
+        });
         if (!user) throw new CredentialsSignin();
         return { id: user.id, email: user.email, name: user.name, role: user.role };
       },
