@@ -7,6 +7,7 @@ import { revalidatePath } from "next/cache";
 import { createApiKey } from "@/lib/auth/api-keys";
 import { signUpWithPassword } from "@/lib/auth/register";
 import { currentUser, signIn, signOut, TooManySignIns } from "@/lib/auth/session";
+import { endSessions } from "@/lib/auth/users";
 import { clientAddress } from "@/lib/http/client-address";
 import { db } from "@/lib/db/client";
 import { isAppError } from "@/lib/errors";
@@ -45,6 +46,9 @@ export async function signUpAction(_state: FormState, form: FormData): Promise<F
 }
 
 export async function signOutAction(): Promise<void> {
+  // Every session of the account ends, not only this cookie: a copied one opens nothing after.
+  const user = await currentUser();
+  if (user) await endSessions(await db(), user.id);
   await signOut({ redirectTo: "/sign-in" });
 }
 

@@ -7,11 +7,11 @@ import { isAppError } from "@/lib/errors";
 import { clientAddress } from "@/lib/http/client-address";
 import { authSecret } from "./secret";
 import { signInWithPassword } from "./sign-in";
-import { getUser, type AuthUser } from "./users";
+import { getSessionUser, sessionEpochOf, type AuthUser } from "./users";
 
 declare module "next-auth" {
   interface Session {
-    user: { id: string; email: string; name?: string | null; role: UserRole };
+    user: { id: string; email: string; name?: string | null; role: UserRole; epoch: number };
   }
 }
 
@@ -48,7 +48,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
           throw error;
         });
         if (!user) throw new CredentialsSignin();
-        return { id: user.id, email: user.email, name: user.name, role: user.role };
+        return { id: user.id, email: user.email, name: user.name, role: user.role, epoch: await sessionEpochOf(await db(), user.id) };
       },
     }),
   ],
@@ -57,24 +57,27 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
       if (user) {
         token.uid = user.id;
         token.role = (user as { role?: UserRole }).role ?? "user";
+        token.epoch = (user as { epoch?: number }).epoch ?? 0;
       }
       return token;
     },
     session({ session, token }) {
       session.user.id = String(token.uid ?? token.sub);
       session.user.role = (token.role as UserRole) ?? "user";
+      session.user.epoch = Number(token.epoch ?? 0);
       return session;
     },
   },
 }));
 
 /**
- * The signed-in user, re-read from the database so that a deleted account or a changed role
- * takes effect at once rather than when the token expires.
+ * The signed-in user, re-read from the database so that a deleted or disabled account, a
+ * changed role or ended sessions (endSessions) take effect at once rather than when the token
+ * expires.
  */
 export async function currentUser(): Promise<AuthUser | null> {
   const session = await auth();
   const id = session?.user?.id;
   if (!id) return null;
-  return (await getUser(await db(), id)) ?? null;
+  return (await getSessionUser(await db(), id, session.user.epoch)) ?? null;
 }

@@ -4,6 +4,7 @@ import type { Db } from "@/lib/db/client";
 import { users, type User, type UserRole } from "@/lib/db/schema";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
+import { publish, topics } from "@/lib/ws/hub";
 import { hashPassword, verifyPassword } from "./password";
 
 export type AuthUser = { id: string; email: string; role: UserRole; name: string | null };
@@ -72,6 +73,29 @@ export async function findUserByEmail(db: Db, email: string): Promise<User | und
 export async function getUser(db: Db, id: string): Promise<AuthUser | undefined> {
   const [row] = await db.select().from(users).where(eq(users.id, id)).limit(1);
   return row && !row.disabledAt ? toAuthUser(row) : undefined;
+}
+
+/**
+ * The live account behind a browser session token made at `epoch`: none once the account is
+ * disabled or has ended its sessions since (endSessions), so an old cookie opens nothing.
+ */
+export async function getSessionUser(db: Db, id: string, epoch: number): Promise<AuthUser | undefined> {
+  const [row] = await db.select().from(users).where(eq(users.id, id)).limit(1);
+  return row && !row.disabledAt && row.sessionEpoch === epoch ? toAuthUser(row) : undefined;
+}
+
+export async function sessionEpochOf(db: Db, id: string): Promise<number> {
+  const [row] = await db.select({ epoch: users.sessionEpoch }).from(users).where(eq(users.id, id)).limit(1);
+  return row?.epoch ?? 0;
+}
+
+/**
+ * Ends every browser session of an account at once (sign-out, a password change, disabling):
+ * tokens carry the epoch this bumps, and its open sockets are told to close (lib/ws/upgrade.ts).
+ */
+export async function endSessions(db: Db, id: string): Promise<void> {
+  await db.update(users).set({ sessionEpoch: sql`${users.sessionEpoch} + 1` }).where(eq(users.id, id));
+  publish(topics.user(id), { type: "session_ended" });
 }
 
 /**

@@ -44,8 +44,8 @@ export async function callerOfUpgrade(request: IncomingMessage, url: URL): Promi
     const claims = await decode({ token, secret: authSecret(), salt: name }).catch(() => null);
     const id = claims && String(claims.uid ?? claims.sub ?? "");
     if (!id || !/^[0-9a-f-]{36}$/i.test(id)) continue;
-    const [user] = await (await db()).select({ id: users.id, role: users.role, disabledAt: users.disabledAt }).from(users).where(eq(users.id, id)).limit(1);
-    if (user && !user.disabledAt) return callerFor(user);
+    const [user] = await (await db()).select({ id: users.id, role: users.role, disabledAt: users.disabledAt, sessionEpoch: users.sessionEpoch }).from(users).where(eq(users.id, id)).limit(1);
+    if (user && !user.disabledAt && user.sessionEpoch === Number(claims.epoch ?? 0)) return callerFor(user);
   }
   return anonymousCaller;
 }

@@ -4,7 +4,11 @@ import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { encode } from "next-auth/jwt";
 import WebSocket from "ws";
+import { updateUserByAdmin } from "@/lib/admin/users";
+import { authSecret } from "@/lib/auth/secret";
+import { endSessions, getSessionUser } from "@/lib/auth/users";
 import { registerWithApiKey } from "@/lib/auth/register";
 import { closeDatabase, db } from "@/lib/db/client";
 import { resetEnvForTests } from "@/lib/env";
@@ -64,5 +68,44 @@ describe("/ws/jobs/{id}", () => {
     expect((await connect(url)).status).toBe(404);
     expect((await connect(url, { "X-API-Key": stranger.apiKey })).status).toBe(404);
     expect((await connect(`${base}/ws/jobs/6f1c2b7e-8a36-4b7f-9d7e-2f4f6b1c9a10`, { "X-API-Key": stranger.apiKey })).status).toBe(404);
+  });
+});
+
+async function sessionCookie(userId: string, epoch: number): Promise<string> {
+  const name = "authjs.session-token";
+  return `${name}=${await encode({ token: { uid: userId, epoch }, secret: authSecret(), salt: name })}`;
+}
+
+const closed = (socket: WebSocket) => new Promise<number>((resolve) => socket.once("close", (code) => resolve(code)));
+
+describe("ending sessions", () => {
+  it("sign-out ends the session at once: its sockets close and the old cookie opens nothing", async () => {
+    const owner = await registerWithApiKey(await db(), "ws-signout@example.com");
+    const job = await createJob(await db(), callerFor(owner.user), { kind: "ingest", payload: { video_name: "missing.mp4" } });
+    const url = `${base}/ws/jobs/${job.id}`;
+    const cookie = await sessionCookie(owner.user.id, 0);
+    const open = await connect(url, { Cookie: cookie });
+    expect(open.status).toBe(101);
+    expect(await getSessionUser(await db(), owner.user.id, 0)).toMatchObject({ id: owner.user.id });
+
+    const code = closed(open.socket!);
+    await endSessions(await db(), owner.user.id);
+    expect(await code).toBe(4401);
+    expect(await getSessionUser(await db(), owner.user.id, 0)).toBeUndefined();
+    expect((await connect(url, { Cookie: cookie })).status).toBe(404);
+    const fresh = await connect(url, { Cookie: await sessionCookie(owner.user.id, 1) });
+    expect(fresh.status).toBe(101);
+    fresh.socket?.close();
+  });
+
+  it("disabling an account closes its open sockets", async () => {
+    const admin = await registerWithApiKey(await db(), "ws-admin@example.com");
+    const owner = await registerWithApiKey(await db(), "ws-disabled@example.com");
+    const job = await createJob(await db(), callerFor(owner.user), { kind: "ingest", payload: { video_name: "missing.mp4" } });
+    const open = await connect(`${base}/ws/jobs/${job.id}`, { "X-API-Key": owner.apiKey });
+    expect(open.status).toBe(101);
+    const code = closed(open.socket!);
+    await updateUserByAdmin(await db(), admin.user.id, owner.user.id, { disabled: true });
+    expect(await code).toBe(4401);
   });
 });

@@ -84,11 +84,14 @@ function accept(request: IncomingMessage, socket: Duplex, head: Buffer, caller: 
           for (const message of queued) send(message);
         });
     }
+    // Sign-out or disabling ends the account's sockets at once (endSessions in lib/auth/users.ts).
+    const unsubscribeUser = caller.user ? subscribe(topics.user(caller.user.id), () => ws.close(4401, "Session ended")) : () => {};
     // Clients only listen; a ping keeps proxies from closing idle connections.
     const ping = setInterval(() => ws.readyState === ws.OPEN && ws.ping(), 25_000);
     ws.on("close", () => {
       clearInterval(ping);
       unsubscribe();
+      unsubscribeUser();
     });
     ws.on("error", () => ws.terminate());
   });
