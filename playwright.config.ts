@@ -44,6 +44,8 @@ export default defineConfig({
       NEXT_TELEMETRY_DISABLED: "1",
       // Every spec registers from 127.0.0.1; the limit's own test uses 127.0.0.2.
       REGISTER_PER_HOUR: "40",
+      SIGN_UP_PER_HOUR: "200",
+      SIGN_IN_FAILURES_PER_ADDRESS_PER_HOUR: "200",
       // e2e/api/feature-extraction.spec.ts serves its products and videos from 127.0.0.1; the
       // refusal without it is lib/features/fetch-url.test.ts's.
       ALLOW_PRIVATE_URLS: "on",

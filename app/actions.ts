@@ -1,11 +1,14 @@
 "use server";
 
 import { AuthError } from "next-auth";
+import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { revalidatePath } from "next/cache";
 import { createApiKey } from "@/lib/auth/api-keys";
-import { currentUser, signIn, signOut } from "@/lib/auth/session";
-import { createUser } from "@/lib/auth/users";
+import { signUpWithPassword } from "@/lib/auth/register";
+import { currentUser, signIn, signOut, TooManySignIns } from "@/lib/auth/session";
+import { endSessions } from "@/lib/auth/users";
+import { clientAddress } from "@/lib/http/client-address";
 import { db } from "@/lib/db/client";
 import { isAppError } from "@/lib/errors";
 import { safeReturnPath } from "@/lib/auth/return-to";
@@ -22,6 +25,7 @@ export async function signInAction(_state: FormState, form: FormData): Promise<F
   try {
     await signIn("credentials", { email: field(form, "email"), password: field(form, "password"), redirectTo: safeReturnPath(field(form, "callbackUrl")) });
   } catch (error) {
+    if (error instanceof TooManySignIns) return { error: error.detail, email: field(form, "email") };
     if (error instanceof AuthError) return { error: "Wrong email or password", email: field(form, "email") };
     throw error; // the redirect after a successful sign-in travels as an error
   }
@@ -32,7 +36,7 @@ export async function signUpAction(_state: FormState, form: FormData): Promise<F
   const email = field(form, "email");
   const password = field(form, "password");
   try {
-    await createUser(await db(), { email, password, name: field(form, "name") });
+    await signUpWithPassword(await db(), { email, password, name: field(form, "name") }, { address: clientAddress({ headers: await headers() }) });
   } catch (error) {
     if (isAppError(error)) return { error: error.message, email };
     throw error;
@@ -42,6 +46,9 @@ export async function signUpAction(_state: FormState, form: FormData): Promise<F
 }
 
 export async function signOutAction(): Promise<void> {
+  // Every session of the account ends, not only this cookie: a copied one opens nothing after.
+  const user = await currentUser();
+  if (user) await endSessions(await db(), user.id);
   await signOut({ redirectTo: "/sign-in" });
 }
 

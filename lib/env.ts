@@ -32,6 +32,14 @@ const schema = z.object({
   RATE_LIMIT_PER_HOUR: z.coerce.number().int().positive().default(100),
   /** `POST /register` calls per client address per hour. */
   REGISTER_PER_HOUR: z.coerce.number().int().positive().default(20),
+  /** Browser sign-ups per client address per hour. */
+  SIGN_UP_PER_HOUR: z.coerce.number().int().positive().default(20),
+  /** Wrong passwords per account per hour; past it even the right one waits for the next hour. */
+  SIGN_IN_FAILURES_PER_HOUR: z.coerce.number().int().positive().default(10),
+  /** Wrong passwords per client address per hour, over all accounts. */
+  SIGN_IN_FAILURES_PER_ADDRESS_PER_HOUR: z.coerce.number().int().positive().default(50),
+  /** Requests with an API key that matches no live key, per client address per hour (then 429). */
+  UNKNOWN_KEY_PER_HOUR: z.coerce.number().int().positive().default(50),
   MAX_CONCURRENT_UPLOADS: z.coerce.number().int().positive().default(10),
   MAX_UPLOAD_MB: z.coerce.number().int().positive().default(500),
   /** Cap on a JSON or form body; over it the answer is 413 before the body is parsed. */

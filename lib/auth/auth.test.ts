@@ -28,8 +28,20 @@ describe.each(testDatabases)("accounts and keys on %s", (kind) => {
     const first = await createUser(handle.db, { email: "first@example.com", password: "correct horse" });
     const second = await createUser(handle.db, { email: "second@example.com", password: "correct horse" });
     const later = (await registerWithApiKey(handle.db, "later@example.com", { address: "203.0.113.9" })).user;
-    const boss = (await registerWithApiKey(handle.db, "BOSS@example.com", { address: "203.0.113.9" })).user;
+    const boss = await createUser(handle.db, { email: "BOSS@example.com", password: "correct horse" });
     expect([caller.role, first.role, second.role, later.role, boss.role]).toEqual(["user", "admin", "user", "user", "admin"]);
+  });
+
+  it("never makes an admin through POST /register, not even for ADMIN_EMAIL in any case, and keeps that address for sign-up", async () => {
+    process.env.ADMIN_EMAIL = "Chief@Example.com";
+    resetEnvForTests();
+    for (const email of ["chief@example.com", "CHIEF@EXAMPLE.COM", " Chief@Example.com "]) {
+      await expect(registerWithApiKey(handle.db, email, { address: "203.0.113.10" })).rejects.toMatchObject({ kind: "bad_request", message: "Email already registered" });
+    }
+    const [{ value: made }] = await handle.db.select({ value: sql<number>`count(*)::int` }).from(users).where(sql`lower(${users.email}) = 'chief@example.com'`);
+    expect(made).toBe(0);
+    const chief = await createUser(handle.db, { email: "CHIEF@example.com", password: "correct horse" });
+    expect(chief.role).toBe("admin");
   });
 
   it("limits POST /register per client address, with Retry-After", async () => {

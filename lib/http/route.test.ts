@@ -248,3 +248,22 @@ describe("jsonDepthExceeds", () => {
     expect(jsonDepthExceeds(text, limit)).toBe(expected);
   });
 });
+
+describe("route() and unknown API keys", () => {
+  it("answers 429 with Retry-After once an address has sent UNKNOWN_KEY_PER_HOUR unknown keys", async () => {
+    process.env.UNKNOWN_KEY_PER_HOUR = "2";
+    resetEnvForTests();
+    try {
+      const from = { "x-framewise-client-address": "192.0.2.200" };
+      for (let i = 0; i < 2; i++) expect((await call({ ...from, "X-API-Key": `vr_${String(i).repeat(32)}` }, '{"n":1}')).status).toBe(401);
+      const refused = await call({ ...from, "X-API-Key": `vr_${"2".repeat(32)}` }, '{"n":1}');
+      expect(refused.status).toBe(429);
+      expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
+      expect((await refused.json()).detail).toBe("Too many invalid API keys from this address; try again later");
+      expect((await call({ "x-framewise-client-address": "192.0.2.201", "X-API-Key": `vr_${"2".repeat(32)}` }, '{"n":1}')).status).toBe(401);
+    } finally {
+      delete process.env.UNKNOWN_KEY_PER_HOUR;
+      resetEnvForTests();
+    }
+  });
+});

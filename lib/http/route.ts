@@ -1,10 +1,12 @@
 import type { z } from "zod";
 import { authenticateApiKey } from "@/lib/auth/api-keys";
+import { countUnknownKey } from "@/lib/auth/attempt-limits";
 import type { AuthUser } from "@/lib/auth/users";
 import { db } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { removeQuietly } from "@/lib/storage/write-file";
+import { clientAddress } from "./client-address";
 import { errorResponse } from "./errors";
 import { bodyTooLargeMessage, declaredLength, jsonLimitBytes, MAX_JSON_DEPTH } from "./limits";
 import { parseMultipart, type ParseMultipartOptions, type UploadedFile } from "./multipart";
@@ -158,7 +160,10 @@ async function authenticate(request: Request, mode: AuthMode): Promise<{ ctx: Re
     const key = apiKeyOf(request);
     if (key) {
       const found = await authenticateApiKey(await db(), key);
-      if (!found) throw new AppError("unauthorized", "Invalid API key");
+      if (!found) {
+        await countUnknownKey(await db(), clientAddress(request));
+        throw new AppError("unauthorized", "Invalid API key");
+      }
       return { ctx: contextFor(found.user, found.keyId), keyId: found.keyId };
     }
     if (mode === "apiKey" || env().ANONYMOUS_API === "off") throw new AppError("unauthorized", "Missing API key");

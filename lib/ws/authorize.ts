@@ -44,21 +44,21 @@ export async function callerOfUpgrade(request: IncomingMessage, url: URL): Promi
     const claims = await decode({ token, secret: authSecret(), salt: name }).catch(() => null);
     const id = claims && String(claims.uid ?? claims.sub ?? "");
     if (!id || !/^[0-9a-f-]{36}$/i.test(id)) continue;
-    const [user] = await (await db()).select({ id: users.id, role: users.role, disabledAt: users.disabledAt }).from(users).where(eq(users.id, id)).limit(1);
-    if (user && !user.disabledAt) return callerFor(user);
+    const [user] = await (await db()).select({ id: users.id, role: users.role, disabledAt: users.disabledAt, sessionEpoch: users.sessionEpoch }).from(users).where(eq(users.id, id)).limit(1);
+    if (user && !user.disabledAt && user.sessionEpoch === Number(claims.epoch ?? 0)) return callerFor(user);
   }
   return anonymousCaller;
 }
 
 /**
  * May this caller subscribe to `job:<jobId>`? The one rule (canSee): anonymous jobs are
- * reachable by their unguessable id alone; an owned job needs its owner or an admin.
+ * reachable by their unguessable id alone; an owned job needs its owner or an admin. Someone
+ * else's job is "not found", as over HTTP: a different answer would tell which ids exist.
  */
-export async function mayWatchJob(caller: Caller, jobId: string): Promise<"ok" | "not_found" | "forbidden"> {
+export async function mayWatchJob(caller: Caller, jobId: string): Promise<"ok" | "not_found"> {
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(jobId)) return "not_found";
   const [job] = await (await db()).select({ ownerId: jobs.ownerId }).from(jobs).where(eq(jobs.id, jobId)).limit(1);
-  if (!job) return "not_found";
-  return canSee(caller, job) ? "ok" : "forbidden";
+  return job && canSee(caller, job) ? "ok" : "not_found";
 }
 
 /**

@@ -15,6 +15,8 @@ const registry: Registry = ((globalThis as { __framewiseHub?: Registry }).__fram
 export const topics = {
   job: (jobId: string) => `job:${jobId}`,
   client: (clientId: string) => `client:${clientId}`,
+  /** Account events for its sockets: `session_ended` closes them (sign-out, disabling). */
+  user: (userId: string) => `user:${userId}`,
 };
 
 export function subscribe(topic: string, listener: Listener): () => void {

@@ -19,7 +19,7 @@ export function isHubPath(pathname: string): boolean {
 
 /**
  * Takes over an upgrade on a hub path; refuses with an HTTP status line when it must: 403 for
- * a foreign Origin (originAllowed) or someone else's job, 404 for an unknown one. The caller is
+ * a foreign Origin (originAllowed), 404 for a job that is unknown or someone else's. The caller is
  * identified once, at the upgrade, and every message is passed on only if canSee allows it:
  * on `/ws/{client_id}` (a name anyone may pick) an owned job's messages reach its owner's and
  * admins' sockets only.
@@ -42,7 +42,6 @@ export async function handleHubUpgrade(request: IncomingMessage, socket: Duplex,
     }
     const verdict = await mayWatchJob(caller, jobId).catch(() => "error" as const);
     if (verdict === "not_found") return refuse(socket, 404, "Not Found");
-    if (verdict === "forbidden") return refuse(socket, 403, "Forbidden");
     if (verdict === "error") return refuse(socket, 503, "Service Unavailable");
     accept(request, socket, head, caller, topics.job(jobId), { type: "connection", status: "connected", job_id: jobId });
     return;
@@ -85,11 +84,14 @@ function accept(request: IncomingMessage, socket: Duplex, head: Buffer, caller: 
           for (const message of queued) send(message);
         });
     }
+    // Sign-out or disabling ends the account's sockets at once (endSessions in lib/auth/users.ts).
+    const unsubscribeUser = caller.user ? subscribe(topics.user(caller.user.id), () => ws.close(4401, "Session ended")) : () => {};
     // Clients only listen; a ping keeps proxies from closing idle connections.
     const ping = setInterval(() => ws.readyState === ws.OPEN && ws.ping(), 25_000);
     ws.on("close", () => {
       clearInterval(ping);
       unsubscribe();
+      unsubscribeUser();
     });
     ws.on("error", () => ws.terminate());
   });

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { pgTable, uniqueIndex, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { integer, pgTable, uniqueIndex, text, timestamp, uuid } from "drizzle-orm/pg-core";
 
 export const userRoles = ["user", "admin"] as const;
 export type UserRole = (typeof userRoles)[number];
@@ -15,6 +15,11 @@ export const users = pgTable(
     role: text("role", { enum: userRoles }).notNull().default("user"),
     /** Set by an admin: the account can neither sign in nor use its keys while it is. */
     disabledAt: timestamp("disabled_at", { withTimezone: true }),
+    /**
+     * Carried in each browser session's token; sign-out and disabling bump it, so every
+     * token made before (a copied cookie too) stops opening pages at once.
+     */
+    sessionEpoch: integer("session_epoch").notNull().default(0),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [uniqueIndex("users_email_key").using("btree", sql`lower(${table.email})`)],
