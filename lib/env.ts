@@ -32,6 +32,8 @@ const schema = z.object({
   REGISTER_PER_HOUR: z.coerce.number().int().positive().default(20),
   MAX_CONCURRENT_UPLOADS: z.coerce.number().int().positive().default(10),
   MAX_UPLOAD_MB: z.coerce.number().int().positive().default(500),
+  /** An upload that sends nothing for this long is ended with 408 and its slot freed. */
+  UPLOAD_IDLE_SECONDS: z.coerce.number().positive().default(30),
   /** Cap on a JSON or form body; over it the answer is 413 before the body is parsed. */
   MAX_JSON_MB: z.coerce.number().positive().default(1),
   /** Largest video accepted, compared by area (a portrait 4320x7680 is as large as 7680x4320). */

@@ -9,6 +9,8 @@ export type ErrorKind =
   | "not_found"
   | "conflict"
   | "payload_too_large"
+  /** The client stopped sending a request body part-way. */
+  | "request_timeout"
   | "unsupported_media"
   | "rate_limited"
   | "unavailable"
