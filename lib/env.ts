@@ -49,6 +49,8 @@ const schema = z.object({
       return { width: Number(match[1]), height: Number(match[2]) };
     }),
   MAX_JOB_MINUTES: z.coerce.number().positive().default(10),
+  /** Under this much free space in DATA_DIR, `/health` says degraded. */
+  MIN_FREE_DISK_MB: z.coerce.number().nonnegative().default(1024),
   /** Longest video an anonymous caller may submit; a longer one is a 400 before any processing. */
   ANONYMOUS_MAX_VIDEO_MINUTES: z.coerce.number().positive().default(30),
   INNGEST_BASE_URL: z.string().optional(),

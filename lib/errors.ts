@@ -13,6 +13,8 @@ export type ErrorKind =
   | "request_timeout"
   | "unsupported_media"
   | "rate_limited"
+  /** No room left on the server's disk for what was sent. */
+  | "insufficient_storage"
   | "unavailable"
   | "internal";
 
