@@ -11,11 +11,12 @@ export function appInfo() {
 
 /**
  * `GET /health`: `ok`, or `degraded` (still 200, as the diagnostics contract answers it) when
- * the server cannot do its work: less free disk under DATA_DIR than MIN_FREE_DISK_MB.
+ * the server cannot do its work: the database does not read (pingDatabase reads its tables),
+ * or less free disk under DATA_DIR than MIN_FREE_DISK_MB.
  */
 export async function health(): Promise<{ status: "ok" | "degraded"; app: string; environment: string }> {
-  const disk = await freeDiskSpace();
-  return { status: disk.low ? "degraded" : "ok", ...appInfo() };
+  const [database, disk] = await Promise.all([pingDatabase(), freeDiskSpace()]);
+  return { status: database.connected && !disk.low ? "ok" : "degraded", ...appInfo() };
 }
 
 async function diskPart() {
