@@ -9,6 +9,7 @@ import { orchestrationMode } from "@/inngest/client";
 import { handleEngineRequest, orchestrationProbe, startLocalEngine, stopLocalEngine } from "@/inngest/engine";
 import { startLocalWorker, type LocalWorker } from "@/lib/inference/local-worker";
 import { workerHealth } from "@/lib/inference/worker-client";
+import { serveBackups } from "@/lib/db/backup";
 import { closeDatabase, database } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { registerHealthProbe } from "@/lib/health/checks";
@@ -26,10 +27,16 @@ import { handleHubUpgrade, isHubPath } from "@/lib/ws/upgrade";
 const config = env();
 const dev = process.argv.includes("--dev") || config.NODE_ENV === "development" && !process.argv.includes("--prod");
 
-const handle = await database();
+const handle = await database().catch((error: unknown) => {
+  // The operator reads this line: which folder and what to do (DatabaseOpenError), not a stack.
+  console.error(`[framewise] ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});
 console.log(`[framewise] database ready (${handle.driver})`);
 // Files a crash left half-written; with PGlite this process alone owns DATA_DIR, so all of them.
 await startStorageSweep({ exclusive: handle.driver === "pglite" });
+// `npm run backup` asks this process for a consistent copy of the embedded database.
+const stopBackups = handle.driver === "pglite" ? await serveBackups(handle, config.dataDir) : undefined;
 
 const server = http.createServer();
 const app = next({ dev, hostname: config.HOST, port: config.PORT, httpServer: server, dir: import.meta.dirname });
@@ -102,6 +109,7 @@ async function shutdown(signal: string) {
   stopping = true;
   console.log(`[framewise] ${signal}: shutting down`);
   await stopLocalEngine().catch(() => {});
+  await stopBackups?.();
   await worker?.stop();
   server.closeAllConnections();
   await new Promise<void>((resolve) => server.close(() => resolve()));

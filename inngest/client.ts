@@ -74,10 +74,10 @@ export const inngest = new Inngest(clientOptions());
  * and wherever the client is loaded (server.ts, the tests' engine) jobs can be created.
  */
 setJobQueue({
-  enqueue: async (job) => {
+  enqueue: async (job, caller) => {
     // The event id is the job id: a retried send never starts a second run.
     const priority = Math.max(-600, Math.min(600, Math.trunc(job.priority)));
-    await inngest.send(jobRequestedEvents[job.kind].create({ jobId: job.id, priority }, { id: `job-${job.id}` }));
+    await inngest.send(jobRequestedEvents[job.kind].create({ jobId: job.id, priority, caller }, { id: `job-${job.id}` }));
   },
   cancel: async (jobId) => {
     await inngest.send(jobCancelRequested.create({ jobId }));

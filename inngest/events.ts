@@ -12,6 +12,8 @@ const jobRequested = z.object({
   jobId: z.string(),
   /** Seconds a run moves up the queue (`priority.run`), clamped to Inngest's [-600, 600]. */
   priority: z.number().int().min(-600).max(600),
+  /** Whose job this is, for per-caller concurrency (lib/jobs/caller.ts queueKeyOf); absent on events sent before it existed. */
+  caller: z.string().optional(),
 });
 export type JobRequestedData = z.infer<typeof jobRequested>;
 

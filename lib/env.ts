@@ -42,6 +42,8 @@ const schema = z.object({
   UNKNOWN_KEY_PER_HOUR: z.coerce.number().int().positive().default(50),
   MAX_CONCURRENT_UPLOADS: z.coerce.number().int().positive().default(10),
   MAX_UPLOAD_MB: z.coerce.number().int().positive().default(500),
+  /** An upload that sends nothing for this long is ended with 408 and its slot freed. */
+  UPLOAD_IDLE_SECONDS: z.coerce.number().positive().default(30),
   /** Cap on a JSON or form body; over it the answer is 413 before the body is parsed. */
   MAX_JSON_MB: z.coerce.number().positive().default(1),
   /** Largest video accepted, compared by area (a portrait 4320x7680 is as large as 7680x4320). */
@@ -57,6 +59,10 @@ const schema = z.object({
       return { width: Number(match[1]), height: Number(match[2]) };
     }),
   MAX_JOB_MINUTES: z.coerce.number().positive().default(10),
+  /** Under this much free space in DATA_DIR, `/health` says degraded. */
+  MIN_FREE_DISK_MB: z.coerce.number().nonnegative().default(1024),
+  /** Longest video an anonymous caller may submit; a longer one is a 400 before any processing. */
+  ANONYMOUS_MAX_VIDEO_MINUTES: z.coerce.number().positive().default(30),
   INNGEST_BASE_URL: z.string().optional(),
   INNGEST_EVENT_KEY: z.string().optional(),
   INNGEST_SIGNING_KEY: z.string().optional(),

@@ -9,8 +9,12 @@ export type ErrorKind =
   | "not_found"
   | "conflict"
   | "payload_too_large"
+  /** The client stopped sending a request body part-way. */
+  | "request_timeout"
   | "unsupported_media"
   | "rate_limited"
+  /** No room left on the server's disk for what was sent. */
+  | "insufficient_storage"
   | "unavailable"
   | "internal";
 

@@ -3,6 +3,7 @@ import type http from "node:http";
 import { and, asc, count, eq, gt, inArray, lt, lte, min, ne, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { engineEvents, engineQueue, engineRuns, engineSteps, type EngineQueueItem, type EngineRun } from "@/lib/db/schema";
+import { isDiskFull } from "@/lib/storage/disk-space";
 import { eventMatches, sleepUntil, toFunctionSpec, type FunctionSpec } from "./functions";
 import { callSdk, readRequestBody, sendJson, type SdkResponse } from "./http";
 import { localEventKey } from "./signing";
@@ -67,6 +68,8 @@ const terminal: RunStatus[] = ["completed", "failed", "cancelled"];
 const active: RunStatus[] = ["queued", "running"];
 /** The id the SDK gives a function-level outcome that arrives among lazy ops. */
 const completeStepId = crypto.createHash("sha1").update("complete").digest("hex");
+/** The longest wait on a full disk: a job goes on within a minute once space returns. */
+const maxWaitingMs = 30_000;
 
 export class EngineUnavailableError extends Error {}
 
@@ -79,6 +82,10 @@ export class LocalEngine {
   /** Wakes the engine when the earliest waiting item (a sleep, a retry) comes due. */
   private wakeTimer?: NodeJS.Timeout;
   private pumping = false;
+  /** Disk-full failures in a row per run and step (`runId:stepId`): how long the next wait is. */
+  private readonly diskFull = new Map<string, number>();
+  /** Items whose last call threw (the engine's own writes failed), held back until then. */
+  private readonly heldUntil = new Map<number, { until: number; failures: number }>();
   private pumpAgain = false;
   private readonly db: Db;
   private readonly log: Pick<Console, "info" | "warn" | "error">;
@@ -305,6 +312,7 @@ export class LocalEngine {
             if (this.inFlight.has(item.id)) continue;
             const groups = item.kind === "sleep" ? [] : concurrency;
             if (groups.some((group) => (this.groupUse.get(group.key) ?? 0) >= group.limit)) continue;
+            if ((this.heldUntil.get(item.id)?.until ?? 0) > Date.now()) continue;
             this.launch(item, groups);
           }
         }
@@ -336,15 +344,47 @@ export class LocalEngine {
   private launch(item: EngineQueueItem, groups: { key: string }[]): void {
     for (const group of groups) this.groupUse.set(group.key, (this.groupUse.get(group.key) ?? 0) + 1);
     const work = this.execute(item)
-      .catch((error) => {
-        if (this.state !== "stopped") this.log.error(`[engine] item ${item.id} of run ${item.runId} failed:`, error);
-      })
+      .then(
+        () => void this.heldUntil.delete(item.id),
+        (error) => {
+          if (this.state === "stopped") return;
+          this.log.error(`[engine] item ${item.id} of run ${item.runId} failed:`, error);
+          this.holdBack(item);
+        },
+      )
       .finally(() => {
         this.inFlight.delete(item.id);
         for (const group of groups) this.groupUse.set(group.key, (this.groupUse.get(group.key) ?? 1) - 1);
         void this.pump();
       });
     this.inFlight.set(item.id, work);
+  }
+
+  /**
+   * An item whose call threw stays queued (its outcome was not recorded: a full disk, a lost
+   * database connection); it is tried again after a wait that doubles up to 30 s, not at the
+   * next pump, which would rerun its step several times a second.
+   */
+  private holdBack(item: EngineQueueItem): void {
+    const failures = (this.heldUntil.get(item.id)?.failures ?? 0) + 1;
+    const delay = Math.min(maxWaitingMs, this.settings.maxBackoffMs, this.settings.backoffMs * 2 ** (failures - 1));
+    this.heldUntil.set(item.id, { until: Date.now() + delay, failures });
+    setTimeout(() => void this.pump(), delay + 1).unref();
+  }
+
+  /**
+   * A step that failed on a full disk waits for space instead of using an attempt: the same
+   * attempt again after a wait that doubles up to 30 s, so the run goes on within a minute once
+   * space returns (and is not failed while the disk is full, with nowhere to record it).
+   */
+  private diskFullRetry(item: EngineQueueItem, kind: Scheduled["kind"], stepId: string | null, error: unknown): Scheduled | undefined {
+    if (!isDiskFull(error)) return undefined;
+    const key = `${item.runId}:${stepId ?? ""}`;
+    const failures = this.diskFull.get(key) ?? 0;
+    this.diskFull.set(key, failures + 1);
+    const delay = Math.min(maxWaitingMs, this.settings.maxBackoffMs, this.settings.backoffMs * 2 ** failures);
+    this.log.warn(`[engine] run ${item.runId}: disk full, trying again in ${Math.round(delay / 1000)} s`);
+    return { kind, stepId, attempt: item.attempt, availableAt: new Date(Date.now() + delay) };
   }
 
   // ---- one call to the SDK ----------------------------------------------------------------
@@ -428,10 +468,15 @@ export class LocalEngine {
     const noRetry = response.headers["x-inngest-no-retry"];
     if (response.status === 200) return { complete: { output: response.body } };
     if (response.status === 500 && noRetry === "false") {
+      const waiting = this.diskFullRetry(item, item.kind, item.stepId, response.body);
+      if (waiting) return { schedule: [waiting] };
       if (item.attempt + 1 >= fn.maxAttempts) return { fail: toSerializedError(response.body) };
       return { schedule: [this.again(item, retryAfterMs(response) ?? this.backoff(item.attempt))] };
     }
-    if (response.status === 400 && noRetry === "true") return { fail: toSerializedError(response.body) };
+    if (response.status === 400 && noRetry === "true") {
+      const waiting = this.diskFullRetry(item, item.kind, item.stepId, response.body);
+      return waiting ? { schedule: [waiting] } : { fail: toSerializedError(response.body) };
+    }
     if (response.status !== 206 || !Array.isArray(response.body)) {
       return { fail: engineError(`serve() answered HTTP ${response.status}: ${response.text.slice(0, 500)}`) };
     }
@@ -440,15 +485,26 @@ export class LocalEngine {
     for (const op of response.body as Op[]) {
       switch (op.op) {
         case "StepRun":
+          this.diskFull.delete(`${item.runId}:${op.id}`);
           outcome.memo.push({ stepId: op.id, result: { data: op.data ?? null } });
           break;
-        case "StepFailed":
+        case "StepFailed": {
+          // The SDK calls a step's last attempt failed; on a full disk that attempt was not used.
+          const waiting = this.diskFullRetry(item, op.id === completeStepId ? item.kind : "step", op.id === completeStepId ? item.stepId : op.id, op.error);
+          if (waiting) {
+            outcome.schedule.push(waiting);
+            break;
+          }
           if (op.id === completeStepId) return { fail: toSerializedError(op.error) };
           outcome.memo.push({ stepId: op.id, result: { error: op.error } });
           break;
+        }
         case "StepError": {
           const attempt = item.attempt + 1;
-          if (op.id === completeStepId) {
+          const waiting = this.diskFullRetry(item, op.id === completeStepId ? item.kind : "step", op.id === completeStepId ? item.stepId : op.id, op.error);
+          if (waiting) {
+            outcome.schedule.push(waiting);
+          } else if (op.id === completeStepId) {
             if (attempt >= fn.maxAttempts) return { fail: toSerializedError(op.error) };
             outcome.schedule.push(this.again(item, retryAfterMs(response) ?? this.backoff(item.attempt)));
           } else if (attempt >= fn.maxAttempts) {
@@ -537,6 +593,9 @@ export class LocalEngine {
         await tx.insert(engineQueue).values(fresh.map((entry) => ({ runId: run.id, ...entry, orderAt: run.orderAt })));
       }
     });
+    if (outcome.complete || outcome.fail) {
+      for (const key of this.diskFull.keys()) if (key.startsWith(`${item.runId}:`)) this.diskFull.delete(key);
+    }
     if (failed && !failed.run.functionId.endsWith("-failure")) {
       // onFailure handlers are functions triggered by this event (protocol §5).
       await this.ingest(

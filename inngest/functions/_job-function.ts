@@ -12,8 +12,8 @@ import { jobCancelRequested, jobRequestedEvents } from "../events";
 
 /**
  * The shape every job function shares: started -> the kind's own steps -> completed, with
- * cancelOn the job's cancel event, priority from the job, one env-wide concurrency group for
- * media work, and onFailure marking the job failed. Not an Inngest function itself.
+ * cancelOn the job's cancel event, priority from the job, an env-wide concurrency group for
+ * media work and one per caller, and onFailure marking the job failed. Not an Inngest function itself.
  */
 export type JobContext<K extends JobKind> = {
   jobId: string;
@@ -32,6 +32,16 @@ export type JobContext<K extends JobKind> = {
 /** How many job steps run at once in this deployment: ffmpeg work on a small box. */
 const mediaConcurrency = 2;
 
+/**
+ * Media steps run `mediaConcurrency` at a time, and one caller's (event.data.caller: per user,
+ * per address for anonymous callers) one at a time: a caller's long job leaves the other slot
+ * to everyone else's jobs instead of taking both.
+ */
+export const jobConcurrency = [
+  { limit: mediaConcurrency, scope: "env", key: '"media"' },
+  { limit: 1, scope: "env", key: "event.data.caller" },
+] as const;
+
 export function jobFunction<K extends JobKind>(
   id: string,
   kind: K,
@@ -46,7 +56,7 @@ export function jobFunction<K extends JobKind>(
       triggers: [jobRequestedEvents[kind]],
       retries: 2,
       priority: { run: "event.data.priority" },
-      concurrency: [{ limit: mediaConcurrency, scope: "env", key: '"media"' }],
+      concurrency: [...jobConcurrency],
       cancelOn: [{ event: jobCancelRequested.name, match: "data.jobId" }],
       onFailure: async ({ event, error }) => {
         const jobId = (event.data.event.data as { jobId: string }).jobId;

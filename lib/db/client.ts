@@ -11,6 +11,11 @@ export type DatabaseHandle = {
   db: Db;
   driver: "pglite" | "postgres";
   close: () => Promise<void>;
+  /**
+   * PGlite only: a gzipped tar of the data folder, taken between queries (PGlite's
+   * dumpDataDir holds its query lock) after a checkpoint: a consistent copy while it runs.
+   */
+  dump?: () => Promise<Blob>;
 };
 
 const migrationsFolder = path.resolve(import.meta.dirname ?? __dirname, "../../drizzle");
@@ -40,11 +45,43 @@ export async function openDatabase(options: { url?: string; dataDir?: string }):
   }
   // pgvector for feature embeddings (drizzle/0003_add_features.sql creates the extension).
   const { vector } = await import("@electric-sql/pglite-pgvector");
-  const client = new PGlite({ dataDir: dataPath, extensions: { vector } });
-  await client.waitReady;
-  const db = drizzle(client, { schema });
-  await migrate(db, { migrationsFolder });
-  return { db: db as unknown as Db, driver: "pglite", close: () => client.close() };
+  let client: InstanceType<typeof PGlite> | undefined;
+  try {
+    client = new PGlite({ dataDir: dataPath, extensions: { vector } });
+    await client.waitReady;
+    const db = drizzle(client, { schema });
+    await migrate(db, { migrationsFolder });
+    const opened = client;
+    const dump = async () => {
+      await opened.exec("CHECKPOINT");
+      return opened.dumpDataDir("gzip");
+    };
+    return { db: db as unknown as Db, driver: "pglite", close: () => opened.close(), dump };
+  } catch (error) {
+    await client?.close().catch(() => undefined);
+    throw dataPath ? new DatabaseOpenError(dataPath, error) : error;
+  }
+}
+
+/**
+ * The embedded database would not open or migrate: its folder is damaged (a disk fault, a copy
+ * taken while it ran) or not a database. Says which folder and what to do, for the operator
+ * reading the server's last line.
+ */
+export class DatabaseOpenError extends Error {
+  constructor(
+    readonly folder: string,
+    cause: unknown,
+  ) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    super(
+      `The database in ${folder} could not be opened: ${reason.split("\n")[0]}\n` +
+        `  It may be damaged. Restore a backup with \`npm run restore -- <backup.tar.gz>\` (README, "Backup and restore"),\n` +
+        `  or move ${folder} aside to start with an empty database (jobs, users and keys are then gone; media files stay).`,
+      { cause },
+    );
+    this.name = "DatabaseOpenError";
+  }
 }
 
 // PGlite allows one opener per data folder. Next bundles route handlers apart from server.ts,
@@ -80,11 +117,14 @@ export async function selectRows<T>(db: Db, query: SQL): Promise<T[]> {
   return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
 }
 
-/** For health checks: a round trip, with the error when it fails. */
+/**
+ * For health checks: reads every row of the tables the routes live on (a damaged page fails the
+ * read; `select 1` would not notice), with the error when it fails.
+ */
 export async function pingDatabase(): Promise<{ connected: boolean; driver?: string; error?: string }> {
   try {
     const handle = await database();
-    await handle.db.execute(sql`select 1`);
+    await handle.db.execute(sql`select (select count(*) from ${schema.users}), (select count(*) from ${schema.apiKeys}), (select count(*) from ${schema.videos}), (select count(*) from ${schema.jobs}), (select count(*) from ${schema.engineQueue})`);
     return { connected: true, driver: handle.driver };
   } catch (error) {
     return { connected: false, error: error instanceof Error ? error.message : String(error) };

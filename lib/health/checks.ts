@@ -3,9 +3,25 @@ import path from "node:path";
 import { pingDatabase } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import type { Caller } from "@/lib/jobs/caller";
+import { freeDiskSpace } from "@/lib/storage/disk-space";
 
 export function appInfo() {
   return { app: env().APP_NAME, environment: env().NODE_ENV };
+}
+
+/**
+ * `GET /health`: `ok`, or `degraded` (still 200, as the diagnostics contract answers it) when
+ * the server cannot do its work: the database does not read (pingDatabase reads its tables),
+ * or less free disk under DATA_DIR than MIN_FREE_DISK_MB.
+ */
+export async function health(): Promise<{ status: "ok" | "degraded"; app: string; environment: string }> {
+  const [database, disk] = await Promise.all([pingDatabase(), freeDiskSpace()]);
+  return { status: database.connected && !disk.low ? "ok" : "degraded", ...appInfo() };
+}
+
+async function diskPart() {
+  const disk = await freeDiskSpace();
+  return { name: "disk", ok: !disk.low, details: { free_mb: disk.freeMb, min_free_mb: disk.minFreeMb } };
 }
 
 /** Names of the models `npm run models` assembled (MODELS_DIR/manifest.json), or none. */
@@ -42,7 +58,7 @@ async function checkParts() {
       probe().catch((error: unknown) => ({ name: "probe", ok: false, details: { error: String(error) } })),
     ),
   );
-  return [{ name: "database", ok: database.connected, details: database as Record<string, unknown> }, ...parts];
+  return [{ name: "database", ok: database.connected, details: database as Record<string, unknown> }, await diskPart(), ...parts];
 }
 
 /** Every part with all it knows (worker URLs, errors): for admins and the server itself. */

@@ -1,6 +1,7 @@
 import { Readable } from "node:stream";
 import type { ReadableStream as NodeReadableStream } from "node:stream/web";
 import busboy from "busboy";
+import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { declaredLength, fileTooLargeMessage, MULTIPART_OVERHEAD_BYTES, uploadLimitBytes } from "./limits";
 import { removeQuietly, tempPath, writeStreamToFile } from "@/lib/storage/write-file";
@@ -33,6 +34,8 @@ export interface ParseMultipartOptions {
   fileFields?: string[];
   /** DATA_DIR override (tests, tools); files go to <dataDir>/tmp. */
   dataDir?: string;
+  /** Seconds without a byte before the upload is ended; defaults to UPLOAD_IDLE_SECONDS. */
+  idleSeconds?: number;
 }
 
 const CONTROL_CHARS = /\p{Cc}/gu; // U+0000-001F and U+007F-009F
@@ -68,11 +71,13 @@ function extensionOf(filename: string): string {
  * part is written straight to DATA_DIR/tmp with its SHA-256 computed on the way, so memory use
  * does not grow with the upload. A file over the limit fails the whole request with
  * AppError("payload_too_large", "File size exceeds 500MB limit") and no partial file is left
- * behind; on any failure every file of the request is removed.
+ * behind; on any failure every file of the request is removed. A body that sends nothing for
+ * UPLOAD_IDLE_SECONDS fails with AppError("request_timeout"): a trickling client must not hold
+ * an upload slot (lib/http/upload-slots.ts) for as long as it likes.
  */
 export async function parseMultipart(request: Request, options: ParseMultipartOptions = {}): Promise<MultipartResult> {
   const maxFileBytes = options.maxFileBytes ?? uploadLimitBytes();
-  const { maxFiles = 4, maxFields = 50, maxFieldBytes = 64 * 1024, fileFields, dataDir } = options;
+  const { maxFiles = 4, maxFields = 50, maxFieldBytes = 64 * 1024, fileFields, dataDir, idleSeconds = env().UPLOAD_IDLE_SECONDS } = options;
   const tooLargeMessage = fileTooLargeMessage(maxFileBytes);
 
   const contentType = request.headers.get("content-type") ?? "";
@@ -110,9 +115,16 @@ export async function parseMultipart(request: Request, options: ParseMultipartOp
   let failure: unknown;
 
   return new Promise<MultipartResult>((resolve, reject) => {
+    let idle: NodeJS.Timeout | undefined;
+    const stillSending = () => {
+      clearTimeout(idle);
+      idle = setTimeout(() => fail(new AppError("request_timeout", `Upload sent nothing for ${idleSeconds} seconds`)), idleSeconds * 1000);
+    };
+
     const fail = (error: unknown) => {
       if (failure) return;
       failure = error;
+      clearTimeout(idle);
       // Nothing more of the request is stored: drop the rest as it comes. Destroying the
       // source would destroy the client's socket too, and with it the 413 being answered;
       // the server closes the connection once that answer is out (closeWhenBodyUnread).
@@ -129,6 +141,7 @@ export async function parseMultipart(request: Request, options: ParseMultipartOp
     const settle = () => {
       if (settling) return;
       settling = true;
+      clearTimeout(idle);
       void Promise.allSettled(writes).then(async () => {
         if (failure) {
           await Promise.all(written.map((file) => removeQuietly(file)));
@@ -178,5 +191,9 @@ export async function parseMultipart(request: Request, options: ParseMultipartOp
     source.on("error", (error) => fail(failure ?? new AppError("bad_request", `Upload interrupted: ${error.message}`)));
 
     source.pipe(parser);
+    source.on("data", () => {
+      if (!failure && !settling) stillSending();
+    });
+    stillSending();
   });
 }

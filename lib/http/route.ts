@@ -22,7 +22,7 @@ import { uploadSubject, withUploadSlot } from "./upload-slots";
  */
 export type AuthMode = "none" | "anonymousApi" | "apiKey" | "session" | "admin";
 
-export type RequestContext = { user: AuthUser | null; isAdmin: boolean; apiKeyId: string | null };
+export type RequestContext = { user: AuthUser | null; isAdmin: boolean; apiKeyId: string | null; queueKey?: string };
 
 type Schema = z.ZodType;
 type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
@@ -153,7 +153,8 @@ export function apiKeyOf(request: Request): string | null {
 }
 
 async function authenticate(request: Request, mode: AuthMode): Promise<{ ctx: RequestContext; keyId: string | null }> {
-  const anonymous = { ctx: { user: null, isAdmin: false, apiKeyId: null }, keyId: null };
+  // Anonymous callers are told apart by address, for their jobs' fair queueing (lib/jobs/caller.ts).
+  const anonymous = { ctx: { user: null, isAdmin: false, apiKeyId: null, queueKey: `ip:${clientAddress(request)}` }, keyId: null };
   if (mode === "none") return anonymous;
 
   if (mode === "apiKey" || mode === "anonymousApi") {

@@ -3,7 +3,20 @@
  * handlers pass their RequestContext; pages and the WebSocket upgrade build a Caller from the
  * signed-in user; Inngest functions act for the job's owner (payload resolution) or as the system.
  */
-export type Caller = { user: { id: string } | null; isAdmin: boolean };
+export type Caller = {
+  user: { id: string } | null;
+  isAdmin: boolean;
+  /**
+   * Who an anonymous caller is for fair queueing (`ip:<client address>`): each caller's jobs
+   * queue in their own concurrency group (inngest/functions/_job-function.ts).
+   */
+  queueKey?: string;
+};
+
+/** The concurrency group a caller's jobs run in: per user (and so per API key's owner), per address for anonymous callers. */
+export function queueKeyOf(caller: Caller): string {
+  return caller.user ? `user:${caller.user.id}` : (caller.queueKey ?? "system");
+}
 
 export const systemCaller: Caller = { user: null, isAdmin: true };
 

@@ -5,7 +5,7 @@ import { AppError } from "@/lib/errors";
 import type { JobKind } from "@/lib/job-kinds";
 import { publicMessage } from "@/lib/public-message";
 import { getVideoOrThrow } from "@/lib/videos/get-video";
-import type { Caller } from "./caller";
+import { queueKeyOf, type Caller } from "./caller";
 import { jobQueue } from "./job-queue";
 import { parseJobPayload, sourcesOf } from "./payloads";
 import { publishJob } from "./publish";
@@ -53,7 +53,7 @@ export async function createJob(db: Db, caller: Caller, input: CreateJobInput): 
   publishJob(job);
 
   try {
-    await jobQueue().enqueue(job);
+    await jobQueue().enqueue(job, queueKeyOf(caller));
   } catch (error) {
     const reason = publicMessage(error instanceof Error ? error.message : String(error));
     await db.update(jobs).set({ status: "failed", errorMessage: `Failed to enqueue job: ${reason}`, updatedAt: new Date(), completedAt: new Date() }).where(eq(jobs.id, job.id));

@@ -1,4 +1,4 @@
-export { type Caller, systemCaller, anonymousCaller, callerFor, canSee } from "./caller";
+export { type Caller, systemCaller, anonymousCaller, callerFor, canSee, queueKeyOf } from "./caller";
 export { createJob, type CreateJobInput } from "./create-job";
 export { getJobOrThrow, listJobLogs } from "./get-job";
 export { ownerCaller } from "./owner-caller";

@@ -7,8 +7,11 @@ import type { Job } from "@/lib/db/schema";
  * share one process and one queue.
  */
 export type JobQueue = {
-  /** Starts the run of a stored job; a retried send for the same job starts no second run. */
-  enqueue: (job: Pick<Job, "id" | "kind" | "priority">) => Promise<void>;
+  /**
+   * Starts the run of a stored job; a retried send for the same job starts no second run.
+   * `caller` (lib/jobs/caller.ts queueKeyOf) keys the run's per-caller concurrency.
+   */
+  enqueue: (job: Pick<Job, "id" | "kind" | "priority">, caller: string) => Promise<void>;
   /** Stops the run carrying the job before its next step. */
   cancel: (jobId: string) => Promise<void>;
 };

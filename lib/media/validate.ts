@@ -15,6 +15,8 @@ export interface ValidateOptions {
   signal?: AbortSignal;
   /** The largest picture accepted, by area; default MAX_RESOLUTION. */
   maxResolution?: { width: number; height: number };
+  /** The longest video accepted, in seconds; default: no limit. */
+  maxDurationSeconds?: number;
 }
 
 function formatSeconds(seconds: number): string {
@@ -71,6 +73,14 @@ export async function validateVideo(filePath: string, options: ValidateOptions =
     throw new AppError(
       "bad_request",
       `Video resolution ${probe.width}x${probe.height} exceeds the maximum ${max.width}x${max.height} (by area)`,
+    );
+  }
+
+  // Before anything decodes a frame too: a tiny file can hold hours of video.
+  if (options.maxDurationSeconds !== undefined && probe.duration > options.maxDurationSeconds) {
+    throw new AppError(
+      "bad_request",
+      `Video is too long (${formatSeconds(probe.duration)} s, maximum ${formatSeconds(options.maxDurationSeconds)} s without an API key)`,
     );
   }
 

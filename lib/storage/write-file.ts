@@ -5,6 +5,7 @@ import path from "node:path";
 import { Transform, type TransformCallback } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { AppError } from "@/lib/errors";
+import { diskFullError, isDiskFull } from "./disk-space";
 import { storageLayout } from "./layout";
 
 /** A sibling name for writing before the rename; hidden so listings never show half a file. */
@@ -91,7 +92,8 @@ class MeasureStream extends Transform {
 /**
  * Streams `source` into `target` through a temporary sibling, computing size and SHA-256 on the
  * way; renames into place only when everything arrived. On any error (including the size
- * limit) the partial file is removed and the error rethrown.
+ * limit) the partial file is removed and the error rethrown; a full disk as
+ * AppError("insufficient_storage").
  */
 export async function writeStreamToFile(
   target: string,
@@ -113,7 +115,7 @@ export async function writeStreamToFile(
     // stream has closed would leave the file its late open creates.
     if (!output.closed) await new Promise<void>((resolve) => output.once("close", () => resolve()));
     await removeQuietly(partial);
-    throw error;
+    throw isDiskFull(error) ? diskFullError() : error;
   }
   return { path: target, size: measure.size, sha256: measure.hash.digest("hex") };
 }

@@ -1,6 +1,7 @@
 import path from "node:path";
 import { randomUUID } from "node:crypto";
 import type { Db } from "@/lib/db/client";
+import { env } from "@/lib/env";
 import { videos, type Video } from "@/lib/db/schema";
 import type { UploadedFile } from "@/lib/http/multipart";
 import type { Caller } from "@/lib/jobs/caller";
@@ -16,6 +17,14 @@ function summaryOf(probe: VideoProbe): Record<string, unknown> {
 }
 
 /**
+ * Anonymous callers share the machine with everyone: their videos are capped at
+ * ANONYMOUS_MAX_VIDEO_MINUTES, so that one long video cannot hold a processing slot for hours.
+ */
+export function maxDurationFor(caller: Caller): number | undefined {
+  return caller.user || caller.isAdmin ? undefined : env().ANONYMOUS_MAX_VIDEO_MINUTES * 60;
+}
+
+/**
  * An uploaded file becomes a video: validated (a refused file is deleted and the reason given
  * as a bad request), then moved into uploads/ under a fresh name. The client's name is kept
  * only for display.
@@ -23,7 +32,7 @@ function summaryOf(probe: VideoProbe): Record<string, unknown> {
 export async function registerUpload(db: Db, caller: Caller, file: UploadedFile): Promise<{ video: Video; probe: VideoProbe }> {
   let probe: VideoProbe;
   try {
-    probe = await validateVideo(file.path, { fileName: file.filename });
+    probe = await validateVideo(file.path, { fileName: file.filename, maxDurationSeconds: maxDurationFor(caller) });
   } catch (error) {
     await removeQuietly(file.path);
     throw error;
@@ -51,7 +60,7 @@ export async function registerUpload(db: Db, caller: Caller, file: UploadedFile)
 
 /** A file in VIDEO_INPUT_DIR (already resolved inside it) becomes a video, analysed in place. */
 export async function registerServerVideo(db: Db, caller: Caller, absolutePath: string, name: string): Promise<{ video: Video; probe: VideoProbe }> {
-  const probe = await validateVideo(absolutePath);
+  const probe = await validateVideo(absolutePath, { maxDurationSeconds: maxDurationFor(caller) });
   const [video] = await db
     .insert(videos)
     .values({
