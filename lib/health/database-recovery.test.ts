@@ -6,9 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { registerWithApiKey } from "@/lib/auth/register";
 import { resetEnvForTests } from "@/lib/env";
 import { health } from "@/lib/health/checks";
-import { backupDatabase, restoreDatabase, serveBackups } from "./backup";
-import { closeDatabase, database, DatabaseOpenError, openDatabase, pingDatabase, selectRows } from "./client";
-import { users } from "./schema";
+import { backupDatabase, restoreDatabase, serveBackups } from "@/lib/db/backup";
+import { closeDatabase, database, DatabaseOpenError, openDatabase, pingDatabase, selectRows } from "@/lib/db/client";
+import { users } from "@/lib/db/schema";
 
 // A damaged embedded database, and backup and restore, on real PGlite folders.
 
