@@ -6,6 +6,7 @@ import { authSecret } from "@/lib/auth/secret";
 import { db } from "@/lib/db/client";
 import { jobs, users } from "@/lib/db/schema";
 import { env } from "@/lib/env";
+import { isAppError } from "@/lib/errors";
 import { corsHeaders } from "@/lib/http/cors";
 import { anonymousCaller, callerFor, canSee, type Caller } from "@/lib/jobs/caller";
 
@@ -21,10 +22,18 @@ function header(request: IncomingMessage, name: string): string | undefined {
  * the browser's session cookie. A key that is not valid, or no credentials, is anonymous: the
  * socket then gets only what anyone holding the id may see.
  */
-export async function callerOfUpgrade(request: IncomingMessage, url: URL): Promise<Caller> {
+export async function callerOfUpgrade(request: IncomingMessage, url: URL): Promise<Caller | "refused"> {
   const bearer = header(request, "authorization")?.match(/^Bearer\s+(\S+)$/i)?.[1];
   const key = header(request, "x-api-key") ?? bearer ?? url.searchParams.get("api_key");
-  if (key) return callerFor((await authenticateApiKey(await db(), key).catch(() => null))?.user);
+  if (key) {
+    // A key that is unknown or whose account is disabled is refused, never taken as anonymous:
+    // a disabled account must not keep listening through its old key.
+    const found = await authenticateApiKey(await db(), key).catch((error: unknown) => {
+      if (isAppError(error)) return null;
+      throw error;
+    });
+    return found ? callerFor(found.user) : "refused";
+  }
   const cookies = new Map(
     (request.headers.cookie ?? "").split(";").map((part) => {
       const index = part.indexOf("=");

@@ -107,5 +107,13 @@ describe("ending sessions", () => {
     const code = closed(open.socket!);
     await updateUserByAdmin(await db(), admin.user.id, owner.user.id, { disabled: true });
     expect(await code).toBe(4401);
+    // Its key opens nothing afterwards, not even as an anonymous listener on a client topic.
+    expect((await connect(`${base}/ws/jobs/${job.id}`, { "X-API-Key": owner.apiKey })).status).toBe(401);
+    expect((await connect(`${base}/ws/some-client`, { "X-API-Key": owner.apiKey })).status).toBe(401);
+  });
+
+  it("refuses an unknown API key instead of taking the caller as anonymous", async () => {
+    expect((await connect(`${base}/ws/some-client`, { "X-API-Key": `vr_${"0".repeat(32)}` })).status).toBe(401);
+    expect((await connect(`${base}/ws/some-client`)).status).toBe(101);
   });
 });

@@ -19,7 +19,8 @@ export function isHubPath(pathname: string): boolean {
 
 /**
  * Takes over an upgrade on a hub path; refuses with an HTTP status line when it must: 403 for
- * a foreign Origin (originAllowed), 404 for a job that is unknown or someone else's. The caller is
+ * a foreign Origin (originAllowed), 401 for an API key that is unknown or whose account is
+ * disabled, 404 for a job that is unknown or someone else's. The caller is
  * identified once, at the upgrade, and every message is passed on only if canSee allows it:
  * on `/ws/{client_id}` (a name anyone may pick) an owned job's messages reach its owner's and
  * admins' sockets only.
@@ -33,6 +34,7 @@ export async function handleHubUpgrade(request: IncomingMessage, socket: Duplex,
 
   const caller = await callerOfUpgrade(request, url).catch(() => null);
   if (!caller) return refuse(socket, 503, "Service Unavailable");
+  if (caller === "refused") return refuse(socket, 401, "Unauthorized");
   if (job) {
     let jobId: string;
     try {
