@@ -37,7 +37,8 @@ test("a signed-in owner watches their job live; strangers are refused", async ({
   expect((await connect(url)).status).toBe(404);
   const stranger = await (await page.request.post("/register", { data: { email: `stranger-${Date.now()}@example.com` } })).json();
   expect((await connect(url, { "X-API-Key": stranger.api_key })).status).toBe(404);
-  expect((await connect(`${url}?api_key=vr_${"0".repeat(32)}`)).status).toBe(404);
+  // An unknown key is refused as over HTTP (401), never taken as an anonymous listener.
+  expect((await connect(`${url}?api_key=vr_${"0".repeat(32)}`)).status).toBe(401);
 
   // The owner's job is not someone else's to read over HTTP either.
   const other = await page.request.get(`/api/jobs/${jobId}`, { headers: { "X-API-Key": stranger.api_key } });
