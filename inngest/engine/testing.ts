@@ -2,7 +2,8 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { Inngest, type InngestFunction } from "inngest";
 import { serve } from "inngest/node";
-import type { Db } from "@/lib/db/client";
+import type { DatabaseHandle, Db } from "@/lib/db/client";
+import { createTestDatabase, type TestDatabaseKind } from "@/lib/db/testing";
 import { LocalEngine, type EngineOptions } from "./engine";
 import { generateSigningKey, localEventKey } from "./signing";
 
@@ -128,4 +129,17 @@ export async function serveAppForTests(): Promise<{ url: string; close: () => Pr
       await new Promise((resolve) => server.close(resolve));
     },
   };
+}
+
+/**
+ * A throwaway database (lib/db/testing.ts) that the job functions' db() answers with (lib/db/client
+ * shares its handle through globalThis), and the local engine driving the app at `appUrl` on it,
+ * as server.ts does. Stop the engine (stopLocalEngine) before closing the handle.
+ */
+export async function startEngineOnTestDatabase(kind: TestDatabaseKind, appUrl: string): Promise<DatabaseHandle> {
+  const handle = await createTestDatabase(kind);
+  ((globalThis as { __framewiseDb?: { handle?: unknown } }).__framewiseDb ??= {}).handle = Promise.resolve(handle);
+  const { startLocalEngine } = await import("./index");
+  await startLocalEngine({ appUrl, db: handle.db });
+  return handle;
 }

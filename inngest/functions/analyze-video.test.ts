@@ -4,7 +4,6 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import type { DatabaseHandle } from "@/lib/db/client";
-import { createTestDatabase } from "@/lib/db/testing";
 import { jobs } from "@/lib/db/schema";
 import { resetEnvForTests } from "@/lib/env";
 import { countFfprobeRuns } from "@/lib/media/ffmpeg";
@@ -53,11 +52,9 @@ beforeAll(async () => {
   stopWorker = () => worker.close();
   m.client.setLocalWorkerUrl(worker.url);
 
-  app = await (await import("@/inngest/engine/testing")).serveAppForTests();
-  handle = await createTestDatabase("pglite");
-  // lib/db/client shares its handle through globalThis; the job functions' db() gets this one.
-  ((globalThis as { __framewiseDb?: { handle?: unknown } }).__framewiseDb ??= {}).handle = Promise.resolve(handle);
-  await m.engine.startLocalEngine({ appUrl: app.url, db: handle.db });
+  const testing = await import("@/inngest/engine/testing");
+  app = await testing.serveAppForTests();
+  handle = await testing.startEngineOnTestDatabase("pglite", app.url);
 });
 
 afterAll(async () => {

@@ -4,7 +4,6 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
-import { createTestDatabase } from "@/lib/db/testing";
 import type { DatabaseHandle } from "@/lib/db/client";
 import { engineRuns, jobLogs, jobs as jobsTable, videos } from "@/lib/db/schema";
 import { resetEnvForTests } from "@/lib/env";
@@ -59,10 +58,9 @@ beforeAll(async () => {
     videos: await import("@/lib/videos/register-video"),
     analysis: await import("@/lib/analysis/start-analysis"),
   };
-  app = await (await import("@/inngest/engine/testing")).serveAppForTests();
-  handle = await createTestDatabase("pglite");
-  ((globalThis as { __framewiseDb?: { handle?: unknown } }).__framewiseDb ??= {}).handle = Promise.resolve(handle);
-  await m.engine.startLocalEngine({ appUrl: app.url, db: handle.db });
+  const testing = await import("@/inngest/engine/testing");
+  app = await testing.serveAppForTests();
+  handle = await testing.startEngineOnTestDatabase("pglite", app.url);
 });
 
 afterAll(async () => {

@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
-import { createTestDatabase, testDatabases } from "@/lib/db/testing";
+import { testDatabases } from "@/lib/db/testing";
 import type { DatabaseHandle } from "@/lib/db/client";
 import { engineRuns, jobs as jobsTable } from "@/lib/db/schema";
 import { resetEnvForTests } from "@/lib/env";
@@ -78,10 +78,7 @@ describe.each(testDatabases)("jobs on %s", (kind) => {
   let handle: DatabaseHandle;
 
   beforeAll(async () => {
-    handle = await createTestDatabase(kind);
-    // lib/db/client shares its handle through globalThis; the job functions' db() gets this one.
-    ((globalThis as { __framewiseDb?: { handle?: unknown } }).__framewiseDb ??= {}).handle = Promise.resolve(handle);
-    await m.engine.startLocalEngine({ appUrl, db: handle.db });
+    handle = await (await import("@/inngest/engine/testing")).startEngineOnTestDatabase(kind, appUrl);
   });
   afterAll(async () => {
     await m.engine.stopLocalEngine();
