@@ -213,7 +213,6 @@ describe("route() text PostgreSQL cannot store", () => {
 
   it("answers 400 with a detail for a NUL or a lone surrogate in params, query, form fields and JSON, before the handler", async () => {
     const cases: Array<[Promise<Response>, RegExp]> = [
-      [byId(new Request("http://localhost/x"), { params: Promise.resolve({ frame_id: "\u0000" }) }), /^Path parameter 'frame_id': /],
       [listed(new Request("http://localhost/x?q=a%00b")), /^Query parameter 'q': /],
       [started(post("tripId=%00", { "content-type": "application/x-www-form-urlencoded" })), /^Form field 'tripId': /],
       [started(post('{"tripId":"\\u0000"}', json)), /^Form field 'tripId': /],
@@ -228,6 +227,22 @@ describe("route() text PostgreSQL cannot store", () => {
       expect((await response.json()).detail).toMatch(detail);
     }
     expect(reached).toBe(0);
+  });
+
+  it("answers 404 for a path naming something with a NUL or a lone surrogate: it names nothing", async () => {
+    for (const frame_id of ["\u0000", "a\ud800"]) {
+      const response = await byId(new Request("http://localhost/x"), { params: Promise.resolve({ frame_id }) });
+      expect(response.status).toBe(404);
+      expect(await response.json()).toEqual({ detail: "Not Found" });
+    }
+    expect(reached).toBe(0);
+  });
+
+  it("leaves the fields a route checks itself (ownTextChecks) to its handler, and checks the rest", async () => {
+    const own = route({ auth: "none", input: "form", ownTextChecks: ["videoName"] }, async ({ form }) => Response.json({ name: form!.fields.videoName }));
+    const form = { "content-type": "application/x-www-form-urlencoded" };
+    expect((await own(post("videoName=a%00b", form))).status).toBe(200);
+    expect((await own(post("videoName=a&tripId=%00", form))).status).toBe(400);
   });
 
   it("takes paired surrogates (emoji) and ordinary text", async () => {

@@ -55,6 +55,12 @@ export type RouteOptions<P, Q, B, I extends InputMode = "json"> = {
   rateLimit?: boolean;
   /** What the API document (lib/http/openapi.ts) says beyond the schemas above. */
   doc?: RouteDoc;
+  /**
+   * Body or form fields the handler checks itself, with its contract's own words, before they
+   * reach the database (e.g. a server-video name, refused as "Invalid video selection"): the
+   * NUL and surrogate check below leaves them to it.
+   */
+  ownTextChecks?: readonly string[];
 };
 
 /**
@@ -100,13 +106,15 @@ export function route<
       if (keyId && options.rateLimit !== false) limit = await consumeRateLimit(await db(), keyId);
       const rawParams = (await context?.params) ?? {};
       const rawQuery = Object.fromEntries(new URL(request.url).searchParams);
-      refuseUnsafeText(rawParams, "Path parameter");
+      // A path naming something with a NUL or half a surrogate names nothing: 404, as any
+      // unknown job or file (the contracts' answer for a name that does not exist).
+      if (hasUnsafeText(rawParams)) throw new AppError("not_found", "Not Found");
       refuseUnsafeText(rawQuery, "Query parameter");
       const params = parseWith(options.params, rawParams, "Path parameter");
       const query = parseWith(options.query, rawQuery, "Query parameter");
       const run = async (form: FormInput | undefined) => {
         const raw = form ? form.fields : options.body ? await readJson(request) : undefined;
-        refuseUnsafeText(raw, form ? "Form field" : "Request body");
+        refuseUnsafeText(withoutKeys(raw, options.ownTextChecks), form ? "Form field" : "Request body");
         const body = options.body ? parseWith(options.body, raw, "Request body") : undefined;
         return handler({ request, ctx, params, query, body, form } as Parameters<Handler<P, Q, B, I>>[0]);
       };
@@ -210,6 +218,20 @@ export function refuseUnsafeText(value: unknown, what: string, path: string[] = 
     refuseUnsafeText(key, what, path);
     refuseUnsafeText(item, what, [...path, key]);
   }
+}
+
+function hasUnsafeText(value: unknown): boolean {
+  try {
+    refuseUnsafeText(value, "");
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+function withoutKeys(value: unknown, keys: readonly string[] | undefined): unknown {
+  if (!keys?.length || !value || typeof value !== "object" || Array.isArray(value)) return value;
+  return Object.fromEntries(Object.entries(value).filter(([key]) => !keys.includes(key)));
 }
 
 function parseWith<S extends Schema | undefined>(schema: S, value: unknown, what: string): Out<S> {

@@ -6,7 +6,7 @@ import { route } from "@/lib/http/route";
 import { resolveServerVideo } from "@/lib/media/server-videos";
 import { registerServerVideo } from "@/lib/videos/register-video";
 
-export const POST = route({ auth: "anonymousApi", input: "form" }, async ({ ctx, form: { fields } }) => {
+export const POST = route({ auth: "anonymousApi", input: "form", ownTextChecks: ["videoName"] }, async ({ ctx, form: { fields } }) => {
   const tripId = fields.tripId?.trim();
   if (!tripId) throw new AppError("bad_request", "tripId is required");
   if (!fields.videoName) throw new AppError("bad_request", "videoName is required");
