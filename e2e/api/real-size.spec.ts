@@ -141,7 +141,9 @@ test("enhance-metadata: 80 MB through /upload, both processes live to completed,
   const after = ffprobe(enhanced);
   expect(Number(after.format.duration)).toBeCloseTo(79.5, 0);
   expect(Number(after.streams.find((s) => s.codec_type === "video")!.nb_read_packets)).toBe(795);
-  const status = await (await fetch(`${baseURL}/internal/video-enhancement-status/${fileId}`, { headers: { "X-API-Key": keyA } })).json();
+  // Through Playwright's client: the decode above blocked this process for longer than the
+  // server keeps an idle connection, and fetch's pool would reuse the one it closed meanwhile.
+  const status = await (await request.get(`/internal/video-enhancement-status/${fileId}`, { headers: { "X-API-Key": keyA } })).json();
   console.log(`enhancement chose ${status.enhancement.filters}; noise ${status.enhancement.before.noise} -> ${status.enhancement.after.noise}`);
   expect(status.enhancement.after.noise).toBeLessThan(status.enhancement.before.noise * 0.8);
 
