@@ -87,4 +87,19 @@ describe("ByteTracker", () => {
     expect(tracker.update([person(104, 100)])).toEqual([born]);
     expect(tracker.activeTracks().map((t) => t.id)).toEqual([born]);
   });
+
+  it("never hands a lost track's id to someone who looks nothing like it, however well placed", () => {
+    const blue = [0.25, 0.3, 0.4, 0.3, 0.3, 0.3];
+    const red = [0.55, 0.25, 0.5, 0.45, 0.3, 0.4];
+    const dressed = (x: number, look: number[]): TrackInput => ({ ...person(x, 100), appearance: look });
+    // A walks right in blue, is missed for two frames, and someone in red stands where A would be.
+    const frames = [...Array.from({ length: 10 }, (_, f) => [dressed(10 + 6 * f, blue)]), [], [], [dressed(10 + 6 * 12, red)], [dressed(10 + 6 * 13, red)]];
+    const ids = run(frames);
+    expect(ids[12][0]).not.toBe(ids[0][0]);
+    // Motion alone (no signatures, or the gate opened) gives them one id.
+    expect(run(frames, { maxAppearanceDistance: 10 })[12][0]).toBe(ids[0][0]);
+    // The same person, a little differently lit, keeps the id.
+    const relit = [...frames.slice(0, 12), [dressed(10 + 6 * 12, blue.map((v, i) => (i % 3 === 2 ? v * 0.8 : v)))]];
+    expect(run(relit)[12][0]).toBe(ids[0][0]);
+  });
 });

@@ -1,3 +1,4 @@
+import { appearanceDistance } from "./appearance";
 import { assign } from "./assignment";
 import { initiate, predict, update, type KalmanState } from "./kalman";
 
@@ -9,7 +10,8 @@ import { initiate, predict, update, type KalmanState } from "./kalman";
  * Association never pairs different classes.
  */
 export type Box = { x: number; y: number; width: number; height: number };
-export type TrackInput = { box: Box; score: number; label: string };
+/** `appearance`: the box's colour signature (./appearance.ts), when the worker sent one. */
+export type TrackInput = { box: Box; score: number; label: string; appearance?: number[] };
 
 export type TrackerOptions = {
   /** Detections at or above this score take part in the first association. */
@@ -26,6 +28,12 @@ export type TrackerOptions = {
   unconfirmedMatchThreshold: number;
   /** Frames a lost track is remembered. */
   trackBuffer: number;
+  /**
+   * A detection that looks this different (./appearance.ts) from how a track has looked is
+   * never that track, however well the boxes overlap: two people crossing keep their ids.
+   * Wide on purpose: a box half hidden behind someone shows some of them.
+   */
+  maxAppearanceDistance: number;
 };
 
 /**
@@ -44,6 +52,7 @@ export const defaultTrackerOptions: TrackerOptions = {
   secondMatchThreshold: 0.5,
   unconfirmedMatchThreshold: 0.8,
   trackBuffer: 30,
+  maxAppearanceDistance: 0.3,
 };
 
 type Status = "tracked" | "lost" | "removed";
@@ -53,6 +62,8 @@ class Track {
   confirmed: boolean;
   lastFrame: number;
   hits = 1;
+  /** How the track has looked: a running mean of its boxes' signatures (recent ones weigh more). */
+  appearance?: number[];
 
   constructor(
     readonly id: number,
@@ -64,6 +75,11 @@ class Track {
   ) {
     this.lastFrame = startFrame;
     this.confirmed = confirmedAtBirth;
+  }
+
+  look(appearance: number[] | undefined): void {
+    if (!appearance) return;
+    this.appearance = this.appearance ? this.appearance.map((value, i) => 0.8 * value + 0.2 * (appearance[i] ?? value)) : [...appearance];
   }
 
   get box(): Box {
@@ -79,6 +95,7 @@ class Track {
     this.status = "tracked";
     this.confirmed = true;
     this.hits += 1;
+    this.look(input.appearance);
   }
 }
 
@@ -115,7 +132,7 @@ export class ByteTracker {
     const unconfirmed = this.tracks.filter((t) => !t.confirmed && t.status === "tracked");
 
     // 1. Confirmed tracks (tracked or lost) against high-score detections.
-    const first = assign(costMatrix(confirmed, high.map((i) => inputs[i]), true), high.length, o.matchThreshold);
+    const first = assign(costMatrix(confirmed, high.map((i) => inputs[i]), true, o.maxAppearanceDistance), high.length, o.matchThreshold);
     for (const [t, d] of first.matches) {
       confirmed[t].observe(inputs[high[d]], frame);
       result[high[d]] = confirmed[t].id;
@@ -123,7 +140,7 @@ export class ByteTracker {
 
     // 2. Tracks still unmatched and currently tracked, against low-score detections.
     const remaining = first.unmatchedRows.map((t) => confirmed[t]).filter((t) => t.status === "tracked");
-    const second = assign(costMatrix(remaining, low.map((i) => inputs[i]), false), low.length, o.secondMatchThreshold);
+    const second = assign(costMatrix(remaining, low.map((i) => inputs[i]), false, o.maxAppearanceDistance), low.length, o.secondMatchThreshold);
     for (const [t, d] of second.matches) {
       remaining[t].observe(inputs[low[d]], frame);
       result[low[d]] = remaining[t].id;
@@ -132,7 +149,7 @@ export class ByteTracker {
 
     // 3. Tracks seen once get one chance at the high detections nobody took; then they go.
     const leftHigh = first.unmatchedCols.map((d) => high[d]);
-    const third = assign(costMatrix(unconfirmed, leftHigh.map((i) => inputs[i]), true), leftHigh.length, o.unconfirmedMatchThreshold);
+    const third = assign(costMatrix(unconfirmed, leftHigh.map((i) => inputs[i]), true, o.maxAppearanceDistance), leftHigh.length, o.unconfirmedMatchThreshold);
     for (const [t, d] of third.matches) {
       unconfirmed[t].observe(inputs[leftHigh[d]], frame);
       result[leftHigh[d]] = unconfirmed[t].id;
@@ -145,6 +162,7 @@ export class ByteTracker {
       const input = inputs[leftHigh[d]];
       if (input.score < o.newTrackThreshold) continue;
       const track = new Track(this.nextId++, input.label, initiate(toMeasurement(input.box)), input.score, frame, frame === 1);
+      track.look(input.appearance);
       this.tracks.push(track);
       result[leftHigh[d]] = track.id;
     }
@@ -177,12 +195,17 @@ export function iou(a: Box, b: Box): number {
   return union > 0 ? inter / union : 0;
 }
 
-/** 1 - IoU (times the detection score when `fuseScore`); another class is never a match. */
-function costMatrix(tracks: Track[], inputs: TrackInput[], fuseScore: boolean): number[][] {
+/**
+ * 1 - IoU (times the detection score when `fuseScore`); another class, or a box that looks
+ * nothing like the track (`maxAppearance`), is never a match.
+ */
+function costMatrix(tracks: Track[], inputs: TrackInput[], fuseScore: boolean, maxAppearance: number): number[][] {
   return tracks.map((track) => {
     const box = track.box;
-    return inputs.map((input) =>
-      input.label !== track.label ? Infinity : 1 - iou(box, input.box) * (fuseScore ? input.score : 1),
-    );
+    return inputs.map((input) => {
+      if (input.label !== track.label) return Infinity;
+      if (track.appearance && input.appearance && appearanceDistance(track.appearance, input.appearance) > maxAppearance) return Infinity;
+      return 1 - iou(box, input.box) * (fuseScore ? input.score : 1);
+    });
   });
 }

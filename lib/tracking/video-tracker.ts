@@ -1,3 +1,4 @@
+import { appearanceDistance, meanLook } from "./appearance";
 import { ByteTracker, type Box, type TrackerOptions } from "./bytetrack";
 
 /**
@@ -322,25 +323,6 @@ function stitch(pieces: TrackStats[], rules: Pick<ConfirmationRules, "stitchSeco
     else chains.push([piece]);
   }
   return chains;
-}
-
-/** The mean of appearance signatures, or null without any. */
-function meanLook(looks: number[][]): number[] | null {
-  if (looks.length === 0) return null;
-  return looks[0].map((_, i) => looks.reduce((sum, look) => sum + look[i], 0) / looks.length);
-}
-
-/**
- * How different two appearance signatures are: Euclidean over each band's chromaticity
- * (r, g shares) and, at half weight, its brightness, which light changes more than clothes.
- */
-export function appearanceDistance(a: number[], b: number[]): number {
-  let sum = 0;
-  for (let i = 0; i < Math.min(a.length, b.length); i++) {
-    const weight = i % 3 === 2 ? 0.5 : 1;
-    sum += weight * (a[i] - b[i]) ** 2;
-  }
-  return Math.sqrt(sum);
 }
 
 /** One summary for a chain of pieces (in time order). */
