@@ -104,8 +104,13 @@ export function detectEvents(frames: TrackedFrame[], rules: EventRules = default
     const label = rule.label ?? `${rule.class} visible`;
     intervals(label, rule.minSeconds, ordered.map((frame) => hitOf(frame, frame.detections.filter((d) => d.label === rule.class))));
   }
-  if (rules.entering || rules.leaving) events.push(...entriesAndExits(ordered, rules, step, frameSize));
-  if (frameSize && zones.length) events.push(...zoneEvents(ordered, rules, step, frameSize, zones));
+  const withZones = Boolean(frameSize && zones.length);
+  if (rules.entering || rules.leaving || withZones) {
+    // Both rules read each person track's sightings: gathered once, long tracks only.
+    const people = [...personSightings(ordered).values()].filter((hits) => hits[hits.length - 1].frame.timestamp - hits[0].frame.timestamp >= rules.minTrackSeconds);
+    if (rules.entering || rules.leaving) events.push(...entriesAndExits(ordered, people, rules, step, frameSize));
+    if (withZones) events.push(...zoneEvents(ordered, people, rules, step, frameSize!, zones));
+  }
   return mergeOverlapping(events).sort((a, b) => a.start - b.start || a.label.localeCompare(b.label));
 }
 
@@ -181,21 +186,19 @@ function toEvent(label: string, run: Hit[], step: number): ActivityEvent {
   };
 }
 
-type Span = { firstHit: Hit; lastHit: Hit };
-
-/** Every person track's first and last sighting. */
-function personSpans(frames: TrackedFrame[]): Map<number, Span> {
-  const spans = new Map<number, Span>();
+/** Every person track's sightings, in time order. */
+function personSightings(frames: TrackedFrame[]): Map<number, Hit[]> {
+  const sightings = new Map<number, Hit[]>();
   for (const frame of frames) {
     for (const detection of frame.detections) {
       if (!isPerson(detection) || detection.trackId === null) continue;
       const hit = { frame, involved: [detection] };
-      const span = spans.get(detection.trackId);
-      if (span) span.lastHit = hit;
-      else spans.set(detection.trackId, { firstHit: hit, lastHit: hit });
+      const list = sightings.get(detection.trackId);
+      if (list) list.push(hit);
+      else sightings.set(detection.trackId, [hit]);
     }
   }
-  return spans;
+  return sightings;
 }
 
 /** Whether a box touches the frame's border band (`margin` of the width or height). */
@@ -213,17 +216,16 @@ export function atEdge(box: Box, frameSize: FrameSize, margin: number): boolean 
  * `minTrackSeconds` are flickers, not people; entries (and exits) close together in time become
  * one event, as a group boarding does.
  */
-function entriesAndExits(frames: TrackedFrame[], rules: EventRules, step: number, frameSize?: FrameSize): ActivityEvent[] {
+function entriesAndExits(frames: TrackedFrame[], people: Hit[][], rules: EventRules, step: number, frameSize?: FrameSize): ActivityEvent[] {
   if (frames.length === 0) return [];
   const first = frames[0].timestamp;
   const last = frames[frames.length - 1].timestamp;
   const settle = frameSize ? Math.max(rules.settleSeconds, step) : step;
   const byEdge = (hit: Hit) => !frameSize || atEdge(hit.involved[0].box, frameSize, rules.edgeMargin);
-  const people = [...personSpans(frames).values()].filter((span) => span.lastHit.frame.timestamp - span.firstHit.frame.timestamp >= rules.minTrackSeconds);
-  const hitsAt = (pick: (span: Span) => Hit | null) => {
+  const hitsAt = (pick: (firstHit: Hit, lastHit: Hit) => Hit | null) => {
     const byFrame = new Map<TrackedFrame, Hit>();
-    for (const span of people) {
-      const hit = pick(span);
+    for (const hits of people) {
+      const hit = pick(hits[0], hits[hits.length - 1]);
       if (!hit) continue;
       const existing = byFrame.get(hit.frame);
       byFrame.set(hit.frame, existing ? { frame: hit.frame, involved: [...existing.involved, ...hit.involved] } : hit);
@@ -232,11 +234,11 @@ function entriesAndExits(frames: TrackedFrame[], rules: EventRules, step: number
   };
   const events: ActivityEvent[] = [];
   if (rules.entering) {
-    const hits = hitsAt(({ firstHit }) => (firstHit.frame.timestamp >= first + settle && byEdge(firstHit) ? firstHit : null));
+    const hits = hitsAt((firstHit) => (firstHit.frame.timestamp >= first + settle && byEdge(firstHit) ? firstHit : null));
     events.push(...toIntervals("person entering", frames, hits, 0, rules.mergeGapSeconds, step));
   }
   if (rules.leaving) {
-    const hits = hitsAt(({ lastHit }) => (lastHit.frame.timestamp <= last - settle && byEdge(lastHit) ? lastHit : null));
+    const hits = hitsAt((_, lastHit) => (lastHit.frame.timestamp <= last - settle && byEdge(lastHit) ? lastHit : null));
     events.push(...toIntervals("person leaving", frames, hits, 0, rules.mergeGapSeconds, step));
   }
   return events;
@@ -263,22 +265,12 @@ const zoneSettleSamples = 2;
  * `loitering` for a stay of at least `loiterSeconds`. A crossing counts once the person has
  * been on the new side for two samples, so a foot on the line does not flicker in and out.
  */
-function zoneEvents(frames: TrackedFrame[], rules: EventRules, step: number, frameSize: FrameSize, zones: Zone[]): ActivityEvent[] {
-  const sightings = new Map<number, Hit[]>();
-  for (const frame of frames) {
-    for (const detection of frame.detections) {
-      if (!isPerson(detection) || detection.trackId === null) continue;
-      const list = sightings.get(detection.trackId) ?? [];
-      list.push({ frame, involved: [detection] });
-      sightings.set(detection.trackId, list);
-    }
-  }
+function zoneEvents(frames: TrackedFrame[], people: Hit[][], rules: EventRules, step: number, frameSize: FrameSize, zones: Zone[]): ActivityEvent[] {
   const lastTime = frames.length ? frames[frames.length - 1].timestamp : 0;
   const firstTime = frames.length ? frames[0].timestamp : 0;
   const events: ActivityEvent[] = [];
   const point = (hit: Hit, label: string, zone: string): ActivityEvent => ({ ...toEvent(label, [hit], step), zone });
-  for (const hits of sightings.values()) {
-    if (hits[hits.length - 1].frame.timestamp - hits[0].frame.timestamp < rules.minTrackSeconds) continue;
+  for (const hits of people) {
     for (const zone of zones) {
       const inside = hits.map((hit) => {
         const box = hit.involved[0].box;
