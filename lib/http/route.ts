@@ -108,7 +108,7 @@ export function route<
       const rawQuery = Object.fromEntries(new URL(request.url).searchParams);
       // A path naming something with a NUL or half a surrogate names nothing: 404, as any
       // unknown job or file (the contracts' answer for a name that does not exist).
-      if (hasUnsafeText(rawParams)) throw new AppError("not_found", "Not Found");
+      if (unsafeTextAt(rawParams)) throw new AppError("not_found", "Not Found");
       refuseUnsafeText(rawQuery, "Query parameter");
       const params = parseWith(options.params, rawParams, "Path parameter");
       const query = parseWith(options.query, rawQuery, "Query parameter");
@@ -207,26 +207,23 @@ const UNSAFE_TEXT = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbf
  * or a lone surrogate: PostgreSQL cannot store either, so without this check the request
  * reaches the database and fails there as a 500.
  */
-export function refuseUnsafeText(value: unknown, what: string, path: string[] = []): void {
-  if (typeof value === "string") {
-    if (!UNSAFE_TEXT.test(value)) return;
-    const where = path.length ? `${what} '${path.join(".")}'` : what;
-    throw new AppError("bad_request", `${where}: must not contain NUL bytes or unpaired surrogates`);
-  }
-  if (!value || typeof value !== "object") return;
-  for (const [key, item] of Object.entries(value)) {
-    refuseUnsafeText(key, what, path);
-    refuseUnsafeText(item, what, [...path, key]);
-  }
+export function refuseUnsafeText(value: unknown, what: string): void {
+  const path = unsafeTextAt(value);
+  if (!path) return;
+  const where = path.length ? `${what} '${path.join(".")}'` : what;
+  throw new AppError("bad_request", `${where}: must not contain NUL bytes or unpaired surrogates`);
 }
 
-function hasUnsafeText(value: unknown): boolean {
-  try {
-    refuseUnsafeText(value, "");
-    return false;
-  } catch {
-    return true;
+/** Where in `value` the first string with a NUL or a lone surrogate is, or null if none is. */
+function unsafeTextAt(value: unknown, path: string[] = []): string[] | null {
+  if (typeof value === "string") return UNSAFE_TEXT.test(value) ? path : null;
+  if (!value || typeof value !== "object") return null;
+  for (const [key, item] of Object.entries(value)) {
+    if (UNSAFE_TEXT.test(key)) return path;
+    const found = unsafeTextAt(item, [...path, key]);
+    if (found) return found;
   }
+  return null;
 }
 
 function withoutKeys(value: unknown, keys: readonly string[] | undefined): unknown {
