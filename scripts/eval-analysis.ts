@@ -28,7 +28,7 @@ import { DEFAULT_THRESHOLDS } from "@/lib/inference/worker-protocol";
 import type { VideoFrame } from "@/lib/tracking/video-tracker";
 import { decodeFrames, decodeImage } from "@/lib/media/frames";
 import type { Zone } from "@/lib/analysis/events/detect-events";
-import { interpretDetections, reacquisitions, reviewedPrecision, type ReviewedCoco, scoreClip, scoreLabelledFrames, truthZoneCrossings, type ClipScores, type InterpretOptions } from "@/lib/eval/evaluate";
+import { interpretDetections, reviewedPrecision, type ReviewedCoco, scoreClip, scoreLabelledFrames, truthZoneCrossings, type ClipScores, type InterpretOptions } from "@/lib/eval/evaluate";
 import type { MatchCounts } from "@/lib/eval/metrics";
 import { makeSyntheticClips } from "@/lib/eval/synthetic";
 import { loadWorkerEnv } from "@/workers/inference/env";
@@ -128,8 +128,8 @@ if (!values.smoke && values.part !== "synthetic") {
   const falseClasses = [...new Set(vtest.frames.flatMap((frame) => frame.detections.map((d) => d.label)))].filter((label) => label !== "person").sort();
   print(`  vtest classes offered besides person: ${falseClasses.join(", ") || "none"}`);
   print();
-  print(`vtest.avi whole: ${vtest.summary.personTracks} person tracks, ${vtest.summary.personTracksOver2s} over 2 s, ${reacquisitions(vtest)} of those picked up again under a new id; ${vtest.events.filter((e) => e.label === "person entering" || e.label === "person leaving").length} entering/leaving events`);
-  Object.assign(report, { vtestShown, vtestStored, stills, vtestClasses: falseClasses, vtestTracks: vtest.summary, vtestReacquired: reacquisitions(vtest) });
+  print(`vtest.avi whole: ${vtest.summary.personTracks} person tracks, ${vtest.summary.personTracksOver2s} over 2 s, ${vtest.summary.personReacquiredOver2s} of those picked up again under a new id; ${vtest.events.filter((e) => e.label === "person entering" || e.label === "person leaving").length} entering/leaving events`);
+  Object.assign(report, { vtestShown, vtestStored, stills, vtestClasses: falseClasses, vtestTracks: vtest.summary, vtestReacquired: vtest.summary.personReacquiredOver2s });
 }
 
 // 3. Synthetic clips with exact truth.

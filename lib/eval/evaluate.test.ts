@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { defaultEventRules } from "@/lib/analysis/events/detect-events";
-import { interpretDetections, personCrossings, reacquisitions, reviewedPrecision, truthZoneCrossings } from "./evaluate";
+import { interpretDetections, personCrossings, reviewedPrecision, truthZoneCrossings } from "./evaluate";
 
 const size = { width: 640, height: 480 };
 const person = (x: number, score = 0.6) => ({ label: "person", score, box: { x, y: 200, width: 60, height: 160 } });
@@ -21,7 +21,7 @@ describe("the evaluation's view of a job", () => {
     const crossings = personCrossings(result);
     expect(crossings.map((c) => c.label).sort()).toEqual(["person entering", "person leaving"]);
     expect(crossings.find((c) => c.label === "person entering")!.time).toBeCloseTo(2, 5);
-    expect(reacquisitions(result)).toBe(0);
+    expect(result.summary.personReacquiredOver2s).toBe(0);
   });
 
   it("finds the truth's exact zone crossings from its boxes", () => {

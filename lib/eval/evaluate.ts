@@ -129,34 +129,6 @@ export function scoreClip(truth: TruthClip, result: Interpretation, zoneTruth: P
   };
 }
 
-/**
- * Person tracks over 2 s that begin within 2 s after another person track ended and near where
- * it ended (half a body height): the same person picked up again under a new id.
- */
-export function reacquisitions(result: Interpretation): number {
-  type End = { time: number; x: number; y: number; h: number };
-  const firstSeen = new Map<number, End>();
-  const lastSeen = new Map<number, End>();
-  for (const frame of result.frames) {
-    for (const d of frame.detections) {
-      if (d.label !== "person" || d.trackId === null) continue;
-      const at = { time: frame.timestamp, x: d.box.x + d.box.width / 2, y: d.box.y + d.box.height / 2, h: d.box.height };
-      if (!firstSeen.has(d.trackId)) firstSeen.set(d.trackId, at);
-      lastSeen.set(d.trackId, at);
-    }
-  }
-  let count = 0;
-  for (const [id, first] of firstSeen) {
-    if (lastSeen.get(id)!.time - first.time < 2) continue;
-    const resumed = [...lastSeen].some(([other, last]) => {
-      const gap = first.time - last.time;
-      return other !== id && gap > 0 && gap <= 2 && Math.hypot(first.x - last.x, first.y - last.y) < 0.5 * Math.max(first.h, last.h);
-    });
-    if (resumed) count += 1;
-  }
-  return count;
-}
-
 /** The verdicts of a job's reviewed events, as `GET /api/jobs/{id}/events/reviewed?format=coco` gives them. */
 export type ReviewedCoco = { annotations: { attributes: { verdict: "confirmed" | "false_positive"; event_label: string; event_id: string } }[] };
 

@@ -47,7 +47,7 @@ describe("VideoTracker", () => {
     expect(track.endTime).toBeCloseTo(3, 9);
     const mean = walk.flat().reduce((sum, d) => sum + d.score, 0) / 16;
     expect(track.avgConfidence).toBeCloseTo(mean, 9);
-    expect(summary).toEqual({ frames: 16, tracks: 1, personTracks: 1, personTracksOver2s: 1, personReacquired: 0 });
+    expect(summary).toEqual({ frames: 16, tracks: 1, personTracks: 1, personTracksOver2s: 1, personReacquired: 0, personReacquiredOver2s: 0 });
   });
 
   it("drops a track shorter than minSeconds and counts only confirmed tracks", () => {

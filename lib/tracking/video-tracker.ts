@@ -94,6 +94,8 @@ export type TrackingSummary = {
    * this is the id-switch figure we can measure.
    */
   personReacquired: number;
+  /** Of those, the ones followed for at least 2 s (eval:analysis's figure, README "Accuracy"). */
+  personReacquiredOver2s: number;
 };
 
 type Sighting = Box & { timestamp: number; appearance?: number[] };
@@ -369,11 +371,12 @@ function summarize(confirmed: TrackStats[]): Omit<TrackingSummary, "frames"> {
       const b = centre(last);
       return gap > 0 && gap <= 2 && Math.hypot(a.x - b.x, a.y - b.y) < 0.5 * Math.max(first.height, last.height);
     }),
-  ).length;
+  );
   return {
     tracks: confirmed.length,
     personTracks: people.length,
     personTracksOver2s: people.filter((track) => track.endTime - track.startTime >= 2).length,
-    personReacquired: reacquired,
+    personReacquired: reacquired.length,
+    personReacquiredOver2s: reacquired.filter((track) => track.lastPerson!.timestamp - track.firstPerson!.timestamp >= 2).length,
   };
 }
