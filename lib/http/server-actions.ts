@@ -2,7 +2,7 @@ import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import busboy from "busboy";
 import { env } from "@/lib/env";
 
-/** Next's default `serverActions.bodySizeLimit`; over it Next answers 500 (its own TODO). */
+/** Next's default `serverActions.bodySizeLimit`; over it Next answers 500 where a 413 belongs, so this screen answers 413 first. */
 const ACTION_BODY_LIMIT = 1024 * 1024;
 
 type Problem = { status: number; detail: string };
