@@ -18,13 +18,13 @@ export function startServerAnalysis(request: APIRequestContext, apiKey: string, 
   return request.post("/api/jobs/start", { headers: withKey(apiKey), form: { tripId: form.tripId, videoName: form.videoName, options: JSON.stringify(form.options) } });
 }
 
-/** Polls the job's progress (every second, as the contract advises) until done, failing on an error. */
-export async function waitForAnalysis(request: APIRequestContext, apiKey: string, jobId: string, timeout: number): Promise<void> {
+/** Polls the job's progress (every second by default) until done, failing on an error. */
+export async function waitForAnalysis(request: APIRequestContext, apiKey: string, jobId: string, timeout: number, intervalMs = 1000): Promise<void> {
   await expect
     .poll(async () => {
       const progress = await (await request.get(`/api/jobs/${jobId}/progress`, { headers: withKey(apiKey) })).json();
       expect(progress.error).toBeNull();
       return progress.done;
-    }, { timeout, intervals: [1000] })
+    }, { timeout, intervals: [intervalMs] })
     .toBe(true);
 }

@@ -12,7 +12,7 @@ import { serveFolder } from "../file-server";
 import { sharedVtest } from "../global-setup";
 import { MB, realSizeMinBytes, realSizeVideo, type RealSizeVideo } from "../real-size-video";
 import { sampleServerRss, type RssFigures } from "../server-process";
-import { registerKey } from "./keys";
+import { registerKey, startServerAnalysis, waitForAnalysis, withKey } from "./keys";
 
 /**
  * Every contract fed a real-sized file (e2e/real-size-video.ts: 80 MB, 79.5 s of street with
@@ -368,4 +368,47 @@ test("reframer: 80 MB through /process, the contract's polling loop to results w
     const response = await request.get(url, { headers: { "X-API-Key": keyB } });
     expect(response.status(), url).toBe(404);
   }
+});
+
+test("cabin-events: the 80 MB file analysed with zones; confirmed boxes only, zone counts that agree, a review; B sees none of it", async ({ request }) => {
+  test.setTimeout(600_000);
+  // A key of its own: the other flows' polling has used much of keyA's 100 requests an hour.
+  const key = await registerKey(request, "real-size-zones");
+  const lowerHalf = { name: "lower half", points: [[0, 0.5], [1, 0.5], [1, 1], [0, 1]] };
+  const started = await startServerAnalysis(request, key, { tripId: "REAL-ZONES", videoName: video.name, options: { profile: "street", zones: [lowerHalf], rules: { loiterSeconds: 4 } } });
+  expect(started.status(), await started.text()).toBe(200);
+  const { job_id: jobId } = (await started.json()) as { job_id: string };
+  await waitForAnalysis(request, key, jobId, 400_000, 2000);
+
+  type Event = { id: string; label: string; zone: string | null; start_time: number; end_time: number };
+  type Results = { events: Event[]; total: number; zones: Record<string, { entered: number; left: number; loitering: number }> };
+  const read = async (): Promise<Results> => (await (await request.get(`/api/jobs/${jobId}/results?page_size=200`, { headers: withKey(key) })).json()) as Results;
+  const results = await read();
+  const zoneEvents = results.events.filter((event) => event.zone !== null);
+  expect(zoneEvents.length, JSON.stringify(results.events.map((e) => [e.label, e.zone, e.start_time]))).toBeGreaterThan(0);
+  for (const event of zoneEvents) expect(event.zone).toBe("lower half");
+  const count = (label: string) => zoneEvents.filter((event) => event.label === label).length;
+  expect(results.zones).toEqual({ "lower half": { entered: count("zone entered"), left: count("zone left"), loitering: count("loitering") } });
+
+  // The viewer's boxes: confirmed objects only, each on a track, of the street profile's classes;
+  // raw=1 adds what no confirmed track holds (the grainy plaza's bollards and bins).
+  type Window = { labels: string[]; frames: { boxes: number[][] }[] };
+  const shown = (await (await request.get(`/api/jobs/${jobId}/detections?from=0&to=80`, { headers: withKey(key) })).json()) as Window;
+  const raw = (await (await request.get(`/api/jobs/${jobId}/detections?from=0&to=80&raw=1`, { headers: withKey(key) })).json()) as Window;
+  const boxes = (window: Window) => window.frames.flatMap((frame) => frame.boxes);
+  expect(boxes(shown).length).toBeGreaterThan(0);
+  for (const box of boxes(shown)) expect(box[1]).toBeGreaterThanOrEqual(1);
+  for (const label of shown.labels) expect(["person", "bicycle", "car", "motorcycle", "bus", "truck", "dog", "cat", "backpack", "handbag", "suitcase", "umbrella", "traffic light", "stop sign"]).toContain(label);
+  expect(boxes(raw).length).toBeGreaterThan(boxes(shown).length);
+
+  // A review takes the event out of the results; B can neither read nor review any of it.
+  const reviewed = await request.post(`/api/jobs/${jobId}/events/${zoneEvents[0].id}/review`, { headers: withKey(key), data: { verdict: "false_positive" } });
+  expect(reviewed.status(), await reviewed.text()).toBe(200);
+  expect((await read()).total).toBe(results.total - 1);
+  for (const url of [`/api/jobs/${jobId}/results`, `/api/jobs/${jobId}/detections?from=0&to=10`, `/api/jobs/${jobId}/tracks`]) {
+    const response = await request.get(url, { headers: withKey(keyB) });
+    expect(response.status(), url).toBe(404);
+  }
+  const forged = await request.post(`/api/jobs/${jobId}/events/${zoneEvents[0].id}/review`, { headers: withKey(keyB), data: { verdict: "confirmed" } });
+  expect(forged.status()).toBe(404);
 });
