@@ -4,7 +4,9 @@
  * all on one port. The database is opened and migrated before the first request.
  */
 import http from "node:http";
+import path from "node:path";
 import next from "next";
+import { actionArguments } from "@/app/action-arguments";
 import { orchestrationMode } from "@/inngest/client";
 import { handleEngineRequest, orchestrationProbe, startLocalEngine, stopLocalEngine } from "@/inngest/engine";
 import { startLocalWorker, type LocalWorker } from "@/lib/inference/local-worker";
@@ -17,7 +19,7 @@ import { stampClientAddress } from "@/lib/http/client-address";
 import { applyCors } from "@/lib/http/cors";
 import { refuseMalformedPath } from "@/lib/http/malformed-url";
 import { refuseOddTarget } from "@/lib/http/request-target";
-import { screenServerAction } from "@/lib/http/server-actions";
+import { actionNamesFrom, screenServerAction } from "@/lib/http/server-actions";
 import { addResponseHeaders, dropUntrustedForwarding } from "@/lib/http/response-headers";
 import { keepContentLength } from "@/lib/http/media-response";
 import { closeWhenBodyUnread, methodNotAllowedAsJson, refuseOversizedBody } from "@/lib/http/node-request";
@@ -42,6 +44,11 @@ const server = http.createServer();
 const app = next({ dev, hostname: config.HOST, port: config.PORT, httpServer: server, dir: import.meta.dirname });
 await app.prepare();
 const handleRequest = app.getRequestHandler();
+// Which action an id names, so that the server-action screen can check the call's arguments.
+const actionShapes = {
+  nameOf: actionNamesFrom([".next/dev/server", ".next/server"].map((dir) => path.join(import.meta.dirname, dir, "server-reference-manifest.json")).slice(dev ? 0 : 1)),
+  argumentsOf: actionArguments,
+};
 
 server.on("request", (request, response) => {
   // Route handlers get no socket: the caller's address travels in a header only we set.
@@ -64,7 +71,7 @@ server.on("request", (request, response) => {
   // The local engine's event API (`/e/*`) is not a Next route: the Inngest client posts there.
   if (handleEngineRequest(request, response)) return;
   // A cross-origin or malformed server-action call is the caller's fault (403/400), where Next answers 500.
-  screenServerAction(request, response)
+  screenServerAction(request, response, actionShapes)
     .then((screened) => screened && handleRequest(screened, response))
     .catch((error) => {
       console.error("[framewise] request failed:", error);

@@ -45,7 +45,8 @@ export async function signUpAction(_state: FormState, form: FormData): Promise<F
   return {};
 }
 
-export async function signOutAction(): Promise<void> {
+/** `_form`: the nav's sign-out form calls this with its (empty) FormData. */
+export async function signOutAction(_form?: FormData): Promise<void> {
   // Every session of the account ends, not only this cookie: a copied one opens nothing after.
   const user = await currentUser();
   if (user) await endSessions(await db(), user.id);

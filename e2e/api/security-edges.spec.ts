@@ -221,6 +221,36 @@ test("a cross-origin server-action call is a 403 and a malformed Flight body a 4
   expect([200, 303]).toContain(wellFormed.status());
 });
 
+test("valid JSON that is no reply the action takes is a 400, where Next's decoder or the action answered 500 (issue 24)", async ({ request, baseURL }) => {
+  const manifest = JSON.parse(fs.readFileSync(".next/server/server-reference-manifest.json", "utf8")) as { node: Record<string, { exportedName?: string }> };
+  const idOf = (name: string) => Object.entries(manifest.node).find(([, entry]) => entry.exportedName === name)![0];
+  const call = (action: string, body: string) =>
+    request.post("/", { headers: { "Next-Action": idOf(action), Origin: baseURL!, Accept: "text/x-component", "Content-Type": "text/plain;charset=UTF-8" }, data: body, maxRedirects: 0 });
+  const shapes: [string, string][] = [
+    ["signOutAction", "1"], // no argument list
+    ["signOutAction", "null"],
+    ["signOutAction", '["$1"]'], // a part that is not there
+    ["signOutAction", '["$Q1"]'],
+    ["signOutAction", '["$0:a:b"]'],
+    ["signOutAction", '["$nabc"]'], // no BigInt
+    ["signOutAction", '["$S"]'],
+    ["signOutAction", `${"[".repeat(5000)}${"]".repeat(5000)}`],
+    ["signInAction", "[]"], // a form action without its FormData
+    ["signInAction", '["x","y"]'],
+    ["cancelJobAction", '[{"toString":1}]'], // an object where the action reads text
+    ["cancelJobAction", '["$T"]'],
+  ];
+  for (const [action, body] of shapes) {
+    const response = await call(action, body);
+    expect(response.status(), `${action} ${body.slice(0, 30)}`).toBe(400);
+    expect(await response.json()).toEqual({ detail: "Malformed server action request" });
+  }
+  // The shapes the app's own forms and buttons send still reach the actions.
+  const job = await call("cancelJobAction", '["00000000-0000-4000-8000-000000000000"]');
+  expect(job.status()).toBe(200);
+  expect(await job.text()).toContain("not found");
+});
+
 test("NUL bytes and lone surrogates are a 400 with a detail on every kind of input, never a 500 from the database (issue 24, item 6)", async ({ request }) => {
   // In a path they name nothing: 404, as any unknown name.
   const path = await request.get("/features/video-frames/%00");

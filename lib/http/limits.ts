@@ -42,3 +42,24 @@ export function declaredLength(value: string | string[] | null | undefined): num
   const text = Array.isArray(value) ? value[0] : value;
   return /^\s*\d+\s*$/.test(text) ? Number(text) : Number.NaN;
 }
+
+/**
+ * How deep `text` nests arrays and objects, stopping once past `limit`. A linear scan before
+ * JSON.parse: a value 100 000 levels deep parses, but whatever walks it next (validation,
+ * serialisation, the database's jsonb) overflows its stack.
+ */
+export function jsonDepthExceeds(text: string, limit = MAX_JSON_DEPTH): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let index = 0; index < text.length; index++) {
+    const char = text.charCodeAt(index);
+    if (inString) {
+      if (char === 0x5c) index++; // backslash: skip the escaped character
+      else if (char === 0x22) inString = false;
+    } else if (char === 0x22) inString = true;
+    else if (char === 0x5b || char === 0x7b) {
+      if (++depth > limit) return true;
+    } else if (char === 0x5d || char === 0x7d) depth--;
+  }
+  return false;
+}

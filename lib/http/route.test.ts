@@ -7,7 +7,8 @@ import { registerWithApiKey } from "@/lib/auth/register";
 import { closeDatabase, db } from "@/lib/db/client";
 import { resetEnvForTests } from "@/lib/env";
 import { AppError } from "@/lib/errors";
-import { jsonDepthExceeds, route } from "./route";
+import { jsonDepthExceeds } from "./limits";
+import { route } from "./route";
 
 // The wrapper every route goes through, called as Next calls a route handler, on the real
 // process-wide database (PGlite in a temporary DATA_DIR).

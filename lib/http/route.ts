@@ -8,7 +8,7 @@ import { AppError } from "@/lib/errors";
 import { removeQuietly } from "@/lib/storage/write-file";
 import { clientAddress } from "./client-address";
 import { errorResponse } from "./errors";
-import { bodyTooLargeMessage, declaredLength, jsonLimitBytes, MAX_JSON_DEPTH } from "./limits";
+import { bodyTooLargeMessage, declaredLength, jsonDepthExceeds, jsonLimitBytes, MAX_JSON_DEPTH } from "./limits";
 import { parseMultipart, type ParseMultipartOptions, type UploadedFile } from "./multipart";
 import { consumeRateLimit, rateLimitHeaders, type RateLimitState } from "./rate-limit";
 import { uploadSubject, withUploadSlot } from "./upload-slots";
@@ -264,27 +264,6 @@ export async function readLimitedText(request: Request, maxBytes = jsonLimitByte
     chunks.push(value);
   }
   return Buffer.concat(chunks).toString("utf8");
-}
-
-/**
- * How deep `text` nests arrays and objects, stopping once past `limit`. A linear scan before
- * JSON.parse: a value 100 000 levels deep parses, but whatever walks it next (validation,
- * serialisation, the database's jsonb) overflows its stack.
- */
-export function jsonDepthExceeds(text: string, limit = MAX_JSON_DEPTH): boolean {
-  let depth = 0;
-  let inString = false;
-  for (let index = 0; index < text.length; index++) {
-    const char = text.charCodeAt(index);
-    if (inString) {
-      if (char === 0x5c) index++; // backslash: skip the escaped character
-      else if (char === 0x22) inString = false;
-    } else if (char === 0x22) inString = true;
-    else if (char === 0x5b || char === 0x7b) {
-      if (++depth > limit) return true;
-    } else if (char === 0x5d || char === 0x7d) depth--;
-  }
-  return false;
 }
 
 export function parseJsonText(text: string): unknown {

@@ -1,6 +1,8 @@
+import fs from "node:fs";
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import busboy from "busboy";
 import { env } from "@/lib/env";
+import { jsonDepthExceeds } from "./limits";
 
 /** Next's default `serverActions.bodySizeLimit`; over it Next answers 500 where a 413 belongs, so this screen answers 413 first. */
 const ACTION_BODY_LIMIT = 1024 * 1024;
@@ -8,15 +10,31 @@ const ACTION_BODY_LIMIT = 1024 * 1024;
 type Problem = { status: number; detail: string };
 
 /**
+ * What a server action takes, argument by argument: text (a string), a FormData (what a form
+ * action gets), a form's previous state (an object, null or undefined), a record (an object);
+ * with "?", an argument that may be left out (only trailing ones).
+ */
+type RequiredKind = "text" | "form" | "state" | "record";
+export type ArgumentKind = RequiredKind | `${RequiredKind}?`;
+
+/**
+ * What the screen knows of the app's actions: the exported name behind an action id (from the
+ * build's server-reference manifest) and the arguments each name takes (app/action-arguments.ts).
+ */
+export type ActionShapes = { nameOf: (id: string) => string | undefined; argumentsOf: Readonly<Record<string, readonly ArgumentKind[]>> };
+
+/**
  * A server-action call (a POST with `Next-Action`) checked before Next decodes it, where Next
  * answers 500 for what is the caller's fault:
  * - from another origin (its Origin's host is not ours): 403. Next refuses too, but as a 500.
  * - a body that is no React Flight reply (not JSON, or multipart without its JSON root field
  *   "0", or broken multipart): 400. Next's decodeReply throws on it, as a 500.
+ * - valid JSON that is no reply our actions take (flightReplyProblem): 400, where Next's decoder
+ *   or the action itself throws, as a 500.
  * - over Next's action body limit: 413.
  * Returns the request to hand to Next (the checked body replayed), or null when it answered.
  */
-export async function screenServerAction(request: IncomingMessage, response: ServerResponse): Promise<IncomingMessage | null> {
+export async function screenServerAction(request: IncomingMessage, response: ServerResponse, shapes?: ActionShapes): Promise<IncomingMessage | null> {
   if (request.method !== "POST" || request.headers["next-action"] === undefined) return request;
   const crossOrigin = crossOriginProblem(request);
   if (crossOrigin) return answer(request, response, crossOrigin);
@@ -26,7 +44,9 @@ export async function screenServerAction(request: IncomingMessage, response: Ser
     response.setHeader("Connection", "close");
     return answer(request, response, { status: 413, detail: "Request body exceeds 1MB limit" }, false);
   }
-  const malformed = await flightBodyProblem(String(request.headers["content-type"] ?? ""), body);
+  const name = shapes?.nameOf(String(request.headers["next-action"]));
+  const expected = name === undefined ? undefined : shapes?.argumentsOf[name];
+  const malformed = await flightBodyProblem(String(request.headers["content-type"] ?? ""), body, expected);
   if (malformed) return answer(request, response, malformed);
   return replay(request, body);
 }
@@ -46,13 +66,79 @@ function crossOriginProblem(request: IncomingMessage): Problem | null {
   return originHost && originHost === ours ? null : { status: 403, detail: "Cross-origin server action refused" };
 }
 
-async function flightBodyProblem(contentType: string, body: Buffer): Promise<Problem | null> {
+async function flightBodyProblem(contentType: string, body: Buffer, expected: readonly ArgumentKind[] | undefined): Promise<Problem | null> {
   const bad = { status: 400, detail: "Malformed server action request" };
-  if (/^multipart\/form-data/i.test(contentType)) {
-    const root = await multipartRoot(contentType, body).catch(() => undefined);
-    return root !== undefined && isJson(root) ? null : bad;
+  const root = /^multipart\/form-data/i.test(contentType) ? await multipartRoot(contentType, body).catch(() => undefined) : body.toString("utf8");
+  // React decodes a reply recursively: nesting past MAX_JSON_DEPTH would overflow its stack.
+  if (root === undefined || jsonDepthExceeds(root)) return bad;
+  const value = parseJson(root);
+  return value !== undefined && isActionReply(value.json, expected) ? null : bad;
+}
+
+/**
+ * Whether a decoded reply root is one our actions take: an array of arguments (Next spreads it;
+ * anything else throws); strings that React reads as references only in the forms that cannot
+ * fail or reach other parts: a FormData ("$K"), dates, BigInts that parse, undefined, NaN, the
+ * infinities and -0, and escaped "$$" text. Outlined parts (Maps, Sets, Blobs, promises, streams,
+ * iterators, typed arrays, server references, "$<id>" models) and temporary references ("$T",
+ * opaque: reading one throws) are refused: none of our actions takes them, and each can throw
+ * inside Next. With the action's `expected` arguments, each argument must be of its kind.
+ */
+export function isActionReply(root: unknown, expected: readonly ArgumentKind[] | undefined): boolean {
+  if (!Array.isArray(root) || !onlyPlainValues(root)) return false;
+  if (expected === undefined) return true;
+  const required = expected.filter((kind) => !kind.endsWith("?")).length;
+  return root.length >= required && root.length <= expected.length && root.every((value, index) => isOfKind(value, expected[index].replace("?", "") as RequiredKind));
+}
+
+function isOfKind(value: unknown, kind: RequiredKind): boolean {
+  const object = value !== null && typeof value === "object" && !Array.isArray(value);
+  switch (kind) {
+    case "text":
+      return typeof value === "string" && (!value.startsWith("$") || value.startsWith("$$"));
+    case "form":
+      return typeof value === "string" && value.startsWith("$K");
+    case "state":
+      return object || value === null || value === "$undefined";
+    case "record":
+      return object;
   }
-  return isJson(body.toString("utf8")) ? null : bad;
+}
+
+function onlyPlainValues(value: unknown): boolean {
+  if (typeof value === "string") return !value.startsWith("$") || isPlainMarker(value);
+  if (Array.isArray(value)) return value.every(onlyPlainValues);
+  if (value && typeof value === "object") return Object.values(value).every(onlyPlainValues);
+  return true;
+}
+
+function isPlainMarker(text: string): boolean {
+  switch (text[1]) {
+    case "$": // escaped text
+    case "K": // a FormData built from the form's fields: never fails
+    case "D": // a Date, valid or not
+    case "u":
+    case "N":
+    case "I":
+    case "-":
+    case "H":
+      return true;
+    case "n":
+      return isBigInt(text.slice(2));
+    default:
+      return false;
+  }
+}
+
+/** React's own limit is 300 digits; BigInt() throws on anything that is no integer. */
+function isBigInt(digits: string): boolean {
+  if (digits.length > 300) return false;
+  try {
+    BigInt(digits);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** The multipart field "0" (React's encodeReply puts the reply's root there), or undefined. */
@@ -70,13 +156,36 @@ function multipartRoot(contentType: string, body: Buffer): Promise<string | unde
   });
 }
 
-function isJson(text: string): boolean {
+function parseJson(text: string): { json: unknown } | undefined {
   try {
-    JSON.parse(text);
-    return true;
+    return { json: JSON.parse(text) as unknown };
   } catch {
-    return false;
+    return undefined;
   }
+}
+
+/**
+ * The action names of a build, read from its server-reference manifest when an id is first
+ * seen (and again for an id it lacks: `next dev` adds actions as pages compile).
+ */
+export function actionNamesFrom(manifestPaths: readonly string[]): (id: string) => string | undefined {
+  let names = new Map<string, string>();
+  return (id) => {
+    if (!names.has(id)) names = readActionNames(manifestPaths) ?? names;
+    return names.get(id);
+  };
+}
+
+function readActionNames(manifestPaths: readonly string[]): Map<string, string> | undefined {
+  for (const file of manifestPaths) {
+    try {
+      const manifest = JSON.parse(fs.readFileSync(file, "utf8")) as { node?: Record<string, { exportedName?: string }> };
+      return new Map(Object.entries(manifest.node ?? {}).flatMap(([id, entry]) => (entry.exportedName ? [[id, entry.exportedName] as const] : [])));
+    } catch {
+      // Not built (yet) at this path: try the next.
+    }
+  }
+  return undefined;
 }
 
 /** The same request with its body read again from `body`: what Next decodes. */
