@@ -22,7 +22,7 @@ import { refuseOddTarget } from "@/lib/http/request-target";
 import { actionNamesFrom, screenServerAction } from "@/lib/http/server-actions";
 import { addResponseHeaders, dropUntrustedForwarding } from "@/lib/http/response-headers";
 import { keepContentLength } from "@/lib/http/media-response";
-import { closeWhenBodyUnread, methodNotAllowedAsJson, refuseOversizedBody } from "@/lib/http/node-request";
+import { closeWhenBodyUnread, methodNotAllowedAsJson, refuseForbiddenMethod, refuseOversizedBody } from "@/lib/http/node-request";
 import { startStorageSweep } from "@/lib/storage/sweep";
 import { handleHubUpgrade, isHubPath } from "@/lib/ws/upgrade";
 
@@ -62,6 +62,8 @@ server.on("request", (request, response) => {
   // upload bodies (and cut them at 10 MB); here nothing reads the body before its route does.
   if (applyCors(request, response)) return;
   if (refuseOversizedBody(request, response)) return;
+  // TRACE is a method the Fetch API refuses to build a Request for: Next answered it 500.
+  if (refuseForbiddenMethod(request, response)) return;
   // Next answers a bare 500 for a path it cannot decode (`%c0%af`) before any route runs.
   if (refuseMalformedPath(request, response)) return;
   // An absolute-form target would lend Next its host; other spellings of /api/inngest would pass the engine's guard.

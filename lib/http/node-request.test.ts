@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import net from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { resetEnvForTests } from "@/lib/env";
-import { closeWhenBodyUnread, methodNotAllowedAsJson, refuseOversizedBody } from "./node-request";
+import { closeWhenBodyUnread, methodNotAllowedAsJson, refuseForbiddenMethod, refuseOversizedBody } from "./node-request";
 
 // The node-level steps server.ts runs before Next, on a real server: "next" stands for Next.
 
@@ -15,6 +15,7 @@ afterEach(() => {
 async function withServer(next: (request: http.IncomingMessage, response: http.ServerResponse) => void, use: (port: number) => Promise<void>) {
   const server = http.createServer((request, response) => {
     if (refuseOversizedBody(request, response)) return;
+    if (refuseForbiddenMethod(request, response)) return;
     closeWhenBodyUnread(request, response);
     methodNotAllowedAsJson(response);
     next(request, response);
@@ -120,6 +121,24 @@ describe("methodNotAllowedAsJson", () => {
         expect(await streamed.json()).toEqual({ detail: "Method Not Allowed" });
         expect(await (await fetch(`http://127.0.0.1:${port}/own`)).text()).toBe("own");
         expect(await (await fetch(`http://127.0.0.1:${port}/other`)).text()).toBe("");
+      },
+    );
+  });
+});
+
+describe("refuseForbiddenMethod", () => {
+  it("answers TRACE with a JSON 405 before Next, which cannot build a Request for it (a 500), and passes other methods on", async () => {
+    await withServer(
+      (_request, response) => {
+        response.statusCode = 200;
+        response.end("next");
+      },
+      async (port) => {
+        const trace = await raw(port, "TRACE /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        expect(trace).toMatch(/^HTTP\/1\.1 405 /);
+        expect(trace).toContain('{"detail":"Method Not Allowed"}');
+        const options = await raw(port, "OPTIONS /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        expect(options).toMatch(/^HTTP\/1\.1 200 /);
       },
     );
   });

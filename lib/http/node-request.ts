@@ -62,6 +62,16 @@ export function closeWhenBodyUnread(request: IncomingMessage, response: ServerRe
 }
 
 /**
+ * Methods the Fetch API forbids (TRACE; Node's parser already refuses TRACK and CONNECT has its
+ * own event): Next cannot make a Request of one and answers 500. No route takes them: 405.
+ */
+export function refuseForbiddenMethod(request: IncomingMessage, response: ServerResponse): boolean {
+  if (request.method !== "TRACE") return false;
+  sendJson(response, 405, { detail: "Method Not Allowed" });
+  return true;
+}
+
+/**
  * Next answers a method a route does not export with an empty 405; the contracts (FastAPI)
  * answer `{"detail": "Method Not Allowed"}`. When a 405 goes out without a content type, its
  * (empty) body is replaced by that one.
