@@ -12,6 +12,7 @@ export const actionArguments: Readonly<Record<string, readonly ArgumentKind[]>> 
   signInAction: ["state", "form"],
   signUpAction: ["state", "form"],
   createKeyAction: ["state", "form"],
+  changePasswordAction: ["state", "form"],
   signOutAction: ["form?"], // the nav's sign-out form passes its FormData
   // app/(dashboard)/keys/actions.ts
   revokeKey: ["text"],

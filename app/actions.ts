@@ -5,6 +5,7 @@ import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { revalidatePath } from "next/cache";
 import { createApiKey } from "@/lib/auth/api-keys";
+import { changePassword } from "@/lib/auth/change-password";
 import { signUpWithPassword } from "@/lib/auth/register";
 import { currentUser, signIn, signOut, TooManySignIns } from "@/lib/auth/session";
 import { endSessions } from "@/lib/auth/users";
@@ -51,6 +52,26 @@ export async function signOutAction(_form?: FormData): Promise<void> {
   const user = await currentUser();
   if (user) await endSessions(await db(), user.id);
   await signOut({ redirectTo: "/sign-in" });
+}
+
+/**
+ * The password page's form. Every session of the account ends (changePassword), this one
+ * included; the user who changed it is signed in again at once with the new password, so only
+ * this browser holds a live session: they just proved both passwords, and asking for the new
+ * one again would add nothing but a step.
+ */
+export async function changePasswordAction(_state: FormState, form: FormData): Promise<FormState> {
+  const user = await requireUser();
+  const next = field(form, "newPassword");
+  if (next !== field(form, "repeatPassword")) return { error: "The new passwords do not match" };
+  try {
+    await changePassword(await db(), user.id, { current: field(form, "currentPassword"), next }, { address: clientAddress({ headers: await headers() }) });
+  } catch (error) {
+    if (isAppError(error)) return { error: error.message };
+    throw error;
+  }
+  await signIn("credentials", { email: user.email, password: next, redirectTo: "/keys?password=changed" });
+  return {};
 }
 
 async function requireUser() {

@@ -5,7 +5,7 @@ import { users, type User, type UserRole } from "@/lib/db/schema";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { publish, topics } from "@/lib/ws/hub";
-import { hashPassword, verifyPassword } from "./password";
+import { assertPasswordRules, hashPassword, verifyPassword } from "./password";
 
 export type AuthUser = { id: string; email: string; role: UserRole; name: string | null };
 
@@ -30,9 +30,7 @@ export function parseEmail(raw: unknown): string {
  */
 export async function createUser(db: Db, input: { email: string; password?: string; name?: string }): Promise<AuthUser> {
   const email = parseEmail(input.email);
-  if (input.password !== undefined && input.password.length < 8) {
-    throw new AppError("bad_request", "Password must be at least 8 characters");
-  }
+  if (input.password !== undefined) assertPasswordRules(input.password);
   const passwordHash = input.password === undefined ? null : await hashPassword(input.password);
   const adminEmail = env().ADMIN_EMAIL?.trim().toLowerCase();
   // The operator's address is kept for the operator's sign-up: taken through `POST /register`

@@ -15,7 +15,7 @@ const registry: Registry = ((globalThis as { __framewiseHub?: Registry }).__fram
 export const topics = {
   job: (jobId: string) => `job:${jobId}`,
   client: (clientId: string) => `client:${clientId}`,
-  /** Account events for its sockets: `session_ended` closes them (sign-out, disabling). */
+  /** Account events for its sockets: `session_ended` closes them (sign-out, a password change, disabling). */
   user: (userId: string) => `user:${userId}`,
 };
 

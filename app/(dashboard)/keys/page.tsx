@@ -1,3 +1,4 @@
+import Link from "next/link";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { signInHref } from "@/lib/auth/return-to";
@@ -13,7 +14,8 @@ import { KeyActions } from "./key-actions";
 
 export const metadata = { title: "API keys · Framewise" };
 
-export default async function KeysPage() {
+export default async function KeysPage({ searchParams }: { searchParams: Promise<{ password?: string | string[] }> }) {
+  const { password } = await searchParams;
   const user = await currentUser();
   if (!user) redirect(signInHref("/keys"));
   const database = await db();
@@ -32,6 +34,14 @@ export default async function KeysPage() {
           Send a key as <code className="rounded bg-slate-100 px-1">X-API-Key</code> or{" "}
           <code className="rounded bg-slate-100 px-1">Authorization: Bearer</code>. Keys are stored only as a hash.
         </p>
+        <p className="mt-2 text-sm">
+          <Link href="/account/password" className="font-medium text-brand-700 underline">Change password</Link>
+        </p>
+        {password === "changed" && (
+          <p role="status" className="mt-2 rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800" data-testid="password-changed">
+            Password changed. Every other session of this account has ended.
+          </p>
+        )}
       </div>
       <CreateKeyForm liveKeyIds={live.map((key) => key.id)} baseUrl={baseUrl} />
       <section className="rounded-xl border border-slate-200 bg-white p-4 text-sm shadow-sm sm:p-6" aria-labelledby="quota-heading">
