@@ -83,7 +83,7 @@ export const routeRegistry: RegisteredRoute[] = [
   { path: "/health", module: healthRoute, doc: { summary: "Health (also GET /health/)", tags: [...cabin, ...editor] } },
   { path: "/health/diagnostics", module: healthDiagnosticsRoute, doc: { summary: "Every part's state; details for admins only", tags: editor } },
   { path: "/api/jobs", module: apiJobsRoute, doc: { summary: "Create a job from an uploaded video", tags: cabin, fields: z.object(analysisFields) } },
-  { path: "/api/jobs/server-videos", module: apiJobsServerVideosRoute, doc: { summary: "List the videos in the server's input folder", tags: cabin } },
+  { path: "/api/jobs/server-videos", module: apiJobsServerVideosRoute, doc: { summary: "List the videos in the server's input folder", tags: cabin, responses: { 400: "VIDEO_INPUT_DIR is not configured or does not exist" } } },
   {
     path: "/api/jobs/start",
     module: apiJobsStartRoute,
@@ -164,7 +164,7 @@ export const routeRegistry: RegisteredRoute[] = [
   { path: "/jobs/{job_id}/features/video-frames", module: jobsJobIdFeaturesVideoFramesRoute, doc: { summary: "List video frames with their features", tags: feature } },
   { path: "/features/product-images/{img_id}", module: featuresProductImagesImgIdRoute, doc: { summary: "One product image's features", tags: feature } },
   { path: "/features/video-frames/{frame_id}", module: featuresVideoFramesFrameIdRoute, doc: { summary: "One video frame's features", tags: feature } },
-  { path: "/features/search", module: featuresSearchRoute, doc: { summary: "Where a product appears in the job's frames (an addition)", tags: feature } },
+  { path: "/features/search", module: featuresSearchRoute, doc: { summary: "Where a product appears in the job's frames (an addition)", tags: feature, responses: { 404: "No such product image or product for this caller" } } },
   { path: "/features/search/image", module: featuresSearchImageRoute, doc: { summary: "Frames and product images nearest to an uploaded picture (multipart `file`, an addition)", tags: feature } },
   { path: "/upload", module: uploadRoute, doc: { summary: "Upload a video for enhancement and metadata extraction", tags: enhance } },
   { path: "/internal/video-enhancement-status/{file_id}", module: internalVideoEnhancementStatusFileIdRoute, doc: { summary: "Video enhancement status", tags: enhance } },
@@ -201,7 +201,7 @@ export const routeRegistry: RegisteredRoute[] = [
   {
     path: "/docs/assets/{file}",
     module: docsAssetsFileRoute,
-    doc: { summary: "Swagger UI's script and stylesheet for /docs", tags: ["docs"], produces: "text/javascript" },
+    doc: { summary: "Swagger UI's script and stylesheet for /docs", tags: ["docs"], produces: ["text/javascript", "text/css"] },
   },
   { path: "/api/auth/{nextauth}", module: apiAuthNextauthRoute, hidden: "next-auth's own browser endpoints (sign-in form, session, CSRF)" },
   { path: "/api/inngest", module: apiInngestRoute, hidden: "the Inngest SDK's signed serve endpoint, for the orchestration engine only" },

@@ -93,6 +93,17 @@ describe("GET /openapi.json", () => {
     expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(["/ws/{client_id}", "/ws/jobs/{job_id}", "/e/{event_key}"]));
     for (const { path: urlPath } of documentedRoutes()) expect(document.paths[urlPath], urlPath).toBeDefined();
   });
+
+  it("documents the answers schemathesis met that it did not list (scripts/fuzz-api.sh)", async () => {
+    type Operation = { responses: Record<string, { content?: Record<string, unknown> }> };
+    const paths = (await theDocument()).paths as Record<string, Record<string, Operation>>;
+    const codes = (urlPath: string, method: string) => Object.keys(paths[urlPath][method].responses);
+    expect(codes("/api/jobs/server-videos", "get")).toContain("400"); // VIDEO_INPUT_DIR unset
+    expect(codes("/features/search", "post")).toContain("404"); // no such product for this caller
+    expect(codes("/ws/{client_id}", "get")).toEqual(expect.arrayContaining(["401", "404"])); // a plain GET is Next's 404
+    expect(codes("/e/{event_key}", "post")).toEqual(expect.arrayContaining(["400", "401", "503"]));
+    expect(Object.keys(paths["/docs/assets/{file}"].get.responses["200"].content!)).toEqual(["text/javascript", "text/css"]);
+  });
 });
 
 describe("contractOperations", () => {

@@ -22,6 +22,7 @@ type Operation = Record<string, unknown>;
 type AnyOptions = RouteOptions<z.ZodType | undefined, z.ZodType | undefined, z.ZodType | undefined, InputMode>;
 
 const errorRef = { $ref: "#/components/schemas/ErrorDetail" };
+const engineErrorRef = { $ref: "#/components/schemas/EngineError" };
 
 /** What each status means when a route's own doc does not say more. */
 const statusMeaning: Record<number, string> = {
@@ -51,7 +52,7 @@ export const serverPaths: Record<string, Record<string, Operation>> = {
       "stand, then upload_status and status updates as they happen. An owned job's messages reach its owner's and admins' sockets only.",
     tags: ["enhance-metadata"],
     parameter: "client_id",
-    refusals: { 403: "The Origin is not allowed" },
+    refusals: { 403: "The Origin is not allowed", 404: "A plain GET, without Upgrade: websocket" },
   }),
   "/ws/jobs/{job_id}": socket({
     operationId: "getWsJob",
@@ -59,7 +60,7 @@ export const serverPaths: Record<string, Record<string, Operation>> = {
     description: "The first message is `{type: \"connection\", status: \"connected\", job_id}`, then the job's updates in the shape of GET /jobs/{job_id}.",
     tags: ["editor-jobs"],
     parameter: "job_id",
-    refusals: { 403: "The Origin is not allowed, or the job is someone else's", 404: "No such job" },
+    refusals: { 403: "The Origin is not allowed", 404: "No such job for this caller, or a plain GET without Upgrade: websocket" },
   }),
   "/e/{event_key}": {
     post: {
@@ -71,8 +72,11 @@ export const serverPaths: Record<string, Record<string, Operation>> = {
       requestBody: { required: true, content: { "application/json": { schema: {} } } },
       responses: {
         200: { description: "The events' ids", content: { "application/json": { schema: {} } } },
+        // The engine answers as Inngest's event API does: {status, error}, which the SDK reads.
+        400: { description: "The body is no event or list of events", content: { "application/json": { schema: engineErrorRef } } },
+        401: { description: "Not this engine's event key", content: { "application/json": { schema: engineErrorRef } } },
         403: { description: "Not from this machine", content: { "application/json": { schema: errorRef } } },
-        503: { description: "The local engine is not running" },
+        503: { description: "The local engine is not running", content: { "application/json": { schema: engineErrorRef } } },
       },
       security: [],
     },
@@ -82,7 +86,7 @@ export const serverPaths: Record<string, Record<string, Operation>> = {
 /** A WebSocket upgrade on the hub (a GET answered 101), refused with a bare HTTP status. */
 function socket(spec: { operationId: string; summary: string; description: string; tags: string[]; parameter: string; refusals: Record<number, string> }) {
   const { parameter, refusals, ...text } = spec;
-  const answers = { 101: "Switching Protocols: the socket is open", ...refusals, 503: "The caller could not be identified right now" };
+  const answers = { 101: "Switching Protocols: the socket is open", 401: "An unknown or revoked API key", ...refusals, 503: "The caller could not be identified right now" };
   return {
     get: {
       ...text,
@@ -116,7 +120,10 @@ export function openApiDocument(modules: DocumentedModule[], extraPaths: Record<
     },
     paths: Object.fromEntries(Object.entries(paths).sort(([a], [b]) => a.localeCompare(b))),
     components: {
-      schemas: { ErrorDetail: { type: "object", properties: { detail: { type: "string" } }, required: ["detail"] } },
+      schemas: {
+        ErrorDetail: { type: "object", properties: { detail: { type: "string" } }, required: ["detail"] },
+        EngineError: { type: "object", properties: { status: { type: "integer" }, error: { type: "string" } }, required: ["status", "error"] },
+      },
       securitySchemes: {
         ApiKeyHeader: { type: "apiKey", in: "header", name: "X-API-Key" },
         BearerKey: { type: "http", scheme: "bearer", description: "The same API key as `Authorization: Bearer <key>`" },
@@ -138,13 +145,13 @@ function operation(method: HttpMethod, path: string, routes: readonly AnyOptions
   const status = { ...defaultResponses(first, method, path), ...merged.responses };
   // A route that answers 204 (no content) has no 200 besides.
   if (merged.responses?.[204]) delete status[200];
-  const produces = merged.produces ?? "application/json";
+  const produces = [merged.produces ?? "application/json"].flat();
   const responses = Object.fromEntries(
     Object.entries(status).map(([code, description]) => {
       const numeric = Number(code);
       if (numeric >= 400) return [code, { description, content: { "application/json": { schema: errorRef } } }];
       if (numeric === 101 || numeric === 204 || method === "HEAD") return [code, { description }];
-      return [code, { description, content: { [produces]: { schema: {} } } }];
+      return [code, { description, content: Object.fromEntries(produces.map((type) => [type, { schema: {} }])) }];
     }),
   );
   return {

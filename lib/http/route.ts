@@ -65,14 +65,15 @@ export type RouteOptions<P, Q, B, I extends InputMode = "json"> = {
 
 /**
  * For GET /openapi.json. `fields` describes form or multipart fields that the handler reads
- * itself; `responses` maps a status to what it means; `produces` is the success body's type.
+ * itself; `responses` maps a status to what it means; `produces` is the success body's type
+ * (or types, when it serves several).
  */
 export type RouteDoc = {
   summary?: string;
   description?: string;
   tags?: string[];
   fields?: z.ZodObject;
-  produces?: string;
+  produces?: string | readonly string[];
   responses?: Record<number, string>;
 };
 
