@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test: type check, lint (ESLint, dependency rules), unit + integration (PGlite and PostgreSQL), and Playwright e2e
-# against the production build. Installs whatever is missing first (scripts/setup.sh) and starts
+# Runs every test: type check, lint (ESLint, dependency rules), unit + integration (PGlite and PostgreSQL), the API fuzzer
+# (schemathesis) and Playwright e2e against the production build. Installs whatever is missing first (scripts/setup.sh) and starts
 # a PostgreSQL of its own (scripts/postgres.sh), so it works on a fresh machine. Ends with one line: "N passed, N failed".
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,6 +26,9 @@ npx vitest run --reporter=default --reporter=json --outputFile.json=.cache/repor
 
 echo "== production build"
 npx next build || status=1
+
+echo "== API fuzzing (schemathesis against the production build)"
+bash scripts/fuzz-api.sh || status=1
 
 echo "== end-to-end tests (playwright, chromium)"
 PLAYWRIGHT_JSON_OUTPUT_NAME=.cache/reports/playwright.json npx playwright test --reporter=list,json || status=1

@@ -221,6 +221,23 @@ test("a cross-origin server-action call is a 403 and a malformed Flight body a 4
   expect([200, 303]).toContain(wellFormed.status());
 });
 
+test("a scripted sign-in past the attempt limit is a 429 saying when to retry, not a redirect (issue 24)", async ({ playwright, baseURL }) => {
+  const email = `scripted-${Date.now()}@example.com`;
+  const browserLike = await playwright.request.newContext({ baseURL });
+  // No such account: the limit counts wrong passwords per email all the same, so nothing tells the two apart.
+  const attempt = async (password: string) => {
+    const { csrfToken } = await (await browserLike.get("/api/auth/csrf")).json();
+    return browserLike.post("/api/auth/callback/credentials", { form: { email, password, csrfToken, callbackUrl: "/keys" }, maxRedirects: 0 });
+  };
+  // SIGN_IN_FAILURES_PER_HOUR is 10 (the default) per account.
+  for (let i = 0; i < 10; i++) expect((await attempt(`wrong ${i}`)).status()).toBe(302);
+  const refused = await attempt("wrong again");
+  expect(refused.status()).toBe(429);
+  expect((await refused.json()).detail).toMatch(/^Too many failed sign-ins; try again in \d+ minutes?$/);
+  expect(Number(refused.headers()["retry-after"])).toBeGreaterThan(0);
+  await browserLike.dispose();
+});
+
 test("valid JSON that is no reply the action takes is a 400, where Next's decoder or the action answered 500 (issue 24)", async ({ request, baseURL }) => {
   const manifest = JSON.parse(fs.readFileSync(".next/server/server-reference-manifest.json", "utf8")) as { node: Record<string, { exportedName?: string }> };
   const idOf = (name: string) => Object.entries(manifest.node).find(([, entry]) => entry.exportedName === name)![0];
