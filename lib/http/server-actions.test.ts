@@ -1,7 +1,10 @@
+import fs from "node:fs";
 import http from "node:http";
+import os from "node:os";
+import path from "node:path";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { screenServerAction } from "./server-actions";
+import { actionNamesFrom, screenServerAction } from "./server-actions";
 
 // A real node server as server.ts runs it, with Next replaced by an echo of what it would decode.
 // Action 7f00ff is a form action, as signInAction is, and 7f00ee takes text (app/action-arguments.ts).
@@ -118,5 +121,23 @@ describe("screenServerAction", () => {
   it("answers 413 past Next's 1 MB action body limit", async () => {
     const response = await action(`["${"x".repeat(1024 * 1024)}"]`, { origin: base });
     expect(response.status).toBe(413);
+  });
+});
+
+describe("actionNamesFrom", () => {
+  it("names actions from the build's manifest, re-reading it for an unknown id at most once a second", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "framewise-actions-"));
+    const manifest = path.join(dir, "server-reference-manifest.json");
+    const write = (node: Record<string, { exportedName: string }>) => fs.writeFileSync(manifest, JSON.stringify({ node, edge: {} }));
+    let clock = 0;
+    const nameOf = actionNamesFrom([path.join(dir, "missing.json"), manifest], () => clock);
+    write({ aa: { exportedName: "signInAction" } });
+    expect(nameOf("aa")).toBe("signInAction");
+    write({ aa: { exportedName: "signInAction" }, bb: { exportedName: "deleteKey" } });
+    clock = 500;
+    expect(nameOf("bb")).toBeUndefined(); // read less than a second ago
+    clock = 1500;
+    expect(nameOf("bb")).toBe("deleteKey");
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 });

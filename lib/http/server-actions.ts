@@ -166,12 +166,17 @@ function parseJson(text: string): { json: unknown } | undefined {
 
 /**
  * The action names of a build, read from its server-reference manifest when an id is first
- * seen (and again for an id it lacks: `next dev` adds actions as pages compile).
+ * seen, and again for an id it lacks (`next dev` adds actions as pages compile), at most once
+ * a second: made-up ids must not turn every request into a file read.
  */
-export function actionNamesFrom(manifestPaths: readonly string[]): (id: string) => string | undefined {
+export function actionNamesFrom(manifestPaths: readonly string[], now = () => Date.now()): (id: string) => string | undefined {
   let names = new Map<string, string>();
+  let readAt = -Infinity;
   return (id) => {
-    if (!names.has(id)) names = readActionNames(manifestPaths) ?? names;
+    if (!names.has(id) && now() - readAt >= 1000) {
+      readAt = now();
+      names = readActionNames(manifestPaths) ?? names;
+    }
     return names.get(id);
   };
 }
