@@ -29,7 +29,7 @@ export type ActionShapes = { nameOf: (id: string) => string | undefined; argumen
  * - from another origin (its Origin's host is not ours): 403. Next refuses too, but as a 500.
  * - a body that is no React Flight reply (not JSON, or multipart without its JSON root field
  *   "0", or broken multipart): 400. Next's decodeReply throws on it, as a 500.
- * - valid JSON that is no reply our actions take (flightReplyProblem): 400, where Next's decoder
+ * - valid JSON that is no reply our actions take (isActionReply): 400, where Next's decoder
  *   or the action itself throws, as a 500.
  * - over Next's action body limit: 413.
  * Returns the request to hand to Next (the checked body replayed), or null when it answered.
