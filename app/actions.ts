@@ -12,7 +12,7 @@ import { endSessions } from "@/lib/auth/users";
 import { clientAddress } from "@/lib/http/client-address";
 import { db } from "@/lib/db/client";
 import { isAppError } from "@/lib/errors";
-import { safeReturnPath } from "@/lib/auth/return-to";
+import { safeReturnPath, signInHref } from "@/lib/auth/return-to";
 
 /** What a form shows after its action: an error, the email typed (React resets forms), a new key. */
 export type FormState = { error?: string; email?: string; key?: string; keyName?: string; keyId?: string };
@@ -70,7 +70,14 @@ export async function changePasswordAction(_state: FormState, form: FormData): P
     if (isAppError(error)) return { error: error.message };
     throw error;
   }
-  await signIn("credentials", { email: user.email, password: next, redirectTo: "/keys?password=changed" });
+  try {
+    await signIn("credentials", { email: user.email, password: next, redirectTo: "/keys?password=changed" });
+  } catch (error) {
+    // The password is changed and every session ended; only signing this browser in again was
+    // refused (the sign-in limits): the sign-in page takes it from there.
+    if (error instanceof AuthError) redirect(signInHref("/keys"));
+    throw error; // the redirect after a successful sign-in travels as an error
+  }
   return {};
 }
 
