@@ -22,6 +22,7 @@ import { addResponseHeaders, dropUntrustedForwarding } from "@/lib/http/response
 import { keepContentLength } from "@/lib/http/media-response";
 import { closeWhenBodyUnread, methodNotAllowedAsJson, refuseOversizedBody } from "@/lib/http/node-request";
 import { startStorageSweep } from "@/lib/storage/sweep";
+import { sweepSharedState } from "@/lib/http/upload-slots";
 import { handleHubUpgrade, isHubPath } from "@/lib/ws/upgrade";
 
 const config = env();
@@ -35,6 +36,10 @@ const handle = await database().catch((error: unknown) => {
 console.log(`[framewise] database ready (${handle.driver})`);
 // Files a crash left half-written; with PGlite this process alone owns DATA_DIR, so all of them.
 await startStorageSweep({ exclusive: handle.driver === "pglite" });
+// Lapsed upload slots and rate-limit windows past use: any replica may sweep them, now and every 10 minutes.
+const sweepShared = () => void sweepSharedState(handle.db).catch((error: unknown) => console.warn("[framewise] sweeping upload slots and rate limits failed:", error));
+sweepShared();
+setInterval(sweepShared, 10 * 60_000).unref();
 // `npm run backup` asks this process for a consistent copy of the embedded database.
 const stopBackups = handle.driver === "pglite" ? await serveBackups(handle, config.dataDir) : undefined;
 
