@@ -24,6 +24,8 @@ import { closeWhenBodyUnread, methodNotAllowedAsJson, refuseOversizedBody } from
 import { startStorageSweep } from "@/lib/storage/sweep";
 import { sweepSharedState } from "@/lib/http/upload-slots";
 import { handleHubUpgrade, isHubPath } from "@/lib/ws/upgrade";
+import { connectBus } from "@/lib/ws/bus";
+import { attachBus, busState, receiveFromBus } from "@/lib/ws/hub";
 
 const config = env();
 const dev = process.argv.includes("--dev") || config.NODE_ENV === "development" && !process.argv.includes("--prod");
@@ -34,6 +36,13 @@ const handle = await database().catch((error: unknown) => {
   process.exit(1);
 });
 console.log(`[framewise] database ready (${handle.driver})`);
+// Live updates between web replicas: Redis or PostgreSQL LISTEN/NOTIFY; none with PGlite (one process).
+const bus = await connectBus({ driver: handle.driver, databaseUrl: config.DATABASE_URL, redisUrl: config.REDIS_URL }, receiveFromBus).catch((error: unknown) => {
+  console.error(`[framewise] live updates between replicas: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});
+attachBus(bus);
+console.log(`[framewise] live updates: ${bus?.kind ?? "in-process"}`);
 // Files a crash left half-written; with PGlite this process alone owns DATA_DIR, so all of them.
 await startStorageSweep({ exclusive: handle.driver === "pglite" });
 // Lapsed upload slots and rate-limit windows past use: any replica may sweep them, now and every 10 minutes.
@@ -99,6 +108,10 @@ const worker: LocalWorker | undefined = config.WORKER_URLS.length ? undefined : 
 
 registerHealthProbe(orchestrationProbe);
 registerHealthProbe(async () => {
+  const state = busState();
+  return { name: "live_updates", ok: state.connected, details: state };
+});
+registerHealthProbe(async () => {
   const workers = await workerHealth();
   return { name: "workers", ok: workers.length > 0 && workers.every((w) => w.ok), details: { workers } };
 });
@@ -116,6 +129,8 @@ async function shutdown(signal: string) {
   await stopLocalEngine().catch(() => {});
   await stopBackups?.();
   await worker?.stop();
+  attachBus(undefined);
+  await bus?.close().catch(() => {});
   server.closeAllConnections();
   await new Promise<void>((resolve) => server.close(() => resolve()));
   await app.close().catch(() => {});
