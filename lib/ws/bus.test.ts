@@ -136,6 +136,8 @@ describe("the Redis bus (pub/sub)", () => {
 
   const startRedis = async () => {
     server = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: "ignore" });
+    let missing: Error | undefined;
+    server.once("error", (error) => (missing = error));
     const deadline = Date.now() + 10_000;
     for (;;) {
       const up = await new Promise<boolean>((resolve) => {
@@ -143,6 +145,7 @@ describe("the Redis bus (pub/sub)", () => {
         socket.on("error", () => resolve(false));
       });
       if (up) return;
+      if (missing) throw new Error(`redis-server could not start (scripts/setup.sh installs Debian's): ${missing.message}`);
       if (Date.now() > deadline) throw new Error("redis-server did not start");
       await sleep(50);
     }
