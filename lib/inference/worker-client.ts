@@ -242,7 +242,7 @@ export type WorkerHealth = {
   ok: boolean;
   /** up, or down: its /healthz fails or its last request could not reach it. */
   state: "up" | "down";
-  /** The execution providers its models run on (CPUExecutionProvider, CUDAExecutionProvider). */
+  /** The execution providers its models run on (cpu, cuda). */
   provider: string | null;
   /** Requests this replica has in flight on it. */
   in_flight: number;

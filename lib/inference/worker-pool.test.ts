@@ -13,7 +13,7 @@ async function startFake(): Promise<Fake> {
   const fake = { ranges: 0, active: 0, mode: "ok" } as Fake;
   fake.server = http.createServer((request, response) => {
     if (request.url === "/healthz") {
-      response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ status: "ok", models: [{ id: "detector", provider: "CPUExecutionProvider" }] }));
+      response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ status: "ok", models: [{ id: "detector", provider: "cpu" }] }));
       return;
     }
     let body = "";
@@ -87,8 +87,8 @@ describe("several workers in WORKER_URLS", () => {
   it("reports each worker's health: url, up, provider, requests in flight", async () => {
     const health = await workerHealth();
     expect(health.map((worker) => [worker.url, worker.state, worker.provider, worker.in_flight])).toEqual([
-      [a.url, "up", "CPUExecutionProvider", 0],
-      [b.url, "up", "CPUExecutionProvider", 0],
+      [a.url, "up", "cpu", 0],
+      [b.url, "up", "cpu", 0],
     ]);
   });
 
