@@ -30,6 +30,7 @@ const children: Child[] = [];
 let databaseName: string;
 let databaseUrl: string;
 const contexts: APIRequestContext[] = [];
+const adminEmail = "admin@replicas.example";
 
 /** `node --import tsx <entry>`: one process (no tsx wrapper), so its pid is the one to kill. */
 function start(name: string, entry: string[], env: Record<string, string>): Child {
@@ -69,6 +70,7 @@ const replicaEnv = (port: number) => ({
   MAX_CONCURRENT_UPLOADS: "1",
   UNKNOWN_KEY_PER_HOUR: "4",
   REGISTER_PER_HOUR: "40",
+  ADMIN_EMAIL: adminEmail,
 });
 
 test.describe.configure({ mode: "serial" });
@@ -200,7 +202,7 @@ function cpuTicks(pid: number): number {
   return Number(fields[11]) + Number(fields[12]);
 }
 
-test("a worker killed mid-job: its chunks run on the other worker and the job completes", async () => {
+test("a worker killed mid-job: its chunks run on the other worker and the job completes", async ({ page }) => {
   test.setTimeout(300_000);
   const key = await registerKey(contexts[1], "replicas-workers");
   const jobId = await startAnalysis(contexts[1], key, longVideo, "REPLICAS-2");
@@ -222,4 +224,18 @@ test("a worker killed mid-job: its chunks run on the other worker and the job co
   expect(last.error).toBeNull();
   expect(last.processed).toBe(last.total);
   expect(last.processed).toBeGreaterThan(atKill.processed);
+
+  // Replica A ran the chunks (it runs the queue): its diagnostics, for an admin, show the killed
+  // worker down with the error its chunk met, and the other up.
+  await page.goto(`${web[0]}/sign-up`);
+  await page.getByLabel("Email").fill(adminEmail);
+  await page.getByLabel("Password").fill("a long enough password");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.getByTestId("signed-in-as")).toHaveText(adminEmail);
+  const diagnostics = (await (await page.request.get(`${web[0]}/health/diagnostics`)).json()) as { workers: { workers: { url: string; state: string; last_error: string | null; in_flight: number }[] } };
+  const victimUrl = `http://127.0.0.1:${workerPorts[workers.indexOf(victim)]}`;
+  const reported = diagnostics.workers.workers;
+  expect(reported.find((worker) => worker.url === victimUrl)).toMatchObject({ state: "down", in_flight: 0 });
+  expect(reported.find((worker) => worker.url === victimUrl)!.last_error).toMatch(/^Worker (stream broke off|unreachable|closed the stream)/);
+  expect(reported.find((worker) => worker.url !== victimUrl)).toMatchObject({ state: "up", last_error: null, in_flight: 0 });
 });

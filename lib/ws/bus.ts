@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import type { Audience } from "./hub";
 
 /**
@@ -35,11 +34,6 @@ const channel = "framewise_hub";
 /** Under PostgreSQL's 8000-byte payload limit, with room for the reference's own wrapping. */
 export const maxInlineBytes = 7900;
 const storedForMs = 5 * 60_000;
-
-/** A fresh id per process: a replica skips its own messages when they come back (hub.ts). */
-export function newOrigin(): string {
-  return randomUUID();
-}
 
 export async function connectPostgresBus(url: string, receive: Receive, log: Log = console): Promise<BusTransport> {
   const { default: postgres } = await import("postgres");
