@@ -238,4 +238,9 @@ test("a worker killed mid-job: its chunks run on the other worker and the job co
   expect(reported.find((worker) => worker.url === victimUrl)).toMatchObject({ state: "down", in_flight: 0 });
   expect(reported.find((worker) => worker.url === victimUrl)!.last_error).toMatch(/^Worker (stream broke off|unreachable|closed the stream)/);
   expect(reported.find((worker) => worker.url !== victimUrl)).toMatchObject({ state: "up", last_error: null, in_flight: 0 });
+
+  // The session made on A is good on B (one secret in the shared DATA_DIR): B shows an admin's details too.
+  const onB = (await (await page.request.get(`${web[1]}/health/diagnostics`)).json()) as { workers: { workers?: unknown[] }; orchestration: { runs_queue?: boolean } };
+  expect(onB.workers.workers).toHaveLength(2);
+  expect(onB.orchestration.runs_queue).toBe(false);
 });
