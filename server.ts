@@ -24,7 +24,10 @@ import { addResponseHeaders, dropUntrustedForwarding } from "@/lib/http/response
 import { keepContentLength } from "@/lib/http/media-response";
 import { closeWhenBodyUnread, methodNotAllowedAsJson, refuseForbiddenMethod, refuseOversizedBody } from "@/lib/http/node-request";
 import { startStorageSweep } from "@/lib/storage/sweep";
+import { sweepSharedState } from "@/lib/http/upload-slots";
 import { handleHubUpgrade, isHubPath } from "@/lib/ws/upgrade";
+import { connectBus } from "@/lib/ws/bus";
+import { attachBus, busState, receiveFromBus } from "@/lib/ws/hub";
 
 const config = env();
 const dev = process.argv.includes("--dev") || config.NODE_ENV === "development" && !process.argv.includes("--prod");
@@ -35,8 +38,19 @@ const handle = await database().catch((error: unknown) => {
   process.exit(1);
 });
 console.log(`[framewise] database ready (${handle.driver})`);
+// Live updates between web replicas: Redis or PostgreSQL LISTEN/NOTIFY; none with PGlite (one process).
+const bus = await connectBus({ driver: handle.driver, databaseUrl: config.DATABASE_URL, redisUrl: config.REDIS_URL }, receiveFromBus).catch((error: unknown) => {
+  console.error(`[framewise] live updates between replicas: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});
+attachBus(bus);
+console.log(`[framewise] live updates: ${bus?.kind ?? "in-process"}`);
 // Files a crash left half-written; with PGlite this process alone owns DATA_DIR, so all of them.
 await startStorageSweep({ exclusive: handle.driver === "pglite" });
+// Lapsed upload slots and rate-limit windows past use: any replica may sweep them, now and every 10 minutes.
+const sweepShared = () => void sweepSharedState(handle.db).catch((error: unknown) => console.warn("[framewise] sweeping upload slots and rate limits failed:", error));
+sweepShared();
+setInterval(sweepShared, 10 * 60_000).unref();
 // `npm run backup` asks this process for a consistent copy of the embedded database.
 const stopBackups = handle.driver === "pglite" ? await serveBackups(handle, config.dataDir) : undefined;
 
@@ -103,6 +117,10 @@ const worker: LocalWorker | undefined = config.WORKER_URLS.length ? undefined : 
 
 registerHealthProbe(orchestrationProbe);
 registerHealthProbe(async () => {
+  const state = busState();
+  return { name: "live_updates", ok: state.connected, details: state };
+});
+registerHealthProbe(async () => {
   const workers = await workerHealth();
   return { name: "workers", ok: workers.length > 0 && workers.every((w) => w.ok), details: { workers } };
 });
@@ -120,6 +138,8 @@ async function shutdown(signal: string) {
   await stopLocalEngine().catch(() => {});
   await stopBackups?.();
   await worker?.stop();
+  attachBus(undefined);
+  await bus?.close().catch(() => {});
   server.closeAllConnections();
   await new Promise<void>((resolve) => server.close(() => resolve()));
   await app.close().catch(() => {});

@@ -23,6 +23,8 @@ const schema = z.object({
   TRUST_PROXY: onOff.default("off"),
   DATA_DIR: z.string().default("./data"),
   DATABASE_URL: z.string().optional(),
+  /** Redis for live updates between web replicas (pub/sub); unset: PostgreSQL LISTEN/NOTIFY with DATABASE_URL, in-process with PGlite. */
+  REDIS_URL: z.string().optional(),
   VIDEO_INPUT_DIR: z.string().optional(),
   MODELS_DIR: z.string().default("./models"),
   FRONTEND_ORIGIN: z.string().default("*"),

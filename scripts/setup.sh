@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what Framewise needs on a Debian machine, only what is missing: ffmpeg, Chromium
-# (for e2e tests), fonts, pocketsphinx + its US English model, flite; npm packages (npm ci when the
+# (for e2e tests), fonts, pocketsphinx + its US English model, flite, redis-server; npm packages (npm ci when the
 # lock file changed); the models. The embedded defaults need no database server: PostgreSQL 15 and
 # pgvector for the test suite come from scripts/postgres.sh, which `npm test` runs.
 set -euo pipefail
@@ -14,6 +14,8 @@ command -v chromium >/dev/null || missing+=(chromium)
 command -v pocketsphinx_continuous >/dev/null || missing+=(pocketsphinx)
 [ -d /usr/share/pocketsphinx/model/en-us ] || missing+=(pocketsphinx-en-us)
 command -v flite >/dev/null || missing+=(flite)
+# Redis for the live-update bus's Redis half (lib/ws/bus.test.ts starts its own server).
+command -v redis-server >/dev/null || missing+=(redis-server)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "== installing Debian packages: ${missing[*]}"
   sudo_cmd=""

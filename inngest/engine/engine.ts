@@ -6,6 +6,7 @@ import { engineEvents, engineQueue, engineRuns, engineSteps, type EngineQueueIte
 import { isDiskFull } from "@/lib/storage/disk-space";
 import { eventMatches, sleepUntil, toFunctionSpec, type FunctionSpec } from "./functions";
 import { callSdk, readRequestBody, sendJson, type SdkResponse } from "./http";
+import { soleLeadership, type Leadership } from "./leader";
 import { localEventKey } from "./signing";
 
 /**
@@ -20,7 +21,9 @@ import { localEventKey } from "./signing";
  * NonRetriableError, RetryAfterError, onFailure, step.sleep / sleepUntil, step.sendEvent,
  * cancelOn, concurrency (per function, keyed, env-wide) and priority.run. Any other opcode
  * (waitForEvent, invoke, fetch, AI, signals, defer, race mode) fails the run with an error
- * that names it. One engine per database: it is not a cluster.
+ * that names it. Several web replicas on one PostgreSQL each run an engine: all of them take
+ * events, and the one holding the queue's lock (./leader.ts) runs the queue, so a step is
+ * never run by two replicas at once.
  *
  * Every call to serve() is signed with `signingKey` and every answer's signature is checked
  * (inngest/engine/signing.ts): the handler runs in the SDK's signed mode and refuses anyone
@@ -49,6 +52,10 @@ export type EngineOptions = {
   /** How long start() keeps retrying the sync while the app warms up. */
   syncTimeoutMs?: number;
   logger?: Pick<Console, "info" | "warn" | "error">;
+  /** Which replica runs the queue (./leader.ts); this engine alone by default. */
+  leadership?: Leadership;
+  /** Called after events are stored: with replicas, tells the leader to look at the queue. */
+  onAccepted?: () => void;
 };
 
 export type EngineEvent = { name: string; data: Record<string, unknown>; id: string; ts: number; v?: string };
@@ -89,7 +96,9 @@ export class LocalEngine {
   private pumpAgain = false;
   private readonly db: Db;
   private readonly log: Pick<Console, "info" | "warn" | "error">;
-  private readonly settings: Required<Omit<EngineOptions, "db" | "logger">>;
+  private readonly settings: Required<Omit<EngineOptions, "db" | "logger" | "leadership" | "onAccepted">>;
+  private readonly leadership: Leadership;
+  private readonly onAccepted: () => void;
   private readonly eventPath: string;
 
   constructor(options: EngineOptions) {
@@ -106,24 +115,46 @@ export class LocalEngine {
       syncTimeoutMs: options.syncTimeoutMs ?? 60_000,
     };
     this.eventPath = `/e/${encodeURIComponent(this.settings.eventKey)}`;
+    this.leadership = options.leadership ?? soleLeadership();
+    this.onAccepted = options.onAccepted ?? (() => {});
+  }
+
+  /** Whether this engine runs the queue (the leader among replicas). */
+  get leading(): boolean {
+    return this.leadership.isLeader();
+  }
+
+  /** Looks at the queue now: another replica stored events (onAccepted there). */
+  wake(): void {
+    void this.pump();
   }
 
   get accepting(): boolean {
     return this.state === "running";
   }
 
-  /** Syncs the app's functions, requeues orphaned runs, and starts taking work. */
+  /**
+   * Syncs the app's functions and starts taking events; as the leader (at once when alone),
+   * requeues orphaned runs and runs the queue.
+   */
   async start(): Promise<void> {
     if (this.state !== "stopped") return;
     this.state = "starting";
     try {
       await this.syncWithRetry();
-      await this.requeueOrphans();
     } catch (error) {
       this.state = "stopped";
       throw error;
     }
     this.state = "running";
+    try {
+      await this.leadership.start((leader) => {
+        if (leader && this.state === "running") void this.takeOver();
+      });
+    } catch (error) {
+      this.state = "stopped";
+      throw error;
+    }
     let ticks = 0;
     const pruneEvery = Math.max(1, Math.round(3_600_000 / this.settings.pollMs));
     this.timer = setInterval(() => {
@@ -142,7 +173,19 @@ export class LocalEngine {
     clearTimeout(this.wakeTimer);
     const grace = new Promise((resolve) => setTimeout(resolve, graceMs).unref());
     await Promise.race([Promise.allSettled([...this.inFlight.values()]), grace]);
+    // Only now: another replica takes the queue over once this one has let go of it.
+    await this.leadership.stop().catch(() => undefined);
     this.state = "stopped";
+  }
+
+  /** Now the leader: runs without queue items (their leader died between writes) are asked again. */
+  private async takeOver(): Promise<void> {
+    try {
+      await this.requeueOrphans();
+    } catch (error) {
+      this.log.warn("[engine] requeueing unfinished runs failed:", error);
+    }
+    void this.pump();
   }
 
   // ---- sync -------------------------------------------------------------------------------
@@ -210,6 +253,7 @@ export class LocalEngine {
       await this.ingest(event);
     }
     void this.pump();
+    this.onAccepted();
     return ids;
   }
 
@@ -296,7 +340,7 @@ export class LocalEngine {
     try {
       do {
         this.pumpAgain = false;
-        if (this.state !== "running") break;
+        if (this.state !== "running" || !this.leadership.isLeader()) break;
         // One instant for both reads: an item that comes due between them is still woken for.
         const now = new Date();
         if (this.inFlight.size < this.settings.maxInFlight) {

@@ -1,11 +1,13 @@
 import type http from "node:http";
 import { count, inArray } from "drizzle-orm";
-import { db as processDb, type Db } from "@/lib/db/client";
+import { database, db as processDb, type Db } from "@/lib/db/client";
 import { jobs } from "@/lib/db/schema";
 import { env } from "@/lib/env";
 import { localEngineSigningKey, orchestrationMode } from "../client";
 import { LocalEngine } from "./engine";
 import { sendJson } from "./http";
+import { postgresLeadership, soleLeadership } from "./leader";
+import { publish, subscribe } from "@/lib/ws/hub";
 
 export { LocalEngine, type EngineOptions } from "./engine";
 
@@ -14,7 +16,10 @@ export { LocalEngine, type EngineOptions } from "./engine";
  * event API to it; Next's bundled route handlers (health, jobs) read it through globalThis,
  * because they hold their own copy of this module.
  */
-type Shared = { engine?: LocalEngine; appUrl?: string };
+type Shared = { engine?: LocalEngine; appUrl?: string; unsubscribe?: () => void };
+
+/** Hub topic on which a replica that stored events wakes the replica that runs the queue. */
+const wakeTopic = "engine:wake";
 const shared: Shared = ((globalThis as { __framewiseEngine?: Shared }).__framewiseEngine ??= {});
 
 /**
@@ -34,12 +39,18 @@ export async function startLocalEngine(options: { appUrl: string; db?: Db }): Pr
     maxBackoffMs: config.ENGINE_MAX_BACKOFF_MS,
     pollMs: config.ENGINE_POLL_MS,
     maxInFlight: config.ENGINE_MAX_IN_FLIGHT,
+    // Replicas on one PostgreSQL: one of them runs the queue (./leader.ts); the others store
+    // events and wake it through the live-update bus (lib/ws/bus.ts).
+    leadership: !options.db && (await database()).driver === "postgres" && config.DATABASE_URL ? postgresLeadership(config.DATABASE_URL) : soleLeadership(),
+    onAccepted: () => void publish(wakeTopic, {}),
   });
   shared.engine = engine;
+  shared.unsubscribe = subscribe(wakeTopic, () => engine.wake());
   try {
     await engine.start();
   } catch (error) {
     shared.engine = undefined;
+    shared.unsubscribe?.();
     throw error;
   }
   return engine;
@@ -49,6 +60,7 @@ export async function startLocalEngine(options: { appUrl: string; db?: Db }): Pr
 export async function stopLocalEngine(): Promise<void> {
   const engine = shared.engine;
   shared.engine = undefined;
+  shared.unsubscribe?.();
   await engine?.stop();
 }
 
@@ -90,11 +102,12 @@ function isLoopback(socket: { remoteAddress?: string; localAddress?: string }): 
  * For /health/diagnostics. Local mode: the engine's own runs. Inngest mode: the Inngest
  * server holds the queue, so the counts are the jobs table's queued and in-progress jobs.
  */
-export async function engineDiagnostics(): Promise<{ mode: "local" | "inngest"; accepting: boolean; queued: number; running: number }> {
+export async function engineDiagnostics(): Promise<{ mode: "local" | "inngest"; accepting: boolean; queued: number; running: number; runs_queue?: boolean }> {
   if (orchestrationMode() === "local") {
     const engine = shared.engine;
     if (!engine) return { mode: "local", accepting: false, queued: 0, running: 0 };
-    return { mode: "local", accepting: engine.accepting, ...(await engine.counts()) };
+    // runs_queue: whether this replica is the one running the queue (inngest/engine/leader.ts).
+    return { mode: "local", accepting: engine.accepting, runs_queue: engine.leading, ...(await engine.counts()) };
   }
   const rows = await (await processDb())
     .select({ status: jobs.status, n: count() })

@@ -1,6 +1,6 @@
 import crypto from "node:crypto";
-import fs from "node:fs";
 import path from "node:path";
+import { readOrCreateSecretFile } from "@/lib/storage/secret-file";
 
 /**
  * Signed calls between the local engine and the app's serve() handler, in the SDK's own format
@@ -28,25 +28,13 @@ const cache = new Map<string, string>();
 
 /**
  * The local engine's signing key, kept in `<dataDir>/inngest-signing-key` (made on first use
- * with mode 0600; a second process racing to make it reads the winner's).
+ * with mode 0600; a second process racing to make it reads the winner's, never half of it).
  */
 export function localSigningKey(dataDir: string): string {
   const file = path.join(dataDir, keyFileName);
   const known = cache.get(file);
   if (known) return known;
-  let key: string;
-  try {
-    key = fs.readFileSync(file, "utf8").trim();
-  } catch {
-    fs.mkdirSync(dataDir, { recursive: true });
-    const fresh = generateSigningKey();
-    try {
-      fs.writeFileSync(file, fresh, { mode: 0o600, flag: "wx" });
-      key = fresh;
-    } catch {
-      key = fs.readFileSync(file, "utf8").trim();
-    }
-  }
+  const key = readOrCreateSecretFile(file, generateSigningKey);
   if (!keyPrefix.test(key)) throw new Error(`${file} does not hold an Inngest signing key (signkey-<env>-<hex>)`);
   cache.set(file, key);
   return key;

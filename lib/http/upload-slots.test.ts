@@ -6,6 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { closeDatabase, database } from "@/lib/db/client";
 import { resetEnvForTests } from "@/lib/env";
 import { closeWhenBodyUnread } from "./node-request";
 import { route } from "./route";
@@ -24,6 +25,8 @@ const upload = route({ auth: "none", input: "multipart" }, async ({ form }) => R
 beforeAll(async () => {
   Object.assign(process.env, { DATA_DIR: dataDir, UPLOAD_IDLE_SECONDS: "0.5", MAX_CONCURRENT_UPLOADS: "1" });
   resetEnvForTests();
+  // The slots live in the database: open it (PGlite's first open takes seconds) before timing anything.
+  await database();
   server = http.createServer((request, response) => {
     closeWhenBodyUnread(request, response);
     const webRequest = new Request(`http://127.0.0.1${request.url}`, {
@@ -41,9 +44,10 @@ beforeAll(async () => {
   port = (server.address() as AddressInfo).port;
 });
 
-afterAll(() => {
+afterAll(async () => {
   server.closeAllConnections();
   server.close();
+  await closeDatabase();
   process.env = saved;
   resetEnvForTests();
   fs.rmSync(dataDir, { recursive: true, force: true });

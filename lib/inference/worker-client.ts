@@ -17,7 +17,8 @@ import {
 
 /**
  * Talks to the inference worker (workers/inference): the spawned local one, or the hosts in
- * WORKER_URLS, taken in turn. Results arrive as NDJSON and are yielded frame by frame, so a
+ * WORKER_URLS, each range going to the worker with a free slot and the fewest requests in
+ * flight; a worker that cannot be reached is passed over while others answer. Results arrive as NDJSON and are yielded frame by frame, so a
  * long range never sits whole in memory. Requests and lines are the protocol's
  * (./worker-protocol.ts), which the worker imports too; every line is checked against it.
  */
@@ -25,8 +26,47 @@ export type { WorkerBox, WorkerDetection, WorkerFace, WorkerFrame, WorkerMask, W
 
 export type AnalyzeRangeRequest = AnalyzeRequestInput & { start: number; end: number };
 
-type Shared = { localUrl?: string; turn: number; busy: Map<string, Promise<void>> };
-const shared: Shared = ((globalThis as { __framewiseWorker?: Shared }).__framewiseWorker ??= { turn: 0, busy: new Map() });
+/** What this replica knows of one worker: its requests in flight and how its last one went. */
+type WorkerState = { inFlight: number; down: boolean; downSince?: number; lastError?: string; lastErrorAt?: string };
+type Shared = { localUrl?: string; turn: number; busy: Map<string, Promise<void>>; workers: Map<string, WorkerState> };
+const shared: Shared = ((globalThis as { __framewiseWorker?: Partial<Shared> }).__framewiseWorker ??= {}) as Shared;
+shared.turn ??= 0;
+shared.busy ??= new Map();
+shared.workers ??= new Map();
+
+/** A worker that failed is tried again after this long, or at once when no other is up. */
+const retryDownAfterMs = 10_000;
+
+function stateOf(url: string): WorkerState {
+  let state = shared.workers.get(url);
+  if (!state) shared.workers.set(url, (state = { inFlight: 0, down: false }));
+  return state;
+}
+
+function markDown(url: string, error: unknown): void {
+  const state = stateOf(url);
+  if (!state.down) state.downSince = Date.now();
+  state.down = true;
+  state.lastError = error instanceof Error ? error.message : String(error);
+  state.lastErrorAt = new Date().toISOString();
+}
+
+function markUp(url: string): void {
+  const state = stateOf(url);
+  state.down = false;
+  state.downSince = undefined;
+}
+
+/** Counts a request against `url` until the returned function is called. */
+function occupy(url: string): () => void {
+  const state = stateOf(url);
+  state.inFlight += 1;
+  let done = false;
+  return () => {
+    if (!done) state.inFlight -= 1;
+    done = true;
+  };
+}
 
 /** server.ts tells where the spawned local worker listens (or that it stopped: undefined). */
 export function setLocalWorkerUrl(url: string | undefined): void {
@@ -35,35 +75,94 @@ export function setLocalWorkerUrl(url: string | undefined): void {
 
 export function workerUrls(): string[] {
   const configured = env().WORKER_URLS;
-  if (configured.length) return configured;
-  return shared.localUrl ? [shared.localUrl] : [];
+  if (configured.length) return configured.map((url) => url.replace(/\/$/, ""));
+  return shared.localUrl ? [shared.localUrl.replace(/\/$/, "")] : [];
 }
 
 /**
  * A free worker, taken until `release` is called: one range at a time per worker. A worker keeps
  * every core busy with the frames of one request, and two decodes competing on a small machine
  * were measured slower (21-22 s against 19.6 s for vtest.avi on 2 cores). More workers in
- * WORKER_URLS, more ranges at once. A local worker that is (re)starting is waited for.
+ * WORKER_URLS, more ranges at once. Among the free ones: a worker that is up before one that
+ * failed lately, then the one with the fewest requests in flight (images, upscales), then in
+ * turn. A local worker that is (re)starting is waited for. `avoid`: workers that just failed
+ * this request, taken only when nothing else is left.
  */
-async function takeWorker(waitMs = 60_000): Promise<{ url: string; release: () => void }> {
+async function takeWorker(waitMs = 60_000, avoid: Set<string> = new Set()): Promise<{ url: string; release: () => void }> {
   const deadline = Date.now() + waitMs;
   for (;;) {
     const urls = await waitForWorkers(deadline - Date.now());
     shared.turn = (shared.turn + 1) % urls.length;
-    const free = [...urls.slice(shared.turn), ...urls.slice(0, shared.turn)].find((url) => !shared.busy.has(url));
-    if (!free) {
-      await Promise.race(urls.map((url) => shared.busy.get(url)));
+    const inTurn = [...urls.slice(shared.turn), ...urls.slice(0, shared.turn)];
+    const usable = (url: string) => {
+      const state = stateOf(url);
+      return !avoid.has(url) && (!state.down || Date.now() - (state.downSince ?? 0) > retryDownAfterMs);
+    };
+    const free = inTurn.filter((url) => !shared.busy.has(url));
+    // Nothing usable is free, but a usable worker is busy: wait for it rather than take a dead one.
+    const waitForBusy = !free.some(usable) && inTurn.some((url) => usable(url) && shared.busy.has(url));
+    const untried = free.filter((url) => !avoid.has(url));
+    const candidates = free.some(usable) ? free.filter(usable) : waitForBusy ? [] : untried.length ? untried : free;
+    const chosen = candidates.sort((a, b) => stateOf(a).inFlight - stateOf(b).inFlight)[0];
+    if (!chosen) {
+      await Promise.race(urls.map((url) => shared.busy.get(url)).filter(Boolean));
       continue;
     }
     let release!: () => void;
-    shared.busy.set(free, new Promise<void>((resolve) => (release = resolve)));
+    shared.busy.set(chosen, new Promise<void>((resolve) => (release = resolve)));
+    const leave = occupy(chosen);
     return {
-      url: free.replace(/\/$/, ""),
+      url: chosen,
       release: () => {
-        shared.busy.delete(free);
+        leave();
+        shared.busy.delete(chosen);
         release();
       },
     };
+  }
+}
+
+/** The worker could not be reached, answered 5xx, or its stream broke off: another may do it. */
+export class WorkerUnavailableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "WorkerUnavailableError";
+  }
+}
+
+/**
+ * Runs `request` on a worker and yields its lines. A worker that fails before its first line
+ * is marked down and the request goes to the next worker (each tried once); one that fails
+ * after it is marked down and the error thrown: the lines already yielded cannot be taken back,
+ * so the step's retry runs the range again, on a worker that is up (steps save idempotently).
+ */
+async function* onSomeWorker<T>(open: (url: string) => AsyncGenerator<T>): AsyncGenerator<T> {
+  const tried = new Set<string>();
+  for (;;) {
+    const { url, release } = await takeWorker(60_000, tried);
+    tried.add(url);
+    let yielded = false;
+    try {
+      for await (const line of open(url)) {
+        if (!yielded) markUp(url);
+        yielded = true;
+        yield line;
+      }
+      markUp(url);
+      return;
+    } catch (error) {
+      if (!(error instanceof WorkerUnavailableError)) {
+        stateOf(url).lastError = error instanceof Error ? error.message : String(error);
+        stateOf(url).lastErrorAt = new Date().toISOString();
+        throw error;
+      }
+      markDown(url, error);
+      const others = workerUrls().filter((other) => !tried.has(other));
+      if (yielded || others.length === 0) throw error;
+      console.warn(`[worker] ${url} failed (${error.message}); trying another worker`);
+    } finally {
+      release();
+    }
   }
 }
 
@@ -76,12 +175,7 @@ export class WorkerRequestError extends Error {
 }
 
 export async function* analyzeRange(request: AnalyzeRangeRequest, signal?: AbortSignal): AsyncGenerator<WorkerFrame> {
-  const { url, release } = await takeWorker();
-  try {
-    yield* streamRange(url, request, signal);
-  } finally {
-    release();
-  }
+  yield* onSomeWorker((url) => streamRange(url, request, signal));
 }
 
 function streamRange(url: string, request: AnalyzeRangeRequest, signal?: AbortSignal): AsyncGenerator<WorkerFrame> {
@@ -99,6 +193,9 @@ async function* streamLines<T>(endpoint: string, body: unknown, lineSchema: z.Zo
     headers: { "content-type": "application/json" },
     body: JSON.stringify(body),
     signal,
+  }).catch((error: unknown) => {
+    if (signal?.aborted) throw error;
+    throw new WorkerUnavailableError(`Worker unreachable: ${describeCause(error)}`, { cause: error });
   });
   if (!response.ok || !response.body) {
     const detail = await response
@@ -107,9 +204,9 @@ async function* streamLines<T>(endpoint: string, body: unknown, lineSchema: z.Zo
       .catch(() => undefined);
     const message = `Worker refused the request: ${detail ?? response.statusText}`;
     if (response.status >= 400 && response.status < 500) throw new WorkerRequestError(message);
-    throw new Error(message);
+    throw new WorkerUnavailableError(message);
   }
-  for await (const line of ndjsonLines(response.body)) {
+  for await (const line of cutOffAsUnavailable(ndjsonLines(response.body), signal)) {
     const value = parseLine(line);
     if ("done" in value) {
       const done = doneLineSchema.safeParse(value);
@@ -121,17 +218,56 @@ async function* streamLines<T>(endpoint: string, body: unknown, lineSchema: z.Zo
     if (!parsed.success) throw malformed(parsed.error);
     yield parsed.data;
   }
-  throw new Error("Worker closed the stream before it finished");
+  throw new WorkerUnavailableError("Worker closed the stream before it finished");
 }
 
-export async function workerHealth(): Promise<{ url: string; ok: boolean; details?: unknown; error?: string }[]> {
+/** A body that breaks off (the worker died mid-stream) is the worker's failure, not the request's. */
+async function* cutOffAsUnavailable(lines: AsyncGenerator<string>, signal?: AbortSignal): AsyncGenerator<string> {
+  try {
+    yield* lines;
+  } catch (error) {
+    if (signal?.aborted) throw error;
+    throw new WorkerUnavailableError(`Worker stream broke off: ${describeCause(error)}`, { cause: error });
+  }
+}
+
+function describeCause(error: unknown): string {
+  const cause = (error as { cause?: { code?: string; message?: string } } | null)?.cause;
+  return cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
+}
+
+export type WorkerHealth = {
+  url: string;
+  /** Its /healthz answered (and said it is not down). */
+  ok: boolean;
+  /** up, or down: its /healthz fails or its last request could not reach it. */
+  state: "up" | "down";
+  /** The execution providers its models run on (cpu, cuda). */
+  provider: string | null;
+  /** Requests this replica has in flight on it. */
+  in_flight: number;
+  last_error: string | null;
+  last_error_at: string | null;
+  details?: unknown;
+  error?: string;
+};
+
+/** Each worker as /health/diagnostics and the admin system page show it (admins only). */
+export async function workerHealth(): Promise<WorkerHealth[]> {
   return Promise.all(
-    workerUrls().map(async (url) => {
+    workerUrls().map(async (url): Promise<WorkerHealth> => {
+      const key = url;
+      const known = stateOf(key);
+      const base = { url, in_flight: known.inFlight, last_error: known.lastError ?? null, last_error_at: known.lastErrorAt ?? null };
       try {
-        const response = await fetch(`${url.replace(/\/$/, "")}/healthz`, { signal: AbortSignal.timeout(3000) });
-        return { url, ok: response.ok, details: await response.json() };
+        const response = await fetch(`${key}/healthz`, { signal: AbortSignal.timeout(3000) });
+        const details = (await response.json()) as { models?: { provider?: string }[]; device?: string };
+        const providers = [...new Set((details.models ?? []).map((model) => model.provider).filter(Boolean))];
+        // Answering again is proof enough that it is back.
+        if (response.ok) markUp(key);
+        return { ...base, ok: response.ok, state: response.ok ? "up" : "down", provider: providers.join(", ") || null, details };
       } catch (error) {
-        return { url, ok: false, error: error instanceof Error ? error.message : String(error) };
+        return { ...base, ok: false, state: "down", provider: null, error: error instanceof Error ? error.message : String(error) };
       }
     }),
   );
@@ -182,12 +318,7 @@ async function* ndjsonLines(body: ReadableStream<Uint8Array>): AsyncGenerator<st
 
 /** POST /v1/images on a free worker: one result per path, in order (lib/reframer/masks.ts). */
 export async function* analyzeImages(paths: string[], tasks: ImagesRequestInput["tasks"], signal?: AbortSignal): AsyncGenerator<WorkerImageLine> {
-  const { url, release } = await takeWorker();
-  try {
-    yield* streamLines(`${url}/v1/images`, { paths, tasks } satisfies ImagesRequestInput, imageLineSchema, signal);
-  } finally {
-    release();
-  }
+  yield* onSomeWorker((url) => streamLines(`${url}/v1/images`, { paths, tasks } satisfies ImagesRequestInput, imageLineSchema, signal));
 }
 
 /**
@@ -198,9 +329,12 @@ export async function* analyzeImages(paths: string[], tasks: ImagesRequestInput[
  */
 export async function upscaleOnWorker(request: UpscaleRequestInput, onProgress?: (frame: number, total: number) => void, signal?: AbortSignal): Promise<UpscaleResult> {
   const urls = await waitForWorkers();
+  // The worker that is up with the fewest requests in flight; in turn among equals.
   shared.turn = (shared.turn + 1) % urls.length;
-  const url = urls[shared.turn].replace(/\/$/, "");
+  const inTurn = [...urls.slice(shared.turn), ...urls.slice(0, shared.turn)];
+  const url = inTurn.sort((a, b) => Number(stateOf(a).down) - Number(stateOf(b).down) || stateOf(a).inFlight - stateOf(b).inFlight)[0];
   let result: UpscaleResult | undefined;
+  const leave = occupy(url);
   try {
     for await (const line of streamLines(`${url}/v1/upscale`, request, upscaleLineSchema, signal)) {
       if ("upscaled" in line) result = line.upscaled;
@@ -208,7 +342,10 @@ export async function upscaleOnWorker(request: UpscaleRequestInput, onProgress?:
     }
   } catch (error) {
     if (error instanceof WorkerRequestError) throw new AppError("bad_request", error.message.replace(/^Worker refused the request: /, "Upscale refused: "));
+    if (error instanceof WorkerUnavailableError) markDown(url, error);
     throw error;
+  } finally {
+    leave();
   }
   if (!result) throw new Error("Worker ended the upscale without its result");
   return result;

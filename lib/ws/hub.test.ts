@@ -34,7 +34,7 @@ describe("hub", () => {
   it("shares one registry across module copies through globalThis", async () => {
     const seen: unknown[] = [];
     const off = subscribe("shared", (m) => seen.push(m));
-    const registry = (globalThis as { __framewiseHub?: Map<string, Set<unknown>> }).__framewiseHub;
+    const registry = (globalThis as { __framewiseHubState?: { listeners: Map<string, Set<unknown>> } }).__framewiseHubState?.listeners;
     expect(registry?.get("shared")?.size).toBe(1);
     off();
   });

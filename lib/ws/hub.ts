@@ -1,16 +1,27 @@
+import type { BusState, BusTransport, Envelope } from "./bus";
+
 /**
- * In-process publish/subscribe for live updates. Job steps publish on `job:<id>` and
- * `client:<clientId>`; WebSocket and SSE connections subscribe. The registry lives on
- * globalThis because Next bundles route handlers apart from server.ts, and both must see
- * one hub. (With several web replicas, each replica's listeners see the updates written by
- * that replica; pollers still see everything through the database.)
+ * Publish/subscribe for live updates. Job steps publish on `job:<id>` and `client:<clientId>`;
+ * WebSocket and SSE connections subscribe. The registry lives on globalThis because Next
+ * bundles route handlers apart from server.ts, and both must see one hub.
+ *
+ * With several web replicas (lib/ws/bus.ts, started by server.ts), a publish is delivered here
+ * at once and sent to the other replicas, whose hubs deliver it to their own listeners; a
+ * replica skips its own messages when they come back, so each listener hears each message
+ * once. With PGlite (one process) there is no bus: everything stays in this process.
  */
 /** Who may receive a message: the owner of the job it is about (null: anyone on the topic). */
 export type Audience = { ownerId: string | null };
 export type Listener = (message: unknown, audience: Audience | undefined) => void;
 
 type Registry = Map<string, Set<Listener>>;
-const registry: Registry = ((globalThis as { __framewiseHub?: Registry }).__framewiseHub ??= new Map());
+type Shared = { listeners: Registry; origin: string; bus?: BusTransport; failures: number };
+const shared: Shared = ((globalThis as { __framewiseHubState?: Shared }).__framewiseHubState ??= {
+  listeners: new Map(),
+  origin: crypto.randomUUID(),
+  failures: 0,
+});
+const registry = shared.listeners;
 
 export const topics = {
   job: (jobId: string) => `job:${jobId}`,
@@ -30,11 +41,26 @@ export function subscribe(topic: string, listener: Listener): () => void {
 }
 
 /**
- * Delivers to every current listener; one failing listener does not stop the others. The
- * audience travels with the message: a listener that serves a socket (lib/ws/upgrade.ts)
- * passes it on only to a caller who may see it.
+ * Delivers to every current listener here, and through the bus to the other replicas; one
+ * failing listener does not stop the others. The audience travels with the message: a listener
+ * that serves a socket (lib/ws/upgrade.ts) passes it on only to a caller who may see it.
+ * Returns how many listeners this replica has on the topic.
  */
 export function publish(topic: string, message: unknown, audience?: Audience): number {
+  const bus = shared.bus;
+  if (bus) {
+    bus.send({ origin: shared.origin, topic, message, ...(audience ? { audience } : {}) }).then(
+      () => (shared.failures = 0),
+      (error: unknown) => {
+        // Said once per outage, not once per message: the bus reconnects on its own.
+        if (shared.failures++ === 0) console.warn(`[hub] live updates are not reaching the other replicas (${bus.kind}):`, error instanceof Error ? error.message : error);
+      },
+    );
+  }
+  return deliver(topic, message, audience);
+}
+
+function deliver(topic: string, message: unknown, audience: Audience | undefined): number {
   const listeners = registry.get(topic);
   if (!listeners) return 0;
   for (const listener of [...listeners]) {
@@ -45,6 +71,22 @@ export function publish(topic: string, message: unknown, audience?: Audience): n
     }
   }
   return listeners.size;
+}
+
+/** What the bus brings from the replicas; this replica's own messages were delivered already. */
+export function receiveFromBus(envelope: Envelope): void {
+  if (envelope.origin === shared.origin || typeof envelope.topic !== "string") return;
+  deliver(envelope.topic, envelope.message, envelope.audience);
+}
+
+/** server.ts attaches the bus once it is connected (and detaches it on shutdown). */
+export function attachBus(bus: BusTransport | undefined): void {
+  shared.bus = bus;
+}
+
+/** For /health/diagnostics: which bus carries live updates between replicas, and whether it is up. */
+export function busState(): BusState | { kind: "in-process"; connected: true } {
+  return shared.bus?.state() ?? { kind: "in-process", connected: true };
 }
 
 export function listenerCount(topic: string): number {

@@ -6,3 +6,4 @@ export * from "./rate-limits";
 export * from "./engine";
 export * from "./analysis";
 export * from "./features";
+export * from "./shared-state";

@@ -10,7 +10,17 @@ import { requireAdmin } from "../require-admin";
 export const metadata = { title: "System · Admin · Framewise" };
 export const dynamic = "force-dynamic";
 
-type WorkerReport = { url: string; ok: boolean; error?: string; details?: { status?: string; onnxruntime?: string; models?: { id: string; provider: string; source?: string }[] } };
+type WorkerReport = {
+  url: string;
+  ok: boolean;
+  state?: "up" | "down";
+  provider?: string | null;
+  in_flight?: number;
+  last_error?: string | null;
+  last_error_at?: string | null;
+  error?: string;
+  details?: { status?: string; onnxruntime?: string; models?: { id: string; provider: string; source?: string }[] };
+};
 
 /**
  * The server's parts for an admin: each inference worker and the provider each of its models
@@ -22,7 +32,8 @@ export default async function AdminSystemPage() {
   const database = await db();
   const [report, queue, storage, reframes] = await Promise.all([diagnostics(), jobQueue(database), storageUsage(), listAdminJobs(database, parseAdminJobQuery({ kind: "reframe" }))]);
   const workers = ((report.workers as { workers?: WorkerReport[] } | undefined)?.workers ?? []) as WorkerReport[];
-  const engine = report.orchestration as { mode?: string; accepting?: boolean; queued?: number; running?: number } | undefined;
+  const engine = report.orchestration as { mode?: string; accepting?: boolean; queued?: number; running?: number; runs_queue?: boolean } | undefined;
+  const liveUpdates = report.live_updates as { kind?: string; connected?: boolean; lastError?: string } | undefined;
   return (
     <div className="space-y-6" data-testid="admin-system-page">
       <div>
@@ -38,7 +49,14 @@ export default async function AdminSystemPage() {
             <p className="text-sm">
               <span className="break-all font-mono text-xs">{worker.url}</span> · <span className={worker.ok ? "text-emerald-800" : "text-red-700"}>{worker.ok ? worker.details?.status ?? "ok" : `down: ${worker.error ?? "no answer"}`}</span>
               {worker.details?.onnxruntime && <span className="text-slate-600"> · onnxruntime {worker.details.onnxruntime}</span>}
+              {worker.provider && <span className="text-slate-600" data-testid="system-worker-provider"> · {worker.provider}</span>}
+              <span className="text-slate-600" data-testid="system-worker-in-flight"> · {worker.in_flight ?? 0} in flight from this replica</span>
             </p>
+            {worker.last_error && (
+              <p className="mt-1 text-xs text-red-700" data-testid="system-worker-last-error">
+                Last error{worker.last_error_at ? ` (${formatDateTime(new Date(worker.last_error_at))})` : ""}: {worker.last_error}
+              </p>
+            )}
             {worker.details?.models && (
               <div className="relative mt-2 overflow-x-auto">
                 <table className="w-full min-w-[24rem] text-left text-sm">
@@ -66,7 +84,13 @@ export default async function AdminSystemPage() {
           <h2 id="engine-heading" className="font-medium">Job engine</h2>
           <p className="mt-1 text-sm text-slate-600" data-testid="system-engine">
             {engine ? `${engine.mode} engine · ${engine.accepting ? "accepting work" : "not accepting work"} · ${engine.queued ?? 0} queued · ${engine.running ?? 0} running` : "not reported"}
+            {engine?.runs_queue !== undefined && ` · ${engine.runs_queue ? "this replica runs the queue" : "another replica runs the queue"}`}
           </p>
+          {liveUpdates && (
+            <p className="mt-1 text-sm text-slate-600" data-testid="system-live-updates">
+              Live updates: {liveUpdates.kind} · {liveUpdates.connected ? "connected" : `disconnected${liveUpdates.lastError ? `: ${liveUpdates.lastError}` : ""}`}
+            </p>
+          )}
           <table className="mt-3 w-full text-left text-sm" data-testid="system-queue">
             <thead className="text-xs uppercase tracking-wide text-slate-600">
               <tr><th className="py-1 pr-4">Kind</th><th className="py-1 pr-4">Status</th><th className="py-1">Jobs</th></tr>
