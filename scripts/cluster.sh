@@ -6,6 +6,7 @@
 #   bash scripts/cluster.sh up       # starts what is not running; prints one line per part
 #   bash scripts/cluster.sh status   # each part: up or down
 #   bash scripts/cluster.sh down     # stops only what `up` started
+#   bash scripts/cluster.sh reset    # down, then its data folder and databases are removed
 #
 # `up` prints exactly: `front <url>`, `web <url>` (one per replica), `inngest <url>`,
 # `worker <url>` (one per worker), `data <folder>`; progress goes to stderr and logs to
@@ -87,8 +88,12 @@ postgres_up() {
   admin="$(bash scripts/postgres.sh)"
   # Only a PostgreSQL that `up` started is stopped by `down`.
   [ "$was_running" = 1 ] || touch "$state/postgres-started"
-  psql "$admin" -Atqc "select 1 from pg_database where datname = '$db_name'" | grep -q 1 ||
-    psql "$admin" -qc "create database $db_name" >&2
+  # The app's tables and the Inngest server's in two databases: neither migrates the other's.
+  local name
+  for name in "$db_name" "${db_name}_inngest"; do
+    psql "$admin" -Atqc "select 1 from pg_database where datname = '$name'" | grep -q 1 ||
+      psql "$admin" -qc "create database $name" >&2
+  done
   echo "${admin%/*}/$db_name"
 }
 
@@ -120,7 +125,7 @@ up() {
   inngest_bin="$(bash scripts/inngest-server.sh path)"
   start inngest "$inngest_bin" start --port "$inngest_port" \
     --signing-key "$signing_key" --event-key "$event_key" \
-    --postgres-uri "$database_url" --redis-uri "$redis_url" \
+    --postgres-uri "${database_url}_inngest" --redis-uri "$redis_url" \
     --sdk-url "$front_url/api/inngest"
   wait_http inngest "http://$host:$inngest_port/health" 180
 
@@ -170,12 +175,23 @@ down() {
   log "stopped"
 }
 
+# reset: down, then the data folder and both databases go (the e2e suite starts from nothing).
+reset() {
+  down
+  rm -rf "$data"
+  local admin="postgres://postgres@$host:${FRAMEWISE_PG_PORT:-55432}/postgres"
+  if pg_isready -q -h "$host" -p "${FRAMEWISE_PG_PORT:-55432}"; then
+    psql "$admin" -qc "drop database if exists $db_name with (force)" -c "drop database if exists ${db_name}_inngest with (force)" >&2
+  fi
+}
+
 case "${1:-}" in
   up) up ;;
+  reset) reset ;;
   down) down ;;
   status) status ;;
   *)
-    echo "usage: bash scripts/cluster.sh up | down | status" >&2
+    echo "usage: bash scripts/cluster.sh up | down | status | reset" >&2
     exit 2
     ;;
 esac
