@@ -11,7 +11,8 @@
 # `up` prints exactly: `front <url>`, `web <url>` (one per replica), `inngest <url>`,
 # `worker <url>` (one per worker), `data <folder>`; progress goes to stderr and logs to
 # .cache/cluster/logs. Ports start at CLUSTER_PORT (default 3700): front +0, web +1 and +2,
-# workers +11 and +12; Redis on CLUSTER_REDIS_PORT (6389); Inngest on CLUSTER_INNGEST_PORT (8288).
+# workers +11 and +12; Redis on CLUSTER_REDIS_PORT (6389); Inngest on CLUSTER_INNGEST_PORT (8288,
+# and the three after it for its connect gateway and gRPC).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -123,8 +124,11 @@ up() {
   event_key="$(cat "$state/event-key")"
   local inngest_bin
   inngest_bin="$(bash scripts/inngest-server.sh path)"
-  start inngest "$inngest_bin" start --port "$inngest_port" \
-    --signing-key "$signing_key" --event-key "$event_key" \
+  # The gateway and gRPC ports moved off Inngest's defaults, so a dev server may run beside it.
+  start inngest "$inngest_bin" start --host "$host" --port "$inngest_port" \
+    --connect-gateway-port "$((inngest_port + 1))" \
+    --connect-gateway-grpc-port "$((inngest_port + 2))" --connect-executor-grpc-port "$((inngest_port + 3))" \
+    --signing-key "$signing_key" --event-key "$event_key" --no-ui \
     --postgres-uri "${database_url}_inngest" --redis-uri "$redis_url" \
     --sdk-url "$front_url/api/inngest"
   wait_http inngest "http://$host:$inngest_port/health" 180
