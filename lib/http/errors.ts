@@ -1,3 +1,4 @@
+import { isDatabaseUnavailable } from "@/lib/db/unavailable";
 import { isAppError, type ErrorKind } from "@/lib/errors";
 import { publicMessage } from "@/lib/public-message";
 import { diskFullError, isDiskFull } from "@/lib/storage/disk-space";
@@ -30,6 +31,8 @@ export function errorResponse(error: unknown): Response {
   if (isAppError(error)) return detail(statusOf[error.kind], publicMessage(error.message), error.headers);
   // A full disk is the server's state, not a fault in the request: 507 with the reason, whatever write hit it.
   if (isDiskFull(error)) return errorResponse(diskFullError());
+  // The database stopped or restarting: nothing was written, the caller may try again shortly.
+  if (isDatabaseUnavailable(error)) return detail(503, "The database is unavailable; try again shortly", { "retry-after": "5" });
   console.error("[http] unhandled error:", error);
   return detail(500, "Internal server error");
 }

@@ -1,0 +1,50 @@
+import net from "node:net";
+import { sql } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { errorResponse } from "@/lib/http/errors";
+import { openDatabase } from "./client";
+import { isDatabaseUnavailable } from "./unavailable";
+
+/** A port nobody listens on: bound, then closed. */
+async function closedPort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+const postgresUrl = process.env.TEST_POSTGRES_URL;
+
+describe("isDatabaseUnavailable", () => {
+  it("reads the codes through drizzle's cause chain, and leaves query faults alone", () => {
+    expect(isDatabaseUnavailable(Object.assign(new Error("query failed"), { cause: Object.assign(new Error("x"), { code: "ECONNREFUSED" }) }))).toBe(true);
+    expect(isDatabaseUnavailable(Object.assign(new Error("terminating connection"), { code: "57P01" }))).toBe(true);
+    expect(isDatabaseUnavailable(Object.assign(new Error("syntax"), { code: "42601" }))).toBe(false);
+    expect(isDatabaseUnavailable(new Error("plain"))).toBe(false);
+  });
+
+  it.skipIf(!postgresUrl)("a PostgreSQL that stops answering is a 503 with a detail, naming no host or SQL", async () => {
+    const handle = await openDatabase({ url: postgresUrl });
+    const admin = handle.db;
+    // A second connection of ours, then the server ends it as a shutdown would (57P01).
+    const { default: postgres } = await import("postgres");
+    const victim = postgres(postgresUrl!, { max: 1, onnotice: () => {} });
+    const [{ pid }] = await victim<{ pid: number }[]>`select pg_backend_pid() as pid`;
+    await admin.execute(sql`select pg_terminate_backend(${pid})`);
+    const cut = await victim`select 1`.catch((error: unknown) => error);
+    await victim.end({ timeout: 1 });
+    await handle.close();
+    expect(isDatabaseUnavailable(cut)).toBe(true);
+
+    const refused = postgres(`postgres://postgres@127.0.0.1:${await closedPort()}/postgres`, { max: 1, connect_timeout: 2 });
+    const error = await refused`select 1`.catch((e: unknown) => e);
+    await refused.end({ timeout: 1 });
+    expect(isDatabaseUnavailable(error)).toBe(true);
+    const response = errorResponse(error);
+    expect(response.status).toBe(503);
+    const body = await response.json();
+    expect(body.detail).toMatch(/database/i);
+    expect(JSON.stringify(body)).not.toMatch(/127\.0\.0\.1|select/i);
+  });
+});
