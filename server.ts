@@ -7,6 +7,7 @@ import http from "node:http";
 import next from "next";
 import { orchestrationMode } from "@/inngest/client";
 import { handleEngineRequest, orchestrationProbe, startLocalEngine, stopLocalEngine } from "@/inngest/engine";
+import { syncWithInngestServer } from "@/inngest/sync-app";
 import { startLocalWorker, type LocalWorker } from "@/lib/inference/local-worker";
 import { workerHealth } from "@/lib/inference/worker-client";
 import { serveBackups } from "@/lib/db/backup";
@@ -101,6 +102,13 @@ registerHealthProbe(async () => {
 if (orchestrationMode() === "local") {
   await startLocalEngine({ appUrl: `http://${loopback}:${port}` });
   console.log("[framewise] local job engine running");
+} else if (config.INNGEST_SIGNING_KEY) {
+  // The Inngest server learns where the functions are from this sync (inngest/sync-app.ts).
+  // Without a signing key (`inngest dev`) the dev server finds the app itself. Not awaited:
+  // the server may start after the app; events sent meanwhile wait for the sync.
+  syncWithInngestServer(`http://${loopback}:${port}`)
+    .then(() => console.log(`[framewise] synced with the Inngest server at ${config.INNGEST_BASE_URL ?? "Inngest Cloud"}`))
+    .catch((error: unknown) => console.error(`[framewise] ${error instanceof Error ? error.message : String(error)}`));
 }
 
 let stopping = false;
