@@ -105,7 +105,7 @@ if (orchestrationMode() === "local") {
 } else if (config.INNGEST_SIGNING_KEY) {
   // The Inngest server learns where the functions are from this sync (inngest/sync-app.ts).
   // Without a signing key (`inngest dev`) the dev server finds the app itself. Not awaited:
-  // the server may start after the app; events sent meanwhile wait for the sync.
+  // the server may start after the app, and the sync is tried again until it answers.
   syncWithInngestServer(`http://${loopback}:${port}`)
     .then(() => console.log(`[framewise] synced with the Inngest server at ${config.INNGEST_BASE_URL ?? "Inngest Cloud"}`))
     .catch((error: unknown) => console.error(`[framewise] ${error instanceof Error ? error.message : String(error)}`));
