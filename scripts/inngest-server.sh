@@ -77,6 +77,9 @@ binary_path() {
 PORT="${INNGEST_PORT:-8288}"
 GRPC_PORT="${INNGEST_GRPC_PORT:-50052}"
 DIR="${INNGEST_DIR:-$ROOT/.cache/inngest-server-$PORT}"
+# Absolute: redis-server opens its log after moving into its own folder.
+mkdir -p "$DIR"
+DIR="$(cd "$DIR" && pwd)"
 # Fixed development keys: the server and the app only need to agree. Production sets its own.
 EVENT_KEY="${INNGEST_EVENT_KEY:-framewise-dev-event-key}"
 SIGNING_KEY="${INNGEST_SIGNING_KEY:-$(printf 'framewise-dev-signing-key' | sha256sum | cut -c1-64)}"
@@ -90,9 +93,11 @@ start_redis() {
   REDIS_URI="redis://127.0.0.1:$INNGEST_REDIS_PORT"
   running "$DIR/redis.pid" && return 0
   mkdir -p "$DIR/redis"
-  # The queue's durability is the server's business in production; here a throwaway Redis.
-  redis-server --bind 127.0.0.1 --port "$INNGEST_REDIS_PORT" --dir "$DIR/redis" --save "" --appendonly no \
-    --daemonize yes --pidfile "$DIR/redis.pid" --logfile "$DIR/redis.log"
+  # The queue's durability is the server's business in production; here a throwaway Redis, in
+  # this shell's process group under `run` (a runner that kills the group ends it too).
+  $DETACH redis-server --bind 127.0.0.1 --port "$INNGEST_REDIS_PORT" --dir "$DIR/redis" --save "" --appendonly no \
+    >"$DIR/redis.log" 2>&1 </dev/null &
+  echo $! >"$DIR/redis.pid"
   for _ in $(seq 1 40); do
     redis-cli -p "$INNGEST_REDIS_PORT" ping 2>/dev/null | grep -q PONG && break
     sleep 0.25
@@ -118,7 +123,7 @@ wipe_state() {
     local db="${INNGEST_POSTGRES_URI##*/}"
     db="${db%%\?*}"
     [[ "$db" =~ ^[A-Za-z_][A-Za-z0-9_]*$ ]] || { log "INNGEST_POSTGRES_URI must end in a plain database name"; exit 1; }
-    psql "${INNGEST_POSTGRES_URI%/*}/postgres" -qAt -v ON_ERROR_STOP=1 \
+    PGOPTIONS="-c client_min_messages=warning" psql "${INNGEST_POSTGRES_URI%/*}/postgres" -qAt -v ON_ERROR_STOP=1 \
       -c "drop database if exists $db with (force)" -c "create database $db" >/dev/null
   fi
 }
@@ -156,8 +161,9 @@ start_server() {
   [ "${INNGEST_FRESH:-}" = 1 ] && wipe_state
   start_redis
   server_args
-  # setsid: its own session, so it outlives this shell and `stop` ends it and nothing else.
-  setsid "$bin" "${ARGS[@]}" >"$DIR/server.log" 2>&1 </dev/null &
+  # `start`: its own session (setsid), so it outlives this shell; `run`: in this shell's process
+  # group, so a runner that kills the group (Playwright) ends it too.
+  $DETACH "$bin" "${ARGS[@]}" >"$DIR/server.log" 2>&1 </dev/null &
   echo $! >"$DIR/server.pid"
   wait_healthy || { stop_server; exit 1; }
   echo "http://127.0.0.1:$PORT"
@@ -188,10 +194,11 @@ run_server() {
   exit 1
 }
 
+DETACH=setsid
 case "${1:-}" in
   path) binary_path ;;
   start) start_server ;;
   stop) stop_server ;;
-  run) run_server ;;
+  run) DETACH="" run_server ;;
   *) echo "usage: $0 path|start|stop|run" >&2; exit 2 ;;
 esac
