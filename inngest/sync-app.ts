@@ -8,7 +8,8 @@ import { canonicalJson, signatureHeader, signBody } from "./engine/signing";
  *
  * The SDK does the work: a `PUT` to our own `/api/inngest` makes serve() POST the function
  * configs to `<INNGEST_BASE_URL>/fn/register` with the hashed signing key (an "out-of-band"
- * sync), with the URL the PUT came in on, or INNGEST_SERVE_ORIGIN when set. serve() refuses
+ * sync), under INNGEST_SERVE_ORIGIN when set, otherwise the request's URL as Next gives it,
+ * `http://localhost:<port>/api/inngest` (checked in the server's apps table). serve() refuses
  * unsigned syncs (app/api/inngest/route.ts), so the PUT is signed like the server's own calls.
  */
 export async function syncWithInngestServer(appUrl: string, options: { attempts?: number; delayMs?: number } = {}): Promise<void> {
