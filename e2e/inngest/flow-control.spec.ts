@@ -12,7 +12,8 @@ import { startSpeechServer, type SpeechServer } from "./speech-server";
  * real server (playwright.inngest.config.ts, INNGEST_E2E_STORE=postgres: PostgreSQL and Redis
  * behind it). The transcribe job is the probe: its one external call goes to the scripted
  * speech server (./speech-server.ts), which fails, waits or answers as each test needs and
- * records when each call came. The contracts' own flows run in the SQLite run.
+ * records when each call came. Every other job kind runs once here too; the contracts' own
+ * flows run in the SQLite run.
  * Priority is not here: the real server does not order runs that wait on a concurrency key by
  * priority (README, "Inngest server").
  */
@@ -94,6 +95,73 @@ test("one caller's steps run one at a time; two callers' run side by side", asyn
   } finally {
     speech.delayMs = 0;
   }
+});
+
+test("ingest, generate_clip, export, enhance, metadata, extract_features and reframe: one job each completes", async ({ request }) => {
+  test.setTimeout(300_000);
+  const editorJobs = await Promise.all([
+    create(request, "ingest", { video_name: "pattern.mp4" }),
+    create(request, "generate_clip", { video_name: toneVideo, prompt: "open the door" }),
+    create(request, "export", { video_name: toneVideo, formats: ["srt", "edl"] }),
+  ]);
+  for (const job of editorJobs) {
+    const done = await settled(request, job.id, 180_000);
+    expect(done.status, `${job.id}: ${done.error_message}`).toBe("completed");
+  }
+
+  const clientId = `inngest-${Date.now()}`;
+  const uploaded = await request.post("/upload", {
+    multipart: { file: { name: "tone.mp4", mimeType: "video/mp4", buffer: fs.readFileSync(path.join(e2eVideoDir, toneVideo)) }, client_id: clientId },
+  });
+  expect(uploaded.status(), await uploaded.text()).toBe(200);
+  const fileId = ((await uploaded.json()) as { file_id: string }).file_id;
+  for (const status of [`/internal/video-enhancement-status/${fileId}`, `/internal/metadata-extraction-status/${fileId}`]) {
+    await expect.poll(async () => ((await (await request.get(status)).json()) as { status: string }).status, { timeout: 180_000, intervals: [1000] }).toBe("completed");
+  }
+
+  const frame = execFileSync("ffmpeg", ["-v", "error", "-i", path.join(e2eVideoDir, "pattern.mp4"), "-frames:v", "1", "-f", "image2", "-c:v", "mjpeg", "pipe:1"]);
+  const features = await request.post("/jobs/?job_type=extract_features", {
+    multipart: {
+      payload: JSON.stringify({ products: [{ product_id: "p_inngest", title: "Pattern" }], features: ["embedding"] }),
+      fps: "1",
+      "image:p_inngest": { name: "pattern.jpg", mimeType: "image/jpeg", buffer: frame },
+      video: { name: "pattern.mp4", mimeType: "video/mp4", buffer: fs.readFileSync(path.join(e2eVideoDir, "pattern.mp4")) },
+    },
+  });
+  expect(features.status(), await features.text()).toBe(202);
+  const featuresJob = (await features.json()) as { id: string };
+  await expect.poll(async () => ((await (await request.get(`/status/${featuresJob.id}`)).json()) as { phase: string }).phase, { timeout: 180_000, intervals: [1000] }).toBe("completed");
+
+  const key = await registerKey(request, "inngest-reframe");
+  const processed = await request.post("/process", {
+    headers: withKey(key),
+    multipart: { file: { name: "pattern.mp4", mimeType: "video/mp4", buffer: fs.readFileSync(path.join(e2eVideoDir, "pattern.mp4")) } },
+  });
+  expect(processed.status(), await processed.text()).toBe(200);
+  const reframeId = ((await processed.json()) as { job_id: string }).job_id;
+  await expect
+    .poll(async () => ((await (await request.get(`/job/${reframeId}`, { headers: withKey(key) })).json()) as { status: string }).status, { timeout: 180_000, intervals: [2000] })
+    .toBe("completed");
+});
+
+test("an analysis and its annotated video complete", async ({ request }) => {
+  test.setTimeout(240_000);
+  const started = await request.post("/api/jobs/start", { form: { tripId: "INNGEST-1", videoName: "pattern.mp4", options: JSON.stringify({ fps: 2, tasks: ["detect"] }) } });
+  expect(started.status(), await started.text()).toBe(200);
+  const { job_id: analysisId } = (await started.json()) as { job_id: string };
+  const analysis = await settled(request, analysisId, 180_000);
+  expect(analysis.status, analysis.error_message ?? "").toBe("completed");
+  const requested = await request.post(`/api/jobs/${analysisId}/annotated`);
+  expect(requested.status(), await requested.text()).toBe(202);
+  let annotate: { status: string; error: string | null; video_url: string | null } | undefined;
+  await expect
+    .poll(async () => {
+      annotate = ((await (await request.get(`/api/jobs/${analysisId}/annotated`)).json()) as { annotate: typeof annotate }).annotate;
+      return annotate?.status;
+    }, { timeout: 120_000, intervals: [500, 1000] })
+    .toMatch(/^(completed|failed)$/);
+  expect(annotate!.error).toBeNull();
+  expect((await request.get(annotate!.video_url!)).status()).toBe(200);
 });
 
 test("cancel stops a running render: cancelled, no failure logged, the run ends", async ({ request }) => {
