@@ -13,6 +13,7 @@ import { workerHealth } from "@/lib/inference/worker-client";
 import { serveBackups } from "@/lib/db/backup";
 import { closeDatabase, database } from "@/lib/db/client";
 import { env } from "@/lib/env";
+import { requeueQueuedJobs } from "@/lib/jobs/requeue-queued-jobs";
 import { registerHealthProbe } from "@/lib/health/checks";
 import { stampClientAddress } from "@/lib/http/client-address";
 import { applyCors } from "@/lib/http/cors";
@@ -106,8 +107,14 @@ if (orchestrationMode() === "local") {
   // The Inngest server learns where the functions are from this sync (inngest/sync-app.ts).
   // Without a signing key (`inngest dev`) the dev server finds the app itself. Not awaited:
   // the server may start after the app, and the sync is tried again until it answers.
+  // Then the queued jobs' start events again: one the server took before it knew the functions
+  // started nothing (lib/jobs/requeue-queued-jobs.ts; a job whose run exists gets no second one).
   syncWithInngestServer(`http://${loopback}:${port}`)
-    .then(() => console.log(`[framewise] synced with the Inngest server at ${config.INNGEST_BASE_URL ?? "Inngest Cloud"}`))
+    .then(async () => {
+      console.log(`[framewise] synced with the Inngest server at ${config.INNGEST_BASE_URL ?? "Inngest Cloud"}`);
+      const sent = await requeueQueuedJobs(handle.db);
+      if (sent > 0) console.log(`[framewise] sent the start events of ${sent} queued jobs again`);
+    })
     .catch((error: unknown) => console.error(`[framewise] ${error instanceof Error ? error.message : String(error)}`));
 }
 
