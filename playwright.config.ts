@@ -12,6 +12,8 @@ export const e2eAdminEmail = "admin@e2e.example";
 
 export default defineConfig({
   testDir: "e2e",
+  // Inngest mode's own specs need the Inngest server: playwright.inngest.config.ts runs them.
+  testIgnore: ["inngest/**"],
   globalSetup: "./e2e/global-setup.ts",
   timeout: 120_000,
   expect: { timeout: 15_000 },

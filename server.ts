@@ -9,11 +9,13 @@ import next from "next";
 import { actionArguments } from "@/app/action-arguments";
 import { orchestrationMode } from "@/inngest/client";
 import { handleEngineRequest, orchestrationProbe, startLocalEngine, stopLocalEngine } from "@/inngest/engine";
+import { syncWithInngestServer } from "@/inngest/sync-app";
 import { startLocalWorker, type LocalWorker } from "@/lib/inference/local-worker";
 import { workerHealth } from "@/lib/inference/worker-client";
 import { serveBackups } from "@/lib/db/backup";
 import { closeDatabase, database } from "@/lib/db/client";
 import { env } from "@/lib/env";
+import { requeueQueuedJobs } from "@/lib/jobs/requeue-queued-jobs";
 import { registerHealthProbe } from "@/lib/health/checks";
 import { stampClientAddress } from "@/lib/http/client-address";
 import { applyCors } from "@/lib/http/cors";
@@ -128,6 +130,19 @@ registerHealthProbe(async () => {
 if (orchestrationMode() === "local") {
   await startLocalEngine({ appUrl: `http://${loopback}:${port}` });
   console.log("[framewise] local job engine running");
+} else if (config.INNGEST_SIGNING_KEY) {
+  // The Inngest server learns where the functions are from this sync (inngest/sync-app.ts).
+  // Without a signing key (`inngest dev`) the dev server finds the app itself. Not awaited:
+  // the server may start after the app, and the sync is tried again until it answers.
+  // Then the queued jobs' start events again: one the server took before it knew the functions
+  // started nothing (lib/jobs/requeue-queued-jobs.ts; a job whose run exists gets no second one).
+  syncWithInngestServer(`http://${loopback}:${port}`)
+    .then(async () => {
+      console.log(`[framewise] synced with the Inngest server at ${config.INNGEST_BASE_URL ?? "Inngest Cloud"}`);
+      const sent = await requeueQueuedJobs(handle.db);
+      if (sent > 0) console.log(`[framewise] sent the start events of ${sent} queued jobs again`);
+    })
+    .catch((error: unknown) => console.error(`[framewise] ${error instanceof Error ? error.message : String(error)}`));
 }
 
 let stopping = false;

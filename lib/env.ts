@@ -68,6 +68,12 @@ const schema = z.object({
   INNGEST_BASE_URL: z.string().optional(),
   INNGEST_EVENT_KEY: z.string().optional(),
   INNGEST_SIGNING_KEY: z.string().optional(),
+  /**
+   * Inngest mode: the origin the Inngest server calls this app's /api/inngest on (sync and
+   * every step). Unset: http://localhost:<PORT> (what Next's request URL says), for a server
+   * on the same host.
+   */
+  INNGEST_SERVE_ORIGIN: z.string().url().optional(),
   /** Local engine (used when INNGEST_BASE_URL and INNGEST_EVENT_KEY are unset). */
   ENGINE_URL: z.string().url().optional(),
   ENGINE_BACKOFF_MS: z.coerce.number().int().positive().default(1000),

@@ -14,7 +14,8 @@ command -v chromium >/dev/null || missing+=(chromium)
 command -v pocketsphinx_continuous >/dev/null || missing+=(pocketsphinx)
 [ -d /usr/share/pocketsphinx/model/en-us ] || missing+=(pocketsphinx-en-us)
 command -v flite >/dev/null || missing+=(flite)
-# Redis for the live-update bus's Redis half (lib/ws/bus.test.ts starts its own server).
+# Redis: the live-update bus's Redis half (lib/ws/bus.test.ts), and the Inngest server and
+# the app in scripts/cluster.sh and the Inngest-mode e2e run on PostgreSQL and Redis.
 command -v redis-server >/dev/null || missing+=(redis-server)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "== installing Debian packages: ${missing[*]}"

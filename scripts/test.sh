@@ -15,6 +15,14 @@ export TEST_POSTGRES_URL
 mkdir -p .cache/reports
 status=0
 
+# The Inngest server for the Inngest-mode e2e runs: an `inngest` on PATH, or built once from its
+# Go module into ~/.cache/framewise (17 min on a loaded 2-core box; then instant). Built in the
+# background while the checks below run; waited for before the Inngest-mode runs, and a failure
+# there fails the run.
+echo "== the Inngest server binary (scripts/inngest-server.sh path), in the background"
+bash scripts/inngest-server.sh path > .cache/reports/inngest-binary.log 2>&1 &
+inngest_binary=$!
+
 echo "== type check"
 npx tsc --noEmit || status=1
 
@@ -33,5 +41,21 @@ bash scripts/fuzz-api.sh || status=1
 echo "== end-to-end tests (playwright, chromium)"
 PLAYWRIGHT_JSON_OUTPUT_NAME=.cache/reports/playwright.json npx playwright test --reporter=list,json || status=1
 
-node scripts/test-summary.mjs .cache/reports/vitest.json .cache/reports/playwright.json || status=1
+echo "== the Inngest server binary"
+if wait "$inngest_binary"; then
+  tail -1 .cache/reports/inngest-binary.log
+else
+  cat .cache/reports/inngest-binary.log
+  echo "could not find or build the Inngest server: the Inngest-mode runs below fail" >&2
+  status=1
+fi
+
+echo "== end-to-end tests in Inngest mode: the real Inngest server on its defaults (SQLite, in-process Redis)"
+PLAYWRIGHT_JSON_OUTPUT_NAME=.cache/reports/playwright-inngest.json npx playwright test -c playwright.inngest.config.ts --reporter=list,json || status=1
+
+echo "== end-to-end tests in Inngest mode: the real Inngest server on PostgreSQL and Redis"
+INNGEST_E2E_STORE=postgres PLAYWRIGHT_JSON_OUTPUT_NAME=.cache/reports/playwright-inngest-postgres.json npx playwright test -c playwright.inngest.config.ts --reporter=list,json || status=1
+
+node scripts/test-summary.mjs .cache/reports/vitest.json .cache/reports/playwright.json \
+  .cache/reports/playwright-inngest.json .cache/reports/playwright-inngest-postgres.json || status=1
 exit $status

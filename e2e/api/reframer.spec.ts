@@ -316,6 +316,9 @@ test("scenes: a cut between two different clips is found within 0.5 s", async ({
 
 test("scenes: the text on screen and the speech of a video made here are in its descriptions", async ({ request }) => {
   test.setTimeout(300_000);
+  // A key of its own: keyA's 100 requests an hour go on the earlier tests' 1 s polling, and
+  // on a loaded box their jobs take long enough to use them up.
+  const key = await registerKey(request, "reframer-scenes");
   // A caption drawn by ffmpeg over a plain background, and flite speech under it.
   const speech = await makeSpeech(workDir, { sentences: [{ voice: "slt", text: "please open the door and turn on the light" }] });
   const captioned = path.join(workDir, "captioned.mp4");
@@ -325,11 +328,11 @@ test("scenes: the text on screen and the speech of a video made here are in its 
     "-vf", `drawtext=fontfile=${font}:text='GRAND OPENING':fontsize=56:fontcolor=white:x=(w-tw)/2:y=(h-th)/2`,
     "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest", captioned,
   ]);
-  const created = await upload(request, keyA, { name: "captioned.mp4", buffer: fs.readFileSync(captioned) });
+  const created = await upload(request, key, { name: "captioned.mp4", buffer: fs.readFileSync(captioned) });
   expect(created.status(), await created.text()).toBe(200);
   const { job_id } = (await created.json()) as { job_id: string };
-  expect((await waitFor(request, keyA, job_id)).status).toBe("completed");
-  const r = (await results(request, keyA, job_id)) as Results & { scenes: { description_source: string; text_on_screen: string[]; speech: string | null }[] };
+  expect((await waitFor(request, key, job_id)).status).toBe("completed");
+  const r = (await results(request, key, job_id)) as Results & { scenes: { description_source: string; text_on_screen: string[]; speech: string | null }[] };
   expect(r.scenes).toHaveLength(1);
   const [scene] = r.scenes;
   expect(scene.description_source).toBe("measured");
@@ -341,6 +344,8 @@ test("scenes: the text on screen and the speech of a video made here are in its 
 
 test("clients: the contract's Python polling loop and SDK example, and the TypeScript client, as written", async ({ request, baseURL }) => {
   test.setTimeout(400_000);
+  // Its own key, as the scenes test: the clients poll with it.
+  const clientKey = await registerKey(request, "reframer-clients");
   const python = spawnSync("python3", ["-c", "import requests"]);
   test.skip(python.status !== 0, "python3 with requests is not installed");
   const dir = path.join(workDir, "clients");
@@ -348,7 +353,7 @@ test("clients: the contract's Python polling loop and SDK example, and the TypeS
   fs.copyFileSync(path.join(e2eVideoDir, "pattern.mp4"), path.join(dir, "video.mp4"));
 
   // The contract's polling loop, verbatim after its three names are set.
-  const created = await upload(request, keyA, { name: "pattern.mp4", buffer: fs.readFileSync(path.join(e2eVideoDir, "pattern.mp4")) });
+  const created = await upload(request, clientKey, { name: "pattern.mp4", buffer: fs.readFileSync(path.join(e2eVideoDir, "pattern.mp4")) });
   const { job_id } = (await created.json()) as { job_id: string };
   const loop = `import json
 BASE_URL = ${JSON.stringify(baseURL)}
@@ -356,7 +361,7 @@ import requests
 import time
 
 job_id = ${JSON.stringify(job_id)}
-api_key = ${JSON.stringify(keyA)}
+api_key = ${JSON.stringify(clientKey)}
 
 while True:
     response = requests.get(
@@ -403,7 +408,7 @@ print("MASKS", sum(len(m) for m in results["segmentation_masks"].values()), "SCE
   // The contract's Python SDK example, as written, with the package on PYTHONPATH.
   fs.writeFileSync(
     path.join(dir, "sdk.py"),
-    `from video_reframer import Client\n\nclient = Client(api_key=${JSON.stringify(keyA)})\njob = client.process("video.mp4")\nresults = job.wait()\nprint(results.detections)\nprint("METADATA", results.metadata["width"], results.metadata["height"])\n`,
+    `from video_reframer import Client\n\nclient = Client(api_key=${JSON.stringify(clientKey)})\njob = client.process("video.mp4")\nresults = job.wait()\nprint(results.detections)\nprint("METADATA", results.metadata["width"], results.metadata["height"])\n`,
   );
   const sdk = spawnSync("python3", ["sdk.py"], { cwd: dir, encoding: "utf8", timeout: 300_000, env: { ...process.env, PYTHONPATH: path.resolve("clients/python"), VIDEO_REFRAMER_URL: baseURL } });
   expect(sdk.status, sdk.stderr).toBe(0);
@@ -412,7 +417,7 @@ print("MASKS", sum(len(m) for m in results["segmentation_masks"].values()), "SCE
   // The contract's JavaScript example, with the TypeScript client.
   process.env.VIDEO_REFRAMER_URL = baseURL;
   const seen: number[] = [];
-  const client = new VideoReframer(keyA);
+  const client = new VideoReframer(clientKey);
   const job = await client.process(path.join(dir, "video.mp4"), { aspect: "1:1" });
   const results = await job.wait({ intervalMs: 1000, onProgress: (status) => seen.push(status.progress_percent ?? 0) });
   console.log(`TS client: ${Object.keys(results.detections).length} frames with detections, progress ${seen.join(",")}`);

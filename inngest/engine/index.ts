@@ -100,7 +100,8 @@ function isLoopback(socket: { remoteAddress?: string; localAddress?: string }): 
 
 /**
  * For /health/diagnostics. Local mode: the engine's own runs. Inngest mode: the Inngest
- * server holds the queue, so the counts are the jobs table's queued and in-progress jobs.
+ * server holds the queue, so the counts are the jobs table's queued and in-progress jobs, and
+ * it is accepting when a self-hosted server (INNGEST_BASE_URL) answers its /health.
  */
 export async function engineDiagnostics(): Promise<{ mode: "local" | "inngest"; accepting: boolean; queued: number; running: number; runs_queue?: boolean }> {
   if (orchestrationMode() === "local") {
@@ -109,13 +110,29 @@ export async function engineDiagnostics(): Promise<{ mode: "local" | "inngest"; 
     // runs_queue: whether this replica is the one running the queue (inngest/engine/leader.ts).
     return { mode: "local", accepting: engine.accepting, runs_queue: engine.leading, ...(await engine.counts()) };
   }
-  const rows = await (await processDb())
-    .select({ status: jobs.status, n: count() })
-    .from(jobs)
-    .where(inArray(jobs.status, ["queued", "in_progress"]))
-    .groupBy(jobs.status);
+  const [rows, accepting] = await Promise.all([
+    (await processDb())
+      .select({ status: jobs.status, n: count() })
+      .from(jobs)
+      .where(inArray(jobs.status, ["queued", "in_progress"]))
+      .groupBy(jobs.status),
+    inngestServerAnswers(),
+  ]);
   const of = (status: string) => Number(rows.find((row) => row.status === status)?.n ?? 0);
-  return { mode: "inngest", accepting: true, queued: of("queued"), running: of("in_progress") };
+  return { mode: "inngest", accepting, queued: of("queued"), running: of("in_progress") };
+}
+
+/** A self-hosted Inngest server's `GET /health`; Inngest Cloud (no INNGEST_BASE_URL) is taken as up. */
+async function inngestServerAnswers(): Promise<boolean> {
+  const base = env().INNGEST_BASE_URL;
+  if (!base) return true;
+  try {
+    const response = await fetch(new URL("health", base.replace(/\/?$/, "/")), { signal: AbortSignal.timeout(2000) });
+    await response.body?.cancel();
+    return response.ok;
+  } catch {
+    return false;
+  }
 }
 
 /** The job engine's part of /health/diagnostics (lib/health/checks.ts): down while not accepting. */
