@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import http from "node:http";
 
 /**
@@ -6,13 +7,25 @@ import http from "node:http";
  * write to the end of the body. Any answer other than `expectStatus` fails the run: a fast
  * error page must not pass for a fast route.
  */
-export type LoadResult = { path: string; requests: number; seconds: number; rate: number; p50: number; p99: number; max: number };
+export type LoadResult = { path: string; requests: number; seconds: number; rate: number; p50: number; p99: number; max: number; cpuSeconds?: number };
 
-export async function measureLoad(base: string, path: string, options: { connections: number; durationMs: number; headers?: Record<string, string>; expectStatus?: number }): Promise<LoadResult> {
+/** CPU seconds (user + system, all threads) a process has used so far, from /proc. */
+export function cpuSecondsOf(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100; // USER_HZ
+}
+
+/**
+ * `serverPid`: the server's CPU seconds during the run are returned too. On a shared box they
+ * are what the requests cost, whatever else the cores were busy with.
+ */
+export async function measureLoad(base: string, path: string, options: { connections: number; durationMs: number; headers?: Record<string, string>; expectStatus?: number; serverPid?: number }): Promise<LoadResult> {
   const url = new URL(path, base);
   const agent = new http.Agent({ keepAlive: true, maxSockets: options.connections });
   const latencies: number[] = [];
   const expectStatus = options.expectStatus ?? 200;
+  const cpuBefore = options.serverPid ? cpuSecondsOf(options.serverPid) : undefined;
   const started = performance.now();
   const deadline = started + options.durationMs;
   const one = () =>
@@ -42,7 +55,8 @@ export async function measureLoad(base: string, path: string, options: { connect
     agent.destroy();
   }
   const seconds = (performance.now() - started) / 1000;
+  const cpuSeconds = cpuBefore === undefined ? undefined : cpuSecondsOf(options.serverPid!) - cpuBefore;
   const sorted = latencies.sort((a, b) => a - b);
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
-  return { path, requests: sorted.length, seconds, rate: sorted.length / seconds, p50: at(0.5), p99: at(0.99), max: sorted[sorted.length - 1] ?? Number.NaN };
+  return { path, requests: sorted.length, seconds, rate: sorted.length / seconds, p50: at(0.5), p99: at(0.99), max: sorted[sorted.length - 1] ?? Number.NaN, cpuSeconds };
 }

@@ -24,7 +24,9 @@ export async function startBenchServer(options: { env?: Record<string, string>; 
   const spawned = performance.now();
   // The tsx loader in the server's own process (not the tsx CLI, a wrapper): its pid is the
   // server's, for /proc readings.
-  const server = spawn(process.execPath, ["--import", "tsx", "server.ts", "--prod"], {
+  // BENCH_NODE_ARGS: extra flags for the server's node, e.g. "--cpu-prof --cpu-prof-dir=.cache/prof".
+  const nodeArgs = process.env.BENCH_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
+  const server = spawn(process.execPath, [...nodeArgs, "--import", "tsx", "server.ts", "--prod"], {
     env: { ...process.env, NODE_ENV: "production", PORT: "0", HOST: "127.0.0.1", DATA_DIR: dataDir, NEXT_TELEMETRY_DISABLED: "1", ...options.env },
     stdio: ["ignore", "pipe", "inherit"],
   });
