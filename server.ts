@@ -23,6 +23,7 @@ import { keepContentLength } from "@/lib/http/media-response";
 import { closeWhenBodyUnread, methodNotAllowedAsJson, refuseOversizedBody } from "@/lib/http/node-request";
 import { startStorageSweep } from "@/lib/storage/sweep";
 import { handleHubUpgrade, isHubPath } from "@/lib/ws/upgrade";
+import { warmUpRoutes } from "@/lib/http/warm-up";
 
 const config = env();
 const dev = process.argv.includes("--dev") || config.NODE_ENV === "development" && !process.argv.includes("--prod");
@@ -88,6 +89,10 @@ const address = server.address();
 const port = typeof address === "object" && address ? address.port : config.PORT;
 const loopback = config.HOST === "0.0.0.0" || config.HOST === "::" ? "127.0.0.1" : config.HOST;
 console.log(`[framewise] listening on http://${loopback}:${port} (${dev ? "development" : "production"})`);
+// In the background, so that /health answers meanwhile: the first job's client would pay for it.
+if (!dev) {
+  void warmUpRoutes(`http://${loopback}:${port}`).then(({ paths, ms }) => console.log(`[framewise] warmed ${paths} routes in ${ms.toFixed(0)} ms`));
+}
 
 // The inference worker: spawned here unless WORKER_URLS names remote ones.
 const worker: LocalWorker | undefined = config.WORKER_URLS.length ? undefined : startLocalWorker();
