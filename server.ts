@@ -30,6 +30,7 @@ import { sweepSharedState } from "@/lib/http/upload-slots";
 import { handleHubUpgrade, isHubPath } from "@/lib/ws/upgrade";
 import { connectBus } from "@/lib/ws/bus";
 import { attachBus, busState, receiveFromBus } from "@/lib/ws/hub";
+import { warmUpRoutes } from "@/lib/http/warm-up";
 
 const config = env();
 const dev = process.argv.includes("--dev") || config.NODE_ENV === "development" && !process.argv.includes("--prod");
@@ -113,6 +114,10 @@ const address = server.address();
 const port = typeof address === "object" && address ? address.port : config.PORT;
 const loopback = config.HOST === "0.0.0.0" || config.HOST === "::" ? "127.0.0.1" : config.HOST;
 console.log(`[framewise] listening on http://${loopback}:${port} (${dev ? "development" : "production"})`);
+// In the background, so that /health answers meanwhile: the first job's client would pay for it.
+if (!dev) {
+  void warmUpRoutes(`http://${loopback}:${port}`).then(({ paths, ms }) => console.log(`[framewise] warmed ${paths} routes in ${ms.toFixed(0)} ms`));
+}
 
 // The inference worker: spawned here unless WORKER_URLS names remote ones.
 const worker: LocalWorker | undefined = config.WORKER_URLS.length ? undefined : startLocalWorker();

@@ -1,5 +1,6 @@
 /**
- * Editor benchmarks (not a test): `npx tsx scripts/bench-editor.ts [--repeat 2]`
+ * Editor benchmarks (not a test): `npx tsx scripts/bench-editor.ts [--repeat 2] [--smoke]`
+ * `--smoke` (for npm test): one sentence, one run of each.
  *
  * 1. transcribe's realtime factor: seconds of speech audio per second of work for the offline
  *    engine (Silero VAD + pocketsphinx, lib/speech/transcribe.ts) on flite speech with pauses
@@ -18,10 +19,11 @@ import { transcribeWav } from "@/lib/speech/transcribe";
 import { cuesFromWords } from "@/lib/speech/transcript";
 
 const argv = process.argv.slice(2);
-const repeat = Number(argv[argv.indexOf("--repeat") + 1] ?? 2) || 2;
+const smoke = argv.includes("--smoke");
+const repeat = argv.includes("--repeat") ? Number(argv[argv.indexOf("--repeat") + 1]) || 2 : smoke ? 1 : 2;
 const dir = await mkdtemp(path.join(os.tmpdir(), "framewise-bench-editor-"));
 try {
-  const sentences = [...TEST_SENTENCES, ...TEST_SENTENCES, ...TEST_SENTENCES];
+  const sentences = smoke ? TEST_SENTENCES.slice(0, 1) : [...TEST_SENTENCES, ...TEST_SENTENCES, ...TEST_SENTENCES];
   const speech = await makeSpeech(dir, { sentences, gap: 1.5, video: true });
   const modelsDir = path.resolve("models");
   let best = Infinity;
@@ -32,6 +34,7 @@ try {
     best = Math.min(best, (performance.now() - started) / 1000);
     words = transcript.words.length;
   }
+  if (words === 0) throw new Error("the transcript has no words");
   console.log(`transcribe: ${speech.duration.toFixed(1)} s of audio (${sentences.length} sentences, ${words} words) in ${best.toFixed(2)} s: realtime factor ${(speech.duration / best).toFixed(1)}x (target >= 2x)`);
 
   const transcript = await transcribeWav(speech.wav, { language: "en", modelsDir, workDir: path.join(dir, "wr") });

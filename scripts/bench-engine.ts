@@ -1,7 +1,8 @@
 /**
  * Local engine benchmark: 200 runs ("jobs") of 5 sequential steps each, through the real
  * serve() handler over HTTP, state in PGlite (in memory, or DATA_DIR/db with --disk).
- *   npx tsx scripts/bench-engine.ts [--jobs 200] [--steps 5] [--disk] [--postgres <url>]
+ *   npx tsx scripts/bench-engine.ts [--jobs 200] [--steps 5] [--disk] [--postgres <url>] [--smoke]
+ * `--smoke` (for npm test): 10 runs of 3 steps, the same checks.
  * Prints whether every run completed, how many step bodies ran more than once (must be 0),
  * and the engine's overhead per step (step bodies are empty, so all the time is overhead).
  */
@@ -17,8 +18,9 @@ const arg = (name: string, fallback: string) => {
   const index = process.argv.indexOf(`--${name}`);
   return index > 0 ? process.argv[index + 1] : fallback;
 };
-const jobs = Number(arg("jobs", "200"));
-const stepsPerJob = Number(arg("steps", "5"));
+const smoke = process.argv.includes("--smoke");
+const jobs = Number(arg("jobs", smoke ? "10" : "200"));
+const stepsPerJob = Number(arg("steps", smoke ? "3" : "5"));
 const postgresUrl = process.argv.includes("--postgres") ? arg("postgres", "") : undefined;
 const dataDir = process.argv.includes("--disk") ? fs.mkdtempSync(path.join(os.tmpdir(), "bench-engine-")) : undefined;
 

@@ -1,5 +1,5 @@
 /**
- * Enhancement and metadata benchmarks (not a test): `npm run bench:enhance [-- --seconds 10 --rounds 5]`
+ * Enhancement and metadata benchmarks (not a test): `npm run bench:enhance [-- --seconds 10 --rounds 5] [-- --smoke]`
  * Each figure is the median ratio of `--rounds` paired runs (ours and the reference back to
  * back, in alternating order), printed with the spread and the load average.
  *
@@ -31,9 +31,11 @@ const option = (name: string, fallback: string) => {
   const index = argv.indexOf(name);
   return index >= 0 && argv[index + 1] ? argv[index + 1] : fallback;
 };
-const seconds = Number(option("--seconds", "10"));
-const upscaleFrames = Number(option("--upscale-frames", "10"));
-const rounds = Math.max(1, Number(option("--rounds", "5")));
+// --smoke (for npm test): 2 s, one round, 1 frame upscaled; the upscale model must be there.
+const smoke = argv.includes("--smoke");
+const seconds = Number(option("--seconds", smoke ? "2" : "10"));
+const upscaleFrames = Number(option("--upscale-frames", smoke ? "1" : "10"));
+const rounds = Math.max(1, Number(option("--rounds", smoke ? "1" : "5")));
 
 /**
  * On a shared, loaded box one run of each side says little: each round runs ours and the
@@ -117,6 +119,7 @@ async function main() {
     );
     const { modelsDir } = loadWorkerEnv();
     if (!existsSync(path.join(modelsDir, modelFiles["esrgan-slim-x2"]))) {
+      if (smoke) throw new Error(`${modelFiles["esrgan-slim-x2"]} is not in ${modelsDir}: run npm run models`);
       console.log(`upscale: ${modelFiles["esrgan-slim-x2"]} is not in ${modelsDir}: run npm run models`);
     } else {
       const small = path.join(dir, "360p.mp4");

@@ -1,7 +1,7 @@
 /**
  * Feature-extraction benchmarks (not a test):
  *   `npx tsx scripts/bench-features.ts [--frames 40] [--vectors 100000] [--queries 50] [--rgb]
- *      [--skip-features] [--skip-pglite] [--skip-postgres]`
+ *      [--skip-features] [--skip-pglite] [--skip-postgres] [--smoke]`
  *
  * 1. frames/s per feature on ../shared/media/vtest.avi (frames at 2 fps written as JPEGs by
  *    lib/features/extract-frames.ts, then segment / embedding / keypoints alone, each through
@@ -120,9 +120,11 @@ async function benchSearch(kind: TestDatabaseKind, vectors: number, queries: num
   }
 }
 
-const frameCount = option("--frames", 40);
-const vectors = option("--vectors", 100_000);
-const queries = option("--queries", 50);
+// --smoke (for npm test): 2 frames, 300 vectors, 5 queries, on both databases as ever.
+const smoke = argv.includes("--smoke");
+const frameCount = option("--frames", smoke ? 2 : 40);
+const vectors = option("--vectors", smoke ? 300 : 100_000);
+const queries = option("--queries", smoke ? 5 : 50);
 const column = argv.includes("--rgb") ? "emb_rgb" : "emb_joint";
 if (!argv.includes("--skip-features")) await benchFeatures(frameCount);
 if (!argv.includes("--skip-pglite")) await benchSearch("pglite", vectors, queries, column);

@@ -1,5 +1,6 @@
 /**
- * Media benchmarks (not a test): `npx tsx scripts/bench-media.ts [--upload-gb 2] [--skip-decode] [--skip-upload]`
+ * Media benchmarks (not a test): `npx tsx scripts/bench-media.ts [--upload-gb 2] [--skip-decode] [--skip-upload] [--smoke]`
+ * `--smoke` (for npm test): 4 s of vtest, a 2 s generated clip, one run each, a 20 MB upload.
  *
  * 1. Frame sampling: lib/media/frames.ts decodeFrames() against the plain ffmpeg CLI decoding
  *    the same frames with the same filters to /dev/null. The ratio is our overhead over ffmpeg
@@ -27,6 +28,7 @@ const option = (name: string, fallback: string) => {
 };
 
 const MB = 1024 * 1024;
+const smoke = flag("--smoke");
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -78,22 +80,24 @@ async function benchDecode(workDir: string): Promise<void> {
   console.log("\n== Frame sampling: lib/media/frames.ts decodeFrames vs ffmpeg CLI to /dev/null ==");
   const cases: DecodeCase[] = [];
   if (existsSync(VTEST_AVI)) {
-    cases.push({ name: "vtest.avi 768x576 MS-MPEG4, 79.5 s @ 2 fps", path: VTEST_AVI, duration: 79.5, fps: 2 });
-    cases.push({ name: "vtest.avi 768x576 MS-MPEG4, 79.5 s @ 10 fps (every frame)", path: VTEST_AVI, duration: 79.5, fps: 10 });
+    const seconds = smoke ? 4 : 79.5;
+    cases.push({ name: `vtest.avi 768x576 MS-MPEG4, ${seconds} s @ 2 fps`, path: VTEST_AVI, duration: seconds, fps: 2 });
+    cases.push({ name: `vtest.avi 768x576 MS-MPEG4, ${seconds} s @ 10 fps (every frame)`, path: VTEST_AVI, duration: seconds, fps: 10 });
   } else {
     console.log(`(vtest.avi not found at ${VTEST_AVI}: only the generated clip is measured)`);
   }
   const hd = path.join(workDir, "hd-1080p30.mp4");
-  process.stdout.write("making a 20 s 1080p30 H.264 clip ... ");
+  const hdSeconds = smoke ? 2 : 20;
+  process.stdout.write(`making a ${hdSeconds} s 1080p30 H.264 clip ... `);
   await ffmpegCli([
-    "-f", "lavfi", "-i", "testsrc2=size=1920x1080:rate=30", "-t", "20",
+    "-f", "lavfi", "-i", "testsrc2=size=1920x1080:rate=30", "-t", String(hdSeconds),
     "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", hd,
   ]);
   console.log("done");
-  cases.push({ name: "generated 1920x1080 H.264, 20 s @ 2 fps", path: hd, duration: 20, fps: 2 });
+  cases.push({ name: `generated 1920x1080 H.264, ${hdSeconds} s @ 2 fps`, path: hd, duration: hdSeconds, fps: 2 });
 
   const rows: string[][] = [["case", "frames", "frames.ts ms", "CLI>/dev/null ms", "ratio", "CLI>pipe>Node ms", "ratio vs pipe"]];
-  const repeats = Number(option("--repeats", "5"));
+  const repeats = Number(option("--repeats", smoke ? "1" : "5"));
   for (const item of cases) {
     const oursRuns: number[] = [];
     const cliRuns: number[] = [];
@@ -227,6 +231,7 @@ async function benchUpload(workDir: string, gigabytes: number): Promise<void> {
     console.log(`server parse time:     ${((response.ms as number) / 1000).toFixed(1)} s`);
     console.log(`server RSS baseline:   ${((response.baseline as number) / MB).toFixed(0)} MiB, peak ${((response.peak as number) / MB).toFixed(0)} MiB`);
     console.log(`peak RSS growth:       ${growth.toFixed(1)} MiB (target <= 100)`);
+    if (file.size !== size || file.sha256 !== sha256) throw new Error("the stored upload differs from what was sent");
   } finally {
     child.kill("SIGTERM");
   }
@@ -241,7 +246,7 @@ async function main(): Promise<void> {
   try {
     console.log(`Framewise media bench, node ${process.version}, ${(await import("node:os")).cpus().length} CPUs`);
     if (!flag("--skip-decode")) await benchDecode(workDir);
-    if (!flag("--skip-upload")) await benchUpload(workDir, Number(option("--upload-gb", "2")));
+    if (!flag("--skip-upload")) await benchUpload(workDir, Number(option("--upload-gb", smoke ? "0.02" : "2")));
   } finally {
     await removeDir(workDir);
   }

@@ -15,6 +15,8 @@
  *    looped) are streamed (target <= 100 MB); read from /proc/<pid>/status (VmRSS) since the
  *    heap of another process is not visible from here.
  * Needs `npm run build` first.
+ * `--smoke` (for npm test): the plain and reframe parts on the first 3 s of the video, one round
+ * (`--parts plain,reframe,long` adds a 6 s "long" video).
  */
 import { execFile, spawn } from "node:child_process";
 import fs from "node:fs";
@@ -35,18 +37,23 @@ const { values } = parseArgs({
     /** Which parts to run: plain (no reframe, and the floor), reframe, long. */
     parts: { type: "string", default: "plain,reframe,long" },
     rounds: { type: "string", default: "3" },
+    smoke: { type: "boolean", default: false },
   },
 });
-const video = path.resolve(values.video!);
+const smoke = values.smoke!;
+if (smoke) Object.assign(values, { rounds: "1", long: "6", parts: values.parts === "plain,reframe,long" ? "plain,reframe" : values.parts });
+const clipDir = smoke ? fs.mkdtempSync(path.join(os.tmpdir(), "framewise-bench-reframer-clip-")) : undefined;
+const video = clipDir ? path.join(clipDir, "clip.mp4") : path.resolve(values.video!);
 const fps = Number(values.fps);
 const parts = new Set(values.parts!.split(","));
 // ffmpeg runs asynchronously: a blocked event loop would miss the server closing an idle
 // keep-alive socket, and the next upload would be written into the closed one.
 const ffmpeg = (args: string[]) => promisify(execFile)("ffmpeg", args, { maxBuffer: 1 << 20 });
-if (!fs.existsSync(video)) {
-  console.error(`no video at ${video}: pass --video`);
+if (!fs.existsSync(path.resolve(values.video!))) {
+  console.error(`no video at ${values.video}: pass --video`);
   process.exit(2);
 }
+if (clipDir) await ffmpeg(["-v", "error", "-y", "-i", path.resolve(values.video!), "-t", "3", "-c:v", "libx264", "-preset", "ultrafast", "-an", video]);
 const { duration } = await probeVideoStream(video);
 console.log(`reframer bench: ${path.basename(video)} (${duration.toFixed(1)} s) at ${fps} fps; ${os.availableParallelism()} cores, load ${os.loadavg().map((v) => v.toFixed(2)).join(" ")}`);
 
@@ -161,7 +168,7 @@ try {
     const size = { width: reframe.width, height: reframe.height, axis: reframe.axis };
     const ours: number[] = [];
     const bare: number[] = [];
-    for (let k = 0; k < 3; k++) {
+    for (let k = 0; k < (smoke ? 1 : 3); k++) {
       const t0 = performance.now();
       await renderReframe({ file: video, output: path.join(dataDir, "again.mp4"), commandsFile: path.join(dataDir, "again.txt"), size, offsets, fps: meta.fps, fit: reframe.fit_ranges });
       ours.push((performance.now() - t0) / 1000);
@@ -191,4 +198,5 @@ try {
   server.kill("SIGTERM");
   await new Promise((resolve) => server.once("exit", resolve));
   fs.rmSync(dataDir, { recursive: true, force: true });
+  if (clipDir) fs.rmSync(clipDir, { recursive: true, force: true });
 }

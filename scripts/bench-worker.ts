@@ -1,5 +1,6 @@
 /**
- * Worker benchmark (not a test): tsx scripts/bench-worker.ts [--start 0] [--end 20] [--fps 5]
+ * Worker benchmark (not a test): tsx scripts/bench-worker.ts [--start 0] [--end 20] [--fps 5] [--smoke]
+ * `--smoke` (for npm test): 1 s of video, 3 runs per model, 2 frames per task, one round.
  *
  * On vtest.avi sampled at 5 fps it prints
  *  1. ms per inference for each model (median, preprocessed frame input, 1 intra-op thread),
@@ -27,8 +28,11 @@ const { values } = parseArgs({
     start: { type: "string", default: "0" },
     end: { type: "string", default: "20" },
     fps: { type: "string", default: "5" },
+    smoke: { type: "boolean", default: false },
   },
 });
+const smoke = values.smoke!;
+if (smoke && values.end === "20") values.end = "1";
 const video = values.video;
 const range = { start: Number(values.start), end: Number(values.end), fps: Number(values.fps) };
 const env = loadWorkerEnv({ ...process.env, WORKER_ALLOWED_ROOTS: path.dirname(video) });
@@ -61,16 +65,17 @@ const inputs: Record<string, number[]> = {
   "ocr-det": [1, 3, 608, 800],
   "ocr-rec": [1, 3, 48, 320],
 };
-console.log("\nms per inference (median of 15 after 3 warm-up runs):");
+const [warmRuns, timedRuns] = smoke ? [1, 2] : [3, 15];
+console.log(`\nms per inference (median of ${timedRuns} after ${warmRuns} warm-up runs):`);
 for (const model of models.models.values()) {
   const dims = inputs[model.id];
   const size = dims.reduce((a, b) => a * b, 1);
   const tensor = new ort.Tensor("float32", Float32Array.from({ length: size }, (_, i) => ((i * 7919) % 255) / 255), dims);
   const times = [];
-  for (let i = 0; i < 18; i++) {
+  for (let i = 0; i < warmRuns + timedRuns; i++) {
     const t = performance.now();
     await (model as LoadedModel).session.run({ [model.session.inputNames[0]]: tensor });
-    if (i >= 3) times.push(performance.now() - t);
+    if (i >= warmRuns) times.push(performance.now() - t);
   }
   console.log(`  ${model.id.padEnd(18)} ${median(times).toFixed(1).padStart(7)} ms  [${dims.join("x")}]`);
 }
@@ -79,7 +84,7 @@ for (const model of models.models.values()) {
 console.log("\nms per frame per task (mean, real frames, sequential):");
 for (const task of TASKS) {
   // OCR and pose are slow or scale with people: a shorter sample is enough to time them.
-  const limit = task === "ocr" ? 10 : 40;
+  const limit = smoke ? 2 : task === "ocr" ? 10 : 40;
   let count = 0;
   let total = 0;
   for await (const frame of frames()) {
@@ -125,7 +130,7 @@ const sequential = await bare(false);
 // Alternate the two measured paths so load from other processes hits both alike.
 const bareRuns: { frames: number; ms: number }[] = [];
 const httpRuns: { frames: number; ms: number }[] = [];
-for (let i = 0; i < 2; i++) {
+for (let i = 0; i < (smoke ? 1 : 2); i++) {
   bareRuns.push(await bare(true));
   httpRuns.push(await http());
 }
@@ -135,7 +140,7 @@ const httpRun = best(httpRuns);
 const fps = (run: { frames: number; ms: number }) => ((run.frames * 1000) / run.ms).toFixed(2);
 const line = (label: string, run: { frames: number; ms: number }) =>
   console.log(`  ${label.padEnd(34)} ${run.frames} frames in ${(run.ms / 1000).toFixed(2)} s = ${fps(run)} frames/s`);
-console.log(`\nend to end, tasks ${pipelineTasks.join("+")} (best of 2):`);
+console.log(`\nend to end, tasks ${pipelineTasks.join("+")} (best of ${bareRuns.length}):`);
 line("bare loop, main thread, sequential", sequential);
 line(`bare loop, ${env.WORKER_CONCURRENCY} inference threads`, bareRun);
 line(`HTTP worker, ${env.WORKER_CONCURRENCY} inference threads`, httpRun);

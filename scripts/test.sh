@@ -29,11 +29,13 @@ npx tsc --noEmit || status=1
 echo "== lint: ESLint and the import rules (dependency-cruiser)"
 npm run lint || status=1
 
-echo "== unit and integration tests (vitest)"
-npx vitest run --reporter=default --reporter=json --outputFile.json=.cache/reports/vitest.json || status=1
-
+# Built before vitest: the benches' smoke runs (scripts/bench-smoke.test.ts) start the
+# production server, as the e2e tests do.
 echo "== production build"
 npx next build || status=1
+
+echo "== unit and integration tests, and every bench:* in its --smoke mode (vitest)"
+npx vitest run --reporter=default --reporter=json --outputFile.json=.cache/reports/vitest.json || status=1
 
 echo "== API fuzzing (schemathesis against the production build)"
 bash scripts/fuzz-api.sh || status=1

@@ -1,6 +1,7 @@
 import { count, desc, eq, isNull, and } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { apiKeys, jobs, users, type UserRole } from "@/lib/db/schema";
+import { announceKeysChanged } from "@/lib/auth/api-keys";
 import { endSessions } from "@/lib/auth/users";
 import { AppError } from "@/lib/errors";
 import { isUuid } from "@/lib/ids";
@@ -38,6 +39,8 @@ export async function updateUserByAdmin(db: Db, actorId: string, userId: string,
     .where(change.disabled ? and(eq(users.id, userId), isNull(users.disabledAt)) : eq(users.id, userId))
     .returning({ id: users.id });
   if (change.disabled && updated.length > 0) await endSessions(db, userId);
+  // Keys verified before the change must not go on carrying the old rights (or any, once disabled).
+  if (updated.length > 0) announceKeysChanged(userId);
   if (updated.length === 0) {
     const [exists] = await db.select({ id: users.id }).from(users).where(eq(users.id, userId));
     if (!exists) throw new AppError("not_found", "User not found");

@@ -179,7 +179,7 @@ async function authenticate(request: Request, mode: AuthMode): Promise<{ ctx: Re
     if (mode === "apiKey" || env().ANONYMOUS_API === "off") throw new AppError("unauthorized", "Missing API key");
   }
 
-  const user = await sessionUser();
+  const user = await sessionUser(request);
   if (user) {
     if (mode === "admin" && user.role !== "admin") throw new AppError("forbidden", "Admin access required");
     return { ctx: contextFor(user, null), keyId: null };
@@ -192,11 +192,17 @@ function contextFor(user: AuthUser, apiKeyId: string | null): RequestContext {
   return { user, isAdmin: user.role === "admin", apiKeyId };
 }
 
-async function sessionUser(): Promise<AuthUser | null> {
+async function sessionUser(request: Request): Promise<AuthUser | null> {
+  // No session cookie, no session: next-auth is not asked (an anonymous poller's requests then
+  // skip its token handling altogether).
+  if (!SESSION_COOKIE.test(request.headers.get("cookie") ?? "")) return null;
   // Loaded lazily: next-auth needs Next's request scope, which only route handlers have.
   const { currentUser } = await import("@/lib/auth/session");
   return currentUser();
 }
+
+/** next-auth's session cookie, over http or https, whole or in chunks (`.0`, `.1`...). */
+const SESSION_COOKIE = /(?:^|;)\s*(?:__Secure-)?authjs\.session-token(?:\.\d+)?=/;
 
 // A NUL, or half of a UTF-16 surrogate pair: PostgreSQL refuses both in text and jsonb. The
 // NUL is the one control character matched on purpose (hence the rule's exception).

@@ -56,7 +56,8 @@ export async function createJob(db: Db, caller: Caller, input: CreateJobInput): 
     await jobQueue().enqueue(job, queueKeyOf(caller));
   } catch (error) {
     const reason = publicMessage(error instanceof Error ? error.message : String(error));
-    await db.update(jobs).set({ status: "failed", errorMessage: `Failed to enqueue job: ${reason}`, updatedAt: new Date(), completedAt: new Date() }).where(eq(jobs.id, job.id));
+    const [failed] = await db.update(jobs).set({ status: "failed", errorMessage: `Failed to enqueue job: ${reason}`, updatedAt: new Date(), completedAt: new Date() }).where(eq(jobs.id, job.id)).returning();
+    if (failed) publishJob(failed);
     throw new AppError("unavailable", `Failed to enqueue job: ${reason}`);
   }
 

@@ -7,6 +7,7 @@ import { storageLayout } from "@/lib/storage/layout";
 import type { Caller } from "./caller";
 import { cancelJob } from "./cancel-job";
 import { getJobOrThrow } from "./get-job";
+import { publishJobDeleted } from "./publish";
 import { finishedStatuses } from "./set-job-status";
 
 /**
@@ -35,6 +36,7 @@ export async function deleteJob(db: Db, caller: Caller, jobId: string, options: 
   }
 
   await db.delete(jobs).where(eq(jobs.id, job.id));
+  publishJobDeleted(job);
   const folder = jobFolder(job.id);
   await rm(folder, { recursive: true, force: true });
   const removedVideo = job.videoId ? await removeOwnUpload(db, job.videoId, job.id) : false;

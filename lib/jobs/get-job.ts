@@ -1,21 +1,25 @@
 import { asc, eq } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
-import { jobLogs, jobs, type Job, type JobLog } from "@/lib/db/schema";
+import { jobLogs, type Job, type JobLog } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
 import { canSee, type Caller } from "./caller";
+import { jobExtra, readJob } from "./job-snapshot";
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * A job the caller may see: their own, any job for an admin, and anonymous jobs to anyone
  * holding the (unguessable) id. Someone else's job is reported as missing, not forbidden.
+ * Read through the job snapshots (lib/jobs/job-snapshot.ts): polling costs a database read
+ * when the job changes; the visibility check runs on every call, as before.
  */
 export async function getJobOrThrow(db: Db, caller: Caller, jobId: string): Promise<Job> {
-  const job = uuid.test(jobId) ? (await db.select().from(jobs).where(eq(jobs.id, jobId)))[0] : undefined;
+  const job = uuid.test(jobId) ? await readJob(db, jobId) : undefined;
   if (!job || !canSee(caller, job)) throw new AppError("not_found", `Job ${jobId} not found`);
   return job;
 }
 
+/** The job's log lines, oldest first; kept with its snapshot (each new line is announced). */
 export async function listJobLogs(db: Db, jobId: string): Promise<JobLog[]> {
-  return db.select().from(jobLogs).where(eq(jobLogs.jobId, jobId)).orderBy(asc(jobLogs.id));
+  return jobExtra(db, jobId, "logs", () => db.select().from(jobLogs).where(eq(jobLogs.jobId, jobId)).orderBy(asc(jobLogs.id)));
 }

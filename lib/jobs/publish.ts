@@ -38,6 +38,14 @@ export function publishJobLog(job: Pick<Job, "id" | "kind" | "clientId" | "owner
   announce(job, { type: "job.log", jobId: job.id, log: { at: log.at.toISOString(), level: log.level, message: log.message } }, clientMessage);
 }
 
+/**
+ * A deleted job: said on its own topic only (listeners that remember the job forget it,
+ * lib/jobs/job-snapshot.ts); a contract's client topic has no such message.
+ */
+export function publishJobDeleted(job: Pick<Job, "id" | "ownerId">): void {
+  publish(topics.job(job.id), { type: "job.deleted", jobId: job.id }, { ownerId: job.ownerId });
+}
+
 /** The kind's own live view (lib/jobs/job-kind.ts `live`); none for a kind this version lacks. */
 function liveOf(kind: Job["kind"]): JobKindDefinition["live"] {
   return (jobKindDefinitions[kind] as JobKindDefinition | undefined)?.live;

@@ -28,6 +28,11 @@ export const topics = {
   client: (clientId: string) => `client:${clientId}`,
   /** Account events for its sockets: `session_ended` closes them (sign-out, a password change, disabling). */
   user: (userId: string) => `user:${userId}`,
+  /**
+   * An account's API keys or rights changed (a key revoked; the account disabled, enabled,
+   * promoted or demoted): processes that verified its keys forget them (lib/auth/api-keys.ts).
+   */
+  keys: (userId: string) => `keys:${userId}`,
 };
 
 export function subscribe(topic: string, listener: Listener): () => void {

@@ -81,13 +81,19 @@ export async function startWorker(options: WorkerOptions = {}): Promise<Worker> 
 type Deps = { env: WorkerEnv; pool: InferencePool };
 
 /**
- * One detection per thread on a grey picture before the worker says it listens: a session's
- * first runs pay for allocating its buffers, and without this the first job of a fresh server
- * pays it (on vtest.avi that job took about 10% longer than the next ones).
+ * Detections on every thread before the worker says it listens: a session's first runs pay for
+ * allocating its buffers, and the decoding around it runs slowly until V8 has compiled it;
+ * without this the first job of a fresh server pays for both (on vtest.avi that job took about
+ * 10% longer than the next ones). A flat grey picture first, then a textured one whose heatmap
+ * has peaks, so the decoding's box path runs too; twice per thread.
  */
 async function warmUp(pool: InferencePool): Promise<void> {
   const grey = () => ({ width: 640, height: 480, data: new Uint8Array(640 * 480 * 3).fill(128) });
-  await Promise.all(Array.from({ length: pool.size }, () => pool.analyze(grey(), ["detect"], DEFAULT_THRESHOLDS)));
+  // Blocks of shades (no randomness: every start does the same work).
+  const textured = () => ({ width: 640, height: 480, data: Uint8Array.from({ length: 640 * 480 * 3 }, (_, i) => ((Math.floor(i / 3 / 40) * 37 + Math.floor(i / 3 / 640 / 40) * 91) % 256)) });
+  for (const picture of [grey, textured]) {
+    await Promise.all(Array.from({ length: pool.size }, () => pool.analyze(picture(), ["detect"], DEFAULT_THRESHOLDS)));
+  }
 }
 
 /** Frames in flight: one running and one queued per inference thread. */
