@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what Framewise needs on a Debian machine, only what is missing: ffmpeg, Chromium
-# (for e2e tests), fonts, pocketsphinx + its US English model, flite; npm packages (npm ci when the
-# lock file changed); the models. The embedded defaults need no database server: PostgreSQL 15 and
-# pgvector for the test suite come from scripts/postgres.sh, which `npm test` runs.
+# (for e2e tests), fonts, pocketsphinx + its US English model, flite, python3 with venv (the int8
+# detector's quantization); npm packages (npm ci when the lock file changed); the models. The
+# embedded defaults need no database server: PostgreSQL 15 and pgvector for the test suite come
+# from scripts/postgres.sh, which `npm test` runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,6 +15,9 @@ command -v chromium >/dev/null || missing+=(chromium)
 command -v pocketsphinx_continuous >/dev/null || missing+=(pocketsphinx)
 [ -d /usr/share/pocketsphinx/model/en-us ] || missing+=(pocketsphinx-en-us)
 command -v flite >/dev/null || missing+=(flite)
+# The int8 detector's quantization (npm run models) runs in a Python venv of pinned packages.
+command -v python3 >/dev/null || missing+=(python3)
+python3 -c 'import ensurepip' 2>/dev/null || missing+=(python3-venv)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "== installing Debian packages: ${missing[*]}"
   sudo_cmd=""
