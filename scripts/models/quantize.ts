@@ -11,7 +11,7 @@ import { MODELS_CACHE_DIR, REPO_ROOT } from "@/workers/convert/sources";
  * The int8 detector's build step, run by scripts/models.ts: a Python venv under .cache/ with
  * the pinned onnxruntime and onnx (quantize-requirements.txt, made once and remade when the pins
  * change), the calibration frames written by the worker's own pre-processing, then
- * quantize.py. Takes about a minute on the 2-core box (most of it the calibration runs and pip).
+ * quantize.py. Takes 3-4 minutes on the 2-core box, most of it the calibration's histograms.
  */
 const run = promisify(execFile);
 const VENV = path.join(REPO_ROOT, ".cache/quantize-venv");
@@ -23,7 +23,7 @@ const SOURCES = [SCRIPT, REQUIREMENTS, "workers/convert/calibration.ts", "worker
 /** The manifest's line on how the int8 file was made (the options are quantize.py's defaults). */
 export const QUANTIZATION_SUMMARY =
   "static int8 QDQ by onnxruntime 1.30.0 quantize_static: uint8 activations, int8 weights per output channel, " +
-  "MinMax ranges, squeeze-excite gates left float, class logits clipped to [-6, 4]; calibrated on " +
+  "99.999 percentile ranges, squeeze-excite gates left float, class logits clipped to [-6, 4]; calibrated on " +
   `${CALIBRATION_VIDEO.file} every ${CALIBRATION_VIDEO.every} s from ${CALIBRATION_VIDEO.start} s and ${CALIBRATION_STILLS.join(", ")}`;
 
 export const calibrationFiles = () => [CALIBRATION_VIDEO.file, ...CALIBRATION_STILLS];
