@@ -134,14 +134,26 @@ def overrides(logits: str) -> dict:
 
 
 class Frames(CalibrationDataReader):
-    """Feeds the calibration tensors one at a time from a memory map (never all at once)."""
+    """
+    Feeds the calibration tensors from a memory map, one range at a time: with
+    CalibStridedMinMax the calibrator takes one frame per pass and folds it into its histograms.
+    Given the whole set at once, ORT's histogram calibrator keeps every intermediate tensor of
+    every frame in memory first (many GB for 38 frames at 512x512), which got it killed here.
+    """
 
     def __init__(self, path: str, count: int):
         self.data = np.memmap(path, dtype="<f4", mode="r", shape=(count, *DIMS[1:]))
-        self.next = 0
+        self.set_range(0, count)
+
+    def __len__(self):
+        return len(self.data)
+
+    def set_range(self, start_index: int, end_index: int):
+        self.next = start_index
+        self.end = end_index
 
     def get_next(self):
-        if self.next >= len(self.data):
+        if self.next >= self.end:
             return None
         frame = np.ascontiguousarray(self.data[self.next : self.next + 1])
         self.next += 1
@@ -185,7 +197,12 @@ def main() -> int:
             nodes_to_exclude=exclude,
             calibrate_method={"minmax": CalibrationMethod.MinMax, "entropy": CalibrationMethod.Entropy, "percentile": CalibrationMethod.Percentile}[args.method],
             # s8 activations need symmetric ranges for ORT's CPU kernels to take the int8 path.
-            extra_options={"ActivationSymmetric": args.activations == "s8", "TensorQuantOverrides": overrides(args.logits)},
+            extra_options={
+                "ActivationSymmetric": args.activations == "s8",
+                "TensorQuantOverrides": overrides(args.logits),
+                # Despite its name it serves every method: calibrate one frame per pass.
+                "CalibStridedMinMax": 1,
+            },
         )
     return 0
 
