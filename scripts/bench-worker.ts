@@ -168,10 +168,10 @@ async function everyModelAndTheWorker(): Promise<void> {
 
 /** A timed run; `cpuMs` is this process's CPU time over it, all threads (not ffmpeg's). */
 type Run = { frames: number; ms: number; cpuMs?: number };
-const cpuMs = () => {
+function cpuMs(): number {
   const { user, system } = process.cpuUsage();
   return (user + system) / 1000;
-};
+}
 
 /** 5. fp32 against int8 on the same frames in the same run, alternating so load hits both alike. */
 async function precisionComparison(): Promise<void> {
