@@ -89,7 +89,8 @@ export async function chooseDetector(modelsDir: string, requested: DetectorPreci
     model: DETECTOR_MODELS.fp32,
     precision: "fp32",
     requested,
-    fallback: `${modelFiles[model]} is not in ${modelsDir} (npm run models makes it when the calibration media is there)`,
+    // No host path: /healthz is passed on to the server's diagnostics.
+    fallback: `${modelFiles[model]} was not built (npm run models makes it when the calibration media is there)`,
   };
 }
 
