@@ -32,6 +32,7 @@ import { interpretDetections, reviewedPrecision, type ReviewedCoco, scoreClip, s
 import type { MatchCounts } from "@/lib/eval/metrics";
 import { makeSyntheticClips } from "@/lib/eval/synthetic";
 import { loadWorkerEnv } from "@/workers/inference/env";
+import { chooseDetector } from "@/workers/inference/models/registry";
 import { loadModels } from "@/workers/inference/models/sessions";
 import { analyzeImage, loadOcrKeys, modelsFor } from "@/workers/inference/tasks/analyze";
 
@@ -46,11 +47,14 @@ const fps = options.fps;
 const thresholds = { ...DEFAULT_THRESHOLDS, detect: options.detectThreshold };
 
 const env = loadWorkerEnv({ ...process.env, WORKER_ALLOWED_ROOTS: [media, cacheDir].join(",") });
-const models = await loadModels({ modelsDir: env.modelsDir, ids: modelsFor(["detect"], env.WORKER_POSE_MODEL), device: env.WORKER_DEVICE, threads: env.WORKER_THREADS });
-const context = { poseModel: env.WORKER_POSE_MODEL, ocrKeys: await loadOcrKeys(env.modelsDir) };
+// The worker's detector: DETECTOR_PRECISION=fp32 or int8 (the default) picks it, as in the worker.
+const detector = await chooseDetector(env.modelsDir, env.DETECTOR_PRECISION);
+const context = { poseModel: env.WORKER_POSE_MODEL, detectorModel: detector.model, ocrKeys: await loadOcrKeys(env.modelsDir) };
+const models = await loadModels({ modelsDir: env.modelsDir, ids: modelsFor(["detect"], context), device: env.WORKER_DEVICE, threads: env.WORKER_THREADS });
 const detectorKey = createHash("sha256")
-  // The worker's output version: detections cached before appearance signatures lack them.
-  .update(JSON.stringify({ output: "appearance-v1", thresholds, fps, model: await fs.stat(path.join(env.modelsDir)).then((s) => s.mtimeMs) }))
+  // The worker's output version (detections cached before appearance signatures lack them) and
+  // the detector file's own checksum, so fp32 and int8 are cached apart.
+  .update(JSON.stringify({ output: "appearance-v1", thresholds, fps, model: models.get(detector.model).entry.sha256 }))
   .digest("hex")
   .slice(0, 12);
 
@@ -82,9 +86,10 @@ const pct = (value: number) => value.toFixed(2);
 const pr = (m: MatchCounts | undefined) => (m ? `${pct(m.precision)} / ${pct(m.recall)}` : "-");
 const lines: string[] = [];
 const print = (line = "") => lines.push(line);
-const report: Record<string, unknown> = { fps, thresholds, tracker: options.tracker, profile: options.profile };
+const report: Record<string, unknown> = { detector: detector.model, precision: detector.precision, fps, thresholds, tracker: options.tracker, profile: options.profile };
 
-print(`eval:analysis: detector centernet (${models.models.get("centernet")?.provider ?? "?"}), sampled at ${fps} fps, score floor ${thresholds.detect}; ${os.availableParallelism()} cores, load ${os.loadavg()[0].toFixed(2)}`);
+const fallback = detector.fallback ? ` (${detector.requested} asked: ${detector.fallback})` : "";
+print(`eval:analysis: detector ${detector.model}, ${detector.precision}${fallback} (${models.get(detector.model).provider}), sampled at ${fps} fps, score floor ${thresholds.detect}; ${os.availableParallelism()} cores, load ${os.loadavg()[0].toFixed(2)}`);
 
 if (!values.smoke && values.part !== "synthetic") {
   // 1. Labelled frames of vtest.avi: the boxes a job shows, and every box stored.

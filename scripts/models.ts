@@ -24,6 +24,7 @@ import {
   type ManifestEntry,
 } from "@/workers/inference/models/registry";
 import { artifacts, membersOf, packages, tarballName, type Artifact, type PackageKey } from "./models/plan";
+import { missingCalibration, QUANTIZATION_SUMMARY, quantizeDetector, quantizerHash } from "./models/quantize";
 
 const run = promisify(execFile);
 const CONVERTER_SOURCES = ["workers/convert/to-onnx.ts", "workers/convert/tfjs-graph.ts", "workers/convert/specs.ts"];
@@ -32,7 +33,7 @@ const LAYERS_CONVERTER_SOURCES = ["workers/convert/keras-layers.ts"];
 
 async function main(): Promise<void> {
   const started = Date.now();
-  const { modelsDir } = loadWorkerEnv();
+  const { modelsDir, calibrationDir } = loadWorkerEnv();
   await mkdir(modelsDir, { recursive: true });
   await mkdir(MODELS_CACHE_DIR, { recursive: true });
 
@@ -40,12 +41,17 @@ async function main(): Promise<void> {
   const manifest: Manifest = { packages: { ...previous?.packages }, models: {} };
   const graphConverter = await converterHash(CONVERTER_SOURCES);
   const layersConverter = await converterHash(LAYERS_CONVERTER_SOURCES);
-  const converterOf = (artifact: Artifact) => (artifact.layers ? layersConverter : graphConverter);
+  const quantizer = await quantizerHash(calibrationDir);
+  const converterOf = (artifact: Artifact) => (artifact.origin === "quantized" ? quantizer : artifact.layers ? layersConverter : graphConverter);
 
   const stale: Artifact[] = [];
   for (const artifact of artifacts) {
     const entry = previous?.models[artifact.id];
-    if (entry && (await isCurrent(modelsDir, artifact, entry, converterOf(artifact)))) {
+    // A quantized model is current only while the float model it was made from is (the plan
+    // lists that one first).
+    const base = artifact.from && manifest.models[artifact.from];
+    const baseCurrent = !artifact.from || (base && entry?.from_sha256 === base.sha256);
+    if (entry && baseCurrent && (await isCurrent(modelsDir, artifact, entry, converterOf(artifact)))) {
       manifest.models[artifact.id] = entry;
       log("ok", artifact.id, `${entry.file} sha256 ${entry.sha256.slice(0, 12)}`);
     } else {
@@ -58,7 +64,7 @@ async function main(): Promise<void> {
   const tfjsMissing = artifacts.some(
     (artifact) => artifact.package === "human" && membersOf(artifact).some((member) => !existsSync(path.join(human, member))),
   );
-  const needed = new Set<PackageKey>(stale.map((artifact) => artifact.package));
+  const needed = new Set<PackageKey>(stale.filter((artifact) => artifact.origin !== "quantized").map((artifact) => artifact.package));
   if (tfjsMissing) needed.add("human");
 
   for (const key of needed) {
@@ -68,9 +74,18 @@ async function main(): Promise<void> {
     const dir = await extract(tarball, members);
     const licence = await packageLicence(dir);
     manifest.packages[spec] = { tarball: path.basename(tarball), integrity, licence };
-    for (const artifact of stale.filter((item) => item.package === key)) {
+    for (const artifact of stale.filter((item) => item.package === key && item.origin !== "quantized")) {
       manifest.models[artifact.id] = await produce(artifact, dir, modelsDir, spec, licence, converterOf(artifact));
     }
+  }
+  for (const artifact of stale.filter((item) => item.origin === "quantized")) {
+    const missing = missingCalibration(calibrationDir);
+    if (missing) {
+      // Not an error: the worker then runs the float detector and its /healthz says why.
+      log("skip", artifact.id, `${missing} (set MODELS_CALIBRATION_DIR)`);
+      continue;
+    }
+    manifest.models[artifact.id] = await produceQuantized(artifact, modelsDir, manifest, calibrationDir, quantizer);
   }
 
   // Keep the manifest in the plan's order so re-runs do not reorder it.
@@ -86,7 +101,7 @@ async function main(): Promise<void> {
 async function isCurrent(modelsDir: string, artifact: Artifact, entry: ManifestEntry, converter: string): Promise<boolean> {
   const file = path.join(modelsDir, modelFiles[artifact.id]);
   if (entry.file !== modelFiles[artifact.id] || !existsSync(file)) return false;
-  if (artifact.origin === "converted" && entry.converter !== converter) return false;
+  if (artifact.origin !== "copied" && entry.converter !== converter) return false;
   return (await sha256File(file)) === entry.sha256;
 }
 
@@ -159,6 +174,38 @@ async function produce(
     ...(artifact.origin === "converted" ? { converter } : {}),
   };
   log(artifact.origin === "converted" ? "convert" : "copy", artifact.id, `${file} sha256 ${entry.sha256.slice(0, 12)}`);
+  return entry;
+}
+
+/** The int8 model from its float model's file (already built or checked above). */
+async function produceQuantized(
+  artifact: Artifact,
+  modelsDir: string,
+  manifest: Manifest,
+  calibrationDir: string,
+  quantizer: string,
+): Promise<ManifestEntry> {
+  const base = manifest.models[artifact.from!];
+  if (!base) throw new Error(`${artifact.id} is made from ${artifact.from}, which was not built`);
+  const file = modelFiles[artifact.id];
+  const target = path.join(modelsDir, file);
+  const temp = `${target}.partial`;
+  const started = Date.now();
+  await quantizeDetector(path.join(modelsDir, base.file), temp, calibrationDir);
+  await rename(temp, target);
+  const entry: ManifestEntry = {
+    file,
+    sha256: await sha256File(target),
+    bytes: (await stat(target)).size,
+    source: base.source,
+    source_path: base.source_path,
+    licence: base.licence,
+    origin: "quantized",
+    converter: quantizer,
+    from_sha256: base.sha256,
+    quantization: QUANTIZATION_SUMMARY,
+  };
+  log("quantize", artifact.id, `${file} sha256 ${entry.sha256.slice(0, 12)} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
   return entry;
 }
 

@@ -19,13 +19,18 @@ export type Artifact = {
   package: PackageKey;
   /** Path inside the tarball: the file copied, or the model.json converted. */
   member: string;
-  origin: "copied" | "converted";
+  origin: "copied" | "converted" | "quantized";
   /** A converted TFJS *layers* model (model.json + group1-shard1of1.bin), not a graph model. */
   layers?: true;
+  /** A quantized model is made from this model's file (built first), not from the tarball. */
+  from?: ModelId;
 };
 
 export const artifacts: Artifact[] = [
   { id: "centernet", package: "human", member: "package/models/centernet.json", origin: "converted" },
+  // Static int8 (QDQ) quantization of the detector, calibrated on the shared media:
+  // scripts/models/quantize.py, workers/convert/calibration.ts.
+  { id: "centernet-int8", package: "human", member: "package/models/centernet.json", origin: "quantized", from: "centernet" },
   { id: "movenet-lightning", package: "human", member: "package/models/movenet-lightning.json", origin: "converted" },
   { id: "movenet-thunder", package: "human", member: "package/models/movenet-thunder.json", origin: "converted" },
   { id: "selfie", package: "human", member: "package/models/selfie.json", origin: "converted" },
@@ -47,6 +52,7 @@ export function tarballName(spec: string): string {
 
 /** A TFJS graph is model.json plus its shards, named <stem>.bin in this package. */
 export function membersOf(artifact: Artifact): string[] {
+  if (artifact.origin === "quantized") return [];
   if (artifact.layers) return [artifact.member, artifact.member.replace(/model\.json$/, "group1-shard1of1.bin")];
   return artifact.origin === "converted" ? [artifact.member, artifact.member.replace(/\.json$/, ".bin")] : [artifact.member];
 }

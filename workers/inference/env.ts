@@ -26,11 +26,19 @@ const schema = z.object({
   /** Intra-op threads per session: 1 wins for throughput on small CPUs (notes/models.md). */
   WORKER_THREADS: z.coerce.number().int().min(1).max(64).default(1),
   WORKER_POSE_MODEL: z.enum(["movenet-lightning", "movenet-thunder"]).default("movenet-lightning"),
+  /**
+   * The detector's weights and arithmetic: int8 is CenterNet quantized by npm run models
+   * (scripts/models/quantize.py); fp32 the converted original. Without the int8 file (it
+   * needs the shared media to calibrate on) the worker runs fp32 and /healthz says why.
+   */
+  DETECTOR_PRECISION: z.enum(["int8", "fp32"]).default("fp32"),
+  /** Where npm run models finds the media it calibrates the int8 detector on. */
+  MODELS_CALIBRATION_DIR: z.string().default("../shared/media"),
   /** Most image paths in one /v1/images request. */
   WORKER_MAX_IMAGES: z.coerce.number().int().min(1).default(64),
 });
 
-export type WorkerEnv = z.infer<typeof schema> & { modelsDir: string; allowedRoots: string[] };
+export type WorkerEnv = z.infer<typeof schema> & { modelsDir: string; calibrationDir: string; allowedRoots: string[] };
 
 export function loadWorkerEnv(source: NodeJS.ProcessEnv = process.env): WorkerEnv {
   const parsed = schema.safeParse(source);
@@ -42,5 +50,10 @@ export function loadWorkerEnv(source: NodeJS.ProcessEnv = process.env): WorkerEn
   const roots = data.WORKER_ALLOWED_ROOTS.length
     ? data.WORKER_ALLOWED_ROOTS
     : [data.DATA_DIR, ...(data.VIDEO_INPUT_DIR ? [data.VIDEO_INPUT_DIR] : [])];
-  return { ...data, modelsDir: path.resolve(data.MODELS_DIR), allowedRoots: roots.map((root) => path.resolve(root)) };
+  return {
+    ...data,
+    modelsDir: path.resolve(data.MODELS_DIR),
+    calibrationDir: path.resolve(data.MODELS_CALIBRATION_DIR),
+    allowedRoots: roots.map((root) => path.resolve(root)),
+  };
 }

@@ -76,7 +76,11 @@ describe.skipIf(skipWithoutSharedMedia)("inference worker", () => {
     expect(health.status).toBe("ok");
     expect(health.onnxruntime).toBe("1.30.0");
     const ids = health.models.map((model: Line) => model.id);
-    expect(ids).toEqual(expect.arrayContaining(["centernet", "movenet-lightning", "selfie", "mobilefacenet", "blazeface", "ocr-det", "ocr-rec"]));
+    expect(ids).toEqual(expect.arrayContaining([health.detector.model, "movenet-lightning", "selfie", "mobilefacenet", "blazeface", "ocr-det", "ocr-rec"]));
+    // The detector it says it runs is the one it loaded, and the precision is that model's.
+    expect(health.detector).toEqual(worker.detector);
+    expect(health.detector.model).toBe(health.detector.precision === "int8" ? "centernet-int8" : "centernet");
+    expect(health.detector.precision === health.detector.requested || health.detector.fallback).toBeTruthy();
     for (const model of health.models) {
       expect(model.sha256).toBe(manifest?.models[model.id as keyof typeof manifest.models]?.sha256);
       expect(["cpu", "cuda"]).toContain(model.provider);

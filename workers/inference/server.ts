@@ -22,7 +22,7 @@ import { mapOrdered } from "./pipeline";
 import { startPool, type InferencePool } from "./pool";
 import { analyzeRequestSchema, DEFAULT_THRESHOLDS, imagesRequestSchema, TASKS, upscaleRequestSchema, type SourceHint } from "@/lib/inference/worker-protocol";
 import { MAX_UPSCALE_INPUT_PIXELS, MAX_UPSCALE_INPUT_SIZE } from "@/lib/inference/upscale-limit";
-import { modelFiles } from "./models/registry";
+import { chooseDetector, modelFiles, type DetectorChoice } from "./models/registry";
 import { parseBody, resolveAllowedOutput, resolveAllowedPath } from "./request";
 import { runUpscaleWorker } from "@/workers/upscale/launch";
 import { modelsFor } from "./tasks/analyze";
@@ -39,20 +39,23 @@ export type Worker = {
   url: string;
   env: WorkerEnv;
   pool: InferencePool;
+  detector: DetectorChoice;
   close(): Promise<void>;
 };
 
 export async function startWorker(options: WorkerOptions = {}): Promise<Worker> {
   const env = loadWorkerEnv({ ...process.env, ...options.env });
+  const detector = await chooseDetector(env.modelsDir, env.DETECTOR_PRECISION);
   const pool = await startPool(env.WORKER_CONCURRENCY, {
     modelsDir: env.modelsDir,
-    ids: modelsFor(TASKS, env.WORKER_POSE_MODEL),
+    ids: modelsFor(TASKS, { poseModel: env.WORKER_POSE_MODEL, detectorModel: detector.model }),
     device: env.WORKER_DEVICE,
     threads: env.WORKER_THREADS,
     poseModel: env.WORKER_POSE_MODEL,
+    detectorModel: detector.model,
   });
   await warmUp(pool);
-  const deps: Deps = { env, pool };
+  const deps: Deps = { env, pool, detector };
 
   const server = createServer((req, res) => {
     handle(deps, req, res).catch((error: unknown) => fail(res, error));
@@ -70,6 +73,7 @@ export async function startWorker(options: WorkerOptions = {}): Promise<Worker> 
     url: `http://${env.WORKER_HOST}:${port}`,
     env,
     pool,
+    detector,
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -78,7 +82,7 @@ export async function startWorker(options: WorkerOptions = {}): Promise<Worker> 
   };
 }
 
-type Deps = { env: WorkerEnv; pool: InferencePool };
+type Deps = { env: WorkerEnv; pool: InferencePool; detector: DetectorChoice };
 
 /**
  * Detections on every thread before the worker says it listens: a session's first runs pay for
@@ -111,7 +115,7 @@ async function handle(deps: Deps, req: IncomingMessage, res: ServerResponse): Pr
   sendJson(res, 404, { detail: `no route ${route}` });
 }
 
-function health({ env, pool }: Deps) {
+function health({ env, pool, detector }: Deps) {
   const alive = pool.alive();
   return {
     status: alive === pool.size ? "ok" : alive > 0 ? "degraded" : "down",
@@ -121,6 +125,8 @@ function health({ env, pool }: Deps) {
     threads: pool.size,
     threads_alive: alive,
     intra_op_threads: env.WORKER_THREADS,
+    // What runs, not what was asked for: DETECTOR_PRECISION=int8 without the int8 file runs fp32.
+    detector,
     tasks: TASKS,
     models: pool.models,
   };

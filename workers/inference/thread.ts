@@ -14,6 +14,7 @@ export type ThreadConfig = {
   device: "auto" | "cpu" | "cuda";
   threads: number;
   poseModel: ModelId;
+  detectorModel: ModelId;
 };
 
 export type ThreadRequest = {
@@ -41,7 +42,7 @@ const config = workerData as ThreadConfig;
 
 try {
   const models = await loadModels(config);
-  const context = { poseModel: config.poseModel, ocrKeys: await loadOcrKeys(config.modelsDir) };
+  const context = { poseModel: config.poseModel, detectorModel: config.detectorModel, ocrKeys: await loadOcrKeys(config.modelsDir) };
   const report: ModelReport[] = [...models.models.values()].map((model) => ({
     id: model.id,
     file: model.entry.file,

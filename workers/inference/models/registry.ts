@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 
@@ -7,6 +8,7 @@ import path from "node:path";
  */
 export const modelFiles = {
   centernet: "centernet.onnx",
+  "centernet-int8": "centernet-int8.onnx",
   "movenet-lightning": "movenet-lightning.onnx",
   "movenet-thunder": "movenet-thunder.onnx",
   selfie: "selfie.onnx",
@@ -31,10 +33,17 @@ export type ManifestEntry = {
   /** Path of the original inside the package tarball. */
   source_path: string;
   licence: string;
-  /** "copied" as shipped, or "converted" from TFJS by workers/convert. */
-  origin: "copied" | "converted";
-  /** Hash of the converter sources that produced a converted file. */
+  /**
+   * "copied" as shipped, "converted" from TFJS by workers/convert, or "quantized" to int8 from
+   * another model's file (scripts/models/quantize.py).
+   */
+  origin: "copied" | "converted" | "quantized";
+  /** Hash of the converter (or quantizer) sources that produced a converted (or quantized) file. */
   converter?: string;
+  /** A quantized model: the sha256 of the float model it was made from. */
+  from_sha256?: string;
+  /** A quantized model: how it was quantized and what it was calibrated on, in words. */
+  quantization?: string;
 };
 
 export type Manifest = {
@@ -50,6 +59,39 @@ export async function readManifest(modelsDir: string): Promise<Manifest | undefi
   } catch {
     return undefined;
   }
+}
+
+export type DetectorPrecision = "int8" | "fp32";
+
+/** The detector's model at each precision: the int8 one is quantized from the fp32 one. */
+export const DETECTOR_MODELS = { int8: "centernet-int8", fp32: "centernet" } as const satisfies Record<DetectorPrecision, ModelId>;
+
+export type DetectorChoice = {
+  model: ModelId;
+  precision: DetectorPrecision;
+  requested: DetectorPrecision;
+  /** Why the requested precision is not the one used. */
+  fallback?: string;
+};
+
+/**
+ * The detector the worker loads. int8 is only there when npm run models could calibrate it
+ * (it needs the shared media): without it the worker runs fp32 and says why, rather than
+ * refusing to start on a machine that has every other model. A file that is there but does
+ * not match the manifest still fails at load, like any model.
+ */
+export async function chooseDetector(modelsDir: string, requested: DetectorPrecision): Promise<DetectorChoice> {
+  const model = DETECTOR_MODELS[requested];
+  if (requested === "fp32") return { model, precision: "fp32", requested };
+  const entry = (await readManifest(modelsDir))?.models[model];
+  if (entry && existsSync(path.join(modelsDir, modelFiles[model]))) return { model, precision: requested, requested };
+  return {
+    model: DETECTOR_MODELS.fp32,
+    precision: "fp32",
+    requested,
+    // No host path: /healthz is passed on to the server's diagnostics.
+    fallback: `${modelFiles[model]} was not built (npm run models makes it when the calibration media is there)`,
+  };
 }
 
 export function missingModelsMessage(modelsDir: string, what: string): string {

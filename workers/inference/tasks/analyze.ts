@@ -18,7 +18,9 @@ export async function loadOcrKeys(modelsDir: string): Promise<string[]> {
 
 const round = (value: number, digits = 4) => Number(value.toFixed(digits));
 
-type TaskContext = { poseModel: ModelId; ocrKeys: string[] };
+/** The pose model and the detector (fp32 or int8) the worker runs, and the OCR alphabet. */
+export type TaskContext = { poseModel: ModelId; detectorModel: ModelId; ocrKeys: string[] };
+type ModelChoice = Pick<TaskContext, "poseModel" | "detectorModel">;
 type TaskInput = {
   models: ModelSet;
   context: TaskContext;
@@ -34,9 +36,9 @@ type TaskInput = {
  * how it runs on one decoded image, returning the value of its ImageResult field. modelsFor
  * and analyzeImage derive from this list; the type makes it cover every protocol task.
  */
-export const TASK_RUNS: { [T in Task]: { models: (context: Pick<TaskContext, "poseModel">) => ModelId[]; run: (input: TaskInput) => Promise<TaskResult<T>> } } = {
+export const TASK_RUNS: { [T in Task]: { models: (context: ModelChoice) => ModelId[]; run: (input: TaskInput) => Promise<TaskResult<T>> } } = {
   detect: {
-    models: () => ["centernet"],
+    models: ({ detectorModel }) => [detectorModel],
     run: async ({ detector, image }) =>
       (await detector()).detections.map((d) => {
         const bbox = toBbox(d.box);
@@ -45,7 +47,7 @@ export const TASK_RUNS: { [T in Task]: { models: (context: Pick<TaskContext, "po
   },
   pose: {
     // Pose needs person boxes: the detector's.
-    models: ({ poseModel }) => ["centernet", poseModel],
+    models: ({ poseModel, detectorModel }) => [detectorModel, poseModel],
     run: async ({ models, context, image, thresholds, detector }) => {
       const people = (await detector()).detections.filter((d) => d.class === "person").slice(0, thresholds.pose_people);
       const poses = [];
@@ -64,7 +66,7 @@ export const TASK_RUNS: { [T in Task]: { models: (context: Pick<TaskContext, "po
   mask: { models: () => ["selfie"], run: ({ models, image, thresholds }) => runMask(models.get("selfie"), image, thresholds.mask) },
   embed: {
     // The embedding is the detector run's pooled backbone.
-    models: () => ["centernet"],
+    models: ({ detectorModel }) => [detectorModel],
     run: async ({ detector }) => (await detector()).embedding.map((value) => round(value, 6)),
   },
   faces: {
@@ -85,8 +87,8 @@ export const TASK_RUNS: { [T in Task]: { models: (context: Pick<TaskContext, "po
 };
 
 /** The models each task needs; the worker loads the union at startup. */
-export function modelsFor(tasks: readonly Task[], poseModel: ModelId): ModelId[] {
-  return [...new Set(tasks.flatMap((task) => TASK_RUNS[task].models({ poseModel })))];
+export function modelsFor(tasks: readonly Task[], choice: ModelChoice): ModelId[] {
+  return [...new Set(tasks.flatMap((task) => TASK_RUNS[task].models(choice)))];
 }
 
 /**
@@ -96,7 +98,7 @@ export function modelsFor(tasks: readonly Task[], poseModel: ModelId): ModelId[]
  */
 export async function analyzeImage(models: ModelSet, context: TaskContext, image: Rgb, tasks: readonly Task[], thresholds: Thresholds): Promise<ImageResult> {
   let detection: Promise<DetectorOutput> | undefined;
-  const detector = () => (detection ??= runDetector(models.get("centernet"), image, { score: thresholds.detect, iou: thresholds.iou }));
+  const detector = () => (detection ??= runDetector(models.get(context.detectorModel), image, { score: thresholds.detect, iou: thresholds.iou }));
   const result: ImageResult = { width: image.width, height: image.height, detections: [] };
   const input = { models, context, image, thresholds, detector };
   for (const task of tasks) Object.assign(result, { [resultKeyOf(task)]: await TASK_RUNS[task].run(input) });

@@ -15,16 +15,24 @@ export type Detection = { class: string; classIndex: number; score: number; box:
 
 export type DetectorOutput = { detections: Detection[]; embedding: number[] };
 
+export const DETECTOR_INPUT_DIMS = [1, SIZE, SIZE, 3];
+
+/**
+ * The frame as the detector takes it: stretched to 512x512, RGB 0-255, resized like
+ * tf.image.resizeBilinear upstream: on person.jpg half-pixel sampling tips the horse (0.28)
+ * under a "sheep" (0.30). The int8 model's calibration feeds the same (convert/calibration.ts).
+ */
+export function detectorInput(image: Rgb): Float32Array {
+  const full = { x: 0, y: 0, width: image.width, height: image.height };
+  return sampleRect(image, full, SIZE, SIZE, raw, "asymmetric");
+}
+
 export async function runDetector(
   model: LoadedModel,
   image: Rgb,
   thresholds: { score: number; iou: number },
 ): Promise<DetectorOutput> {
-  // Stretched to 512x512, RGB 0-255, resized like tf.image.resizeBilinear upstream: on
-  // person.jpg half-pixel sampling tips the horse (0.28) under a "sheep" (0.30).
-  const full = { x: 0, y: 0, width: image.width, height: image.height };
-  const input = sampleRect(image, full, SIZE, SIZE, raw, "asymmetric");
-  const outputs = await runModel(model, input, [1, SIZE, SIZE, 3]);
+  const outputs = await runModel(model, detectorInput(image), DETECTOR_INPUT_DIMS);
   const heat = outputs["tower_0/keypoints"].data;
   const wh = outputs["tower_0/wh"].data;
   const features = outputs["tower_0/extern1/hard_swish/mul_1"];
