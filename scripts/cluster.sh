@@ -129,16 +129,20 @@ up() {
     --connect-gateway-port "$((inngest_port + 1))" \
     --connect-gateway-grpc-port "$((inngest_port + 2))" --connect-executor-grpc-port "$((inngest_port + 3))" \
     --signing-key "$signing_key" --event-key "$event_key" --no-ui \
-    --postgres-uri "${database_url}_inngest" --redis-uri "$redis_url" \
-    --sdk-url "$front_url/api/inngest"
+    --postgres-uri "${database_url}_inngest" --redis-uri "$redis_url"
   wait_http inngest "http://$host:$inngest_port/health" 180
+
+  # The front first: each replica registers the front's URL with the Inngest server
+  # (INNGEST_SERVE_ORIGIN), so the server's step calls are spread over the replicas too.
+  start front npx tsx scripts/cluster/front.ts --host "$host" --port "$base" \
+    --upstream "http://$host:${web_ports[0]}" --upstream "http://$host:${web_ports[1]}"
 
   local worker_urls=()
   for i in 0 1; do
     start "worker-$((i + 1))" env DATA_DIR="$data" WORKER_HOST="$host" WORKER_PORT="${worker_ports[$i]}" npm run -s worker
     worker_urls+=("http://$host:${worker_ports[$i]}")
   done
-  for i in 0 1; do wait_http "worker-$((i + 1))" "${worker_urls[$i]}/health" 120; done
+  for i in 0 1; do wait_http "worker-$((i + 1))" "${worker_urls[$i]}/healthz" 120; done
 
   for i in 0 1; do
     start "web-$((i + 1))" env NODE_ENV=production HOST="$host" PORT="${web_ports[$i]}" \
@@ -146,13 +150,10 @@ up() {
       WORKER_URLS="$(IFS=,; echo "${worker_urls[*]}")" TRUST_PROXY=on PUBLIC_URL="$front_url" \
       AUTH_SECRET="$(cat "$state/auth-secret")" \
       INNGEST_DEV=0 INNGEST_BASE_URL="http://$host:$inngest_port" \
-      INNGEST_SIGNING_KEY="$signing_key" INNGEST_EVENT_KEY="$event_key" \
+      INNGEST_SIGNING_KEY="$signing_key" INNGEST_EVENT_KEY="$event_key" INNGEST_SERVE_ORIGIN="$front_url" \
       npx tsx server.ts --prod
   done
   for i in 0 1; do wait_http "web-$((i + 1))" "http://$host:${web_ports[$i]}/health" 180; done
-
-  start front npx tsx scripts/cluster/front.ts --host "$host" --port "$base" \
-    --upstream "http://$host:${web_ports[0]}" --upstream "http://$host:${web_ports[1]}"
   wait_http front "$front_url/health" 60
 
   echo "front $front_url"

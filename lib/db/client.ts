@@ -18,6 +18,9 @@ export type DatabaseHandle = {
   dump?: () => Promise<Blob>;
 };
 
+/** An advisory lock key of our own ("fwmg"), held while migrations run. */
+const MIGRATION_LOCK = 0x66776d67;
+
 const migrationsFolder = path.resolve(import.meta.dirname ?? __dirname, "../../drizzle");
 
 /**
@@ -32,7 +35,17 @@ export async function openDatabase(options: { url?: string; dataDir?: string }):
     const { migrate } = await import("drizzle-orm/postgres-js/migrator");
     const client = postgres(options.url, { max: 10, onnotice: () => {} });
     const db = drizzle(client, { schema });
-    await migrate(db, { migrationsFolder });
+    // Replicas starting together on one database would each run the same migration and all but
+    // one fail on "already exists": the first takes a lock (held on a connection set aside for
+    // it), the others wait on theirs and then find the work done.
+    const session = await client.reserve();
+    try {
+      await session`select pg_advisory_lock(${MIGRATION_LOCK})`;
+      await migrate(db, { migrationsFolder });
+    } finally {
+      await session`select pg_advisory_unlock(${MIGRATION_LOCK})`.catch(() => {});
+      session.release();
+    }
     return { db: db as unknown as Db, driver: "postgres", close: () => client.end({ timeout: 5 }) };
   }
   const { PGlite } = await import("@electric-sql/pglite");
