@@ -38,7 +38,13 @@ keys() {
   [ -f "$state/auth-secret" ] || openssl rand -hex 32 >"$state/auth-secret"
 }
 
-alive() { [ -f "$pids/$1" ] && kill -0 "$(cat "$pids/$1")" 2>/dev/null; }
+# Running, not merely present: a part killed a moment ago may linger as a zombie until reaped.
+alive() {
+  [ -f "$pids/$1" ] || return 1
+  local stat
+  stat="$(ps -o stat= -p "$(cat "$pids/$1")" 2>/dev/null)" || return 1
+  [ -n "$stat" ] && [[ "$stat" != Z* ]]
+}
 
 # start <name> <command...>: runs it in the background, detached, with its own log and pid file.
 start() {

@@ -40,13 +40,15 @@ async function midway(request: APIRequestContext, jobId: string): Promise<void> 
 
 /** Every event of the job with what differs between runs (ids, media names and URLs) left out. */
 async function events(request: APIRequestContext, jobId: string): Promise<Event[]> {
-  const response = await request.get(`/api/jobs/${jobId}/results?page=1&page_size=500`, { headers: withKey(key) });
-  expect(response.status()).toBe(200);
-  const body = (await response.json()) as { events: Event[]; total: number };
-  expect(body.events.length).toBe(body.total);
-  return body.events.map((event) =>
-    Object.fromEntries(Object.entries(event).filter(([name]) => !/id$|Id$|image|clip|url/i.test(name))),
-  );
+  const all: Event[] = [];
+  for (let page = 1; ; page++) {
+    const response = await request.get(`/api/jobs/${jobId}/results?page=${page}&page_size=100`, { headers: withKey(key) });
+    expect(response.status(), await response.text()).toBe(200);
+    const body = (await response.json()) as { events: Event[]; total_pages: number };
+    all.push(...body.events);
+    if (page >= body.total_pages) break;
+  }
+  return all.map((event) => Object.fromEntries(Object.entries(event).filter(([name]) => !/id$|Id$|image|clip|url/i.test(name))));
 }
 
 test.beforeAll(async ({ request }) => {

@@ -51,6 +51,10 @@ function forwardedHeaders(request: http.IncomingMessage): http.OutgoingHttpHeade
   };
 }
 
+function hasBody(request: http.IncomingMessage): boolean {
+  return Number(request.headers["content-length"] ?? 0) > 0 || request.headers["transfer-encoding"] !== undefined;
+}
+
 function refuse(response: http.ServerResponse, status: number, detail: string) {
   if (response.headersSent) return void response.destroy();
   response.writeHead(status, { "content-type": "application/json", "cache-control": "no-store" });
@@ -71,7 +75,9 @@ function proxy(request: http.IncomingMessage, response: http.ServerResponse, can
   outgoing.on("socket", (socket) => {
     const start = () => {
       connected = true;
-      request.pipe(outgoing);
+      // A retried request without a body has already ended: nothing left to pipe.
+      if (request.readableEnded) outgoing.end();
+      else request.pipe(outgoing);
     };
     if (socket.connecting) socket.once("connect", start);
     else start();
@@ -82,7 +88,10 @@ function proxy(request: http.IncomingMessage, response: http.ServerResponse, can
     answer.on("error", () => response.destroy());
   });
   outgoing.on("error", () => {
-    if (connected) return refuse(response, 502, "The web replica failed while answering");
+    // A kept-alive connection to a replica that has since died fails only when reused: a
+    // request that sent no body may go to the next replica then, as one never connected may.
+    const unsent = !connected || (outgoing.reusedSocket && !hasBody(request));
+    if (response.headersSent || !unsent) return refuse(response, 502, "The web replica failed while answering");
     upstream.downUntil = Date.now() + SKIP_DOWN_MS;
     proxy(request, response, candidates);
   });
