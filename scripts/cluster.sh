@@ -10,7 +10,7 @@
 #
 # `up` prints exactly: `front <url>`, `web <url>` (one per replica), `inngest <url>`,
 # `worker <url>` (one per worker), `data <folder>`; progress goes to stderr and logs to
-# .cache/cluster/logs. Ports start at CLUSTER_PORT (default 3700): front +0, web +1 and +2,
+# .cache/cluster/logs (CLUSTER_DIR), databases CLUSTER_DB and CLUSTER_DB_inngest. Ports start at CLUSTER_PORT (default 3700): front +0, web +1 and +2,
 # workers +11 and +12; Redis on CLUSTER_REDIS_PORT (6389); Inngest on CLUSTER_INNGEST_PORT (8288,
 # and the three after it for its connect gateway and gRPC).
 set -euo pipefail
@@ -23,7 +23,7 @@ state="${CLUSTER_DIR:-$PWD/.cache/cluster}"
 data="$state/data"
 logs="$state/logs"
 pids="$state/pids"
-db_name="framewise_cluster"
+db_name="${CLUSTER_DB:-framewise_cluster}"
 host=127.0.0.1
 front_url="http://$host:$base"
 web_ports=($((base + 1)) $((base + 2)))

@@ -13,6 +13,7 @@ export function clusterEnv(): NodeJS.ProcessEnv {
     ...process.env,
     CLUSTER_DIR: path.resolve(clusterDir),
     CLUSTER_PORT: String(clusterPort),
+    CLUSTER_DB: "framewise_cluster_e2e",
     CLUSTER_INNGEST_PORT: process.env.CLUSTER_E2E_INNGEST_PORT ?? "8298",
     CLUSTER_REDIS_PORT: process.env.CLUSTER_E2E_REDIS_PORT ?? "6398",
     VIDEO_INPUT_DIR: e2eVideoDir,
