@@ -58,6 +58,10 @@ PLAYWRIGHT_JSON_OUTPUT_NAME=.cache/reports/playwright-inngest.json npx playwrigh
 echo "== end-to-end tests in Inngest mode: the real Inngest server on PostgreSQL and Redis"
 INNGEST_E2E_STORE=postgres PLAYWRIGHT_JSON_OUTPUT_NAME=.cache/reports/playwright-inngest-postgres.json npx playwright test -c playwright.inngest.config.ts --reporter=list,json || status=1
 
+echo "== end-to-end tests against scripts/cluster.sh: two replicas behind a front, two workers, the Inngest server on PostgreSQL and Redis"
+PLAYWRIGHT_JSON_OUTPUT_NAME=.cache/reports/playwright-cluster.json npx playwright test -c playwright.cluster.config.ts --reporter=list,json || status=1
+
 node scripts/test-summary.mjs .cache/reports/vitest.json .cache/reports/playwright.json \
-  .cache/reports/playwright-inngest.json .cache/reports/playwright-inngest-postgres.json || status=1
+  .cache/reports/playwright-inngest.json .cache/reports/playwright-inngest-postgres.json \
+  .cache/reports/playwright-cluster.json || status=1
 exit $status

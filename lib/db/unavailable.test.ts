@@ -1,7 +1,6 @@
 import net from "node:net";
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { errorResponse } from "@/lib/http/errors";
 import { openDatabase } from "./client";
 import { isDatabaseUnavailable } from "./unavailable";
 
@@ -24,7 +23,7 @@ describe("isDatabaseUnavailable", () => {
     expect(isDatabaseUnavailable(new Error("plain"))).toBe(false);
   });
 
-  it.skipIf(!postgresUrl)("a PostgreSQL that stops answering is a 503 with a detail, naming no host or SQL", async () => {
+  it.skipIf(!postgresUrl)("a connection the server ends, and a server that is not there, are both unavailability", async () => {
     const handle = await openDatabase({ url: postgresUrl });
     const admin = handle.db;
     // A second connection of ours, then the server ends it as a shutdown would (57P01).
@@ -41,10 +40,5 @@ describe("isDatabaseUnavailable", () => {
     const error = await refused`select 1`.catch((e: unknown) => e);
     await refused.end({ timeout: 1 });
     expect(isDatabaseUnavailable(error)).toBe(true);
-    const response = errorResponse(error);
-    expect(response.status).toBe(503);
-    const body = await response.json();
-    expect(body.detail).toMatch(/database/i);
-    expect(JSON.stringify(body)).not.toMatch(/127\.0\.0\.1|select/i);
   });
 });
