@@ -76,7 +76,8 @@ function accept(request: IncomingMessage, socket: Duplex, head: Buffer, caller: 
       else send(message);
     });
     if (options.catchUp) {
-      options
+      // Nothing awaits this: the catch-up goes out when it is read, live messages wait behind it.
+      void options
         .catchUp()
         .catch(() => [])
         .then((messages) => {
