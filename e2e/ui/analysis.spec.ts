@@ -19,7 +19,7 @@ test("upload a video, watch it analysed live, play an event's clip", async ({ pa
   await page.goto("/analyses/new");
   await page.getByTestId("file-input").setInputFiles(video);
   await expect(page.getByTestId("chosen-file")).toContainText("vtest.mp4");
-  await page.getByLabel("Trip id", { exact: true }).fill("TRIP-E2E");
+  await page.locator("#upload-label").fill("TRIP-E2E");
   await expect(page.getByTestId("server-video-select")).toContainText("vtest.mp4");
   await page.screenshot({ path: `${shots}/upload-page.png`, fullPage: true });
   await page.getByRole("button", { name: "Upload and analyse" }).click();

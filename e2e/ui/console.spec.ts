@@ -88,7 +88,7 @@ test("keyboard-only upload with options; cancel stops the running job and its wo
   if (!opened) throw new Error("Enter on the drop zone opened no file chooser");
   await opened.setFiles(path.join(e2eVideoDir, "vtest.mp4"));
   await expect(page.getByTestId("chosen-file")).toContainText("vtest.mp4");
-  await tabTo(page, (element) => element.tagName === "INPUT" && element.getAttribute("placeholder") === "TRIP-001");
+  await tabTo(page, (element) => element.id === "upload-label");
   await page.keyboard.type("TRIP-KEYS");
   await tabTo(page, (element) => element.tagName === "SUMMARY");
   await page.keyboard.press("Enter");

@@ -25,7 +25,7 @@ export default async function AnalysesPage() {
       </div>
       <DataTable
         testId="analyses-table"
-        columns={["Video", "Trip", "Status", "Progress", "Events", "Started"]}
+        columns={["Video", "Label", "Status", "Progress", "Events", "Started"]}
         empty={analyses.length === 0 ? "No analyses yet." : null}
       >
         {analyses.map((item) => (
