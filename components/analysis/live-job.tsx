@@ -2,6 +2,7 @@
 
 import { useCallback, useEffect, useState } from "react";
 import { explainFailure } from "@/lib/analysis/viewer/explain-failure";
+import { progressPercent } from "@/lib/analysis/viewer/progress";
 import { AnalysisViewer, type VideoGeometry } from "./analysis-viewer";
 import type { ViewerEvent } from "./types";
 
@@ -78,7 +79,8 @@ export function LiveJob({ initial, logs: initialLogs, sourceUrl, geometry }: { i
     if (job.status === "completed") void loadEvents();
   }, [job.status, loadEvents]);
 
-  const percent = job.total > 0 ? Math.min(100, Math.round((job.processed / job.total) * 100)) : job.status === "completed" ? 100 : 0;
+  // Over every phase: 100% only once the job has completed (lib/analysis/viewer/progress.ts).
+  const percent = progressPercent(job);
   return (
     <div className="space-y-8">
       <section className="rounded-xl border border-slate-200 bg-white p-6 shadow-sm">
