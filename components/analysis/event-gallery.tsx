@@ -3,6 +3,7 @@
 import { useState } from "react";
 import { eventName } from "@/lib/analysis/viewer/event-names";
 import { MIN_EVENT_SAMPLES, matchesSearch, pageOf, sortEvents, type GallerySort } from "@/lib/analysis/viewer/gallery";
+import { ScrollArea } from "@/components/scroll-area";
 import { describeTracks, formatTime } from "./format";
 import type { ViewerEvent } from "./types";
 
@@ -77,7 +78,7 @@ export function EventGallery({ events, aspect, onSeek, shortHidden, showShort, o
       {found.length === 0 ? (
         <p className="text-sm text-slate-600">No event matches.</p>
       ) : compact ? (
-        <div className="relative overflow-x-auto">
+        <ScrollArea label="Events">
           <table className="w-full text-left text-sm" data-testid="event-list">
             <thead className="text-xs text-slate-700">
               <tr>
@@ -102,7 +103,7 @@ export function EventGallery({ events, aspect, onSeek, shortHidden, showShort, o
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollArea>
       ) : (
         <div className="grid gap-5 sm:grid-cols-2 lg:grid-cols-3" data-testid="event-gallery">
           {current.items.map((event) => <EventCard key={event.id} event={event} aspect={aspect} onSeek={onSeek} />)}

@@ -39,7 +39,9 @@ const running = new Set(["pending", "queued", "in_progress"]);
 export function JobControlsPanel(props: JobControlsProps) {
   const router = useRouter();
   const [job, setJob] = useState({ status: props.status, phase: props.phase, processed: props.processed, total: props.total, startedAt: props.startedAt, completedAt: props.completedAt });
-  const [now, setNow] = useState(() => Date.now());
+  // Null until mounted: the server's clock and the browser's differ by the time the page took to
+  // arrive, and an elapsed time computed from each would not hydrate (React's error #418).
+  const [now, setNow] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [rerunOpen, setRerunOpen] = useState(false);
   const [options, setOptions] = useState<OptionsForm | null>(props.options);
@@ -62,8 +64,13 @@ export function JobControlsPanel(props: JobControlsProps) {
 
   useEffect(() => {
     if (!isRunning) return;
-    const timer = setInterval(() => setNow(Date.now()), 1000);
-    return () => clearInterval(timer);
+    const tick = () => setNow(Date.now());
+    const first = setTimeout(tick, 0);
+    const timer = setInterval(tick, 1000);
+    return () => {
+      clearTimeout(first);
+      clearInterval(timer);
+    };
   }, [isRunning]);
 
   function act(action: () => Promise<JobActionResult>, then: (result: Extract<JobActionResult, { ok: true }>) => void) {
@@ -77,8 +84,8 @@ export function JobControlsPanel(props: JobControlsProps) {
 
   const start = Date.parse(job.startedAt ?? props.createdAt);
   const end = job.completedAt ? Date.parse(job.completedAt) : isRunning ? now : start;
-  const elapsed = Math.max(0, (end - start) / 1000);
-  const remaining = isRunning && job.startedAt ? remainingSeconds(elapsed, overallProgress(job)) : null;
+  const elapsed = end === null ? null : Math.max(0, (end - start) / 1000);
+  const remaining = isRunning && job.startedAt && elapsed !== null ? remainingSeconds(elapsed, overallProgress(job)) : null;
 
   return (
     <section className="rounded-xl border border-slate-200 bg-white p-4 shadow-sm sm:p-6" aria-label="Job controls" data-testid="job-controls">
@@ -90,7 +97,7 @@ export function JobControlsPanel(props: JobControlsProps) {
           </div>
           <div className="flex gap-2">
             <dt className="text-slate-500">Elapsed</dt>
-            <dd className="font-mono" data-testid="job-elapsed">{job.startedAt || job.completedAt ? formatDuration(elapsed) : "not started"}</dd>
+            <dd className="font-mono" data-testid="job-elapsed">{!(job.startedAt || job.completedAt) ? "not started" : elapsed === null ? "…" : formatDuration(elapsed)}</dd>
           </div>
           {isRunning && (
             <div className="flex gap-2">

@@ -222,7 +222,9 @@ export function OverlayPlayer({
         <button type="button" onClick={() => step(1)} className="rounded-md border border-slate-300 bg-white px-2.5 py-1 hover:bg-slate-50" aria-label="Next frame" title="Next frame (.)">
           Frame ▶
         </button>
-        <span className="text-xs text-slate-600">Keys: , and . step a frame ({frameRate.toFixed(frameRate % 1 ? 2 : 0)} fps)</span>
+        <span className="text-xs text-slate-600">
+          <span className="keyboard-hint" data-testid="keyboard-hint">Keys: , and . step a frame </span>({frameRate.toFixed(frameRate % 1 ? 2 : 0)} fps)
+        </span>
       </div>
     </div>
   );

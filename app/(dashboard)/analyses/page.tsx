@@ -25,6 +25,7 @@ export default async function AnalysesPage() {
       </div>
       <DataTable
         testId="analyses-table"
+        label="Your analyses"
         columns={["Video", "Label", "Status", "Progress", "Events", "Started"]}
         empty={analyses.length === 0 ? "No analyses yet." : null}
       >
