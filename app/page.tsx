@@ -4,7 +4,7 @@ import { currentUser } from "@/lib/auth/session";
 const capabilities = [
   ["Detect & track", "80 COCO classes, ByteTrack identities across the whole video."],
   ["Events with evidence", "Rules over tracks, each event with a snapshot and a playable clip."],
-  ["Your scene, your rules", "Choose what is tracked and which moments count: person present, phone use, eating or drinking, entering, leaving."],
+  ["Your scene, your rules", "Choose what is tracked and which moments count: person present, phone use, eating or drinking, people entering or leaving."],
   ["Your box or a GPU fleet", "Embedded by default; Postgres, Inngest and CUDA workers at scale."],
 ];
 

@@ -30,7 +30,7 @@ test("home page promises only what the analysis form offers", async ({ page }) =
   // Each rule the card names is a choice in the form.
   await page.goto("/analyses/new");
   await page.getByText("Analysis options").first().click();
-  for (const rule of ["Person present", "Phone use", "Eating or drinking", "Entering", "Leaving"]) {
+  for (const rule of ["Person present", "Phone use", "Eating or drinking", "Person entering", "Person leaving"]) {
     await expect(page.getByTestId("upload-options").getByText(rule, { exact: true }).first()).toBeVisible();
   }
   await expect(page.getByTestId("upload-options").getByLabel("Scene")).toBeVisible();

@@ -9,8 +9,8 @@ const ruleNames: Record<string, string> = {
   person: "Person present",
   "phone use": "Phone use",
   "eating or drinking": "Eating or drinking",
-  entering: "Entering",
-  leaving: "Leaving",
+  "person entering": "Person entering",
+  "person leaving": "Person leaving",
 };
 
 export function eventName(label: string): string {

@@ -8,6 +8,7 @@ describe("eventName", () => {
     expect(eventName("person")).toBe("Person present");
     expect(eventName("phone use")).toBe("Phone use");
     expect(eventName("eating or drinking")).toBe("Eating or drinking");
+    expect(eventName("person entering")).toBe("Person entering");
     expect(eventName("car visible")).toBe("Car visible");
   });
 });
