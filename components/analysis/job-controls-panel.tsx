@@ -6,7 +6,7 @@ import { cancelJobAction, deleteJobAction, rerunJobAction, type JobActionResult 
 import { ConfirmDialog } from "@/components/confirm-dialog";
 import { optionsFromForm, type OptionsForm } from "@/lib/analysis/options-form";
 import type { EventRules } from "@/lib/analysis/events/detect-events";
-import { overallProgress, remainingSeconds } from "@/lib/analysis/viewer/progress";
+import { remainingForJob } from "@/lib/analysis/viewer/progress";
 import { AnalysisOptionsFields } from "./analysis-options";
 
 export type JobControlsProps = {
@@ -85,7 +85,7 @@ export function JobControlsPanel(props: JobControlsProps) {
   const start = Date.parse(job.startedAt ?? props.createdAt);
   const end = job.completedAt ? Date.parse(job.completedAt) : isRunning ? now : start;
   const elapsed = end === null ? null : Math.max(0, (end - start) / 1000);
-  const remaining = isRunning && job.startedAt && elapsed !== null ? remainingSeconds(elapsed, overallProgress(job)) : null;
+  const remaining = isRunning && job.startedAt && elapsed !== null ? remainingForJob(job, elapsed) : null;
 
   return (
     <section className="rounded-xl border border-slate-200 bg-white p-4 shadow-sm sm:p-6" aria-label="Job controls" data-testid="job-controls">

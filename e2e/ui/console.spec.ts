@@ -358,7 +358,7 @@ test("no page logs a console error: every main page, signed out, signed in and a
   watch(page);
   // A running job's page (the clock and the live connection render there) and a finished one's.
   const long = fs.existsSync(path.join(e2eVideoDir, "vtest.mp4")) ? "vtest.mp4" : "pattern.mp4";
-  const running = (await (await page.request.post("/api/jobs/start", { form: { tripId: "console running", videoName: long } })).json()).job_id as string;
+  const running = (await (await page.request.post("/api/jobs/start", { form: { tripId: "console running", videoName: long }, maxRetries: 2 })).json()).job_id as string;
   await expect.poll(async () => (await (await page.request.get(`/api/jobs/${running}`)).json()).processed, { timeout: 90_000 }).toBeGreaterThan(0);
   await visit(page, `/analyses/${running}`);
   await expect(page.getByTestId("controls-status")).toHaveText("in progress");
@@ -369,7 +369,7 @@ test("no page logs a console error: every main page, signed out, signed in and a
   }
   await page.getByRole("button", { name: "Cancel job" }).click();
   await expect(page.getByTestId("controls-status")).toHaveText("cancelled");
-  const finished = (await (await page.request.post("/api/jobs/start", { form: { tripId: "console finished", videoName: "pattern.mp4" } })).json()).job_id as string;
+  const finished = (await (await page.request.post("/api/jobs/start", { form: { tripId: "console finished", videoName: "pattern.mp4" }, maxRetries: 2 })).json()).job_id as string;
   await expect.poll(async () => (await (await page.request.get(`/api/jobs/${finished}`)).json()).done, { timeout: 180_000 }).toBe(true);
   for (const url of ["/", "/analyses", "/analyses/new", `/analyses/${finished}`, `/analyses/${running}`, "/keys", "/account/password", "/enhancement", "/docs"]) await visit(page, url);
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { overallProgress, progressPercent, remainingSeconds } from "./progress";
+import { overallProgress, progressPercent, remainingForJob, remainingSeconds } from "./progress";
 
 const job = (phase: string | null, processed: number, total: number, status = "in_progress") => ({ status, phase, processed, total });
 
@@ -31,5 +31,15 @@ describe("remainingSeconds", () => {
     expect(remainingSeconds(0.5, 0.3)).toBeNull();
     expect(remainingSeconds(10, 0)).toBeNull();
     expect(remainingSeconds(10, 0.5)).toBe(10);
+  });
+});
+
+describe("remainingForJob", () => {
+  it("waits for the first detected frame, then estimates through every phase", () => {
+    expect(remainingForJob(job("probe", 0, 0), 5)).toBeNull();
+    expect(remainingForJob(job("detect", 0, 150), 5)).toBeNull();
+    expect(remainingForJob(job("detect", 15, 150), 5)).toBeGreaterThan(0);
+    expect(remainingForJob(job("media", 150, 150), 40)).toBeGreaterThan(0);
+    expect(remainingForJob(job("render", 0, 60), 5)).toBeNull();
   });
 });

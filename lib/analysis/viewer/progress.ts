@@ -50,3 +50,12 @@ export function remainingSeconds(elapsedSeconds: number, fraction: number): numb
   if (!(fraction >= 0.01) || !(elapsedSeconds >= 1) || fraction >= 1) return null;
   return (elapsedSeconds * (1 - fraction)) / fraction;
 }
+
+/**
+ * The job controls' estimate: none until the job has done some of its own work (a frame
+ * detected, or a phase past detection), since the phases' fixed shares alone give no rate.
+ */
+export function remainingForJob(job: ProgressInput, elapsedSeconds: number): number | null {
+  const beforeWork = job.processed <= 0 && (job.phase === null || job.phase === "probe" || job.phase === "detect" || !(job.phase in analysisPhases));
+  return beforeWork ? null : remainingSeconds(elapsedSeconds, overallProgress(job));
+}
