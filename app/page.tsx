@@ -4,7 +4,7 @@ import { currentUser } from "@/lib/auth/session";
 const capabilities = [
   ["Detect & track", "80 COCO classes, ByteTrack identities across the whole video."],
   ["Events with evidence", "Rules over tracks, each event with a snapshot and a playable clip."],
-  ["Masks, poses, faces, text", "Person masks as RLE, 17-point poses, face embeddings, OCR."],
+  ["Your scene, your rules", "Choose what is tracked and which moments count: person present, phone use, eating or drinking, people entering or leaving."],
   ["Your box or a GPU fleet", "Embedded by default; Postgres, Inngest and CUDA workers at scale."],
 ];
 
@@ -12,20 +12,21 @@ export default async function HomePage() {
   const user = await currentUser();
   return (
     <div className="space-y-10">
-      <section className="rounded-2xl bg-gradient-to-br from-slate-900 to-indigo-900 px-8 py-12 text-white shadow-lg">
+      <section className="rounded-2xl bg-gradient-to-br from-slate-900 to-indigo-900 px-5 py-10 text-white shadow-lg sm:px-8 sm:py-12">
         <h1 className="text-3xl font-semibold tracking-tight">See what is in your videos.</h1>
         <p className="mt-3 max-w-2xl text-slate-300">
           Framewise runs real detection, tracking and event models over your footage on your own hardware,
           and serves the results in the browser and through documented HTTP APIs.
         </p>
-        <div className="mt-6 flex gap-3">
-          <Link href="/analyses/new" className="rounded-md bg-white px-4 py-2 font-medium text-slate-900">Analyse a video</Link>
+        {/* Buttons wrap as whole buttons (never their words) on a phone. */}
+        <div className="mt-6 flex flex-wrap gap-3" data-testid="hero-actions">
+          <Link href="/analyses/new" className="whitespace-nowrap rounded-md bg-white px-4 py-2 font-medium text-slate-900">Analyse a video</Link>
           {user ? (
-            <Link href="/keys" className="rounded-md border border-white/40 px-4 py-2 font-medium">Manage API keys</Link>
+            <Link href="/keys" className="whitespace-nowrap rounded-md border border-white/40 px-4 py-2 font-medium">Manage API keys</Link>
           ) : (
             <>
-              <Link href="/sign-up" className="rounded-md border border-white/40 px-4 py-2 font-medium">Create an account</Link>
-              <Link href="/sign-in" className="rounded-md border border-white/40 px-4 py-2 font-medium">Sign in</Link>
+              <Link href="/sign-up" className="whitespace-nowrap rounded-md border border-white/40 px-4 py-2 font-medium">Create an account</Link>
+              <Link href="/sign-in" className="whitespace-nowrap rounded-md border border-white/40 px-4 py-2 font-medium">Sign in</Link>
             </>
           )}
         </div>

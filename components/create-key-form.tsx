@@ -46,11 +46,34 @@ export function CreateKeyForm({ liveKeyIds, baseUrl }: { liveKeyIds: string[]; b
   );
 }
 
-/** A request anyone can paste into a shell: the caller's videos, with the key in X-API-Key. */
+/**
+ * A request anyone can paste into a shell: the caller's videos, with the key in X-API-Key, and
+ * a Copy button (selecting a long line on a phone is fiddly).
+ */
 export function CurlExample({ apiKey, baseUrl, testId }: { apiKey: string; baseUrl: string; testId?: string }) {
+  const command = `curl -H "X-API-Key: ${apiKey}" ${baseUrl}/videos`;
+  const [copied, setCopied] = useState<"yes" | "no" | null>(null);
   return (
-    <pre tabIndex={0} aria-label="Example request" className="relative mt-2 overflow-x-auto rounded-md bg-slate-900 px-3 py-2 text-xs text-slate-100" data-testid={testId}>
-      <code>{`curl -H "X-API-Key: ${apiKey}" ${baseUrl}/videos`}</code>
-    </pre>
+    <div className="mt-2 flex items-start gap-2">
+      <pre tabIndex={0} aria-label="Example request" className="relative min-w-0 flex-1 overflow-x-auto rounded-md bg-slate-900 px-3 py-2 text-xs text-slate-100" data-testid={testId}>
+        <code>{command}</code>
+      </pre>
+      <button
+        type="button"
+        onClick={() => {
+          // No clipboard outside a secure context (plain http on a LAN address): say so.
+          if (!navigator.clipboard) return setCopied("no");
+          navigator.clipboard.writeText(command).then(
+            () => setCopied("yes"),
+            () => setCopied("no"),
+          );
+        }}
+        aria-label="Copy the example request"
+        className="shrink-0 rounded-md border border-slate-300 bg-white px-3 py-1.5 text-xs font-medium hover:bg-slate-50"
+        data-testid="copy-curl"
+      >
+        {copied === "yes" ? "Copied" : copied === "no" ? "Select and copy" : "Copy"}
+      </button>
+    </div>
   );
 }

@@ -1,12 +1,16 @@
 import type { ReactNode } from "react";
+import { ScrollArea } from "./scroll-area";
 
 /**
  * A page's table in its card: the card scrolls sideways inside itself on a narrow screen
  * (`relative`, so the sr-only labels inside cannot widen the page), a header row of `columns`,
- * and one row saying `empty` across the table when there are no rows.
+ * and one row saying `empty` across the table when there are no rows. When it scrolls, it says
+ * so (ScrollArea).
  */
-export function DataTable({ testId, minWidth = "", columns, empty, children }: {
+export function DataTable({ testId, minWidth = "", columns, empty, label = "Table", children }: {
   testId: string;
+  /** The table's name, for the scrolling region a keyboard can focus. */
+  label?: string;
   /** A min-width class (`min-w-[40rem]`) below which the card scrolls instead of squeezing. */
   minWidth?: string;
   columns: ReactNode[];
@@ -15,7 +19,7 @@ export function DataTable({ testId, minWidth = "", columns, empty, children }: {
   children: ReactNode;
 }) {
   return (
-    <div className="relative overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm">
+    <ScrollArea label={label} className="rounded-xl border border-slate-200 bg-white shadow-sm">
       <table className={`w-full ${minWidth} text-left text-sm`} data-testid={testId}>
         <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-600">
           <tr>
@@ -33,6 +37,6 @@ export function DataTable({ testId, minWidth = "", columns, empty, children }: {
           {children}
         </tbody>
       </table>
-    </div>
+    </ScrollArea>
   );
 }

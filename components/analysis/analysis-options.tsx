@@ -77,10 +77,10 @@ export function AnalysisOptionsFields({ value, onChange, idPrefix }: { value: Op
           />
           <div className="flex flex-wrap gap-4">
             <label className="flex items-center gap-2">
-              <input type="checkbox" checked={value.entering} onChange={(e) => set("entering", e.target.checked)} /> Entering
+              <input type="checkbox" checked={value.entering} onChange={(e) => set("entering", e.target.checked)} /> Person entering
             </label>
             <label className="flex items-center gap-2">
-              <input type="checkbox" checked={value.leaving} onChange={(e) => set("leaving", e.target.checked)} /> Leaving
+              <input type="checkbox" checked={value.leaving} onChange={(e) => set("leaving", e.target.checked)} /> Person leaving
             </label>
           </div>
           <div className="grid gap-3 sm:grid-cols-2">

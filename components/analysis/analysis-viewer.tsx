@@ -1,8 +1,9 @@
 "use client";
 
 import { useEffect, useMemo, useRef, useState } from "react";
-import { isShortEvent, shortEventLimit } from "@/lib/analysis/viewer/gallery";
+import { shortEventLimit } from "@/lib/analysis/viewer/gallery";
 import { DEFAULT_BOX_CONFIDENCE } from "@/lib/analysis/viewer/overlay";
+import { countEvents, eventName, trackEvents } from "@/lib/analysis/viewer/truth";
 import { EventGallery } from "./event-gallery";
 import { EventTimeline } from "./event-timeline";
 import { ExportsPanel } from "./exports-panel";
@@ -16,7 +17,8 @@ export type VideoGeometry = { duration: number; frameRate: number; sampleInterva
  * A finished analysis to look through: the player with its boxes, the filters, the timeline
  * under the player (kept in view beside the tracks), the tracks, the gallery and the exports.
  * One set of filters (event type, chosen track, short events) drives timeline and gallery; the
- * class toggles and the confidence slider choose the boxes on the player.
+ * class toggles and the confidence slider choose the boxes on the player. Every count on the
+ * page comes from one countEvents: the chips, the legend, the heading and the gallery agree.
  */
 export function AnalysisViewer({ jobId, sourceUrl, events, geometry }: { jobId: string; sourceUrl: string; events: ViewerEvent[]; geometry: VideoGeometry }) {
   const video = useRef<HTMLVideoElement>(null);
@@ -71,13 +73,17 @@ export function AnalysisViewer({ jobId, sourceUrl, events, geometry }: { jobId: 
     if (reveal) player.current?.scrollIntoView({ block: "nearest", behavior: "smooth" });
   };
 
-  const labels = useMemo(() => [...new Set(events.map((event) => event.label))].sort((a, b) => events.filter((e) => e.label === b).length - events.filter((e) => e.label === a).length), [events]);
   const chosenTrack = tracks?.find((track) => track.track_id === selected) ?? null;
-  const passing = events.filter(
-    (event) => (shownLabel === null || event.label === shownLabel) && (chosenTrack === null || chosenTrack.event_ids.includes(event.id)),
+  const counts = useMemo(
+    () => countEvents(events, geometry.sampleInterval, { showShort, trackEventIds: chosenTrack?.event_ids ?? null }),
+    [events, geometry.sampleInterval, showShort, chosenTrack],
   );
-  const short = passing.filter((event) => isShortEvent(event, geometry.sampleInterval));
-  const shown = showShort ? passing : passing.filter((event) => !isShortEvent(event, geometry.sampleInterval));
+  // Every event type of the job, the busiest first: colours and lanes stay put while filtering.
+  const labels = useMemo(() => countEvents(events, geometry.sampleInterval, { showShort: true, trackEventIds: null }).labels.map((row) => row.label), [events, geometry.sampleInterval]);
+  const shown = counts.visible.filter((event) => shownLabel === null || event.label === shownLabel);
+  const short = counts.labels.filter((row) => shownLabel === null || row.label === shownLabel).reduce((sum, row) => sum + row.hiddenShort, 0);
+  // On the timeline a chosen track's events run only while that track was seen.
+  const onTimeline = chosenTrack ? trackEvents(chosenTrack, shown).map((event) => ({ ...event, start_time: event.track_start, end_time: event.track_end })) : shown;
   const settings = useMemo(() => ({ hidden, minConfidence, selectedTrack: selected, masks }), [hidden, minConfidence, selected, masks]);
 
   return (
@@ -117,24 +123,31 @@ export function AnalysisViewer({ jobId, sourceUrl, events, geometry }: { jobId: 
             </label>
           </div>
           <div className="flex flex-wrap gap-2" role="group" aria-label="Filter events by label">
-            {[null, ...labels].map((label) => (
-              <button
-                key={label ?? "all"}
-                type="button"
-                onClick={() => setShownLabel(label)}
-                aria-pressed={shownLabel === label}
-                className={`rounded-full border px-3 py-1 text-xs capitalize ${shownLabel === label ? "border-slate-900 bg-slate-900 text-white" : "border-slate-300 bg-white text-slate-700 hover:bg-slate-50"}`}
-              >
-                {label ?? "all"} <span className="opacity-80">{label ? events.filter((e) => e.label === label).length : events.length}</span>
-              </button>
-            ))}
+            {[null, ...labels].map((label) => {
+              const row = counts.labels.find((candidate) => candidate.label === label);
+              const count = label === null ? counts.visible.length : (row?.shown ?? 0);
+              return (
+                <button
+                  key={label ?? "all"}
+                  type="button"
+                  onClick={() => setShownLabel(label)}
+                  aria-pressed={shownLabel === label}
+                  data-testid="label-chip"
+                  data-label={label ?? ""}
+                  data-count={count}
+                  className={`rounded-full border px-3 py-1 text-xs ${shownLabel === label ? "border-slate-900 bg-slate-900 text-white" : "border-slate-300 bg-white text-slate-700 hover:bg-slate-50"}`}
+                >
+                  {label === null ? "All" : eventName(label)} <span className="opacity-80">{count}</span>
+                </button>
+              );
+            })}
             {chosenTrack && (
               <button type="button" onClick={() => setSelected(null)} className="rounded-full border border-brand-600 bg-brand-50 px-3 py-1 text-xs text-brand-700" data-testid="selected-track-chip">
                 Track #{chosenTrack.track_id} ✕
               </button>
             )}
           </div>
-          <EventTimeline jobId={jobId} events={shown} duration={duration} currentTime={currentTime} onSeek={(t) => seek(t)} labels={labels} />
+          <EventTimeline jobId={jobId} events={onTimeline} duration={duration} currentTime={currentTime} onSeek={(t) => seek(t)} labels={labels} />
         </section>
         <aside className="min-w-0 rounded-xl border border-slate-200 bg-white p-3 shadow-sm sm:p-4">
           <TrackList
@@ -156,12 +169,13 @@ export function AnalysisViewer({ jobId, sourceUrl, events, geometry }: { jobId: 
 
       <section aria-labelledby="events-title">
         <h2 id="events-title" className="mb-3 text-lg font-medium">
-          Events <span className="text-slate-600">({events.length})</span>
+          Events <span className="text-slate-600" data-testid="events-count">({counts.visible.length})</span>
+          {counts.hiddenShort > 0 && <span className="ml-2 text-sm font-normal text-slate-600">and {counts.hiddenShort} short hidden</span>}
         </h2>
         {events.length === 0 ? (
           <p className="text-sm text-slate-600">Nothing matched the event rules in this video.</p>
         ) : (
-          <EventGallery events={shown} aspect={aspect} onSeek={(t) => seek(t, true)} shortHidden={short.length} showShort={showShort} onShowShort={setShowShort} shortLimit={shortEventLimit(geometry.sampleInterval)} />
+          <EventGallery events={shown} aspect={aspect} onSeek={(t) => seek(t, true)} shortHidden={short} showShort={showShort} onShowShort={setShowShort} shortLimit={shortEventLimit(geometry.sampleInterval)} />
         )}
       </section>
     </div>

@@ -1,7 +1,9 @@
 "use client";
 
 import { useState } from "react";
+import { eventName } from "@/lib/analysis/viewer/event-names";
 import { MIN_EVENT_SAMPLES, matchesSearch, pageOf, sortEvents, type GallerySort } from "@/lib/analysis/viewer/gallery";
+import { ScrollArea } from "@/components/scroll-area";
 import { describeTracks, formatTime } from "./format";
 import type { ViewerEvent } from "./types";
 
@@ -76,7 +78,7 @@ export function EventGallery({ events, aspect, onSeek, shortHidden, showShort, o
       {found.length === 0 ? (
         <p className="text-sm text-slate-600">No event matches.</p>
       ) : compact ? (
-        <div className="relative overflow-x-auto">
+        <ScrollArea label="Events">
           <table className="w-full text-left text-sm" data-testid="event-list">
             <thead className="text-xs text-slate-700">
               <tr>
@@ -90,7 +92,7 @@ export function EventGallery({ events, aspect, onSeek, shortHidden, showShort, o
             <tbody>
               {current.items.map((event) => (
                 <tr key={event.id} className="border-t border-slate-200" data-testid="event-row">
-                  <td className="py-1.5 pr-3 capitalize" data-testid="event-label">{event.label}</td>
+                  <td className="py-1.5 pr-3" data-testid="event-label">{eventName(event.label)}</td>
                   <td className="py-1.5 pr-3 font-mono text-xs">{formatTime(event.start_time)}–{formatTime(event.end_time)}</td>
                   <td className="py-1.5 pr-3" data-testid="event-confidence">{Math.round(event.confidence * 100)}%</td>
                   <td className="py-1.5 pr-3 text-xs">{describeTracks(event.track_ids)}</td>
@@ -101,7 +103,7 @@ export function EventGallery({ events, aspect, onSeek, shortHidden, showShort, o
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollArea>
       ) : (
         <div className="grid gap-5 sm:grid-cols-2 lg:grid-cols-3" data-testid="event-gallery">
           {current.items.map((event) => <EventCard key={event.id} event={event} aspect={aspect} onSeek={onSeek} />)}
@@ -130,9 +132,9 @@ function EventCard({ event, aspect, onSeek }: { event: ViewerEvent; aspect: numb
       {playing && event.activityClipUrl ? (
         <video src={event.activityClipUrl} controls autoPlay muted playsInline className="w-full bg-black" style={{ aspectRatio: aspect }} data-testid="event-clip" />
       ) : (
-        <button type="button" className="group relative block w-full" onClick={() => setPlaying(true)} aria-label={`Play ${event.label} clip`}>
+        <button type="button" className="group relative block w-full" onClick={() => setPlaying(true)} aria-label={`Play ${eventName(event.label)} clip`}>
           {/* eslint-disable-next-line @next/next/no-img-element */}
-          <img src={event.activityImageAnnotatedUrl ?? event.activityImageUrl ?? ""} alt={`${event.label} at ${formatTime(event.start_time)}`} loading="lazy" className="w-full bg-slate-900 object-contain" style={{ aspectRatio: aspect }} data-testid="event-snapshot" />
+          <img src={event.activityImageAnnotatedUrl ?? event.activityImageUrl ?? ""} alt={`${eventName(event.label)} at ${formatTime(event.start_time)}`} loading="lazy" className="w-full bg-slate-900 object-contain" style={{ aspectRatio: aspect }} data-testid="event-snapshot" />
           <span className="absolute inset-0 flex items-center justify-center bg-black/0 transition group-hover:bg-black/30">
             <span className="rounded-full bg-white/90 px-3 py-1 text-sm font-medium opacity-0 group-hover:opacity-100">▶ Play clip</span>
           </span>
@@ -141,7 +143,7 @@ function EventCard({ event, aspect, onSeek }: { event: ViewerEvent; aspect: numb
       <div className="space-y-2 px-4 py-3">
         <div className="flex items-start justify-between gap-2">
           <div>
-            <p className="text-base font-medium capitalize" data-testid="event-label">{event.label}</p>
+            <p className="text-base font-medium" data-testid="event-label">{eventName(event.label)}</p>
             <p className="text-sm text-slate-700">
               {formatTime(event.start_time)} – {formatTime(event.end_time)} <span className="text-slate-600">({event.duration.toFixed(1)} s)</span>
             </p>

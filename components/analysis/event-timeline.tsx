@@ -2,6 +2,7 @@
 
 import { useEffect, useRef, useState } from "react";
 import { lanesOf, seekForKey, tickLabel, timeAtX, timeTicks } from "@/lib/analysis/viewer/timeline";
+import { eventName } from "@/lib/analysis/viewer/event-names";
 import { formatTime, labelColour } from "./format";
 import type { ViewerEvent } from "./types";
 
@@ -53,9 +54,9 @@ export function EventTimeline({
     <div data-testid="timeline" aria-label="Event timeline">
       <ul className="mb-2 flex flex-wrap gap-x-4 gap-y-1 text-xs text-slate-700" aria-label="Timeline legend" data-testid="timeline-legend">
         {shownLabels.map((label) => (
-          <li key={label} className="flex items-center gap-1.5 capitalize">
+          <li key={label} className="flex items-center gap-1.5" data-label={label} data-count={laneOf.get(label)!.length}>
             <span className="inline-block h-3 w-3 rounded-sm" style={{ backgroundColor: labelColour(label, labels) }} aria-hidden="true" />
-            {label} <span className="text-slate-600">({laneOf.get(label)!.length})</span>
+            {eventName(label)} <span className="text-slate-600">({laneOf.get(label)!.length})</span>
           </li>
         ))}
         {shownLabels.length === 0 && <li className="text-slate-600">No events match the filters</li>}
@@ -98,7 +99,7 @@ export function EventTimeline({
               {laneOf.get(label)!.map((event, i) => (
                 <span
                   key={i}
-                  title={`${event.label} ${formatTime(event.start_time)}–${formatTime(event.end_time)}`}
+                  title={`${eventName(event.label)} ${formatTime(event.start_time)}–${formatTime(event.end_time)}`}
                   className="absolute top-0.5 h-4 rounded-sm opacity-90"
                   style={{ left: percent(event.start_time), width: `max(3px, ${((event.end_time - event.start_time) / Math.max(duration, 1e-6)) * 100}%)`, backgroundColor: labelColour(label, labels) }}
                   data-testid="timeline-bar"

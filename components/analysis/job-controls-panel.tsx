@@ -6,6 +6,7 @@ import { cancelJobAction, deleteJobAction, rerunJobAction, type JobActionResult 
 import { ConfirmDialog } from "@/components/confirm-dialog";
 import { optionsFromForm, type OptionsForm } from "@/lib/analysis/options-form";
 import type { EventRules } from "@/lib/analysis/events/detect-events";
+import { remainingForJob } from "@/lib/analysis/viewer/progress";
 import { AnalysisOptionsFields } from "./analysis-options";
 
 export type JobControlsProps = {
@@ -14,6 +15,8 @@ export type JobControlsProps = {
   status: string;
   processed: number;
   total: number;
+  /** The job's current phase ("detect", "media", ...): the estimate covers the phases after detection. */
+  phase: string | null;
   createdAt: string;
   startedAt: string | null;
   completedAt: string | null;
@@ -30,13 +33,15 @@ const running = new Set(["pending", "queued", "in_progress"]);
 /**
  * Cancel while it runs, run again (with changed options for an analysis), delete with its
  * files, and how long it has taken and has left. The remaining time is the elapsed time scaled
- * by the share of frames still to do, `elapsed × (total − processed) / processed`: the rate so
- * far, which covers the detection phase (tracking, events and media follow, and take seconds).
+ * by the share of the whole job still to do (lib/analysis/viewer/progress.ts, every phase), so
+ * it does not stop at "estimating…" once the frames are all detected.
  */
 export function JobControlsPanel(props: JobControlsProps) {
   const router = useRouter();
-  const [job, setJob] = useState({ status: props.status, processed: props.processed, total: props.total, startedAt: props.startedAt, completedAt: props.completedAt });
-  const [now, setNow] = useState(() => Date.now());
+  const [job, setJob] = useState({ status: props.status, phase: props.phase, processed: props.processed, total: props.total, startedAt: props.startedAt, completedAt: props.completedAt });
+  // Null until mounted: the server's clock and the browser's differ by the time the page took to
+  // arrive, and an elapsed time computed from each would not hydrate (React's error #418).
+  const [now, setNow] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [rerunOpen, setRerunOpen] = useState(false);
   const [options, setOptions] = useState<OptionsForm | null>(props.options);
@@ -51,7 +56,7 @@ export function JobControlsPanel(props: JobControlsProps) {
       const data = JSON.parse(message.data);
       if (data.type === "job") {
         const next = data.job;
-        setJob((current) => ({ ...current, status: next.status, processed: next.processed, total: next.total, startedAt: next.startedAt ?? current.startedAt, completedAt: next.completedAt ?? current.completedAt }));
+        setJob((current) => ({ ...current, status: next.status, phase: next.phase ?? current.phase, processed: next.processed, total: next.total, startedAt: next.startedAt ?? current.startedAt, completedAt: next.completedAt ?? current.completedAt }));
       }
     };
     return () => socket.close();
@@ -59,8 +64,13 @@ export function JobControlsPanel(props: JobControlsProps) {
 
   useEffect(() => {
     if (!isRunning) return;
-    const timer = setInterval(() => setNow(Date.now()), 1000);
-    return () => clearInterval(timer);
+    const tick = () => setNow(Date.now());
+    const first = setTimeout(tick, 0);
+    const timer = setInterval(tick, 1000);
+    return () => {
+      clearTimeout(first);
+      clearInterval(timer);
+    };
   }, [isRunning]);
 
   function act(action: () => Promise<JobActionResult>, then: (result: Extract<JobActionResult, { ok: true }>) => void) {
@@ -74,8 +84,8 @@ export function JobControlsPanel(props: JobControlsProps) {
 
   const start = Date.parse(job.startedAt ?? props.createdAt);
   const end = job.completedAt ? Date.parse(job.completedAt) : isRunning ? now : start;
-  const elapsed = Math.max(0, (end - start) / 1000);
-  const remaining = isRunning && job.startedAt && job.processed > 0 && job.total > job.processed ? (elapsed * (job.total - job.processed)) / job.processed : null;
+  const elapsed = end === null ? null : Math.max(0, (end - start) / 1000);
+  const remaining = isRunning && job.startedAt && elapsed !== null ? remainingForJob(job, elapsed) : null;
 
   return (
     <section className="rounded-xl border border-slate-200 bg-white p-4 shadow-sm sm:p-6" aria-label="Job controls" data-testid="job-controls">
@@ -87,7 +97,7 @@ export function JobControlsPanel(props: JobControlsProps) {
           </div>
           <div className="flex gap-2">
             <dt className="text-slate-500">Elapsed</dt>
-            <dd className="font-mono" data-testid="job-elapsed">{job.startedAt || job.completedAt ? formatDuration(elapsed) : "not started"}</dd>
+            <dd className="font-mono" data-testid="job-elapsed">{!(job.startedAt || job.completedAt) ? "not started" : elapsed === null ? "…" : formatDuration(elapsed)}</dd>
           </div>
           {isRunning && (
             <div className="flex gap-2">

@@ -17,6 +17,7 @@ export function JobControls({ job, jobHref = "/analyses/{id}", afterDelete = "/a
       status={job.status}
       processed={job.processed}
       total={job.total}
+      phase={job.phase}
       createdAt={job.createdAt.toISOString()}
       startedAt={job.startedAt?.toISOString() ?? null}
       completedAt={job.completedAt?.toISOString() ?? null}

@@ -2,6 +2,7 @@
 
 import { useCallback, useEffect, useState } from "react";
 import { explainFailure } from "@/lib/analysis/viewer/explain-failure";
+import { progressPercent } from "@/lib/analysis/viewer/progress";
 import { AnalysisViewer, type VideoGeometry } from "./analysis-viewer";
 import type { ViewerEvent } from "./types";
 
@@ -78,7 +79,8 @@ export function LiveJob({ initial, logs: initialLogs, sourceUrl, geometry }: { i
     if (job.status === "completed") void loadEvents();
   }, [job.status, loadEvents]);
 
-  const percent = job.total > 0 ? Math.min(100, Math.round((job.processed / job.total) * 100)) : job.status === "completed" ? 100 : 0;
+  // Over every phase: 100% only once the job has completed (lib/analysis/viewer/progress.ts).
+  const percent = progressPercent(job);
   return (
     <div className="space-y-8">
       <section className="rounded-xl border border-slate-200 bg-white p-6 shadow-sm">
@@ -121,12 +123,38 @@ export function LiveJob({ initial, logs: initialLogs, sourceUrl, geometry }: { i
           <AnalysisViewer jobId={job.id} sourceUrl={sourceUrl} events={events} geometry={geometry} />
         )
       ) : sourceUrl ? (
-        <section className="rounded-xl border border-slate-200 bg-white p-4 shadow-sm sm:p-6">
-          <h2 className="font-medium">Source video</h2>
-          <video src={sourceUrl} controls preload="metadata" className="mt-3 w-full rounded-lg bg-black" data-testid="source-video" />
-        </section>
+        <SourcePreview sourceUrl={sourceUrl} copyReady={logs.some((line) => line.message.startsWith(PROXY_LOG))} />
       ) : null}
     </div>
+  );
+}
+
+/** The log line of the analysis's proxy step (inngest/functions/analyze-video.ts). */
+const PROXY_LOG = "Made a web-playable copy of the video";
+
+/**
+ * The video while it is analysed. The source route serves the original until the job's
+ * web-playable copy exists, and a browser cannot play every original (an AVI is a black player
+ * with a demuxer error): then the page says a playable copy is being made, and shows the copy as
+ * soon as the log says it is ready, without waiting for the analysis to end.
+ */
+function SourcePreview({ sourceUrl, copyReady }: { sourceUrl: string; copyReady: boolean }) {
+  // The query only makes the element fetch again once the copy exists; the route ignores it.
+  const src = copyReady ? `${sourceUrl}?copy=ready` : sourceUrl;
+  const [failedSrc, setFailedSrc] = useState<string | null>(null);
+  const failed = failedSrc === src;
+  return (
+    <section className="rounded-xl border border-slate-200 bg-white p-4 shadow-sm sm:p-6">
+      <h2 className="font-medium">Source video</h2>
+      {failed && (
+        <p role="status" className="mt-3 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900" data-testid="source-unplayable">
+          {copyReady
+            ? "The browser cannot play this video, not even its playable copy. The analysis goes on; its snapshots and clips will play."
+            : "This browser cannot play the video as uploaded (its format or codec). A playable copy is being made while the analysis runs, and shows here when it is ready."}
+        </p>
+      )}
+      <video key={src} src={src} controls preload="metadata" onError={() => setFailedSrc(src)} className={`mt-3 w-full rounded-lg bg-black ${failed ? "hidden" : ""}`} data-testid="source-video" />
+    </section>
   );
 }
 

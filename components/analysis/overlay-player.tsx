@@ -2,6 +2,7 @@
 
 import { useCallback, useEffect, useLayoutEffect, useRef, useState, type RefObject } from "react";
 import { boxCaption, frameAt, maskToRgba, trackColour, visibleBoxes, type CompactFrame, type CompactMask, type DetectionWindow } from "@/lib/analysis/viewer/overlay";
+import { placeLabels } from "@/lib/analysis/viewer/truth";
 
 /** Seconds of detections fetched at once; the next window is fetched ahead of the playhead. */
 const WINDOW = 60;
@@ -119,23 +120,40 @@ export function OverlayPlayer({
       const font = Math.max(12, Math.round(width / 48));
       context.font = `600 ${font}px "DejaVu Sans", sans-serif`;
       context.textBaseline = "top";
-      for (const box of boxes) {
-        const chosen = filter.selectedTrack === null || box.trackId === filter.selectedTrack;
+      const chosenOf = (box: (typeof boxes)[number]) => filter.selectedTrack === null || box.trackId === filter.selectedTrack;
+      const rects = boxes.map((box) => ({ x: box.x * sx, y: box.y * sy, width: box.width * sx, height: box.height * sy }));
+      boxes.forEach((box, i) => {
         const [r, g, b] = trackColour(box.trackId);
+        const chosen = chosenOf(box);
         context.globalAlpha = chosen ? 1 : 0.35;
         context.strokeStyle = `rgb(${r}, ${g}, ${b})`;
         context.lineWidth = chosen && filter.selectedTrack !== null ? line * 2 : line;
-        const x = box.x * sx;
-        const y = box.y * sy;
-        context.strokeRect(x + context.lineWidth / 2, y + context.lineWidth / 2, box.width * sx - context.lineWidth, box.height * sy - context.lineWidth);
-        const caption = boxCaption(box);
-        const textWidth = context.measureText(caption).width + 8;
-        const tagY = y >= font + 6 ? y - font - 6 : y;
+        const { x, y, width: w, height: h } = rects[i];
+        context.strokeRect(x + context.lineWidth / 2, y + context.lineWidth / 2, w - context.lineWidth, h - context.lineWidth);
+      });
+      // Captions after every box, placed so that none covers another or leaves the frame: the
+      // chosen track's first, then the most confident.
+      const order = boxes.map((_, i) => i).sort((a, b) => Number(chosenOf(boxes[b])) - Number(chosenOf(boxes[a])) || boxes[b].confidence - boxes[a].confidence);
+      const captions = boxes.map((box) => boxCaption(box));
+      const spots = placeLabels(
+        order.map((i) => rects[i]),
+        order.map((i) => ({ width: Math.ceil(context.measureText(captions[i]).width + 8), height: font + 6 })),
+        { width, height },
+      );
+      const placed: { x: number; y: number; width: number; height: number }[] = [];
+      order.forEach((i, k) => {
+        const spot = spots[k];
+        if (!spot) return;
+        const [r, g, b] = trackColour(boxes[i].trackId);
+        context.globalAlpha = chosenOf(boxes[i]) ? 1 : 0.35;
         context.fillStyle = `rgb(${r}, ${g}, ${b})`;
-        context.fillRect(x, tagY, textWidth, font + 6);
+        context.fillRect(spot.x, spot.y, spot.width, spot.height);
         context.fillStyle = "#020617";
-        context.fillText(caption, x + 4, tagY + 3);
-      }
+        context.fillText(captions[i], spot.x + 4, spot.y + 3);
+        placed.push(spot);
+      });
+      // What was placed, for the e2e check that captions stay apart and inside the frame.
+      target.dataset.captions = JSON.stringify(placed.map((spot) => [spot.x, spot.y, spot.width, spot.height].map(Math.round)));
       context.globalAlpha = 1;
       target.dataset.boxes = String(boxes.length);
       target.dataset.time = mediaTime.toFixed(3);
@@ -204,7 +222,9 @@ export function OverlayPlayer({
         <button type="button" onClick={() => step(1)} className="rounded-md border border-slate-300 bg-white px-2.5 py-1 hover:bg-slate-50" aria-label="Next frame" title="Next frame (.)">
           Frame ▶
         </button>
-        <span className="text-xs text-slate-600">Keys: , and . step a frame ({frameRate.toFixed(frameRate % 1 ? 2 : 0)} fps)</span>
+        <span className="text-xs text-slate-600">
+          <span className="keyboard-hint" data-testid="keyboard-hint">Keys: , and . step a frame </span>({frameRate.toFixed(frameRate % 1 ? 2 : 0)} fps)
+        </span>
       </div>
     </div>
   );

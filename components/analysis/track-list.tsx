@@ -2,6 +2,7 @@
 
 import { useState } from "react";
 import { trackColour } from "@/lib/analysis/viewer/overlay";
+import { eventName, trackEvents } from "@/lib/analysis/viewer/truth";
 import { formatTime } from "./format";
 import type { ViewerEvent, ViewerTrack } from "./types";
 
@@ -10,7 +11,8 @@ const PAGE = 12;
 /**
  * The job's tracks: each with its picture, first and last seen and its path drawn over the
  * frame. Choosing one selects it (highlighted on the player, the timeline and gallery narrowed
- * to its events) and lists what it did.
+ * to its events) and lists what it did: its events cut to the time it was seen, so a person
+ * seen for a second is not shown "present" for the whole video.
  */
 export function TrackList({
   jobId,
@@ -34,7 +36,7 @@ export function TrackList({
   if (tracks === null) return <p className="text-sm text-slate-600">Loading tracks…</p>;
   const listed = tracks.filter((track) => !onlyWithEvents || track.event_ids.length > 0 || track.track_id === selected);
   const chosen = tracks.find((track) => track.track_id === selected) ?? null;
-  const chosenEvents = chosen ? events.filter((event) => chosen.event_ids.includes(event.id)) : [];
+  const chosenEvents = chosen ? trackEvents(chosen, events) : [];
 
   return (
     <div className="space-y-3" data-testid="track-list">
@@ -56,7 +58,7 @@ export function TrackList({
                 {chosen.label} #{chosen.track_id}
               </p>
               <p className="text-xs text-slate-700">
-                First seen {formatTime(chosen.first_seen)} · last seen {formatTime(chosen.last_seen)} · {chosen.frames} frames · {Math.round(chosen.avg_confidence * 100)}% average
+                <span data-testid="track-span">Seen {formatSpan(chosen.first_seen, chosen.last_seen)}</span> · {chosen.frames} frames · {Math.round(chosen.avg_confidence * 100)}% average
               </p>
             </div>
             <button type="button" onClick={() => onSelect(null)} className="rounded-md border border-slate-300 bg-white px-2 py-0.5 text-xs hover:bg-slate-50">
@@ -71,8 +73,8 @@ export function TrackList({
             <ol className="mt-1 space-y-1" data-testid="track-events">
               {chosenEvents.map((event) => (
                 <li key={event.id}>
-                  <button type="button" onClick={() => onSeek(event.start_time)} className="w-full rounded px-1.5 py-1 text-left text-sm hover:bg-white">
-                    <span className="capitalize">{event.label}</span> <span className="font-mono text-xs text-slate-700">{formatTime(event.start_time)}–{formatTime(event.end_time)}</span>
+                  <button type="button" onClick={() => onSeek(event.track_start)} className="w-full rounded px-1.5 py-1 text-left text-sm hover:bg-white" data-testid="track-event" data-start={event.track_start} data-end={event.track_end}>
+                    <span>{eventName(event.label)}</span> <span className="font-mono text-xs text-slate-700">{formatSpan(event.track_start, event.track_end)}</span>
                   </button>
                 </li>
               ))}
@@ -102,7 +104,7 @@ export function TrackList({
                     {track.label} #{track.track_id}
                   </span>
                   <span className="block text-xs text-slate-700">
-                    {formatTime(track.first_seen)} – {formatTime(track.last_seen)} · {track.event_ids.length} event{track.event_ids.length === 1 ? "" : "s"}
+                    {formatSpan(track.first_seen, track.last_seen)} · {track.event_ids.length} event{track.event_ids.length === 1 ? "" : "s"}
                   </span>
                 </span>
                 <TrackPath jobId={jobId} track={track} frame={frame} />
@@ -134,4 +136,9 @@ function TrackPath({ jobId, track, frame, large = false }: { jobId: string; trac
       {last && <circle cx={last[1]} cy={last[2]} r={width / (large ? 70 : 25)} fill={`rgb(${r}, ${g}, ${b})`} />}
     </svg>
   );
+}
+
+/** "0:12–0:13 (0.8 s)": a short span says how short, which whole seconds cannot. */
+function formatSpan(start: number, end: number): string {
+  return `${formatTime(start)}–${formatTime(end)} (${Math.max(0, end - start).toFixed(1)} s)`;
 }

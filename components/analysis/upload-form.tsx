@@ -3,6 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
 import { formatBytes } from "@/lib/format";
+import { formErrorInWords, labelFromFileName, labelToSend, MAX_LABEL_LENGTH } from "@/lib/analysis/form-words";
 import { formFromOptions, optionsFromForm, type OptionsForm } from "@/lib/analysis/options-form";
 import { AnalysisOptionsFields } from "./analysis-options";
 
@@ -14,11 +15,37 @@ type Upload = { loaded: number; total: number } | null;
 function OptionsDisclosure({ value, onChange, idPrefix }: { value: OptionsForm; onChange: (next: OptionsForm) => void; idPrefix: string }) {
   return (
     <details className="rounded-lg border border-slate-200 px-4 py-3">
-      <summary className="cursor-pointer text-sm font-medium">Analysis options <span className="font-normal text-slate-500">(frame rate, thresholds, event rules)</span></summary>
+      <summary className="cursor-pointer text-sm font-medium">Analysis options <span className="font-normal text-slate-500">(scene, frame rate, thresholds, which events count)</span></summary>
       <div className="mt-4">
         <AnalysisOptionsFields value={value} onChange={onChange} idPrefix={idPrefix} />
       </div>
     </details>
+  );
+}
+
+/**
+ * The optional label of an analysis (the contract's `tripId`): a trip, a camera, a case. Left
+ * empty, the form sends one made from the video's name, shown as the placeholder.
+ */
+function LabelField({ id, value, onChange, fallback }: { id: string; value: string; onChange: (next: string) => void; fallback: string | null }) {
+  return (
+    <div className="text-sm">
+      <label htmlFor={id} className="block font-medium">
+        Label <span className="font-normal text-slate-500">(trip, camera, case · optional)</span>
+      </label>
+      <input
+        id={id}
+        value={value}
+        maxLength={MAX_LABEL_LENGTH}
+        onChange={(e) => onChange(e.target.value)}
+        placeholder={fallback ?? "e.g. Trip 12, Cabin camera 2"}
+        aria-describedby={`${id}-hint`}
+        className="mt-1 w-full rounded-md border border-slate-300 px-3 py-2 outline-none focus:border-brand-500 focus:ring-2 focus:ring-brand-500/20"
+      />
+      <p id={`${id}-hint`} className="mt-1 text-slate-500">
+        Shown in the list of analyses and in exports, to find this one again. Left empty, the video&apos;s name is used.
+      </p>
+    </div>
   );
 }
 
@@ -30,7 +57,7 @@ function OptionsDisclosure({ value, onChange, idPrefix }: { value: OptionsForm; 
 export function UploadForm() {
   const router = useRouter();
   const [file, setFile] = useState<File | null>(null);
-  const [tripId, setTripId] = useState("");
+  const [label, setLabel] = useState("");
   const [dragging, setDragging] = useState(false);
   const [upload, setUpload] = useState<Upload>(null);
   const [error, setError] = useState<string | null>(null);
@@ -51,9 +78,8 @@ export function UploadForm() {
   function submit(event: React.FormEvent) {
     event.preventDefault();
     if (!file) return setError("Choose a video first");
-    if (!tripId.trim()) return setError("tripId is required");
     const form = new FormData();
-    form.append("tripId", tripId.trim());
+    form.append("tripId", labelToSend(label, file.name));
     form.append("options", JSON.stringify(optionsFromForm(options)));
     form.append("cvvrFile", file);
     const request = new XMLHttpRequest();
@@ -64,12 +90,12 @@ export function UploadForm() {
       if (request.status === 200 && body?.job_id) router.push(`/analyses/${body.job_id}`);
       else {
         setUpload(null);
-        setError(body?.detail ?? `Upload failed (${request.status})`);
+        setError(formErrorInWords(request.status, body?.detail));
       }
     };
     request.onerror = () => {
       setUpload(null);
-      setError("The connection dropped during the upload");
+      setError("The connection dropped during the upload: check the network and try again");
     };
     setError(null);
     setUpload({ loaded: 0, total: file.size });
@@ -115,10 +141,7 @@ export function UploadForm() {
         {/* The button above is the one tab stop; the input stays in the page for the chooser and for labels. */}
         <input id="upload-video-file" ref={input} type="file" name="cvvrFile" tabIndex={-1} accept={accepted.join(",") + ",video/*"} className="sr-only" data-testid="file-input" onChange={(e) => choose(e.target.files?.[0])} />
       </div>
-      <label className="block text-sm font-medium">
-        Trip id
-        <input value={tripId} onChange={(e) => setTripId(e.target.value)} placeholder="TRIP-001" className="mt-1 w-full rounded-md border border-slate-300 px-3 py-2 outline-none focus:border-brand-500 focus:ring-2 focus:ring-brand-500/20" />
-      </label>
+      <LabelField id="upload-label" value={label} onChange={setLabel} fallback={file ? labelFromFileName(file.name) : null} />
       <OptionsDisclosure value={options} onChange={setOptions} idPrefix="upload" />
       {upload && (
         <div>
@@ -139,12 +162,15 @@ export function UploadForm() {
   );
 }
 
-/** Videos already in VIDEO_INPUT_DIR: analysed in place, nothing uploaded. */
+/**
+ * Videos already in VIDEO_INPUT_DIR: analysed in place, nothing uploaded. The page offers it only
+ * when the folder is configured (app/(dashboard)/analyses/new/page.tsx).
+ */
 export function ServerVideoPicker() {
   const router = useRouter();
   const [videos, setVideos] = useState<string[] | null>(null);
   const [choice, setChoice] = useState("");
-  const [tripId, setTripId] = useState("");
+  const [label, setLabel] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [options, setOptions] = useState<OptionsForm>(() => formFromOptions());
@@ -158,13 +184,14 @@ export function ServerVideoPicker() {
 
   async function start(event: React.FormEvent) {
     event.preventDefault();
+    if (!choice) return setError("Choose a video first");
     setBusy(true);
     setError(null);
-    const response = await fetch("/api/jobs/start", { method: "POST", body: new URLSearchParams({ tripId, videoName: choice, options: JSON.stringify(optionsFromForm(options)) }) });
-    const body = await response.json().catch(() => null);
+    const response = await fetch("/api/jobs/start", { method: "POST", body: new URLSearchParams({ tripId: labelToSend(label, choice), videoName: choice, options: JSON.stringify(optionsFromForm(options)) }) }).catch(() => null);
+    const body = response ? await response.json().catch(() => null) : null;
     setBusy(false);
-    if (response.ok && body?.job_id) router.push(`/analyses/${body.job_id}`);
-    else setError(body?.detail ?? `Could not start (${response.status})`);
+    if (response?.ok && body?.job_id) router.push(`/analyses/${body.job_id}`);
+    else setError(formErrorInWords(response?.status ?? 0, body?.detail));
   }
 
   return (
@@ -173,7 +200,7 @@ export function ServerVideoPicker() {
       {videos === null ? (
         <p className="text-sm text-slate-500">Loading…</p>
       ) : videos.length === 0 ? (
-        <p className="text-sm text-slate-500">No server videos (set VIDEO_INPUT_DIR to offer some).</p>
+        <p className="text-sm text-slate-500">The server&apos;s video folder has no videos yet: copy MP4, MOV, MKV or AVI files into it and reload.</p>
       ) : (
         <>
           <select value={choice} onChange={(e) => setChoice(e.target.value)} aria-label="Server video" data-testid="server-video-select" className="w-full rounded-md border border-slate-300 px-3 py-2">
@@ -182,10 +209,10 @@ export function ServerVideoPicker() {
               <option key={name} value={name}>{name}</option>
             ))}
           </select>
-          <input value={tripId} onChange={(e) => setTripId(e.target.value)} placeholder="Trip id" aria-label="Server video trip id" className="w-full rounded-md border border-slate-300 px-3 py-2" />
+          <LabelField id="server-label" value={label} onChange={setLabel} fallback={choice ? labelFromFileName(choice) : null} />
           <OptionsDisclosure value={options} onChange={setOptions} idPrefix="server" />
-          {error && <p className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">{error}</p>}
-          <button disabled={busy || !choice || !tripId.trim()} className="w-full rounded-md border border-slate-300 px-4 py-2 font-medium hover:bg-slate-50 disabled:opacity-50">
+          {error && <p className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700" data-testid="server-error">{error}</p>}
+          <button disabled={busy || !choice} className="w-full rounded-md border border-slate-300 px-4 py-2 font-medium hover:bg-slate-50 disabled:opacity-50">
             Analyse this video
           </button>
         </>

@@ -6,7 +6,8 @@ import { signUp } from "./helpers";
 
 // The first whole path in a browser: upload an H.264 copy of vtest.avi, watch the job live
 // (no reload) to 100%, then a "person" event whose snapshot loads and whose clip plays, and
-// the analysis in the signed-in person's list with its thumbnail.
+// the analysis in the signed-in person's list with its thumbnail. Events are named as the options
+// name their rules ("Person present").
 
 const video = path.join(e2eVideoDir, "vtest.mp4");
 const shots = "test-results/screenshots";
@@ -19,7 +20,7 @@ test("upload a video, watch it analysed live, play an event's clip", async ({ pa
   await page.goto("/analyses/new");
   await page.getByTestId("file-input").setInputFiles(video);
   await expect(page.getByTestId("chosen-file")).toContainText("vtest.mp4");
-  await page.getByLabel("Trip id", { exact: true }).fill("TRIP-E2E");
+  await page.locator("#upload-label").fill("TRIP-E2E");
   await expect(page.getByTestId("server-video-select")).toContainText("vtest.mp4");
   await page.screenshot({ path: `${shots}/upload-page.png`, fullPage: true });
   await page.getByRole("button", { name: "Upload and analyse" }).click();
@@ -38,7 +39,7 @@ test("upload a video, watch it analysed live, play an event's clip", async ({ pa
   expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
   await expect(page.getByTestId("job-log")).toContainText("Tracking:");
 
-  const person = page.getByTestId("event-card").filter({ has: page.getByTestId("event-label").getByText("person", { exact: true }) }).first();
+  const person = page.getByTestId("event-card").filter({ has: page.getByTestId("event-label").getByText("Person present", { exact: true }) }).first();
   await expect(person).toBeVisible();
   const snapshot = person.getByTestId("event-snapshot");
   await expect.poll(() => snapshot.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBeGreaterThan(0);
@@ -52,8 +53,8 @@ test("upload a video, watch it analysed live, play an event's clip", async ({ pa
 
   // The label filter narrows the gallery to one kind of event.
   const all = await page.getByTestId("event-card").count();
-  await page.getByRole("group", { name: "Filter events by label" }).getByRole("button", { name: /^person \d+$/ }).click();
-  await expect(page.getByTestId("event-label")).toHaveText(Array(await page.getByTestId("event-card").count()).fill("person"));
+  await page.getByRole("group", { name: "Filter events by label" }).getByRole("button", { name: /^Person present \d+$/ }).click();
+  await expect(page.getByTestId("event-label")).toHaveText(Array(await page.getByTestId("event-card").count()).fill("Person present"));
   expect(await page.getByTestId("event-card").count()).toBeLessThanOrEqual(all);
 
   await snapshot.click();

@@ -88,7 +88,7 @@ test("keyboard-only upload with options; cancel stops the running job and its wo
   if (!opened) throw new Error("Enter on the drop zone opened no file chooser");
   await opened.setFiles(path.join(e2eVideoDir, "vtest.mp4"));
   await expect(page.getByTestId("chosen-file")).toContainText("vtest.mp4");
-  await tabTo(page, (element) => element.tagName === "INPUT" && element.getAttribute("placeholder") === "TRIP-001");
+  await tabTo(page, (element) => element.id === "upload-label");
   await page.keyboard.type("TRIP-KEYS");
   await tabTo(page, (element) => element.tagName === "SUMMARY");
   await page.keyboard.press("Enter");
@@ -331,4 +331,51 @@ test("admin console: filters, sort and pagination; a job's page with cancel, ret
     await expect(bob.page.getByTestId("forbidden")).toBeVisible();
   }
   await shoot(bob.page, "admin-forbidden");
+});
+
+test("no page logs a console error: every main page, signed out, signed in and as admin, a running and a finished job", async ({ browser }) => {
+  test.setTimeout(300_000);
+  const errors: string[] = [];
+  /** Console errors and uncaught exceptions of a page, each named with the URL it came from. */
+  const watch = (page: Page) => {
+    page.on("console", (message) => {
+      if (message.type() === "error") errors.push(`${page.url()}: ${message.text()}`);
+    });
+    page.on("pageerror", (error) => errors.push(`${page.url()}: ${error.message}`));
+  };
+  const visit = async (page: Page, url: string) => {
+    await page.goto(url);
+    await page.waitForLoadState("networkidle").catch(() => undefined);
+    // Hydration problems surface once React has attached: give it a moment after the load.
+    await page.waitForTimeout(500);
+  };
+
+  const anonymous = await (await browser.newContext({ viewport: phone })).newPage();
+  watch(anonymous);
+  for (const url of ["/", "/sign-in", "/sign-up", "/analyses/new", "/docs"]) await visit(anonymous, url);
+
+  const { page } = await newUser(browser, "console-errors");
+  watch(page);
+  // A running job's page (the clock and the live connection render there) and a finished one's.
+  const long = fs.existsSync(path.join(e2eVideoDir, "vtest.mp4")) ? "vtest.mp4" : "pattern.mp4";
+  const running = (await (await page.request.post("/api/jobs/start", { form: { tripId: "console running", videoName: long }, maxRetries: 2 })).json()).job_id as string;
+  await expect.poll(async () => (await (await page.request.get(`/api/jobs/${running}`)).json()).processed, { timeout: 90_000 }).toBeGreaterThan(0);
+  await visit(page, `/analyses/${running}`);
+  await expect(page.getByTestId("controls-status")).toHaveText("in progress");
+  for (const size of [phone, desktop]) {
+    await page.setViewportSize(size);
+    await page.reload();
+    await page.waitForTimeout(1500);
+  }
+  await page.getByRole("button", { name: "Cancel job" }).click();
+  await expect(page.getByTestId("controls-status")).toHaveText("cancelled");
+  const finished = (await (await page.request.post("/api/jobs/start", { form: { tripId: "console finished", videoName: "pattern.mp4" }, maxRetries: 2 })).json()).job_id as string;
+  await expect.poll(async () => (await (await page.request.get(`/api/jobs/${finished}`)).json()).done, { timeout: 180_000 }).toBe(true);
+  for (const url of ["/", "/analyses", "/analyses/new", `/analyses/${finished}`, `/analyses/${running}`, "/keys", "/account/password", "/enhancement", "/docs"]) await visit(page, url);
+
+  const admin = await adminPage(browser);
+  watch(admin);
+  for (const url of ["/admin", "/admin/users", "/admin/system", "/admin/features", `/admin/jobs/${finished}`, "/analyses/new"]) await visit(admin, url);
+
+  expect(errors).toEqual([]);
 });

@@ -195,7 +195,7 @@ for (const viewport of viewports) {
     await item.click();
     await expect(item).toHaveAttribute("aria-pressed", "true");
     await expect(page.getByTestId("track-detail")).toContainText(`#${withEvents.track_id}`);
-    await expect(page.getByTestId("track-detail")).toContainText("First seen");
+    await expect(page.getByTestId("track-detail")).toContainText("Seen ");
     await expect(page.getByTestId("track-events").locator("li")).toHaveCount(withEvents.event_ids.length);
     await expect.poll(() => video.evaluate((v: HTMLVideoElement) => v.currentTime)).toBeCloseTo(withEvents.first_seen, 0);
     await expect(page.getByTestId("selected-track-chip")).toBeVisible();

@@ -5,6 +5,7 @@ import { FfmpegAbortError, rawFrames, streamFfmpeg, writeFfmpeg } from "@/lib/me
 import { probeVideo } from "@/lib/media/probe";
 import { listDetections } from "./list-detections";
 import { DEFAULT_BOX_CONFIDENCE, frameAt, trackColour, visibleBoxes, type DrawnBox } from "./viewer/overlay";
+import { placeLabels } from "./viewer/truth";
 
 /** Line width of a burned-in box, in pixels of the output. */
 const LINE = 3;
@@ -45,7 +46,12 @@ export async function annotateVideo(
     const decoded = streamFfmpeg(["-i", input, "-map", "0:v:0", "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1"], { signal: options.signal });
     for await (const frame of rawFrames(decoded, width * height * 3)) {
       const boxes = visibleBoxes(frameAt(window.frames, n / fps, window.sample_interval), window.labels, filter);
-      for (const box of boxes) drawBox(frame, width, height, scaleBox(box, scaleX, scaleY));
+      const scaled = boxes.map((box) => scaleBox(box, scaleX, scaleY));
+      // Outlines first, then the id tags where placeLabels puts them (apart, inside the frame).
+      for (const box of scaled) drawBox(frame, width, height, box, null);
+      const tagged = scaled.filter((box) => box.trackId !== null).sort((a, b) => b.confidence - a.confidence);
+      const spots = placeLabels(tagged, tagged.map((box) => tagSize(box.trackId!)), { width, height });
+      tagged.forEach((box, i) => spots[i] && drawTag(frame, width, height, box.trackId!, spots[i]));
       drawn += boxes.length;
       await encoder.write(frame);
       n++;
@@ -68,8 +74,26 @@ function scaleBox(box: DrawnBox, sx: number, sy: number): DrawnBox {
   return { ...box, x: box.x * sx, y: box.y * sy, width: box.width * sx, height: box.height * sy };
 }
 
-/** A box outline and, above it (inside when there is no room), a tag with the track id. */
-export function drawBox(frame: Buffer, width: number, height: number, box: DrawnBox): void {
+const TAG_SCALE = 2;
+
+/** The size of a track id's tag: 4x5 digits at TAG_SCALE with a margin. */
+function tagSize(trackId: number): { width: number; height: number } {
+  return { width: String(trackId).length * 4 * TAG_SCALE + 2 * TAG_SCALE, height: 5 * TAG_SCALE + 2 * TAG_SCALE };
+}
+
+function drawTag(frame: Buffer, width: number, height: number, trackId: number, spot: { x: number; y: number }): void {
+  const { width: tagW, height: tagH } = tagSize(trackId);
+  const x0 = Math.round(spot.x);
+  const y0 = Math.round(spot.y);
+  fillRect(frame, width, height, x0, y0, x0 + tagW - 1, y0 + tagH - 1, trackColour(trackId));
+  [...String(trackId)].forEach((digit, i) => drawDigit(frame, width, height, x0 + TAG_SCALE + i * 4 * TAG_SCALE, y0 + TAG_SCALE, Number(digit), TAG_SCALE));
+}
+
+/**
+ * A box outline and a tag with the track id: above the box (inside when there is no room)
+ * unless `tag` says where (the annotate loop places every frame's tags together), or none.
+ */
+export function drawBox(frame: Buffer, width: number, height: number, box: DrawnBox, tag?: { x: number; y: number } | null): void {
   const colour = trackColour(box.trackId);
   const x0 = clamp(Math.round(box.x), 0, width - 1);
   const y0 = clamp(Math.round(box.y), 0, height - 1);
@@ -79,14 +103,9 @@ export function drawBox(frame: Buffer, width: number, height: number, box: Drawn
   fillRect(frame, width, height, x0, Math.max(y0, y1 - LINE + 1), x1, y1, colour);
   fillRect(frame, width, height, x0, y0, Math.min(x1, x0 + LINE - 1), y1, colour);
   fillRect(frame, width, height, Math.max(x0, x1 - LINE + 1), y0, x1, y1, colour);
-  if (box.trackId === null) return;
-  const text = String(box.trackId);
-  const scale = 2;
-  const tagW = text.length * 4 * scale + 2 * scale;
-  const tagH = 5 * scale + 2 * scale;
-  const tagY = y0 >= tagH ? y0 - tagH : y0;
-  fillRect(frame, width, height, x0, tagY, x0 + tagW - 1, tagY + tagH - 1, colour);
-  [...text].forEach((digit, i) => drawDigit(frame, width, height, x0 + scale + i * 4 * scale, tagY + scale, Number(digit), scale));
+  if (box.trackId === null || tag === null) return;
+  const tagH = tagSize(box.trackId).height;
+  drawTag(frame, width, height, box.trackId, tag ?? { x: x0, y: y0 >= tagH ? y0 - tagH : y0 });
 }
 
 function fillRect(frame: Buffer, width: number, height: number, x0: number, y0: number, x1: number, y1: number, [r, g, b]: [number, number, number]): void {

@@ -80,6 +80,7 @@ export default async function AdminJobsPage({ searchParams }: { searchParams: Pr
       </form>
       <DataTable
         testId="admin-jobs"
+        label="Jobs"
         minWidth="min-w-[48rem]"
         columns={["Job", sortLink("kind", "Kind"), sortLink("status", "Status"), sortLink("owner", "Owner"), "Progress", sortLink("created", "Created"), sortLink("duration", "Duration"), <span className="sr-only">Pages</span>]}
         empty={rows.length === 0 ? "No jobs match." : null}

@@ -25,7 +25,8 @@ export default async function AnalysesPage() {
       </div>
       <DataTable
         testId="analyses-table"
-        columns={["Video", "Trip", "Status", "Progress", "Events", "Started"]}
+        label="Your analyses"
+        columns={["Video", "Label", "Status", "Progress", "Events", "Started"]}
         empty={analyses.length === 0 ? "No analyses yet." : null}
       >
         {analyses.map((item) => (

@@ -54,6 +54,7 @@ export default async function KeysPage({ searchParams }: { searchParams: Promise
       </section>
       <DataTable
         testId="keys-table"
+        label="API keys"
         minWidth="min-w-[40rem]"
         columns={["Name", "Key", "Created", "Last used", "Status", "This hour", <span className="sr-only">Actions</span>]}
         empty={keys.length === 0 ? "No keys yet." : null}

@@ -1,3 +1,5 @@
+import { eventName } from "./event-names";
+
 /**
  * How the gallery narrows, orders and pages events, and the rule for very short ones.
  *
@@ -24,15 +26,15 @@ export function isShortEvent(event: GalleryEvent, sampleInterval: number): boole
 }
 
 /**
- * Matches a search box: words must all appear in the label ("phone"), or a word "#3" / "3"
- * names one of the event's tracks.
+ * Matches a search box: words must all appear in the label or its shown name ("phone",
+ * "present"), or a word "#3" / "3" names one of the event's tracks.
  */
 export function matchesSearch(event: GalleryEvent, query: string): boolean {
   const words = query.toLowerCase().trim().split(/\s+/).filter(Boolean);
   return words.every((word) => {
     const id = /^#?(\d+)$/.exec(word);
     if (id) return event.track_ids.includes(Number(id[1]));
-    return event.label.toLowerCase().includes(word);
+    return `${event.label} ${eventName(event.label)}`.toLowerCase().includes(word);
   });
 }
 

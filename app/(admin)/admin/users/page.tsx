@@ -20,6 +20,7 @@ export default async function AdminUsersPage() {
       </div>
       <DataTable
         testId="admin-users"
+        label="Users"
         minWidth="min-w-[44rem]"
         columns={["Email", "Role", "State", "Jobs", "Live keys", "Joined", <span className="sr-only">Actions</span>]}
         empty={null}

@@ -23,7 +23,7 @@ export default async function AnalysisPage({ params }: { params: Promise<{ id: s
     <div className="space-y-6">
       <div className="flex flex-wrap items-end justify-between gap-2">
         <div>
-          <p className="text-sm text-slate-500"><Link href="/analyses" className="hover:underline">Analyses</Link> / {job.tripId ?? "no trip"}</p>
+          <p className="text-sm text-slate-500"><Link href="/analyses" className="hover:underline">Analyses</Link> / {job.tripId ?? "no label"}</p>
           <h1 className="mt-1 text-2xl font-semibold tracking-tight" data-testid="analysis-title">{video?.filename ?? "Analysis"}</h1>
         </div>
         <p className="break-all font-mono text-xs text-slate-600">{job.id}</p>
