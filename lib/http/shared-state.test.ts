@@ -5,7 +5,7 @@ import { createEmptyPostgresDatabase, createTestDatabase } from "@/lib/db/testin
 import { rateLimits, uploadSlots } from "@/lib/db/schema";
 import { resetEnvForTests } from "@/lib/env";
 import { isAppError } from "@/lib/errors";
-import { consumeRateLimit } from "./rate-limit";
+import { consumeRateLimit, SYNC_MS } from "./rate-limit";
 import { sweepSharedState, takeUploadSlot, withUploadSlot } from "./upload-slots";
 
 // Two handles on one PostgreSQL database stand for two web replicas: what one takes, the
@@ -69,11 +69,15 @@ describe("shared limits across two replicas on one PostgreSQL", () => {
   });
 
   it("rate limits: requests through A and B count against one hourly budget", async () => {
-    const now = Date.now();
-    await consumeRateLimit(a.db, "key:shared", now, { limit: 3 });
-    await consumeRateLimit(b.db, "key:shared", now, { limit: 3 });
-    await consumeRateLimit(a.db, "key:shared", now, { limit: 3 });
-    await expect(consumeRateLimit(b.db, "key:shared", now, { limit: 3 })).rejects.toSatisfy(
+    // Each replica writes a subject's count at most every SYNC_MS (lib/http/rate-limit.ts): calls
+    // that far apart each write and read back what the other replica counted.
+    const hour = 3_600_000;
+    const start = Math.floor(Date.now() / hour) * hour + hour / 2;
+    const at = (step: number) => start + step * (SYNC_MS + 1);
+    await consumeRateLimit(a.db, "key:shared", at(0), { limit: 3 });
+    await consumeRateLimit(b.db, "key:shared", at(1), { limit: 3 });
+    await consumeRateLimit(a.db, "key:shared", at(2), { limit: 3 });
+    await expect(consumeRateLimit(b.db, "key:shared", at(3), { limit: 3 })).rejects.toSatisfy(
       (error) => isAppError(error) && error.kind === "rate_limited" && error.headers["X-RateLimit-Remaining"] === "0",
     );
   });
