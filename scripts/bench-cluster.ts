@@ -145,15 +145,27 @@ try {
   const key = await registerKey(parts.front, "bench-cluster");
   const headers = { "X-API-Key": key };
   console.log(`\n1. ${jobCount} analyses of ${videoName} (${videoSeconds.toFixed(1)} s) at ${fps} fps through the front, all at once; load average ${load()}`);
+  // 503 (with a `detail`) is the app's "try again shortly", e.g. while the shared PostgreSQL is
+  // down a moment: a client waits and asks again; the bench counts them.
+  let unavailable = 0;
+  const answered = async (request: () => Promise<Response>) => {
+    for (let attempt = 0; ; attempt++) {
+      const response = await request();
+      if (response.status !== 503 || attempt >= 120) return response;
+      unavailable++;
+      await response.body?.cancel();
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+  };
   const cpuBefore = cpuSnapshot();
   const started = performance.now();
   const walls = await Promise.all(
     Array.from({ length: jobCount }, async (_, i) => {
       const t0 = performance.now();
       const body = new URLSearchParams({ tripId: `BENCH${i}`, videoName, options: JSON.stringify({ fps }) });
-      const id = (await json(await fetch(`${parts.front}/api/jobs/start`, { method: "POST", headers, body }))).job_id as string;
+      const id = (await json(await answered(() => fetch(`${parts.front}/api/jobs/start`, { method: "POST", headers, body })))).job_id as string;
       for (;;) {
-        const job = await json(await fetch(`${parts.front}/jobs/${id}`, { headers }));
+        const job = await json(await answered(() => fetch(`${parts.front}/jobs/${id}`, { headers })));
         if (job.status === "failed" || job.status === "cancelled") throw new Error(`analysis ${i} ${job.status}: ${job.error ?? ""}`);
         if (job.status === "completed") return { id, seconds: (performance.now() - t0) / 1000 };
         if (performance.now() - t0 > 30 * 60_000) throw new Error(`analysis ${i} still ${job.status} after 30 minutes`);
@@ -167,6 +179,7 @@ try {
   const median = sorted[Math.floor(sorted.length / 2)];
   console.log(`all ${jobCount} completed in ${allSeconds.toFixed(1)} s: ${((jobCount * videoSeconds) / allSeconds).toFixed(2)}x realtime in all (${(jobCount * videoSeconds).toFixed(0)} s of video)`);
   console.log(`per job: ${sorted.map((s) => s.toFixed(1)).join(" ")} s; median ${median.toFixed(1)} s, ${(videoSeconds / median).toFixed(2)}x realtime each`);
+  if (unavailable > 0) console.log(`503 answers while starting and polling: ${unavailable} (each waited 1 s and asked again)`);
   const used = (part: string) => cpuAfter.get(part)! - cpuBefore.get(part)!;
   const share = (a: string, b: string) => `${a} ${used(a).toFixed(1)} s, ${b} ${used(b).toFixed(1)} s (${((100 * used(a)) / (used(a) + used(b) || 1)).toFixed(0)}% / ${((100 * used(b)) / (used(a) + used(b) || 1)).toFixed(0)}%)`;
   console.log(`CPU seconds while they ran: replicas ${share("web-1", "web-2")}; workers ${share("worker-1", "worker-2")}; inngest ${used("inngest").toFixed(1)} s, front ${used("front").toFixed(1)} s; load average now ${load()}`);
