@@ -4,7 +4,8 @@
  * Against `scripts/cluster.sh` (PostgreSQL, Redis, the real Inngest server, two web replicas
  * behind the round-robin front, two workers), in one run:
  *   1. `--jobs` vtest analyses at `--fps` through the front (cabin-events: POST /register for a
- *      key, POST /api/jobs/start with a server video from VIDEO_INPUT_DIR), all at once: wall time
+ *      key, POST /api/jobs/start with a server video from VIDEO_INPUT_DIR), all at once, one
+ *      account each (one caller's jobs run one at a time, by design): wall time
  *      for all, each job's wall, the realtime factor, and how the work spread over the replicas
  *      and workers: each part's CPU seconds (its whole process group, from /proc) while the jobs
  *      ran. The replicas log no line per step, so CPU is what says who did the work.
@@ -142,9 +143,11 @@ const json = async (response: Response) => {
 let failed = false;
 try {
   // 1. Analyses through the front.
-  const key = await registerKey(parts.front, "bench-cluster");
-  const headers = { "X-API-Key": key };
-  console.log(`\n1. ${jobCount} analyses of ${videoName} (${videoSeconds.toFixed(1)} s) at ${fps} fps through the front, all at once; load average ${load()}`);
+  // One account per job: one caller's jobs run one at a time (inngest/functions/_job-function.ts),
+  // so eight jobs of one key would measure that queue, not the cluster.
+  const keys = await Promise.all(Array.from({ length: jobCount }, (_, i) => registerKey(parts.front, `bench-cluster-${i}`)));
+  const headers = { "X-API-Key": keys[0] };
+  console.log(`\n1. ${jobCount} analyses of ${videoName} (${videoSeconds.toFixed(1)} s) at ${fps} fps through the front, all at once, one account each; load average ${load()}`);
   // 503 (with a `detail`) is the app's "try again shortly", e.g. while the shared PostgreSQL is
   // down a moment: a client waits and asks again; the bench counts them.
   let unavailable = 0;
@@ -163,9 +166,10 @@ try {
     Array.from({ length: jobCount }, async (_, i) => {
       const t0 = performance.now();
       const body = new URLSearchParams({ tripId: `BENCH${i}`, videoName, options: JSON.stringify({ fps }) });
-      const id = (await json(await answered(() => fetch(`${parts.front}/api/jobs/start`, { method: "POST", headers, body })))).job_id as string;
+      const own = { "X-API-Key": keys[i] };
+      const id = (await json(await answered(() => fetch(`${parts.front}/api/jobs/start`, { method: "POST", headers: own, body })))).job_id as string;
       for (;;) {
-        const job = await json(await answered(() => fetch(`${parts.front}/jobs/${id}`, { headers })));
+        const job = await json(await answered(() => fetch(`${parts.front}/jobs/${id}`, { headers: own })));
         if (job.status === "failed" || job.status === "cancelled") throw new Error(`analysis ${i} ${job.status}: ${job.error ?? ""}`);
         if (job.status === "completed") return { id, seconds: (performance.now() - t0) / 1000 };
         if (performance.now() - t0 > 30 * 60_000) throw new Error(`analysis ${i} still ${job.status} after 30 minutes`);
