@@ -35,7 +35,8 @@ echo "== production build"
 npx next build || status=1
 
 echo "== unit and integration tests, and every bench:* in its --smoke mode (vitest)"
-npx vitest run --reporter=default --reporter=json --outputFile.json=.cache/reports/vitest.json || status=1
+# bench:cluster's smoke runs on its own below, once the Inngest server binary is there.
+npx vitest run --exclude scripts/bench-smoke-cluster.test.ts --reporter=default --reporter=json --outputFile.json=.cache/reports/vitest.json || status=1
 
 echo "== API fuzzing (schemathesis against the production build)"
 bash scripts/fuzz-api.sh || status=1
@@ -52,6 +53,9 @@ else
   status=1
 fi
 
+echo "== bench:cluster --smoke (vitest): scripts/cluster.sh with the real Inngest server, about 1 minute"
+npx vitest run scripts/bench-smoke-cluster.test.ts --reporter=default --reporter=json --outputFile.json=.cache/reports/vitest-cluster.json || status=1
+
 echo "== end-to-end tests in Inngest mode: the real Inngest server on its defaults (SQLite, in-process Redis)"
 PLAYWRIGHT_JSON_OUTPUT_NAME=.cache/reports/playwright-inngest.json npx playwright test -c playwright.inngest.config.ts --reporter=list,json || status=1
 
@@ -61,7 +65,7 @@ INNGEST_E2E_STORE=postgres PLAYWRIGHT_JSON_OUTPUT_NAME=.cache/reports/playwright
 echo "== end-to-end tests against scripts/cluster.sh: two replicas behind a front, two workers, the Inngest server on PostgreSQL and Redis"
 PLAYWRIGHT_JSON_OUTPUT_NAME=.cache/reports/playwright-cluster.json npx playwright test -c playwright.cluster.config.ts --reporter=list,json || status=1
 
-node scripts/test-summary.mjs .cache/reports/vitest.json .cache/reports/playwright.json \
+node scripts/test-summary.mjs .cache/reports/vitest.json .cache/reports/vitest-cluster.json .cache/reports/playwright.json \
   .cache/reports/playwright-inngest.json .cache/reports/playwright-inngest-postgres.json \
   .cache/reports/playwright-cluster.json || status=1
 exit $status
