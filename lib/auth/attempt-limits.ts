@@ -6,7 +6,8 @@ import { consumeRateLimit, readRateLimits } from "@/lib/http/rate-limit";
 /**
  * Brute-force limits on what anyone may try without an account: wrong passwords (per account
  * and per client address), browser sign-ups and unknown API keys (per address). They use the
- * hourly rate-limit counters, so they hold across restarts and replicas.
+ * hourly rate-limit counters, exact (every attempt written), so they hold across restarts and
+ * replicas to the attempt.
  */
 const signInSubjects = (email: string, address: string) => ({
   account: `sign-in:account:${email.trim().toLowerCase()}`,
@@ -45,6 +46,7 @@ export async function countSignInFailure(db: Db, email: string, address: string,
 export async function consumeSignUp(db: Db, address: string, now = Date.now()): Promise<void> {
   await consumeRateLimit(db, `sign-up:ip:${address}`, now, {
     limit: env().SIGN_UP_PER_HOUR,
+    exact: true,
     message: "Too many sign-ups from this address; try again later",
   });
 }
@@ -57,13 +59,14 @@ export async function consumeSignUp(db: Db, address: string, now = Date.now()): 
 export async function countUnknownKey(db: Db, address: string, now = Date.now()): Promise<void> {
   await consumeRateLimit(db, `unknown-key:ip:${address}`, now, {
     limit: env().UNKNOWN_KEY_PER_HOUR,
+    exact: true,
     message: "Too many invalid API keys from this address; try again later",
   });
 }
 
 async function countQuietly(db: Db, subject: string, now: number, limit: number): Promise<void> {
   try {
-    await consumeRateLimit(db, subject, now, { limit });
+    await consumeRateLimit(db, subject, now, { limit, exact: true });
   } catch (error) {
     if (!(isAppError(error) && error.kind === "rate_limited")) throw error;
   }

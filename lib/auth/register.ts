@@ -14,6 +14,7 @@ import { createUser } from "./users";
 export async function registerWithApiKey(db: Db, email: unknown, caller: { address: string } = { address: "unknown" }) {
   const limit = await consumeRateLimit(db, `register:ip:${caller.address}`, Date.now(), {
     limit: env().REGISTER_PER_HOUR,
+    exact: true,
     message: "Too many registrations from this address; try again later",
   });
   const user = await createUser(db, { email: typeof email === "string" ? email : "" });

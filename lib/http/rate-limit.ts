@@ -23,6 +23,12 @@ export type RateLimitOptions = {
   limit?: number;
   /** The 429's detail. */
   message?: string;
+  /**
+   * Write every request and read the count back, exact across replicas: for the limits on
+   * what anyone may try (lib/auth/attempt-limits.ts), where a handful over the limit matters
+   * more than an upsert each, and such requests are few next to a key's polling.
+   */
+  exact?: boolean;
 };
 
 /**
@@ -36,7 +42,8 @@ export type RateLimitOptions = {
  * what every replica has counted), the ones in between are counted here on top of it and
  * written together when the interval ends. In one process the count is exact; across replicas
  * a caller can get at most what it sends to the others within SYNC_MS past the limit. Counts
- * not yet written when the process stops (at most SYNC_MS of them) are lost.
+ * not yet written when the process stops (at most SYNC_MS of them) are lost. With `exact`,
+ * every request writes.
  */
 export async function consumeRateLimit(db: Db, subject: string, now = Date.now(), options: RateLimitOptions = {}): Promise<RateLimitState> {
   const limit = options.limit ?? env().RATE_LIMIT_PER_HOUR;
@@ -51,7 +58,7 @@ export async function consumeRateLimit(db: Db, subject: string, now = Date.now()
   }
   if (!tally) tallies.set(subject, (tally = { subject, windowStart, known: 0, pending: 0, syncedAt: Number.NEGATIVE_INFINITY }));
   let count: number;
-  if (now - tally.syncedAt < SYNC_MS) {
+  if (!options.exact && now - tally.syncedAt < SYNC_MS) {
     const mine = (tally.pending += 1);
     scheduleFlush(db, tally);
     // Behind a write still in flight, its answer is what this one counts on top of.

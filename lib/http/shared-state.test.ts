@@ -82,6 +82,15 @@ describe("shared limits across two replicas on one PostgreSQL", () => {
     );
   });
 
+  it("exact limits (attempts): requests alternating between A and B within SYNC_MS count to the last one", async () => {
+    const now = Math.floor(Date.now() / 3_600_000) * 3_600_000 + 1_800_000;
+    const outcomes = [];
+    for (let i = 0; i < 5; i++) {
+      outcomes.push(await consumeRateLimit(i % 2 ? b.db : a.db, "unknown-key:ip:10.0.0.9", now + i, { limit: 4, exact: true }).then((state) => state.remaining, (error) => error.kind));
+    }
+    expect(outcomes).toEqual([3, 2, 1, 0, "rate_limited"]);
+  });
+
   it("rate limits: windows older than the last hour are swept, the current one stays", async () => {
     const now = Date.now();
     await consumeRateLimit(a.db, "key:old", now - 3 * 3_600_000, { limit: 3 });
