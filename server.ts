@@ -7,7 +7,7 @@ import http from "node:http";
 import path from "node:path";
 import next from "next";
 import { actionArguments } from "@/app/action-arguments";
-import { orchestrationMode } from "@/inngest/client";
+import { orchestrationMode, startJobRun } from "@/inngest/client";
 import { handleEngineRequest, orchestrationProbe, startLocalEngine, stopLocalEngine } from "@/inngest/engine";
 import { syncWithInngestServer } from "@/inngest/sync-app";
 import { startLocalWorker, type LocalWorker } from "@/lib/inference/local-worker";
@@ -15,6 +15,7 @@ import { workerHealth } from "@/lib/inference/worker-client";
 import { serveBackups } from "@/lib/db/backup";
 import { closeDatabase, database } from "@/lib/db/client";
 import { env } from "@/lib/env";
+import { admitWaiting } from "@/lib/jobs/admission";
 import { requeueQueuedJobs } from "@/lib/jobs/requeue-queued-jobs";
 import { registerHealthProbe } from "@/lib/health/checks";
 import { stampClientAddress } from "@/lib/http/client-address";
@@ -144,10 +145,15 @@ if (orchestrationMode() === "local") {
   syncWithInngestServer(`http://${loopback}:${port}`)
     .then(async () => {
       console.log(`[framewise] synced with the Inngest server at ${config.INNGEST_BASE_URL ?? "Inngest Cloud"}`);
-      const sent = await requeueQueuedJobs(handle.db);
+      const sent = await requeueQueuedJobs(handle.db, startJobRun);
       if (sent > 0) console.log(`[framewise] sent the start events of ${sent} queued jobs again`);
     })
     .catch((error: unknown) => console.error(`[framewise] ${error instanceof Error ? error.message : String(error)}`));
+}
+if (orchestrationMode() === "inngest") {
+  // A caller's turn that a replica lost (it stopped between one job's end and the next one's
+  // start, or the server did not answer then) is found within this interval (lib/jobs/admission.ts).
+  setInterval(() => void admitWaiting(handle.db, startJobRun).catch(() => undefined), 15_000).unref();
 }
 
 let stopping = false;

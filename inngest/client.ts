@@ -1,5 +1,6 @@
 import { Inngest, type ClientOptions } from "inngest";
 import { env } from "@/lib/env";
+import { admitNext, type StartRun } from "@/lib/jobs/admission";
 import { setJobQueue } from "@/lib/jobs/job-queue";
 import { jobCancelRequested, jobRequestedEvents } from "./events";
 import { localEventKey, localSigningKey } from "./engine/signing";
@@ -69,17 +70,29 @@ function clientOptions(): ClientOptions {
 
 export const inngest = new Inngest(clientOptions());
 
+/** Sends a job's start event. Its id is the job's: a retried send never starts a second run. */
+export const startJobRun: StartRun = async (job, caller) => {
+  const priority = Math.max(-600, Math.min(600, Math.trunc(job.priority)));
+  await inngest.send(jobRequestedEvents[job.kind].create({ jobId: job.id, priority, caller }, { id: `job-${job.id}` }));
+};
+
 /**
  * lib/jobs starts and cancels runs through this client: the job verbs know no orchestration,
- * and wherever the client is loaded (server.ts, the tests' engine) jobs can be created.
+ * and wherever the client is loaded (server.ts, the tests' engine) jobs can be created. The
+ * local engine orders a caller's waiting runs by priority itself, so every job is sent at
+ * once; the Inngest server does not, so there a caller's jobs are admitted one at a time,
+ * highest priority first (lib/jobs/admission.ts).
  */
 setJobQueue({
-  enqueue: async (job, caller) => {
-    // The event id is the job id: a retried send never starts a second run.
-    const priority = Math.max(-600, Math.min(600, Math.trunc(job.priority)));
-    await inngest.send(jobRequestedEvents[job.kind].create({ jobId: job.id, priority, caller }, { id: `job-${job.id}` }));
+  enqueue: async (job, caller, db) => {
+    if (orchestrationMode() === "local") return startJobRun(job, caller);
+    await admitNext(db, caller, startJobRun);
   },
   cancel: async (jobId) => {
     await inngest.send(jobCancelRequested.create({ jobId }));
+  },
+  finished: async (job, db) => {
+    if (orchestrationMode() === "local" || !job.queueKey) return;
+    await admitNext(db, job.queueKey, startJobRun);
   },
 });

@@ -8,17 +8,15 @@ import { speechServerPort } from "../../playwright.inngest.config";
 import { startSpeechServer, type SpeechServer } from "./speech-server";
 
 /**
- * Retries, onFailure, concurrency and cancel with the app in Inngest mode against the
+ * Retries, onFailure, concurrency, priority and cancel with the app in Inngest mode against the
  * real server (playwright.inngest.config.ts, INNGEST_E2E_STORE=postgres: PostgreSQL and Redis
  * behind it). The transcribe job is the probe: its one external call goes to the scripted
  * speech server (./speech-server.ts), which fails, waits or answers as each test needs and
  * records when each call came. Every other job kind runs once here too; the contracts' own
  * flows run in the SQLite run.
- * Priority is not here: the real server does not order runs that wait on a concurrency key by
- * priority (README, "Inngest server").
  */
 
-type Job = { id: string; status: string; priority: number; error_message: string | null; completed_at: string | null; result_payload: { log: { message: string }[]; progress: number } | null };
+type Job = { id: string; status: string; priority: number; error_message: string | null; started_at: string | null; completed_at: string | null; result_payload: { log: { message: string }[]; progress: number } | null };
 
 let speech: SpeechServer;
 const toneVideo = "tone-inngest.mp4";
@@ -92,6 +90,25 @@ test("one caller's steps run one at a time; two callers' run side by side", asyn
     expect((await settled(request, ours.id)).status).toBe("completed");
     expect((await settled(request, theirs.id, 90_000, withKey(key))).status).toBe("completed");
     expect(overlaps([callsOf("en-anon")[0], callsOf("en-keyed")[0]])).toBe(true);
+  } finally {
+    speech.delayMs = 0;
+  }
+});
+
+test("priority: behind a caller's busy slot, the waiting job with the higher priority starts first", async ({ request }) => {
+  // The server alone starts waiting runs in the order they came; the app admits a caller's
+  // jobs itself (lib/jobs/admission.ts, README "Inngest server").
+  speech.delayMs = 2500;
+  try {
+    const blocker = await create(request, "transcribe", { video_name: toneVideo, language: "en-block" });
+    await expect.poll(() => callsOf("en-block").length, { timeout: 60_000, intervals: [100] }).toBe(1);
+    const low = await create(request, "transcribe", { video_name: toneVideo, language: "en-low" }, { priority: 0 });
+    const high = await create(request, "transcribe", { video_name: toneVideo, language: "en-high" }, { priority: 300 });
+    const done = [];
+    for (const job of [blocker, low, high]) done.push(await settled(request, job.id));
+    expect(done.map((job) => job.status)).toEqual(["completed", "completed", "completed"]);
+    expect(callsOf("en-high")[0].startedAt).toBeLessThan(callsOf("en-low")[0].startedAt);
+    expect(Date.parse(done[2].started_at!)).toBeLessThan(Date.parse(done[1].started_at!));
   } finally {
     speech.delayMs = 0;
   }

@@ -36,6 +36,7 @@ export async function createJob(db: Db, caller: Caller, input: CreateJobInput): 
     if ("source_asset_id" in source) await getVideoOrThrow(db, caller, source.source_asset_id);
   }
   const priority = input.priority ?? 0;
+  const queueKey = queueKeyOf(caller);
   const [job] = await db
     .insert(jobs)
     .values({
@@ -44,6 +45,7 @@ export async function createJob(db: Db, caller: Caller, input: CreateJobInput): 
       payload: input.payload ?? {},
       priority,
       ownerId: caller.user?.id ?? null,
+      queueKey,
       clipVersionId: input.clipVersionId ?? null,
       clientId: input.clientId ?? null,
       videoId: input.videoId ?? null,
@@ -53,7 +55,7 @@ export async function createJob(db: Db, caller: Caller, input: CreateJobInput): 
   publishJob(job);
 
   try {
-    await jobQueue().enqueue(job, queueKeyOf(caller));
+    await jobQueue().enqueue(job, queueKey, db);
   } catch (error) {
     const reason = publicMessage(error instanceof Error ? error.message : String(error));
     const [failed] = await db.update(jobs).set({ status: "failed", errorMessage: `Failed to enqueue job: ${reason}`, updatedAt: new Date(), completedAt: new Date() }).where(eq(jobs.id, job.id)).returning();

@@ -27,7 +27,8 @@ export async function rerunJob(db: Db, caller: Caller, jobId: string, changes: R
   if (!jobKinds.includes(job.kind)) throw new AppError("bad_request", `A ${job.kind} job cannot be run again`);
   const fixed = Object.keys(changes).find((field) => serverFields.includes(field));
   if (fixed) throw new AppError("bad_request", `Request body '${fixed}': is set by the server and cannot be changed in a re-run`);
-  const owner = await ownerCaller(db, job.ownerId);
+  // An anonymous job's re-run waits its turn with the address that made the first.
+  const owner = { ...(await ownerCaller(db, job.ownerId)), queueKey: job.queueKey ?? undefined };
   const created = await createJob(db, owner, {
     kind: job.kind,
     payload: { ...job.payload, ...changes },

@@ -2,6 +2,7 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { jobs, type Job, type JobStatus } from "@/lib/db/schema";
 import { publicMessage } from "@/lib/public-message";
+import { currentJobQueue } from "./job-queue";
 import { publishJob } from "./publish";
 
 /** Statuses a job may come from to reach each status; a finished job never changes again. */
@@ -19,7 +20,9 @@ export const finishedStatuses: JobStatus[] = ["completed", "failed", "cancelled"
 /**
  * Moves a job along pending -> queued -> in_progress -> completed | failed | cancelled.
  * Returns the updated job, or null when the move is not allowed (e.g. a late step finishing
- * a job that was cancelled meanwhile): callers need not check first.
+ * a job that was cancelled meanwhile): callers need not check first. A job that finishes
+ * hands its caller's turn on (JobQueue.finished); a failure there is logged, not thrown: the
+ * move is made, and the periodic admission finds the turn (lib/jobs/admission.ts).
  */
 export async function setJobStatus(
   db: Db,
@@ -44,6 +47,10 @@ export async function setJobStatus(
     })
     .where(and(eq(jobs.id, jobId), inArray(jobs.status, allowedFrom[status])))
     .returning();
-  if (job) publishJob(job);
-  return job ?? null;
+  if (!job) return null;
+  publishJob(job);
+  if (finishedStatuses.includes(status)) {
+    await currentJobQueue()?.finished?.(job, db).catch((error: unknown) => console.warn(`[jobs] could not start the next job after ${job.id}: ${error instanceof Error ? error.message : String(error)}`));
+  }
+  return job;
 }

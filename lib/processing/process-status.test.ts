@@ -6,7 +6,7 @@ const at = new Date("2026-12-01T10:00:00.000Z");
 function job(overrides: Partial<Job>): Job {
   return {
     id: "j1", kind: "enhance", status: "pending", phase: null, processed: 0, total: 0, currentStep: null, priority: 0, payload: {},
-    resultPayload: null, errorMessage: null, ownerId: null, videoId: "f1", tripId: null, clientId: "c1", clipVersionId: null, runId: null,
+    resultPayload: null, errorMessage: null, ownerId: null, videoId: "f1", tripId: null, clientId: "c1", clipVersionId: null, runId: null, queueKey: null, dispatchedAt: null,
     createdAt: at, updatedAt: at, startedAt: null, completedAt: null, ...overrides,
   };
 }

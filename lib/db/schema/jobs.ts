@@ -30,6 +30,10 @@ export const jobs = pgTable(
     clipVersionId: text("clip_version_id"),
     /** The orchestration run that carries this job (local engine or Inngest). */
     runId: text("run_id"),
+    /** Whose turn this job waits for: the caller's concurrency group (lib/jobs/caller.ts queueKeyOf). */
+    queueKey: text("queue_key"),
+    /** When its run was started, where jobs are admitted one per caller (lib/jobs/admission.ts); null while it waits. */
+    dispatchedAt: timestamp("dispatched_at", { withTimezone: true }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
     startedAt: timestamp("started_at", { withTimezone: true }),
@@ -39,6 +43,7 @@ export const jobs = pgTable(
     index("jobs_owner_idx").on(table.ownerId, table.createdAt),
     index("jobs_status_idx").on(table.status),
     index("jobs_client_idx").on(table.clientId),
+    index("jobs_queue_idx").on(table.queueKey, table.status),
   ],
 );
 
