@@ -198,7 +198,7 @@ function EventCard({ event, aspect, onSeek, review, chosen, onVerdict }: { event
   const rejected = isRejected(event);
   return (
     <article
-      className={`overflow-hidden rounded-xl border bg-white shadow-sm ${chosen ? "border-brand-600 ring-2 ring-brand-600" : "border-slate-200"} ${rejected ? "bg-slate-50" : ""}`}
+      className={`overflow-hidden rounded-xl border shadow-sm ${chosen ? "border-brand-600 ring-2 ring-brand-600" : "border-slate-200"} ${rejected ? "bg-slate-50" : "bg-white"}`}
       data-testid="event-card"
       data-event-id={event.id}
       aria-current={chosen ? "true" : undefined}
