@@ -85,6 +85,7 @@ export function ReviewQueue({ initial }: { initial: QueueEvent[] }) {
               key={item.id}
               data-testid="queue-item"
               data-event-id={item.id}
+              data-label={item.label}
               data-verdict={item.verdict ?? "none"}
               aria-current={current ? "true" : undefined}
               className={`flex flex-col gap-3 rounded-xl border bg-white p-3 shadow-sm sm:flex-row sm:items-center ${current ? "border-brand-600 ring-2 ring-brand-600" : "border-slate-200"}`}
