@@ -5,6 +5,7 @@ import { shortEventLimit } from "@/lib/analysis/viewer/gallery";
 import { DEFAULT_BOX_CONFIDENCE } from "@/lib/analysis/viewer/overlay";
 import { countEvents, eventName, trackEvents } from "@/lib/analysis/viewer/truth";
 import { EventGallery } from "./event-gallery";
+import { sendReview, type Verdict } from "./review-controls";
 import { EventTimeline } from "./event-timeline";
 import { ExportsPanel } from "./exports-panel";
 import { OverlayPlayer, useDetections } from "./overlay-player";
@@ -18,9 +19,23 @@ export type VideoGeometry = { duration: number; frameRate: number; sampleInterva
  * under the player (kept in view beside the tracks), the tracks, the gallery and the exports.
  * One set of filters (event type, chosen track, short events) drives timeline and gallery; the
  * class toggles and the confidence slider choose the boxes on the player. Every count on the
- * page comes from one countEvents: the chips, the legend, the heading and the gallery agree.
+ * page comes from one countEvents: the chips, the legend, the heading and the gallery agree,
+ * and none counts an event reviewed as a false positive (the gallery keeps it, marked).
+ *
+ * The job's owner and admins (`canReview`) confirm or reject events in the gallery; a verdict
+ * shows once the server stored it (`onReviewed` puts it in the page's events), so the counts
+ * change at once and a reload shows the same. `startAt` opens the player at a moment (the
+ * review queue's links).
  */
-export function AnalysisViewer({ jobId, sourceUrl, events, geometry }: { jobId: string; sourceUrl: string; events: ViewerEvent[]; geometry: VideoGeometry }) {
+export function AnalysisViewer({ jobId, sourceUrl, events, geometry, canReview, onReviewed, startAt }: {
+  jobId: string;
+  sourceUrl: string;
+  events: ViewerEvent[];
+  geometry: VideoGeometry;
+  canReview: boolean;
+  onReviewed: (eventId: string, review: ViewerEvent["review"]) => void;
+  startAt: number | null;
+}) {
   const video = useRef<HTMLVideoElement>(null);
   const player = useRef<HTMLDivElement>(null);
   const [duration, setDuration] = useState(geometry.duration);
@@ -33,6 +48,8 @@ export function AnalysisViewer({ jobId, sourceUrl, events, geometry }: { jobId: 
   const [masks, setMasks] = useState(true);
   const [showShort, setShowShort] = useState(false);
   const [tracks, setTracks] = useState<ViewerTrack[] | null>(null);
+  const [reviewing, setReviewing] = useState<ReadonlySet<string>>(new Set());
+  const [reviewFailed, setReviewFailed] = useState(false);
   const aspect = geometry.width > 0 && geometry.height > 0 ? geometry.width / geometry.height : 16 / 9;
 
   useEffect(() => {
@@ -51,7 +68,12 @@ export function AnalysisViewer({ jobId, sourceUrl, events, geometry }: { jobId: 
       setCurrentTime(element.currentTime);
       if (!element.paused) frame = requestAnimationFrame(follow);
     };
-    const onMeta = () => Number.isFinite(element.duration) && element.duration > 0 && setDuration(element.duration);
+    const onMeta = () => {
+      if (Number.isFinite(element.duration) && element.duration > 0) setDuration(element.duration);
+      // Opened at a moment (?t=): once, when the video can seek.
+      if (startAt !== null && element.currentTime === 0) element.currentTime = Math.min(startAt, element.duration || startAt);
+    };
+    if (element.readyState >= 1) onMeta();
     element.addEventListener("play", follow);
     element.addEventListener("seeked", follow);
     element.addEventListener("timeupdate", follow);
@@ -63,7 +85,7 @@ export function AnalysisViewer({ jobId, sourceUrl, events, geometry }: { jobId: 
       element.removeEventListener("timeupdate", follow);
       element.removeEventListener("loadedmetadata", onMeta);
     };
-  }, []);
+  }, [startAt]);
 
   const seek = (seconds: number, reveal = false) => {
     const element = video.current;
@@ -73,14 +95,33 @@ export function AnalysisViewer({ jobId, sourceUrl, events, geometry }: { jobId: 
     if (reveal) player.current?.scrollIntoView({ block: "nearest", behavior: "smooth" });
   };
 
+  /** Stores a verdict (null: takes it back), then shows it; a refusal is said once, above the gallery. */
+  const giveVerdict = async (event: ViewerEvent, verdict: Verdict | null) => {
+    setReviewing((current) => new Set(current).add(event.id));
+    const stored = await sendReview(jobId, event.id, verdict);
+    setReviewing((current) => {
+      const next = new Set(current);
+      next.delete(event.id);
+      return next;
+    });
+    setReviewFailed(stored === null);
+    if (stored) onReviewed(event.id, stored.review);
+  };
+
   const chosenTrack = tracks?.find((track) => track.track_id === selected) ?? null;
   const counts = useMemo(
     () => countEvents(events, geometry.sampleInterval, { showShort, trackEventIds: chosenTrack?.event_ids ?? null }),
     [events, geometry.sampleInterval, showShort, chosenTrack],
   );
   // Every event type of the job, the busiest first: colours and lanes stay put while filtering.
-  const labels = useMemo(() => countEvents(events, geometry.sampleInterval, { showShort: true, trackEventIds: null }).labels.map((row) => row.label), [events, geometry.sampleInterval]);
+  // A label whose every event was rejected keeps its chip (at 0) and lane, last.
+  const labels = useMemo(() => {
+    const all = countEvents(events, geometry.sampleInterval, { showShort: true, trackEventIds: null });
+    const counted = all.labels.map((row) => row.label);
+    return [...counted, ...new Set(all.rejected.map((event) => event.label).filter((label) => !counted.includes(label)))];
+  }, [events, geometry.sampleInterval]);
   const shown = counts.visible.filter((event) => shownLabel === null || event.label === shownLabel);
+  const rejectedShown = counts.rejected.filter((event) => shownLabel === null || event.label === shownLabel);
   const short = counts.labels.filter((row) => shownLabel === null || row.label === shownLabel).reduce((sum, row) => sum + row.hiddenShort, 0);
   // On the timeline a chosen track's events run only while that track was seen.
   const onTimeline = chosenTrack ? trackEvents(chosenTrack, shown).map((event) => ({ ...event, start_time: event.track_start, end_time: event.track_end })) : shown;
@@ -171,11 +212,27 @@ export function AnalysisViewer({ jobId, sourceUrl, events, geometry }: { jobId: 
         <h2 id="events-title" className="mb-3 text-lg font-medium">
           Events <span className="text-slate-600" data-testid="events-count">({counts.visible.length})</span>
           {counts.hiddenShort > 0 && <span className="ml-2 text-sm font-normal text-slate-600">and {counts.hiddenShort} short hidden</span>}
+          {counts.rejected.length > 0 && <span className="ml-2 text-sm font-normal text-slate-600" data-testid="events-rejected">and {counts.rejected.length} rejected as false positives</span>}
         </h2>
+        {reviewFailed && (
+          <p role="alert" className="mb-3 rounded-md bg-red-50 px-3 py-2 text-sm text-red-800" data-testid="review-failed">
+            The verdict was not saved. Reload the page and try again.
+          </p>
+        )}
         {events.length === 0 ? (
           <p className="text-sm text-slate-600">Nothing matched the event rules in this video.</p>
         ) : (
-          <EventGallery events={shown} aspect={aspect} onSeek={(t) => seek(t, true)} shortHidden={short} showShort={showShort} onShowShort={setShowShort} shortLimit={shortEventLimit(geometry.sampleInterval)} />
+          <EventGallery
+            events={[...shown, ...rejectedShown]}
+            aspect={aspect}
+            onSeek={(t) => seek(t, true)}
+            onPreview={(t) => seek(t)}
+            shortHidden={short}
+            showShort={showShort}
+            onShowShort={setShowShort}
+            shortLimit={shortEventLimit(geometry.sampleInterval)}
+            review={canReview ? { onVerdict: (event, verdict) => void giveVerdict(event, verdict), busy: reviewing } : null}
+          />
         )}
       </section>
     </div>

@@ -3,9 +3,19 @@
 import { useState } from "react";
 import { eventName } from "@/lib/analysis/viewer/event-names";
 import { MIN_EVENT_SAMPLES, matchesSearch, pageOf, sortEvents, type GallerySort } from "@/lib/analysis/viewer/gallery";
+import { movedIndex, reviewKeyHints, verdictOf } from "@/lib/analysis/viewer/review-keys";
+import { isRejected } from "@/lib/analysis/viewer/truth";
 import { ScrollArea } from "@/components/scroll-area";
 import { describeTracks, formatTime } from "./format";
+import { ReviewButtons, useReviewKeys, VerdictBadge, type Verdict } from "./review-controls";
 import type { ViewerEvent } from "./types";
+
+/** How the gallery gives verdicts: null where the viewer may only look (not the job's owner nor an admin). */
+export type GalleryReview = {
+  onVerdict: (event: ViewerEvent, verdict: Verdict | null) => void;
+  /** Events whose verdict is on its way to the server. */
+  busy: ReadonlySet<string>;
+} | null;
 
 const PAGE_SIZE = 12;
 
@@ -13,22 +23,58 @@ const PAGE_SIZE = 12;
  * The events after the page's filters: sorted by time or confidence, searched by label or
  * track (#3), as cards (snapshots at the video's aspect) or a compact list, a page at a time.
  * Each event has its clip and snapshots to download and a button that shows it in the player.
+ * Events reviewed as false positives stay in the gallery, marked and dimmed, so that the
+ * verdict can be undone; they are in no count. With `review`, each event has Confirm, Reject and
+ * Undo, and the review keys work: j / k choose the next or previous event (turning the page and
+ * showing it in the player), c / x / u give or take back the chosen event's verdict.
  */
-export function EventGallery({ events, aspect, onSeek, shortHidden, showShort, onShowShort, shortLimit }: {
+export function EventGallery({ events, aspect, onSeek, onPreview, shortHidden, showShort, onShowShort, shortLimit, review }: {
   events: ViewerEvent[];
   aspect: number;
   onSeek: (seconds: number) => void;
+  /** Shows a moment in the player without scrolling to it (the keys keep the chosen card in view instead). */
+  onPreview: (seconds: number) => void;
   shortHidden: number;
   showShort: boolean;
   onShowShort: (show: boolean) => void;
   shortLimit: number;
+  review: GalleryReview;
 }) {
   const [sort, setSort] = useState<GallerySort>("time");
   const [query, setQuery] = useState("");
   const [compact, setCompact] = useState(false);
   const [page, setPage] = useState(1);
+  const [chosen, setChosen] = useState<string | null>(null);
   const found = sortEvents(events.filter((event) => matchesSearch(event, query)), sort);
   const current = pageOf(found, page, PAGE_SIZE);
+  const rejected = found.filter(isRejected).length;
+
+  const choose = (index: number) => {
+    const event = found[index];
+    setChosen(event.id);
+    setPage(Math.floor(index / PAGE_SIZE) + 1);
+    onPreview(event.start_time);
+    requestAnimationFrame(() => document.querySelector(`[data-event-id="${event.id}"]`)?.scrollIntoView({ block: "nearest" }));
+  };
+
+  useReviewKeys((action) => {
+    const index = found.findIndex((event) => event.id === chosen);
+    if (action === "next" || action === "previous") {
+      const to = movedIndex(action, index, found.length);
+      if (to >= 0) choose(to);
+      return;
+    }
+    const verdict = verdictOf(action);
+    if (review && index >= 0 && verdict !== undefined && !review.busy.has(found[index].id)) review.onVerdict(found[index], verdict);
+  });
+  const reviewOf = (event: ViewerEvent) => ({
+    review,
+    chosen: event.id === chosen,
+    onVerdict: (verdict: Verdict | null) => {
+      setChosen(event.id);
+      review?.onVerdict(event, verdict);
+    },
+  });
 
   return (
     <div className="space-y-4">
@@ -62,9 +108,13 @@ export function EventGallery({ events, aspect, onSeek, shortHidden, showShort, o
           ))}
         </div>
         <p className="text-xs text-slate-700" data-testid="gallery-count">
-          {found.length} event{found.length === 1 ? "" : "s"}
+          {found.length - rejected} event{found.length - rejected === 1 ? "" : "s"}
+          {rejected > 0 && <span data-testid="gallery-rejected">, {rejected} rejected</span>}
         </p>
       </div>
+      <p className="keyboard-hint text-xs text-slate-600" data-testid="review-keys-hint">
+        {review ? reviewKeyHints : "Keys: j / k next and previous event"}
+      </p>
       {(shortHidden > 0 || showShort) && (
         <p className="text-xs text-slate-700" data-testid="short-events">
           {showShort ? "Showing events shorter than " : `${shortHidden} event${shortHidden === 1 ? "" : "s"} shorter than `}
@@ -86,16 +136,20 @@ export function EventGallery({ events, aspect, onSeek, shortHidden, showShort, o
                 <th className="py-1 pr-3 font-medium">Time</th>
                 <th className="py-1 pr-3 font-medium">Confidence</th>
                 <th className="py-1 pr-3 font-medium">Tracks</th>
+                <th className="py-1 pr-3 font-medium">Review</th>
                 <th className="py-1 font-medium"><span className="sr-only">Actions</span></th>
               </tr>
             </thead>
             <tbody>
               {current.items.map((event) => (
-                <tr key={event.id} className="border-t border-slate-200" data-testid="event-row">
+                <tr key={event.id} className={`border-t border-slate-200 ${event.id === chosen ? "bg-brand-50" : ""} ${isRejected(event) ? "text-slate-600" : ""}`} data-testid="event-row" data-event-id={event.id} aria-current={event.id === chosen ? "true" : undefined}>
                   <td className="py-1.5 pr-3" data-testid="event-label">{eventName(event.label)}</td>
                   <td className="py-1.5 pr-3 font-mono text-xs">{formatTime(event.start_time)}–{formatTime(event.end_time)}</td>
                   <td className="py-1.5 pr-3" data-testid="event-confidence">{Math.round(event.confidence * 100)}%</td>
                   <td className="py-1.5 pr-3 text-xs">{describeTracks(event.track_ids)}</td>
+                  <td className="py-1.5 pr-3">
+                    <ReviewCell event={event} {...reviewOf(event)} compact />
+                  </td>
                   <td className="py-1.5">
                     <button type="button" onClick={() => onSeek(event.start_time)} className="text-brand-700 hover:underline">Show</button>
                   </td>
@@ -106,7 +160,7 @@ export function EventGallery({ events, aspect, onSeek, shortHidden, showShort, o
         </ScrollArea>
       ) : (
         <div className="grid gap-5 sm:grid-cols-2 lg:grid-cols-3" data-testid="event-gallery">
-          {current.items.map((event) => <EventCard key={event.id} event={event} aspect={aspect} onSeek={onSeek} />)}
+          {current.items.map((event) => <EventCard key={event.id} event={event} aspect={aspect} onSeek={onSeek} {...reviewOf(event)} />)}
         </div>
       )}
 
@@ -125,16 +179,36 @@ export function EventGallery({ events, aspect, onSeek, shortHidden, showShort, o
   );
 }
 
-function EventCard({ event, aspect, onSeek }: { event: ViewerEvent; aspect: number; onSeek: (seconds: number) => void }) {
-  const [playing, setPlaying] = useState(false);
+type ReviewProps = { review: GalleryReview; chosen: boolean; onVerdict: (verdict: Verdict | null) => void };
+
+/** An event's verdict, with its buttons where the viewer may review. */
+function ReviewCell({ event, review, onVerdict, compact = false }: ReviewProps & { event: ViewerEvent; compact?: boolean }) {
+  const verdict = event.review?.verdict ?? null;
+  if (!review) return verdict ? <VerdictBadge verdict={verdict} /> : null;
   return (
-    <article className="overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm" data-testid="event-card">
+    <div className={`flex flex-wrap items-center gap-2 ${compact ? "" : "justify-between"}`}>
+      <VerdictBadge verdict={verdict} />
+      <ReviewButtons verdict={verdict} busy={review.busy.has(event.id)} subject={`${eventName(event.label)} at ${formatTime(event.start_time)}`} onVerdict={onVerdict} compact={compact} />
+    </div>
+  );
+}
+
+function EventCard({ event, aspect, onSeek, review, chosen, onVerdict }: { event: ViewerEvent; aspect: number; onSeek: (seconds: number) => void } & ReviewProps) {
+  const [playing, setPlaying] = useState(false);
+  const rejected = isRejected(event);
+  return (
+    <article
+      className={`overflow-hidden rounded-xl border shadow-sm ${chosen ? "border-brand-600 ring-2 ring-brand-600" : "border-slate-200"} ${rejected ? "bg-slate-50" : "bg-white"}`}
+      data-testid="event-card"
+      data-event-id={event.id}
+      aria-current={chosen ? "true" : undefined}
+    >
       {playing && event.activityClipUrl ? (
         <video src={event.activityClipUrl} controls autoPlay muted playsInline className="w-full bg-black" style={{ aspectRatio: aspect }} data-testid="event-clip" />
       ) : (
         <button type="button" className="group relative block w-full" onClick={() => setPlaying(true)} aria-label={`Play ${eventName(event.label)} clip`}>
           {/* eslint-disable-next-line @next/next/no-img-element */}
-          <img src={event.activityImageAnnotatedUrl ?? event.activityImageUrl ?? ""} alt={`${eventName(event.label)} at ${formatTime(event.start_time)}`} loading="lazy" className="w-full bg-slate-900 object-contain" style={{ aspectRatio: aspect }} data-testid="event-snapshot" />
+          <img src={event.activityImageAnnotatedUrl ?? event.activityImageUrl ?? ""} alt={`${eventName(event.label)} at ${formatTime(event.start_time)}`} loading="lazy" className={`w-full bg-slate-900 object-contain ${rejected ? "opacity-50" : ""}`} style={{ aspectRatio: aspect }} data-testid="event-snapshot" />
           <span className="absolute inset-0 flex items-center justify-center bg-black/0 transition group-hover:bg-black/30">
             <span className="rounded-full bg-white/90 px-3 py-1 text-sm font-medium opacity-0 group-hover:opacity-100">▶ Play clip</span>
           </span>
@@ -151,6 +225,7 @@ function EventCard({ event, aspect, onSeek }: { event: ViewerEvent; aspect: numb
           </div>
           <span className="rounded-full bg-slate-100 px-2 py-0.5 text-sm font-medium text-slate-800" data-testid="event-confidence">{Math.round(event.confidence * 100)}%</span>
         </div>
+        <ReviewCell event={event} review={review} chosen={chosen} onVerdict={onVerdict} />
         <div className="flex flex-wrap gap-x-3 gap-y-1 text-sm">
           <button type="button" onClick={() => onSeek(event.start_time)} className="font-medium text-brand-700 hover:underline">Show in player</button>
           {event.activityClipUrl && <a href={event.activityClipUrl} download className="text-brand-700 hover:underline">Clip</a>}

@@ -26,7 +26,16 @@ const EVENT_PAGE = 200;
  * endpoint if the socket cannot open) until it ends, when the live connection is closed; a
  * failure is explained in plain words; a finished job opens in the viewer (analysis-viewer.tsx).
  */
-export function LiveJob({ initial, logs: initialLogs, sourceUrl, geometry }: { initial: JobView; logs: LogLine[]; sourceUrl: string | null; geometry: VideoGeometry }) {
+export function LiveJob({ initial, logs: initialLogs, sourceUrl, geometry, canReview, startAt }: {
+  initial: JobView;
+  logs: LogLine[];
+  sourceUrl: string | null;
+  geometry: VideoGeometry;
+  /** The signed-in user owns the job or is an admin: they may confirm and reject its events. */
+  canReview: boolean;
+  /** Seconds to open the player at (?t= on the page), or null. */
+  startAt: number | null;
+}) {
   const [job, setJob] = useState(initial);
   const [logs, setLogs] = useState(initialLogs);
   const [events, setEvents] = useState<ViewerEvent[] | null>(null);
@@ -65,7 +74,8 @@ export function LiveJob({ initial, logs: initialLogs, sourceUrl, geometry }: { i
   const loadEvents = useCallback(async () => {
     const all: ViewerEvent[] = [];
     for (let page = 1; ; page++) {
-      const response = await fetch(`/api/jobs/${initial.id}/results?page=${page}&page_size=${EVENT_PAGE}`);
+      // The rejected too: the gallery shows them marked, so that a verdict can be undone.
+      const response = await fetch(`/api/jobs/${initial.id}/results?page=${page}&page_size=${EVENT_PAGE}&include_rejected=1`);
       if (!response.ok) break;
       const body = await response.json();
       all.push(...body.events);
@@ -120,7 +130,15 @@ export function LiveJob({ initial, logs: initialLogs, sourceUrl, geometry }: { i
         events === null ? (
           <p className="text-sm text-slate-600">Loading events…</p>
         ) : (
-          <AnalysisViewer jobId={job.id} sourceUrl={sourceUrl} events={events} geometry={geometry} />
+          <AnalysisViewer
+            jobId={job.id}
+            sourceUrl={sourceUrl}
+            events={events}
+            geometry={geometry}
+            canReview={canReview}
+            startAt={startAt}
+            onReviewed={(eventId, review) => setEvents((current) => current && current.map((event) => (event.id === eventId ? { ...event, review } : event)))}
+          />
         )
       ) : sourceUrl ? (
         <SourcePreview sourceUrl={sourceUrl} copyReady={logs.some((line) => line.message.startsWith(PROXY_LOG))} />

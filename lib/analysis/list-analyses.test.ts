@@ -4,6 +4,8 @@ import { events, jobs } from "@/lib/db/schema";
 import { createTestDatabase } from "@/lib/db/testing";
 import { createUser } from "@/lib/auth/users";
 import { listAnalyses } from "./list-analyses";
+import { listEvents } from "./list-events";
+import { reviewEvent } from "./review-event";
 
 describe("listAnalyses", () => {
   let handle: DatabaseHandle;
@@ -35,5 +37,12 @@ describe("listAnalyses", () => {
     await handle.db.insert(events).values([event(0, 0.6, "event-001-annotated.jpg"), event(1, 0.9, "event-002-annotated.jpg"), event(2, 0.95, null)]);
     const [after] = await listAnalyses(handle.db, { user: owner, isAdmin: false });
     expect(after).toMatchObject({ events: 3, thumbnail: "event-002-annotated.jpg" });
+
+    // A reviewer's false positive leaves the count; a confirmed event stays in it.
+    const { items } = await listEvents(handle.db, job.id, { offset: 0, limit: 10 });
+    await reviewEvent(handle.db, { user: owner, isAdmin: false }, job.id, items[0].id, { verdict: "false_positive" });
+    await reviewEvent(handle.db, { user: owner, isAdmin: false }, job.id, items[1].id, { verdict: "confirmed" });
+    const [reviewed] = await listAnalyses(handle.db, { user: owner, isAdmin: false });
+    expect(reviewed.events).toBe(2);
   });
 });

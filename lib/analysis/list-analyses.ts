@@ -16,7 +16,8 @@ export async function listAnalyses(db: Db, caller: Caller, limit = 100) {
       tripId: jobs.tripId,
       createdAt: jobs.createdAt,
       filename: videos.filename,
-      events: sql<number>`(select count(*)::int from events e where e.job_id = ${jobs.id})`,
+      /** Events a reviewer rejected as false positives are not counted, as the viewer counts none. */
+      events: sql<number>`(select count(*)::int from events e where e.job_id = ${jobs.id} and e.review_verdict is distinct from 'false_positive')`,
       /** The annotated snapshot of the job's most confident event, as its thumbnail. */
       thumbnail: sql<string | null>`(select e.snapshot_annotated from events e where e.job_id = ${jobs.id} and e.snapshot_annotated is not null order by e.confidence desc, e.ordinal limit 1)`,
     })

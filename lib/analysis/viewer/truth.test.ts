@@ -42,6 +42,26 @@ describe("countEvents", () => {
   });
 });
 
+describe("countEvents with reviews", () => {
+  it("counts no event reviewed as a false positive, and returns those apart; confirmed ones count", () => {
+    const reviewed = [
+      { ...event("a", "person", 0, 5), review: { verdict: "confirmed" } },
+      { ...event("b", "person", 6, 9), review: { verdict: "false_positive" } },
+      { ...event("c", "phone use", 1, 3), review: null },
+      { ...event("d", "phone use", 4, 4), review: { verdict: "false_positive" } },
+    ];
+    const counts = countEvents(reviewed, 0.2, { showShort: false, trackEventIds: null });
+    expect(counts.visible.map((e) => e.id)).toEqual(["a", "c"]);
+    expect(counts.rejected.map((e) => e.id)).toEqual(["b", "d"]);
+    // A rejected short event is rejected, not hidden as short.
+    expect(counts.hiddenShort).toBe(0);
+    expect(counts.labels).toEqual([
+      { label: "person", shown: 1, hiddenShort: 0 },
+      { label: "phone use", shown: 1, hiddenShort: 0 },
+    ]);
+  });
+});
+
 describe("trackEvents", () => {
   it("cuts the events of a short track to its own span", () => {
     const list = [event("p", "person", 0, 30), event("u", "phone use", 12, 20), event("x", "person", 40, 50)];

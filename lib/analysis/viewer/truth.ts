@@ -8,7 +8,12 @@ import { isShortEvent, type GalleryEvent } from "./gallery";
 
 export { eventName } from "./event-names";
 
-export type CountedEvent = GalleryEvent & { id: string };
+export type CountedEvent = GalleryEvent & { id: string; review?: { verdict: string } | null };
+
+/** Was the event reviewed as a false positive? Such events are kept to be seen, never counted. */
+export function isRejected(event: { review?: { verdict: string } | null }): boolean {
+  return event.review?.verdict === "false_positive";
+}
 
 export type EventCounts<E> = {
   /** The events the timeline and gallery show for every label: track and short filters applied. */
@@ -17,19 +22,28 @@ export type EventCounts<E> = {
   hiddenShort: number;
   /** Per label, the busiest first: what is shown and what is hidden as short. */
   labels: { label: string; shown: number; hiddenShort: number }[];
+  /** The track's events reviewed as false positives: in no count above, short or not. */
+  rejected: E[];
 };
 
 /**
  * One count per label. `trackEventIds` narrows to one track's events; `showShort` false leaves
  * out events under the short-event limit and counts them instead. A label whose events are
- * all hidden still has its row (0 shown), so its chip says where its events went.
+ * all hidden still has its row (0 shown), so its chip says where its events went. An event
+ * reviewed as a false positive counts nowhere (as the API's listings leave it out) and is
+ * returned apart, for the gallery to show it marked and undoable.
  */
 export function countEvents<E extends CountedEvent>(events: readonly E[], sampleInterval: number, filter: { showShort: boolean; trackEventIds: readonly string[] | null }): EventCounts<E> {
   const ofTrack = filter.trackEventIds ? events.filter((event) => filter.trackEventIds!.includes(event.id)) : [...events];
   const rows = new Map<string, { label: string; shown: number; hiddenShort: number }>();
   const visible: E[] = [];
+  const rejected: E[] = [];
   let hiddenShort = 0;
   for (const event of ofTrack) {
+    if (isRejected(event)) {
+      rejected.push(event);
+      continue;
+    }
     const row = rows.get(event.label) ?? { label: event.label, shown: 0, hiddenShort: 0 };
     rows.set(event.label, row);
     if (!filter.showShort && isShortEvent(event, sampleInterval)) {
@@ -41,7 +55,7 @@ export function countEvents<E extends CountedEvent>(events: readonly E[], sample
     }
   }
   const labels = [...rows.values()].sort((a, b) => b.shown - a.shown || b.hiddenShort - a.hiddenShort || a.label.localeCompare(b.label));
-  return { visible, hiddenShort, labels };
+  return { visible, hiddenShort, labels, rejected };
 }
 
 export type SpannedTrack = { first_seen: number; last_seen: number; event_ids: readonly string[] };

@@ -11,12 +11,21 @@ import { callerFor, listJobLogs } from "@/lib/jobs";
 
 export const metadata = { title: "Analysis · Framewise" };
 
-export default async function AnalysisPage({ params }: { params: Promise<{ id: string }> }) {
-  const { id } = await params;
+/** `?t=12.5`: the moment the player opens at (the review queue links to events this way). */
+function startAtOf(value: string | string[] | undefined): number | null {
+  const seconds = typeof value === "string" ? Number(value) : NaN;
+  return Number.isFinite(seconds) && seconds >= 0 ? seconds : null;
+}
+
+export default async function AnalysisPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ t?: string | string[] }> }) {
+  const [{ id }, { t }] = await Promise.all([params, searchParams]);
   const user = await currentUser();
   const database = await db();
-  const job = await findAnalysisJob(database, callerFor(user), id);
+  const caller = callerFor(user);
+  const job = await findAnalysisJob(database, caller, id);
   if (!job) notFound();
+  // As getOwnedAnalysisJobOrThrow decides for the review endpoint: an anonymous job is nobody's to review but an admin's.
+  const canReview = caller.isAdmin || (caller.user !== null && job.ownerId === caller.user.id);
   const [logs, video] = await Promise.all([listJobLogs(database, job.id), analysisVideoOf(database, job)]);
   const geometry = analysisGeometry(job);
   return (
@@ -33,6 +42,8 @@ export default async function AnalysisPage({ params }: { params: Promise<{ id: s
         initial={{ id: job.id, status: job.status, phase: job.phase, processed: job.processed, total: job.total, currentStep: job.currentStep, errorMessage: job.errorMessage }}
         logs={logs.map((log) => ({ at: log.at.toISOString(), level: log.level, message: log.message }))}
         sourceUrl={video ? `/api/jobs/${job.id}/source` : null}
+        canReview={canReview}
+        startAt={startAtOf(t)}
         geometry={{ duration: video?.durationSeconds ?? geometry.duration, frameRate: geometry.fps, sampleInterval: geometry.sampleInterval, width: geometry.width, height: geometry.height }}
       />
     </div>
