@@ -37,7 +37,7 @@ export async function cancelJobAction(jobId: string): Promise<JobActionResult> {
     const [database, who] = [await db(), await caller()];
     // The editor contract's cancel route lets anyone holding the id cancel an anonymous job;
     // the browser's button, like Delete and Run again, is its creator's alone.
-    await getChangeableJobOrThrow(database, who, jobId, "cancel");
+    await getChangeableJobOrThrow(database, who, jobId, "cancel it");
     const job = await cancelJob(database, who, jobId);
     return { jobId: job.id, status: job.status };
   });

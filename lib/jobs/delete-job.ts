@@ -27,7 +27,7 @@ export type DeletedJob = { id: string; kind: Job["kind"]; removedVideo: boolean 
  * is never touched, and a video other jobs name stays.
  */
 export async function deleteJob(db: Db, caller: Caller, jobId: string, options: { graceMs?: number } = {}): Promise<DeletedJob> {
-  const job = await getChangeableJobOrThrow(db, caller, jobId, "delete");
+  const job = await getChangeableJobOrThrow(db, caller, jobId, "delete it");
   const wasRunning = !finishedStatuses.includes(job.status);
   if (wasRunning) {
     // An engine that cannot take the cancel must not keep the job: a run that starts later

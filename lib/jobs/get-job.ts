@@ -22,12 +22,12 @@ export async function getJobOrThrow(db: Db, caller: Caller, jobId: string): Prom
 /**
  * A job the caller may change (lib/jobs/caller.ts `canChange`): one they cannot even see is
  * missing, as above; one they can see but did not start (an anonymous job opened through its
- * link in another browser) is refused as forbidden, saying who may `verb` it.
+ * link in another browser) is refused as forbidden, saying who may (`action`: "delete it", "run it again").
  */
-export async function getChangeableJobOrThrow(db: Db, caller: Caller, jobId: string, verb: string): Promise<Job> {
+export async function getChangeableJobOrThrow(db: Db, caller: Caller, jobId: string, action: string): Promise<Job> {
   const job = await getJobOrThrow(db, caller, jobId);
   // Someone else's account job is already missing above: only an anonymous job gets here.
-  if (!canChange(caller, job)) throw new AppError("forbidden", `Only the browser that started this job can ${verb} it`);
+  if (!canChange(caller, job)) throw new AppError("forbidden", `Only the browser that started this job can ${action}`);
   return job;
 }
 

@@ -23,7 +23,7 @@ const serverFields = ["videoId", "duration", "filename", "checked"];
  * as it was; the new one's log says where it came from.
  */
 export async function rerunJob(db: Db, caller: Caller, jobId: string, changes: Record<string, unknown> = {}): Promise<Job> {
-  const job = await getChangeableJobOrThrow(db, caller, jobId, "run again");
+  const job = await getChangeableJobOrThrow(db, caller, jobId, "run it again");
   if (!jobKinds.includes(job.kind)) throw new AppError("bad_request", `A ${job.kind} job cannot be run again`);
   const fixed = Object.keys(changes).find((field) => serverFields.includes(field));
   if (fixed) throw new AppError("bad_request", `Request body '${fixed}': is set by the server and cannot be changed in a re-run`);
