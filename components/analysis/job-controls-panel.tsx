@@ -23,6 +23,8 @@ export type JobControlsProps = {
   /** The analysis options the job ran with (analyze jobs); other kinds re-run unchanged. */
   options: OptionsForm | null;
   classVisible?: EventRules["classVisible"];
+  /** Whether this caller may cancel, re-run and delete the job (lib/jobs/caller.ts `canChange`). */
+  mayChange: boolean;
   /** Where a re-run job is shown, `{id}` standing for its id, and where to go after a delete. */
   jobHref: string;
   afterDelete: string;
@@ -106,23 +108,29 @@ export function JobControlsPanel(props: JobControlsProps) {
             </div>
           )}
         </dl>
-        <div className="flex flex-wrap gap-2">
-          {isRunning && (
-            <button type="button" disabled={pending} onClick={() => act(() => cancelJobAction(props.jobId), (result) => setJob((current) => ({ ...current, status: result.status ?? "cancelled" })))} className="rounded-md border border-slate-300 px-3 py-1.5 text-sm font-medium hover:bg-slate-50 disabled:opacity-60">
-              Cancel job
+        {props.mayChange ? (
+          <div className="flex flex-wrap gap-2">
+            {isRunning && (
+              <button type="button" disabled={pending} onClick={() => act(() => cancelJobAction(props.jobId), (result) => setJob((current) => ({ ...current, status: result.status ?? "cancelled" })))} className="rounded-md border border-slate-300 px-3 py-1.5 text-sm font-medium hover:bg-slate-50 disabled:opacity-60">
+                Cancel job
+              </button>
+            )}
+            {!isRunning && (
+              <button type="button" aria-expanded={rerunOpen} aria-controls="rerun-form" onClick={() => setRerunOpen((open) => !open)} className="rounded-md border border-slate-300 px-3 py-1.5 text-sm font-medium hover:bg-slate-50">
+                Run again…
+              </button>
+            )}
+            <button type="button" disabled={pending} onClick={() => setConfirmDelete(true)} className="rounded-md border border-red-300 px-3 py-1.5 text-sm font-medium text-red-700 hover:bg-red-50 disabled:opacity-60">
+              Delete
             </button>
-          )}
-          {!isRunning && (
-            <button type="button" aria-expanded={rerunOpen} aria-controls="rerun-form" onClick={() => setRerunOpen((open) => !open)} className="rounded-md border border-slate-300 px-3 py-1.5 text-sm font-medium hover:bg-slate-50">
-              Run again…
-            </button>
-          )}
-          <button type="button" disabled={pending} onClick={() => setConfirmDelete(true)} className="rounded-md border border-red-300 px-3 py-1.5 text-sm font-medium text-red-700 hover:bg-red-50 disabled:opacity-60">
-            Delete
-          </button>
-        </div>
+          </div>
+        ) : (
+          <p className="text-sm text-slate-600" data-testid="controls-not-yours">
+            Started in another browser: only that browser can run it again or delete it.
+          </p>
+        )}
       </div>
-      {rerunOpen && !isRunning && (
+      {props.mayChange && rerunOpen && !isRunning && (
         <form
           id="rerun-form"
           className="mt-4 space-y-4 border-t border-slate-100 pt-4"

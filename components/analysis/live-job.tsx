@@ -119,7 +119,7 @@ export function LiveJob({ initial, logs: initialLogs, sourceUrl, geometry, canRe
           <ol className="mt-2 max-h-56 overflow-y-auto rounded-md bg-slate-950 p-3 font-mono text-xs text-slate-200" data-testid="job-log">
             {logs.map((line, i) => (
               <li key={i} className={line.level === "error" ? "text-red-300" : line.level === "warn" ? "text-amber-300" : ""}>
-                <span className="text-slate-500">{line.at.slice(11, 19)}</span> {line.message}
+                <span className="text-slate-400">{line.at.slice(11, 19)}</span> {line.message}
               </li>
             ))}
           </ol>

@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import AxeBuilder from "@axe-core/playwright";
-import { expect, test, type Browser, type Page } from "@playwright/test";
+import { expect, test, type Browser, type BrowserContext, type Page } from "@playwright/test";
 import { e2eVideoDir } from "../global-setup";
 import { e2eAdminEmail } from "../../playwright.config";
 import { signUp } from "./helpers";
@@ -76,7 +76,10 @@ test("every main page: no sideways scroll at 390 px, no serious axe violations, 
   test.setTimeout(600_000);
   const findings: Finding[] = [];
 
-  // Signed out: the public pages.
+  // Signed out: the public pages, then an anonymous analysis: this browser's list and the job
+  // page with its controls, and the same page from a browser that did not start it.
+  let anonymousJob = "";
+  let browserCookies: Awaited<ReturnType<BrowserContext["cookies"]>> = [];
   for (const viewport of Object.keys(viewports) as Viewport[]) {
     const context = await contextAt(browser, viewport);
     const page = await context.newPage();
@@ -84,6 +87,24 @@ test("every main page: no sideways scroll at 390 px, no serious axe violations, 
       await page.goto(url);
       findings.push(...(await sweep(page, name, viewport)));
     }
+    if (!anonymousJob) {
+      const started = await page.request.post("/api/jobs/start", { form: { tripId: "TRIP-A11Y-ANON", videoName: "pattern.mp4" } });
+      expect(started.status()).toBe(200);
+      anonymousJob = ((await started.json()) as { job_id: string }).job_id;
+      browserCookies = await context.cookies();
+    } else {
+      await page.goto(`/analyses/${anonymousJob}`);
+      await expect.soft(page.getByTestId("controls-not-yours")).toBeVisible();
+      findings.push(...(await sweep(page, "analysis-not-yours", viewport)));
+      await context.addCookies(browserCookies);
+    }
+    await page.goto("/analyses");
+    await expect.soft(page.getByTestId("browser-analyses-table")).toContainText("TRIP-A11Y-ANON");
+    findings.push(...(await sweep(page, "analyses-this-browser", viewport)));
+    await page.goto(`/analyses/${anonymousJob}`);
+    await expect.soft(page.getByRole("button", { name: "Delete" })).toBeVisible();
+    await page.waitForTimeout(500);
+    findings.push(...(await sweep(page, "analysis-anonymous", viewport)));
     await context.close();
   }
 

@@ -353,6 +353,15 @@ test("no page logs a console error: every main page, signed out, signed in and a
   const anonymous = await (await browser.newContext({ viewport: phone })).newPage();
   watch(anonymous);
   for (const url of ["/", "/sign-in", "/sign-up", "/analyses/new", "/docs"]) await visit(anonymous, url);
+  // A signed-out browser's own analysis: its "this browser" list and its page with the controls;
+  // the same page from another browser, without them.
+  const anonymousJob = (await (await anonymous.request.post("/api/jobs/start", { form: { tripId: "console anonymous", videoName: "pattern.mp4" }, maxRetries: 2 })).json()).job_id as string;
+  for (const url of ["/analyses", `/analyses/${anonymousJob}`]) await visit(anonymous, url);
+  await expect(anonymous.getByRole("button", { name: "Delete" })).toBeVisible();
+  const otherBrowser = await (await browser.newContext({ viewport: desktop })).newPage();
+  watch(otherBrowser);
+  for (const url of ["/analyses", `/analyses/${anonymousJob}`]) await visit(otherBrowser, url);
+  await expect(otherBrowser.getByTestId("controls-not-yours")).toBeVisible();
 
   const { page } = await newUser(browser, "console-errors");
   watch(page);

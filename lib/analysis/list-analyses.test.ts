@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eq } from "drizzle-orm";
 import type { DatabaseHandle } from "@/lib/db/client";
 import { events, jobs } from "@/lib/db/schema";
 import { createTestDatabase } from "@/lib/db/testing";
 import { createUser } from "@/lib/auth/users";
-import { listAnalyses } from "./list-analyses";
+import { listAnalyses, listBrowserAnalyses } from "./list-analyses";
 import { listEvents } from "./list-events";
 import { reviewEvent } from "./review-event";
 
@@ -44,5 +45,19 @@ describe("listAnalyses", () => {
     await reviewEvent(handle.db, { user: owner, isAdmin: false }, job.id, items[1].id, { verdict: "confirmed" });
     const [reviewed] = await listAnalyses(handle.db, { user: owner, isAdmin: false });
     expect(reviewed.events).toBe(2);
+  });
+
+  it("lists a browser's anonymous analyses, newest first, and nothing it cannot prove or that is gone", async () => {
+    const owner = await createUser(handle.db, { email: "dora@example.com", password: "long enough" });
+    const [older] = await handle.db.insert(jobs).values({ kind: "analyze", ownerId: null, tripId: "OLD", createdAt: new Date("2030-01-01T00:00:00Z") }).returning();
+    const [newer] = await handle.db.insert(jobs).values({ kind: "analyze", ownerId: null, tripId: "NEW", createdAt: new Date("2030-01-02T00:00:00Z") }).returning();
+    const [accounts] = await handle.db.insert(jobs).values({ kind: "analyze", ownerId: owner.id }).returning();
+    const [other] = await handle.db.insert(jobs).values({ kind: "ingest", ownerId: null }).returning();
+    const [gone] = await handle.db.insert(jobs).values({ kind: "analyze", ownerId: null }).returning();
+    await handle.db.delete(jobs).where(eq(jobs.id, gone.id));
+
+    const listed = await listBrowserAnalyses(handle.db, [older.id, gone.id, accounts.id, other.id, newer.id, "not-a-uuid"]);
+    expect(listed.map((item) => item.tripId)).toEqual(["NEW", "OLD"]);
+    expect(await listBrowserAnalyses(handle.db, [])).toEqual([]);
   });
 });

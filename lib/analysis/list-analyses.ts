@@ -1,4 +1,5 @@
-import { and, desc, eq, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, isNull, sql, type SQL } from "drizzle-orm";
+import { isUuid } from "@/lib/ids";
 import type { Db } from "@/lib/db/client";
 import { jobs, videos, type Job } from "@/lib/db/schema";
 import { listableJobs, type Caller } from "@/lib/jobs";
@@ -7,6 +8,24 @@ import { listableJobs, type Caller } from "@/lib/jobs";
 export async function listAnalyses(db: Db, caller: Caller, limit = 100) {
   const scope = listableJobs(caller);
   if (scope === null) return [];
+  return selectAnalyses(db, scope, limit);
+}
+
+/**
+ * The anonymous analyses a browser started (the ids its signed cookie proves,
+ * lib/auth/browser-jobs.ts), newest first. Only jobs still anonymous and still there: a
+ * deleted job leaves the list at once, whatever the cookie still says.
+ */
+export async function listBrowserAnalyses(db: Db, jobIds: readonly string[]) {
+  const ids = jobIds.filter(isUuid);
+  if (ids.length === 0) return [];
+  return selectAnalyses(db, and(inArray(jobs.id, ids), isNull(jobs.ownerId)), ids.length);
+}
+
+export type AnalysisListItem = Awaited<ReturnType<typeof selectAnalyses>>[number];
+
+/** One row per analysis in `scope`: what the lists show, with its event count and thumbnail. */
+function selectAnalyses(db: Db, scope: SQL | undefined, limit: number) {
   return db
     .select({
       id: jobs.id,

@@ -11,6 +11,11 @@ export type Caller = {
    * queue in their own concurrency group (inngest/functions/_job-function.ts).
    */
   queueKey?: string;
+  /**
+   * The anonymous jobs this browser proved it started (a signed cookie, lib/auth/browser-jobs.ts):
+   * their creator may change them, where anyone else holding the id may only look.
+   */
+  createdJobIds?: readonly string[];
 };
 
 /** The concurrency group a caller's jobs run in: per user (and so per API key's owner), per address for anonymous callers. */
@@ -35,4 +40,15 @@ export function callerFor(user: { id: string; role: string } | null | undefined)
  */
 export function canSee(caller: Caller, thing: { ownerId: string | null }): boolean {
   return caller.isAdmin || thing.ownerId === null || (caller.user !== null && thing.ownerId === caller.user.id);
+}
+
+/**
+ * May `caller` change this job (cancel, run again, delete)? Its owning account and admins may;
+ * an anonymous job only the browser that started it, by the ids its signed cookie proves.
+ * Holding an anonymous job's id lets anyone look at it (`canSee`), never change it.
+ */
+export function canChange(caller: Caller, job: { id: string; ownerId: string | null }): boolean {
+  if (caller.isAdmin) return true;
+  if (job.ownerId !== null) return caller.user !== null && job.ownerId === caller.user.id;
+  return caller.createdJobIds?.includes(job.id) ?? false;
 }

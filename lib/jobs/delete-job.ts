@@ -6,7 +6,7 @@ import { jobs, videos, type Job } from "@/lib/db/schema";
 import { storageLayout } from "@/lib/storage/layout";
 import type { Caller } from "./caller";
 import { cancelJob } from "./cancel-job";
-import { getJobOrThrow } from "./get-job";
+import { getChangeableJobOrThrow } from "./get-job";
 import { publishJobDeleted } from "./publish";
 import { finishedStatuses } from "./set-job-status";
 
@@ -20,14 +20,14 @@ const STOP_GRACE_MS = 1500;
 export type DeletedJob = { id: string; kind: Job["kind"]; removedVideo: boolean };
 
 /**
- * Deletes a job the caller may see (lib/jobs/caller.ts), of any kind: a job that is still
+ * Deletes a job the caller may change (lib/jobs/caller.ts `canChange`), of any kind: a job that is still
  * running is cancelled first; then its rows (results, logs, frames, features: they cascade
  * from the job), its folder under DATA_DIR/jobs, and the uploaded video it registered itself
  * (the job's `videoId`) when no other job uses that video. A server video (VIDEO_INPUT_DIR)
  * is never touched, and a video other jobs name stays.
  */
 export async function deleteJob(db: Db, caller: Caller, jobId: string, options: { graceMs?: number } = {}): Promise<DeletedJob> {
-  const job = await getJobOrThrow(db, caller, jobId);
+  const job = await getChangeableJobOrThrow(db, caller, jobId, "delete it");
   const wasRunning = !finishedStatuses.includes(job.status);
   if (wasRunning) {
     // An engine that cannot take the cancel must not keep the job: a run that starts later

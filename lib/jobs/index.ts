@@ -1,6 +1,6 @@
-export { type Caller, systemCaller, anonymousCaller, callerFor, canSee, queueKeyOf } from "./caller";
+export { type Caller, systemCaller, anonymousCaller, callerFor, canChange, canSee, queueKeyOf } from "./caller";
 export { createJob, type CreateJobInput } from "./create-job";
-export { getJobOrThrow, listJobLogs } from "./get-job";
+export { getChangeableJobOrThrow, getJobOrThrow, listJobLogs } from "./get-job";
 export { ownerCaller } from "./owner-caller";
 export { listJobs, listableJobs } from "./list-jobs";
 export { cancelJob } from "./cancel-job";

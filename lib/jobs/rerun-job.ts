@@ -5,7 +5,7 @@ import { jobKinds } from "@/lib/job-kinds";
 import { appendJobLog } from "./append-job-log";
 import type { Caller } from "./caller";
 import { createJob } from "./create-job";
-import { getJobOrThrow } from "./get-job";
+import { getChangeableJobOrThrow } from "./get-job";
 import { ownerCaller } from "./owner-caller";
 
 /**
@@ -15,7 +15,7 @@ import { ownerCaller } from "./owner-caller";
 const serverFields = ["videoId", "duration", "filename", "checked"];
 
 /**
- * Runs a job the caller may see again, of any kind, as a new job: the same payload with
+ * Runs a job the caller may change (lib/jobs/caller.ts `canChange`) again, of any kind, as a new job: the same payload with
  * `changes` laid over its top-level fields (for an analysis: fps, tasks, detectThreshold,
  * tracker, rules...), checked again by the kind's schema (lib/jobs/payloads.ts), so a wrong
  * change is a bad request naming the field. The new job belongs to the old one's owner, not to
@@ -23,7 +23,7 @@ const serverFields = ["videoId", "duration", "filename", "checked"];
  * as it was; the new one's log says where it came from.
  */
 export async function rerunJob(db: Db, caller: Caller, jobId: string, changes: Record<string, unknown> = {}): Promise<Job> {
-  const job = await getJobOrThrow(db, caller, jobId);
+  const job = await getChangeableJobOrThrow(db, caller, jobId, "run it again");
   if (!jobKinds.includes(job.kind)) throw new AppError("bad_request", `A ${job.kind} job cannot be run again`);
   const fixed = Object.keys(changes).find((field) => serverFields.includes(field));
   if (fixed) throw new AppError("bad_request", `Request body '${fixed}': is set by the server and cannot be changed in a re-run`);

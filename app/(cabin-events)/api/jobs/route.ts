@@ -4,6 +4,7 @@ import { toCabinJobCreated } from "@/lib/analysis/serializers/cabin-events";
 import { db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { baseUrlOf } from "@/lib/http/base-url";
+import { rememberAnonymousJob } from "@/lib/http/browser-jobs-cookie";
 import { route } from "@/lib/http/route";
 import { registerUpload } from "@/lib/videos/register-video";
 
@@ -18,6 +19,6 @@ export const POST = route(
     const database = await db();
     const { video, probe } = await registerUpload(database, ctx, file);
     const job = await startAnalysis(database, ctx, { video, probe, tripId, options, clientId: fields.client_id || null });
-    return Response.json(toCabinJobCreated(job, baseUrlOf(request)));
+    return rememberAnonymousJob(request, Response.json(toCabinJobCreated(job, baseUrlOf(request))), job);
   },
 );

@@ -7,7 +7,8 @@ import { analysisVideoOf } from "@/lib/analysis/list-analyses";
 import { analysisGeometry } from "@/lib/analysis/list-detections";
 import { currentUser } from "@/lib/auth/session";
 import { db } from "@/lib/db/client";
-import { callerFor, listJobLogs } from "@/lib/jobs";
+import { canChange, listJobLogs } from "@/lib/jobs";
+import { browserCaller } from "@/app/browser-jobs";
 
 export const metadata = { title: "Analysis · Framewise" };
 
@@ -21,7 +22,7 @@ export default async function AnalysisPage({ params, searchParams }: { params: P
   const [{ id }, { t }] = await Promise.all([params, searchParams]);
   const user = await currentUser();
   const database = await db();
-  const caller = callerFor(user);
+  const caller = await browserCaller(user);
   const job = await findAnalysisJob(database, caller, id);
   if (!job) notFound();
   // As getOwnedAnalysisJobOrThrow decides for the review endpoint: an anonymous job is nobody's to review but an admin's.
@@ -37,7 +38,7 @@ export default async function AnalysisPage({ params, searchParams }: { params: P
         </div>
         <p className="break-all font-mono text-xs text-slate-600">{job.id}</p>
       </div>
-      <JobControls job={job} />
+      <JobControls job={job} mayChange={canChange(caller, job)} />
       <LiveJob
         initial={{ id: job.id, status: job.status, phase: job.phase, processed: job.processed, total: job.total, currentStep: job.currentStep, errorMessage: job.errorMessage }}
         logs={logs.map((log) => ({ at: log.at.toISOString(), level: log.level, message: log.message }))}

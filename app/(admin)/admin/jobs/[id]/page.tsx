@@ -36,7 +36,7 @@ export default async function AdminJobPage({ params }: { params: Promise<{ id: s
         {page && <p className="mt-2 text-sm"><Link href={page.href} className="font-medium text-brand-700 hover:underline">Open its {page.label.toLowerCase()} →</Link></p>}
         {job.errorMessage && <p className="mt-3 rounded-md bg-red-50 px-3 py-2 text-sm text-red-800" data-testid="admin-job-error">{job.errorMessage}</p>}
       </div>
-      <JobControls job={job} jobHref="/admin/jobs/{id}" afterDelete="/admin" />
+      <JobControls job={job} mayChange jobHref="/admin/jobs/{id}" afterDelete="/admin" />
       <section className="rounded-xl border border-slate-200 bg-white shadow-sm" aria-labelledby="log-heading">
         <h2 id="log-heading" className="border-b border-slate-100 px-4 py-3 font-medium">Log</h2>
         <ol className="max-h-96 overflow-y-auto px-4 py-3 font-mono text-xs" data-testid="admin-job-log">

@@ -2,11 +2,12 @@
 import { startAnalysis, parseAnalysisOptions } from "@/lib/analysis/start-analysis";
 import { db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
+import { rememberAnonymousJob } from "@/lib/http/browser-jobs-cookie";
 import { route } from "@/lib/http/route";
 import { resolveServerVideo } from "@/lib/media/server-videos";
 import { registerServerVideo } from "@/lib/videos/register-video";
 
-export const POST = route({ auth: "anonymousApi", input: "form", ownTextChecks: ["videoName"] }, async ({ ctx, form: { fields } }) => {
+export const POST = route({ auth: "anonymousApi", input: "form", ownTextChecks: ["videoName"] }, async ({ request, ctx, form: { fields } }) => {
   const tripId = fields.tripId?.trim();
   if (!tripId) throw new AppError("bad_request", "tripId is required");
   if (!fields.videoName) throw new AppError("bad_request", "videoName is required");
@@ -15,5 +16,5 @@ export const POST = route({ auth: "anonymousApi", input: "form", ownTextChecks: 
   const database = await db();
   const { video, probe } = await registerServerVideo(database, ctx, absolutePath, fields.videoName);
   const job = await startAnalysis(database, ctx, { video, probe, tripId, options, clientId: fields.client_id || null });
-  return Response.json({ job_id: job.id });
+  return rememberAnonymousJob(request, Response.json({ job_id: job.id }), job);
 });
