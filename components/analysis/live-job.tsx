@@ -4,6 +4,7 @@ import { useCallback, useEffect, useState } from "react";
 import { explainFailure } from "@/lib/analysis/viewer/explain-failure";
 import { progressPercent } from "@/lib/analysis/viewer/progress";
 import { AnalysisViewer, type VideoGeometry } from "./analysis-viewer";
+import type { Zone } from "@/lib/analysis/zone-geometry";
 import type { ViewerEvent } from "./types";
 
 export type JobView = {
@@ -26,7 +27,7 @@ const EVENT_PAGE = 200;
  * endpoint if the socket cannot open) until it ends, when the live connection is closed; a
  * failure is explained in plain words; a finished job opens in the viewer (analysis-viewer.tsx).
  */
-export function LiveJob({ initial, logs: initialLogs, sourceUrl, geometry }: { initial: JobView; logs: LogLine[]; sourceUrl: string | null; geometry: VideoGeometry }) {
+export function LiveJob({ initial, logs: initialLogs, sourceUrl, geometry, zones = [] }: { initial: JobView; logs: LogLine[]; sourceUrl: string | null; geometry: VideoGeometry; zones?: Zone[] }) {
   const [job, setJob] = useState(initial);
   const [logs, setLogs] = useState(initialLogs);
   const [events, setEvents] = useState<ViewerEvent[] | null>(null);
@@ -120,7 +121,7 @@ export function LiveJob({ initial, logs: initialLogs, sourceUrl, geometry }: { i
         events === null ? (
           <p className="text-sm text-slate-600">Loading events…</p>
         ) : (
-          <AnalysisViewer jobId={job.id} sourceUrl={sourceUrl} events={events} geometry={geometry} />
+          <AnalysisViewer jobId={job.id} sourceUrl={sourceUrl} events={events} geometry={geometry} zones={zones} />
         )
       ) : sourceUrl ? (
         <SourcePreview sourceUrl={sourceUrl} copyReady={logs.some((line) => line.message.startsWith(PROXY_LOG))} />

@@ -8,6 +8,7 @@ import { analysisGeometry } from "@/lib/analysis/list-detections";
 import { currentUser } from "@/lib/auth/session";
 import { db } from "@/lib/db/client";
 import { callerFor, listJobLogs } from "@/lib/jobs";
+import { jobPayloadSchemas } from "@/lib/jobs/payloads";
 
 export const metadata = { title: "Analysis · Framewise" };
 
@@ -19,6 +20,9 @@ export default async function AnalysisPage({ params }: { params: Promise<{ id: s
   if (!job) notFound();
   const [logs, video] = await Promise.all([listJobLogs(database, job.id), analysisVideoOf(database, job)]);
   const geometry = analysisGeometry(job);
+  // The zones the analysis ran with, drawn on the player and the start of "Edit zones and run again".
+  const parsed = jobPayloadSchemas.analyze.safeParse(job.payload);
+  const zones = parsed.success ? parsed.data.zones : [];
   return (
     <div className="space-y-6">
       <div className="flex flex-wrap items-end justify-between gap-2">
@@ -34,6 +38,7 @@ export default async function AnalysisPage({ params }: { params: Promise<{ id: s
         logs={logs.map((log) => ({ at: log.at.toISOString(), level: log.level, message: log.message }))}
         sourceUrl={video ? `/api/jobs/${job.id}/source` : null}
         geometry={{ duration: video?.durationSeconds ?? geometry.duration, frameRate: geometry.fps, sampleInterval: geometry.sampleInterval, width: geometry.width, height: geometry.height }}
+        zones={zones}
       />
     </div>
   );
