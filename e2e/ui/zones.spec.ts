@@ -111,9 +111,8 @@ for (const [name, viewport] of [["desktop", { width: 1366, height: 900 }], ["pho
     // Before the run: a frame of the chosen file, a zone drawn corner by corner.
     await page.goto("/analyses/new");
     await page.getByTestId("file-input").setInputFiles(video);
-    await page.locator("summary", { hasText: "Analysis options" }).click();
-    await page.locator("#upload-fps").fill("2");
-    await page.locator("summary", { hasText: "Zones (optional)" }).click();
+    const form = page.locator("form").filter({ has: page.getByTestId("drop-zone") });
+    await form.locator("summary", { hasText: "Zones (optional)" }).click();
     await waitForFrame(page);
     const canvas = page.getByTestId("zone-canvas");
     await page.getByRole("button", { name: "Draw a new zone" }).click();
@@ -161,7 +160,9 @@ for (const [name, viewport] of [["desktop", { width: 1366, height: 900 }], ["pho
     await waitCompleted(page);
     await expect(page.getByTestId("zone-overlay").locator("[data-zone='Left half']")).toHaveCount(1);
     const before = await resultsOf(page, first);
-    expect(Object.keys(before.zones).every((zone) => zone === "Left half")).toBe(true);
+    // People walk across the middle of vtest's frame: the zone sees some of them come and go.
+    expect(Object.keys(before.zones)).toEqual(["Left half"]);
+    expect(before.zones["Left half"].entered + before.zones["Left half"].left).toBeGreaterThan(0);
     const row = page.getByTestId("zone-counts").locator("[data-zone='Left half']");
     await expect(row).toHaveAttribute("data-entered", String(before.zones["Left half"]?.entered ?? 0));
     await page.screenshot({ path: `${screens}/zones-after-run-${name}.png`, fullPage: true });
@@ -200,7 +201,8 @@ for (const [name, viewport] of [["desktop", { width: 1366, height: 900 }], ["pho
     await expect(page.getByTestId("zone-overlay").locator("[data-zone='Left half']")).toHaveCount(0);
     const after = await resultsOf(page, second);
     // Zone events and counts name only the new zone.
-    expect(Object.keys(after.zones).every((zone) => zone === "Right half")).toBe(true);
+    expect(Object.keys(after.zones)).toEqual(["Right half"]);
+    expect(after.zones["Right half"].entered + after.zones["Right half"].left).toBeGreaterThan(0);
     expect(after.events.filter((event) => event.zone).every((event) => event.zone === "Right half")).toBe(true);
     await expect(page.getByTestId("zone-counts").locator("[data-zone='Right half']")).toHaveAttribute("data-entered", String(after.zones["Right half"]?.entered ?? 0));
     console.log(`zones at ${name}: before ${JSON.stringify(before.zones)}, after ${JSON.stringify(after.zones)}`);
