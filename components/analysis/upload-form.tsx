@@ -174,7 +174,17 @@ export function UploadForm() {
       </div>
       <LabelField id="upload-label" value={label} onChange={setLabel} fallback={file ? labelFromFileName(file.name) : null} />
       <OptionsDisclosure value={options} onChange={setOptions} idPrefix="upload" />
-      <ZonesDisclosure frameSrc={frameSrc} zones={zones} onChange={setZones} open={zonesOpen} onToggle={setZonesOpen} />
+      <ZonesDisclosure
+        frameSrc={frameSrc}
+        zones={zones}
+        onChange={(next) => {
+          setZones(next);
+          // A message about the zones as they were would outlive its fix.
+          setError(null);
+        }}
+        open={zonesOpen}
+        onToggle={setZonesOpen}
+      />
       {upload && (
         <div>
           <div className="flex justify-between text-xs text-slate-500">

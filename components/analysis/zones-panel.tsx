@@ -86,7 +86,15 @@ export function ZonesPanel({ jobId, zones, events, frameSrc }: { jobId: string; 
       )}
       {editing && (
         <form id="zones-rerun-form" onSubmit={runAgain} className="mt-4 space-y-4 border-t border-slate-100 pt-4">
-          <ZoneEditor frameSrc={frameSrc} zones={draft} onChange={setDraft} idPrefix="rerun" />
+          <ZoneEditor
+            frameSrc={frameSrc}
+            zones={draft}
+            onChange={(next) => {
+              setDraft(next);
+              setError(null);
+            }}
+            idPrefix="rerun"
+          />
           <p className="text-sm text-slate-600">The new analysis uses the same video and options with these zones; this one stays as it is.</p>
           <button type="submit" disabled={pending} className="rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700 disabled:opacity-60">
             {pending ? "Starting…" : "Run again with these zones"}
