@@ -11,12 +11,15 @@ import { ExportsPanel } from "./exports-panel";
 import { OverlayPlayer, useDetections } from "./overlay-player";
 import { TrackList } from "./track-list";
 import type { ViewerEvent, ViewerTrack } from "./types";
+import { ZonesPanel } from "./zones-panel";
+import type { Zone } from "@/lib/analysis/zone-geometry";
 
 export type VideoGeometry = { duration: number; frameRate: number; sampleInterval: number; width: number; height: number };
 
 /**
- * A finished analysis to look through: the player with its boxes, the filters, the timeline
- * under the player (kept in view beside the tracks), the tracks, the gallery and the exports.
+ * A finished analysis to look through: the player with its boxes and zones, the filters, the timeline
+ * under the player (kept in view beside the tracks), the tracks, the zones (to edit and run
+ * again), the gallery and the exports.
  * One set of filters (event type, chosen track, short events) drives timeline and gallery; the
  * class toggles and the confidence slider choose the boxes on the player. Every count on the
  * page comes from one countEvents: the chips, the legend, the heading and the gallery agree,
@@ -27,7 +30,7 @@ export type VideoGeometry = { duration: number; frameRate: number; sampleInterva
  * change at once and a reload shows the same. `startAt` opens the player at a moment (the
  * review queue's links).
  */
-export function AnalysisViewer({ jobId, sourceUrl, events, geometry, canReview, onReviewed, startAt }: {
+export function AnalysisViewer({ jobId, sourceUrl, events, geometry, canReview, onReviewed, startAt, zones, mayRunAgain }: {
   jobId: string;
   sourceUrl: string;
   events: ViewerEvent[];
@@ -35,6 +38,9 @@ export function AnalysisViewer({ jobId, sourceUrl, events, geometry, canReview, 
   canReview: boolean;
   onReviewed: (eventId: string, review: ViewerEvent["review"]) => void;
   startAt: number | null;
+  zones: Zone[];
+  /** Offer "Edit zones and run again" (the browser or account that may re-run the job). */
+  mayRunAgain: boolean;
 }) {
   const video = useRef<HTMLVideoElement>(null);
   const player = useRef<HTMLDivElement>(null);
@@ -131,7 +137,7 @@ export function AnalysisViewer({ jobId, sourceUrl, events, geometry, canReview, 
     <div className="space-y-6">
       <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_22rem]">
         <section className="min-w-0 space-y-3 rounded-xl border border-slate-200 bg-white p-3 shadow-sm sm:p-4 lg:sticky lg:top-4 lg:self-start" aria-label="Player" ref={player}>
-          <OverlayPlayer src={sourceUrl} video={video} detections={detections} settings={settings} frameRate={geometry.frameRate || 25} aspect={aspect} />
+          <OverlayPlayer src={sourceUrl} video={video} detections={detections} settings={settings} frameRate={geometry.frameRate || 25} aspect={aspect} zones={zones} />
           <div className="flex flex-wrap items-center gap-x-4 gap-y-2 text-sm">
             <div className="flex flex-wrap items-center gap-1.5" role="group" aria-label="Classes drawn on the player">
               <span className="text-xs font-medium text-slate-700">Boxes:</span>
@@ -205,6 +211,8 @@ export function AnalysisViewer({ jobId, sourceUrl, events, geometry, canReview, 
           />
         </aside>
       </div>
+
+      <ZonesPanel jobId={jobId} zones={zones} events={events} frameSrc={sourceUrl} mayRunAgain={mayRunAgain} />
 
       <ExportsPanel jobId={jobId} />
 

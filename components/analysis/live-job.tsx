@@ -4,6 +4,7 @@ import { useCallback, useEffect, useState } from "react";
 import { explainFailure } from "@/lib/analysis/viewer/explain-failure";
 import { progressPercent } from "@/lib/analysis/viewer/progress";
 import { AnalysisViewer, type VideoGeometry } from "./analysis-viewer";
+import type { Zone } from "@/lib/analysis/zone-geometry";
 import type { ViewerEvent } from "./types";
 
 export type JobView = {
@@ -26,7 +27,7 @@ const EVENT_PAGE = 200;
  * endpoint if the socket cannot open) until it ends, when the live connection is closed; a
  * failure is explained in plain words; a finished job opens in the viewer (analysis-viewer.tsx).
  */
-export function LiveJob({ initial, logs: initialLogs, sourceUrl, geometry, canReview, startAt }: {
+export function LiveJob({ initial, logs: initialLogs, sourceUrl, geometry, canReview, startAt, zones = [], mayRunAgain }: {
   initial: JobView;
   logs: LogLine[];
   sourceUrl: string | null;
@@ -35,6 +36,10 @@ export function LiveJob({ initial, logs: initialLogs, sourceUrl, geometry, canRe
   canReview: boolean;
   /** Seconds to open the player at (?t= on the page), or null. */
   startAt: number | null;
+  /** The zones the analysis ran with. */
+  zones?: Zone[];
+  /** This browser or account may run the analysis again (lib/jobs/caller.ts canChange): with other zones, too. */
+  mayRunAgain: boolean;
 }) {
   const [job, setJob] = useState(initial);
   const [logs, setLogs] = useState(initialLogs);
@@ -138,6 +143,8 @@ export function LiveJob({ initial, logs: initialLogs, sourceUrl, geometry, canRe
             canReview={canReview}
             startAt={startAt}
             onReviewed={(eventId, review) => setEvents((current) => current && current.map((event) => (event.id === eventId ? { ...event, review } : event)))}
+            zones={zones}
+            mayRunAgain={mayRunAgain}
           />
         )
       ) : sourceUrl ? (

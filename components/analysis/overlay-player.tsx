@@ -3,6 +3,8 @@
 import { useCallback, useEffect, useLayoutEffect, useRef, useState, type RefObject } from "react";
 import { boxCaption, frameAt, maskToRgba, trackColour, visibleBoxes, type CompactFrame, type CompactMask, type DetectionWindow } from "@/lib/analysis/viewer/overlay";
 import { placeLabels } from "@/lib/analysis/viewer/truth";
+import type { Zone } from "@/lib/analysis/zone-geometry";
+import { ZoneOverlay } from "./zone-editor";
 
 /** Seconds of detections fetched at once; the next window is fetched ahead of the playhead. */
 const WINDOW = 60;
@@ -76,6 +78,7 @@ export function OverlayPlayer({
   settings,
   frameRate,
   aspect,
+  zones = [],
 }: {
   src: string;
   video: RefObject<HTMLVideoElement | null>;
@@ -83,6 +86,8 @@ export function OverlayPlayer({
   settings: OverlaySettings;
   frameRate: number;
   aspect: number;
+  /** The zones the analysis ran with, drawn under the boxes. */
+  zones?: Zone[];
 }) {
   const canvas = useRef<HTMLCanvasElement>(null);
   /** Decoded masks by time, each painted once onto a canvas of its own. */
@@ -213,6 +218,7 @@ export function OverlayPlayer({
     <div onKeyDown={onKeyDown}>
       <div className="relative overflow-hidden rounded-lg bg-black" style={{ aspectRatio: aspect }}>
         <video ref={videoRef} src={src} controls preload="auto" playsInline muted className="absolute inset-0 h-full w-full" data-testid="source-video" aria-label="Analysed video (, and . step one frame)" />
+        {zones.length > 0 && <ZoneOverlay zones={zones} aspect={aspect} />}
         <canvas ref={canvas} className="pointer-events-none absolute inset-0 h-full w-full" data-testid="overlay-canvas" aria-hidden="true" />
       </div>
       <div className="mt-2 flex flex-wrap items-center gap-2 text-sm">

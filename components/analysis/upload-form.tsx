@@ -5,7 +5,9 @@ import { useEffect, useRef, useState } from "react";
 import { formatBytes } from "@/lib/format";
 import { formErrorInWords, labelFromFileName, labelToSend, MAX_LABEL_LENGTH } from "@/lib/analysis/form-words";
 import { formFromOptions, optionsFromForm, type OptionsForm } from "@/lib/analysis/options-form";
+import { zoneProblems, zonesToSend, type Zone } from "@/lib/analysis/zone-geometry";
 import { AnalysisOptionsFields } from "./analysis-options";
+import { ZoneEditor } from "./zone-editor";
 
 const accepted = [".mp4", ".mov", ".mkv", ".avi"];
 
@@ -18,6 +20,24 @@ function OptionsDisclosure({ value, onChange, idPrefix }: { value: OptionsForm; 
       <summary className="cursor-pointer text-sm font-medium">Analysis options <span className="font-normal text-slate-500">(scene, frame rate, thresholds, which events count)</span></summary>
       <div className="mt-4">
         <AnalysisOptionsFields value={value} onChange={onChange} idPrefix={idPrefix} />
+      </div>
+    </details>
+  );
+}
+
+/**
+ * The zones the analysis reports on, drawn over a frame of the chosen file itself (the browser
+ * plays it from memory, nothing is uploaded for it). Collapsed until opened; opened by the form
+ * when a zone needs fixing.
+ */
+function ZonesDisclosure({ frameSrc, zones, onChange, open, onToggle }: { frameSrc: string | null; zones: Zone[]; onChange: (next: Zone[]) => void; open: boolean; onToggle: (open: boolean) => void }) {
+  return (
+    <details className="rounded-lg border border-slate-200 px-4 py-3" open={open} onToggle={(event) => onToggle(event.currentTarget.open)} data-testid="zones-disclosure">
+      <summary className="cursor-pointer text-sm font-medium">
+        Zones (optional) <span className="font-normal text-slate-500">{zones.length ? `(${zones.length} drawn)` : "(areas of the frame: who entered, left or stayed)"}</span>
+      </summary>
+      <div className="mt-4">
+        <ZoneEditor frameSrc={frameSrc} zones={zones} onChange={onChange} idPrefix="upload" />
       </div>
     </details>
   );
@@ -62,6 +82,10 @@ export function UploadForm() {
   const [upload, setUpload] = useState<Upload>(null);
   const [error, setError] = useState<string | null>(null);
   const [options, setOptions] = useState<OptionsForm>(() => formFromOptions());
+  const [zones, setZones] = useState<Zone[]>([]);
+  const [zonesOpen, setZonesOpen] = useState(false);
+  // The chosen file as a URL the zone editor's <video> shows a frame of; freed when replaced.
+  const [frameSrc, setFrameSrc] = useState<string | null>(null);
   const input = useRef<HTMLInputElement>(null);
 
   function choose(candidate: File | undefined) {
@@ -73,14 +97,21 @@ export function UploadForm() {
     }
     setError(null);
     setFile(candidate);
+    if (frameSrc) URL.revokeObjectURL(frameSrc);
+    setFrameSrc(URL.createObjectURL(candidate));
   }
 
   function submit(event: React.FormEvent) {
     event.preventDefault();
     if (!file) return setError("Choose a video first");
+    const problems = zoneProblems(zones);
+    if (problems.length) {
+      setZonesOpen(true);
+      return setError(`Check the zones: ${problems.join("; ")}`);
+    }
     const form = new FormData();
     form.append("tripId", labelToSend(label, file.name));
-    form.append("options", JSON.stringify(optionsFromForm(options)));
+    form.append("options", JSON.stringify({ ...optionsFromForm(options), zones: zonesToSend(zones) }));
     form.append("cvvrFile", file);
     const request = new XMLHttpRequest();
     request.open("POST", "/api/jobs");
@@ -143,6 +174,17 @@ export function UploadForm() {
       </div>
       <LabelField id="upload-label" value={label} onChange={setLabel} fallback={file ? labelFromFileName(file.name) : null} />
       <OptionsDisclosure value={options} onChange={setOptions} idPrefix="upload" />
+      <ZonesDisclosure
+        frameSrc={frameSrc}
+        zones={zones}
+        onChange={(next) => {
+          setZones(next);
+          // A message about the zones as they were would outlive its fix.
+          setError(null);
+        }}
+        open={zonesOpen}
+        onToggle={setZonesOpen}
+      />
       {upload && (
         <div>
           <div className="flex justify-between text-xs text-slate-500">

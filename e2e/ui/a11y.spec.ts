@@ -157,6 +157,13 @@ test("every main page: no sideways scroll at 390 px, no serious axe violations, 
       await page.waitForTimeout(500);
       findings.push(...(await sweep(page, name, viewport)));
     }
+    // The zone editor open over the finished analysis's frame (components/analysis/zone-editor.tsx).
+    await page.goto(analysisPath);
+    await expect.soft(page.getByTestId("job-status")).toHaveText("completed", { timeout: 180_000 });
+    await page.getByRole("button", { name: "Edit zones and run again" }).click();
+    await expect(page.getByTestId("zone-editor")).toBeVisible();
+    await page.getByRole("button", { name: "Draw a new zone" }).click();
+    findings.push(...(await sweep(page, "analysis-zone-editor", viewport)));
     // /docs: Swagger UI renders one block per operation of /openapi.json, and one opens.
     // (an operation with two tags shows under each)
     const document = (await (await page.request.get("/openapi.json")).json()) as { paths: Record<string, Record<string, { tags?: string[] }>> };

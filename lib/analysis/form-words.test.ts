@@ -41,4 +41,9 @@ describe("formErrorInWords", () => {
     expect(formErrorInWords(500, "Internal Server Error")).toBe("The server could not start the analysis: try again in a moment");
     expect(formErrorInWords(0, "")).toBe("The server could not start the analysis: try again in a moment");
   });
+
+  it("names the zone a server message is about, counted from 1", () => {
+    expect(formErrorInWords(400, "Invalid options 'zones.0.points': a zone needs at least 3 points")).toBe("Check zone 1 (its points): a zone needs at least 3 points");
+    expect(formErrorInWords(400, "Invalid options 'zones': zone names must differ")).toBe("Check the zones: zone names must differ");
+  });
 });

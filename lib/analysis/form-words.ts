@@ -4,6 +4,7 @@
  * form shows the same facts in the words its own labels use. Plain TypeScript: client components
  * import it.
  */
+import { zoneErrorInWords } from "./zone-geometry";
 
 /** The longest label the form sends; the contract's field takes any text, a list cell does not. */
 export const MAX_LABEL_LENGTH = 80;
@@ -53,6 +54,8 @@ export function formErrorInWords(status: number, detail: string | null | undefin
   if (/^(cvvrFile|videoName) is required$/i.test(text)) return "Choose a video first";
   if (/^Field tripId is too long$/i.test(text)) return `The label is too long: keep it under ${MAX_LABEL_LENGTH} characters`;
   if (/^options must be a JSON object$/i.test(text)) return "The analysis options could not be read: reload the page and try again";
+  const zone = zoneErrorInWords(text);
+  if (zone) return zone;
   const option = /^Invalid options(?: '([^']+)')?: (.*)$/.exec(text);
   if (option) {
     const name = option[1] ? (optionNames[option[1]] ?? option[1]) : null;

@@ -1,5 +1,9 @@
 import { z } from "zod";
 import type { Box } from "@/lib/tracking/bytetrack";
+import { insidePolygon, MAX_ZONE_NAME_LENGTH, MAX_ZONE_POINTS, MAX_ZONES, MIN_ZONE_POINTS } from "@/lib/analysis/zone-geometry";
+
+/** The zones' test for a person's feet lives with the rest of the zone geometry. */
+export { insidePolygon };
 
 /**
  * Activity events for cabin monitoring: rules over tracked detections. Each rule marks the
@@ -54,17 +58,17 @@ export const eventRulesSchema = z
 /** A named area of the frame, its corners in 0..1 of the frame's width and height. */
 export const zoneSchema = z
   .object({
-    name: z.string().trim().min(1, "a zone needs a name").max(80),
+    name: z.string().trim().min(1, "a zone needs a name").max(MAX_ZONE_NAME_LENGTH, `a zone's name has at most ${MAX_ZONE_NAME_LENGTH} characters`),
     points: z
-      .array(z.tuple([z.number().min(0).max(1), z.number().min(0).max(1)]))
-      .min(3, "a zone needs at least 3 points")
-      .max(64),
+      .array(z.tuple([z.number().min(0).max(1), z.number().min(0).max(1)]), "a zone's points must be [x, y] pairs in 0..1 of the frame")
+      .min(MIN_ZONE_POINTS, `a zone needs at least ${MIN_ZONE_POINTS} points`)
+      .max(MAX_ZONE_POINTS, `a zone has at most ${MAX_ZONE_POINTS} points`),
   })
   .strict();
 export type Zone = z.output<typeof zoneSchema>;
 export const zonesSchema = z
   .array(zoneSchema)
-  .max(20)
+  .max(MAX_ZONES, `at most ${MAX_ZONES} zones`)
   .default([])
   .refine((zones) => new Set(zones.map((zone) => zone.name)).size === zones.length, "zone names must differ");
 
@@ -242,17 +246,6 @@ function entriesAndExits(frames: TrackedFrame[], people: Hit[][], rules: EventRu
     events.push(...toIntervals("person leaving", frames, hits, 0, rules.mergeGapSeconds, step));
   }
   return events;
-}
-
-/** Ray casting: whether (x, y) lies inside the polygon. */
-export function insidePolygon(x: number, y: number, points: [number, number][]): boolean {
-  let inside = false;
-  for (let i = 0, j = points.length - 1; i < points.length; j = i++) {
-    const [xi, yi] = points[i];
-    const [xj, yj] = points[j];
-    if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
-  }
-  return inside;
 }
 
 /** Samples a person must stay on one side of a zone's boundary before a crossing counts. */

@@ -21,7 +21,15 @@ export function shortEventLimit(sampleInterval: number): number {
   return (MIN_EVENT_SAMPLES - 1) * sampleInterval;
 }
 
+/**
+ * Events that are a moment by their nature, not a span: a zone's edge crossed, found only after
+ * the person stayed on the new side for several samples (lib/analysis/events/detect-events.ts),
+ * so never a flicker. The short-event rule leaves them alone, or every zone count would read 0.
+ */
+const momentLabels: ReadonlySet<string> = new Set(["zone entered", "zone left"]);
+
 export function isShortEvent(event: GalleryEvent, sampleInterval: number): boolean {
+  if (momentLabels.has(event.label)) return false;
   return event.end_time - event.start_time < shortEventLimit(sampleInterval) - 1e-6;
 }
 

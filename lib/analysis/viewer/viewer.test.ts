@@ -111,6 +111,12 @@ describe("gallery", () => {
     expect(isShortEvent({ ...events[1], end_time: 1.4 }, 0.2)).toBe(false);
     expect(isShortEvent(events[0], 0.2)).toBe(false);
   });
+  it("never calls a zone crossing short: it is a moment, debounced when found, and the zone counts show it", () => {
+    const crossing = { label: "zone entered", start_time: 3, end_time: 3, confidence: 0.8, track_ids: [2] };
+    expect(isShortEvent(crossing, 0.2)).toBe(false);
+    expect(isShortEvent({ ...crossing, label: "zone left" }, 0.2)).toBe(false);
+    expect(isShortEvent({ ...crossing, label: "person present" }, 0.2)).toBe(true);
+  });
 });
 
 describe("events CSV", () => {

@@ -8,6 +8,7 @@ import { analysisGeometry } from "@/lib/analysis/list-detections";
 import { currentUser } from "@/lib/auth/session";
 import { db } from "@/lib/db/client";
 import { canChange, listJobLogs } from "@/lib/jobs";
+import { jobPayloadSchemas } from "@/lib/jobs/payloads";
 import { browserCaller } from "@/app/browser-jobs";
 
 export const metadata = { title: "Analysis · Framewise" };
@@ -27,8 +28,12 @@ export default async function AnalysisPage({ params, searchParams }: { params: P
   if (!job) notFound();
   // As getOwnedAnalysisJobOrThrow decides for the review endpoint: an anonymous job is nobody's to review but an admin's.
   const canReview = caller.isAdmin || (caller.user !== null && job.ownerId === caller.user.id);
+  const mayChange = canChange(caller, job);
   const [logs, video] = await Promise.all([listJobLogs(database, job.id), analysisVideoOf(database, job)]);
   const geometry = analysisGeometry(job);
+  // The zones the analysis ran with, drawn on the player and the start of "Edit zones and run again".
+  const parsed = jobPayloadSchemas.analyze.safeParse(job.payload);
+  const zones = parsed.success ? parsed.data.zones : [];
   return (
     <div className="space-y-6">
       <div className="flex flex-wrap items-end justify-between gap-2">
@@ -38,7 +43,7 @@ export default async function AnalysisPage({ params, searchParams }: { params: P
         </div>
         <p className="break-all font-mono text-xs text-slate-600">{job.id}</p>
       </div>
-      <JobControls job={job} mayChange={canChange(caller, job)} />
+      <JobControls job={job} mayChange={mayChange} />
       <LiveJob
         initial={{ id: job.id, status: job.status, phase: job.phase, processed: job.processed, total: job.total, currentStep: job.currentStep, errorMessage: job.errorMessage }}
         logs={logs.map((log) => ({ at: log.at.toISOString(), level: log.level, message: log.message }))}
@@ -46,6 +51,8 @@ export default async function AnalysisPage({ params, searchParams }: { params: P
         canReview={canReview}
         startAt={startAtOf(t)}
         geometry={{ duration: video?.durationSeconds ?? geometry.duration, frameRate: geometry.fps, sampleInterval: geometry.sampleInterval, width: geometry.width, height: geometry.height }}
+        zones={zones}
+        mayRunAgain={mayChange}
       />
     </div>
   );
