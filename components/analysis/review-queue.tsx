@@ -2,23 +2,19 @@
 
 import Link from "next/link";
 import { useState } from "react";
+import type { ReviewQueueItem } from "@/lib/analysis/list-review-queue";
 import { eventName } from "@/lib/analysis/viewer/event-names";
 import { movedIndex, reviewKeyHints, verdictOf } from "@/lib/analysis/viewer/review-keys";
 import { formatTime } from "./format";
 import { ReviewButtons, sendReview, useReviewKeys, VerdictBadge, type Verdict } from "./review-controls";
 
-/** One event of the queue as the page hands it over (dates already written out on the server). */
-export type QueueEvent = {
-  id: string;
-  jobId: string;
-  label: string;
-  startTime: number;
-  endTime: number;
-  confidence: number;
-  verdict: Verdict | null;
+/**
+ * One event of the queue as the page hands it over: the query's row (lib/analysis/list-review-queue.ts)
+ * with its snapshot as a URL, the analysis's name, and the date already written out on the server.
+ */
+export type QueueEvent = Omit<ReviewQueueItem, "snapshot" | "filename" | "analysedAt"> & {
   thumbnailUrl: string | null;
   analysisName: string;
-  tripId: string | null;
   analysedAt: string;
 };
 
