@@ -31,9 +31,10 @@ export async function searchWords(db: Db, caller: Caller, words: string, limit =
   const scope = listableJobs(caller);
   if (scope === null || !words.trim()) return [];
   const config = sql.raw(`'${TRANSCRIPT_SEARCH_CONFIG}'::regconfig`);
+  // A transcribe job names its video in its payload (video_name); only ingested ones have a videos row.
   const rows = await selectRows<{ job_id: string; filename: string | null; time: number; headline: string; rank: number }>(
     db,
-    sql`select jobs.id as job_id, v.filename, (segment->>'start')::real as time,
+    sql`select jobs.id as job_id, coalesce(v.filename, jobs.payload->>'video_name') as filename, (segment->>'start')::real as time,
                ts_headline(${config}, segment->>'text', query, ${HEADLINE_OPTIONS}) as headline,
                ts_rank(to_tsvector(${config}, segment->>'text'), query) as rank
         from jobs
