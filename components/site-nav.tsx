@@ -32,7 +32,7 @@ export function SiteNav({ user }: { user: NavUser }) {
   const links: NavLink[] = [
     { href: "/analyses/new", label: "Analyse" },
     { href: "/analyses", label: "Analyses" },
-    ...(user ? [{ href: "/review", label: "Review" }] : []),
+    ...(user ? [{ href: "/review", label: "Review" }, { href: "/search", label: "Search" }] : []),
     { href: "/enhancement", label: "Enhance" },
     ...(user ? [{ href: "/keys", label: "API keys" }] : []),
     ...(user?.isAdmin ? [{ href: "/admin", label: "Admin" }] : []),

@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { bigserial, index, integer, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import type { JobKind } from "@/lib/job-kinds";
 import { users } from "./users";
@@ -44,6 +45,14 @@ export const jobs = pgTable(
     index("jobs_status_idx").on(table.status),
     index("jobs_client_idx").on(table.clientId),
     index("jobs_queue_idx").on(table.queueKey, table.status),
+    /**
+     * Full-text search of transcripts (lib/search/search-words.ts): picks the transcribe jobs
+     * whose words match before each segment is matched. The expression and the predicate must
+     * stay exactly as that query writes them.
+     */
+    index("jobs_transcript_search_idx")
+      .using("gin", sql`to_tsvector('english', coalesce(${table.resultPayload}->'transcript'->>'text', ''))`)
+      .where(sql`${table.kind} = 'transcribe'`),
   ],
 );
 

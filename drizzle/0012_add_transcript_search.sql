@@ -1,0 +1,1 @@
+CREATE INDEX "jobs_transcript_search_idx" ON "jobs" USING gin (to_tsvector('english', coalesce("result_payload"->'transcript'->>'text', ''))) WHERE "jobs"."kind" = 'transcribe';

@@ -1,0 +1,64 @@
+/**
+ * What a search answers, whatever the source: one moment of one job the caller may list, what
+ * matched there, and where the browser opens it. Kept apart from the queries so the page and
+ * every source share one shape.
+ */
+export const searchKinds = ["everything", "objects", "words", "text", "image"] as const;
+export type SearchKind = (typeof searchKinds)[number];
+
+/** The sources a hit comes from; `everything` is their union, not a source. */
+export type HitSource = Exclude<SearchKind, "everything">;
+
+export type SearchHit = {
+  source: HitSource;
+  jobId: string;
+  /** Seconds from the start of the video: the player opens there. */
+  time: number;
+  /**
+   * What matched: a class name, the words spoken around the query, the text read on screen.
+   * Matched words sit between MARK_START and MARK_END so the page can highlight them without
+   * rendering HTML that came from a video.
+   */
+  match: string;
+  /** The video's file name, or the job's id where it has none. */
+  title: string;
+  /** A picture of the moment (a job file URL), or null where the source has none. */
+  thumbnail: string | null;
+  /** The page that plays the job at this moment. */
+  href: string;
+  /** Higher is better within a source: a rank, a confidence or a similarity. */
+  score: number;
+};
+
+/** Control characters cannot occur in a transcript or in OCR text, so they mark matches safely. */
+export const MARK_START = "\u0002";
+export const MARK_END = "\u0003";
+
+/** The parts of a match, each flagged when it is a matched word, for highlighting. */
+export function matchParts(match: string): { text: string; marked: boolean }[] {
+  const parts: { text: string; marked: boolean }[] = [];
+  for (const [index, piece] of match.split(MARK_START).entries()) {
+    if (index === 0) {
+      if (piece) parts.push({ text: piece, marked: false });
+      continue;
+    }
+    const end = piece.indexOf(MARK_END);
+    if (end < 0) {
+      parts.push({ text: piece, marked: false });
+      continue;
+    }
+    if (end > 0) parts.push({ text: piece.slice(0, end), marked: true });
+    if (piece.slice(end + 1)) parts.push({ text: piece.slice(end + 1), marked: false });
+  }
+  return parts;
+}
+
+/** `%` and `_` in a user's words are literal characters, not LIKE wildcards. */
+export function likePattern(words: string): string {
+  return `%${words.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/** The analysis player at a moment (app/(dashboard)/analyses/[id] reads `?t=`). */
+export function analysisHref(jobId: string, time: number): string {
+  return `/analyses/${jobId}?t=${Math.max(0, Math.round(time * 10) / 10)}`;
+}
