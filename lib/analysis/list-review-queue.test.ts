@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createAccounts } from "@/lib/auth/testing";
 import { createUser, type AuthUser } from "@/lib/auth/users";
 import type { DatabaseHandle } from "@/lib/db/client";
 import { jobs, type Job } from "@/lib/db/schema";
@@ -34,9 +35,7 @@ describe.each(testDatabases)("listReviewQueue on %s", (kind) => {
 
   beforeAll(async () => {
     handle = await createTestDatabase(kind);
-    admin = await createUser(handle.db, { email: "admin@example.com", password: "long enough" });
-    owner = await createUser(handle.db, { email: "owner@example.com" });
-    stranger = await createUser(handle.db, { email: "stranger@example.com" });
+    ({ admin, owner, stranger } = await createAccounts(handle.db));
   });
   afterAll(async () => handle?.close());
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createUser, type AuthUser } from "@/lib/auth/users";
+import { createAccounts } from "@/lib/auth/testing";
+import type { AuthUser } from "@/lib/auth/users";
 import type { DatabaseHandle } from "@/lib/db/client";
 import { jobs, type Job } from "@/lib/db/schema";
 import { createTestDatabase, testDatabases } from "@/lib/db/testing";
@@ -47,10 +48,7 @@ describe.each(testDatabases)("event review on %s", (kind) => {
 
   beforeAll(async () => {
     handle = await createTestDatabase(kind);
-    // The first sign-up with a password is the admin; accounts made without one are users.
-    admin = await createUser(handle.db, { email: "admin@example.com", password: "long enough" });
-    owner = await createUser(handle.db, { email: "owner@example.com" });
-    stranger = await createUser(handle.db, { email: "stranger@example.com" });
+    ({ admin, owner, stranger } = await createAccounts(handle.db));
   });
   afterAll(async () => handle?.close());
 
