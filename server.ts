@@ -136,21 +136,21 @@ registerHealthProbe(async () => {
 if (orchestrationMode() === "local") {
   await startLocalEngine({ appUrl: `http://${loopback}:${port}` });
   console.log("[framewise] local job engine running");
-} else if (config.INNGEST_SIGNING_KEY) {
-  // The Inngest server learns where the functions are from this sync (inngest/sync-app.ts).
-  // Without a signing key (`inngest dev`) the dev server finds the app itself. Not awaited:
-  // the server may start after the app, and the sync is tried again until it answers.
-  // Then the queued jobs' start events again: one the server took before it knew the functions
-  // started nothing (lib/jobs/requeue-queued-jobs.ts; a job whose run exists gets no second one).
-  syncWithInngestServer(`http://${loopback}:${port}`)
-    .then(async () => {
-      console.log(`[framewise] synced with the Inngest server at ${config.INNGEST_BASE_URL ?? "Inngest Cloud"}`);
-      const sent = await requeueQueuedJobs(handle.db, startJobRun);
-      if (sent > 0) console.log(`[framewise] sent the start events of ${sent} queued jobs again`);
-    })
-    .catch((error: unknown) => console.error(`[framewise] ${error instanceof Error ? error.message : String(error)}`));
-}
-if (orchestrationMode() === "inngest") {
+} else {
+  if (config.INNGEST_SIGNING_KEY) {
+    // The Inngest server learns where the functions are from this sync (inngest/sync-app.ts).
+    // Without a signing key (`inngest dev`) the dev server finds the app itself. Not awaited:
+    // the server may start after the app, and the sync is tried again until it answers.
+    // Then the queued jobs' start events again: one the server took before it knew the functions
+    // started nothing (lib/jobs/requeue-queued-jobs.ts; a job whose run exists gets no second one).
+    syncWithInngestServer(`http://${loopback}:${port}`)
+      .then(async () => {
+        console.log(`[framewise] synced with the Inngest server at ${config.INNGEST_BASE_URL ?? "Inngest Cloud"}`);
+        const sent = await requeueQueuedJobs(handle.db, startJobRun);
+        if (sent > 0) console.log(`[framewise] sent the start events of ${sent} queued jobs again`);
+      })
+      .catch((error: unknown) => console.error(`[framewise] ${error instanceof Error ? error.message : String(error)}`));
+  }
   // A caller's turn that a replica lost (it stopped between one job's end and the next one's
   // start, or the server did not answer then) is found within this interval (lib/jobs/admission.ts).
   setInterval(() => void admitWaiting(handle.db, startJobRun).catch(() => undefined), 15_000).unref();

@@ -1,6 +1,7 @@
 import { and, count, desc, eq, gte, ilike, isNull, lt, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "@/lib/db/client";
+import { containsPattern } from "@/lib/db/like";
 import { jobs, jobStatuses, users } from "@/lib/db/schema";
 import { jobKinds } from "@/lib/job-kinds";
 
@@ -57,7 +58,7 @@ export async function listAdminJobs(db: Db, query: AdminJobQuery): Promise<{ row
   if (query.kind) conditions.push(eq(jobs.kind, query.kind));
   if (query.status) conditions.push(eq(jobs.status, query.status));
   if (query.owner === "anonymous") conditions.push(isNull(jobs.ownerId));
-  else if (query.owner) conditions.push(ilike(users.email, `%${query.owner.replace(/[\\%_]/g, (c) => `\\${c}`)}%`));
+  else if (query.owner) conditions.push(ilike(users.email, containsPattern(query.owner)));
   if (query.from) conditions.push(gte(jobs.createdAt, new Date(`${query.from}T00:00:00Z`)));
   if (query.to) conditions.push(lt(jobs.createdAt, new Date(Date.parse(`${query.to}T00:00:00Z`) + 86_400_000)));
   const where = and(...conditions);

@@ -1,4 +1,5 @@
-import { detectEvents, insidePolygon, type EventRules, type TrackedFrame, type Zone } from "@/lib/analysis/events/detect-events";
+import { detectEvents, type EventRules, type TrackedFrame, type Zone } from "@/lib/analysis/events/detect-events";
+import { insidePolygon } from "@/lib/analysis/zone-geometry";
 import { VideoTracker, type TrackRecord, type TrackingSummary, type VideoFrame, type VideoTrackerOptions } from "@/lib/tracking/video-tracker";
 import { detectionMetrics, eventMetrics, trackingMetrics, type MatchCounts, type PointEvent, type TruthBox } from "./metrics";
 

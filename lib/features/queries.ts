@@ -1,6 +1,7 @@
 import { and, asc, count, desc, eq, gte, ilike, isNotNull, isNull, or, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "@/lib/db/client";
+import { containsPattern } from "@/lib/db/like";
 import { featureVideos, jobs, productImages, products, videoFrames, type Job } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
 import { canSee, getJobOrThrow, type Caller } from "@/lib/jobs";
@@ -53,10 +54,6 @@ export async function getFeatureJobOrThrow(db: Db, caller: Caller, jobId: string
   return job;
 }
 
-function like(value: string): string {
-  return `%${value.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
-
 function ordered(order: "asc" | "desc", column: Parameters<typeof asc>[0]) {
   return order === "asc" ? asc(column) : desc(column);
 }
@@ -88,7 +85,7 @@ export async function listFeatureVideos(db: Db, jobId: string, query: z.infer<ty
   const where = and(
     eq(featureVideos.jobId, jobId),
     eq(featureVideos.status, "ready"),
-    query.q ? or(ilike(featureVideos.title, like(query.q)), ilike(featureVideos.url, like(query.q))) : undefined,
+    query.q ? or(ilike(featureVideos.title, containsPattern(query.q)), ilike(featureVideos.url, containsPattern(query.q))) : undefined,
     query.platform ? eq(featureVideos.platform, query.platform) : undefined,
     query.min_frames !== undefined ? gte(featureVideos.framesCount, query.min_frames) : undefined,
   );
@@ -127,7 +124,7 @@ export async function listProductImages(db: Db, jobId: string, query: z.infer<ty
     eq(productImages.jobId, jobId),
     eq(productImages.status, "ready"),
     "product_id" in query && query.product_id ? eq(productImages.productId, query.product_id) : undefined,
-    "q" in query && query.q ? or(ilike(productImages.imgId, like(query.q)), ilike(products.title, like(query.q))) : undefined,
+    "q" in query && query.q ? or(ilike(productImages.imgId, containsPattern(query.q)), ilike(products.title, containsPattern(query.q))) : undefined,
     "has" in query ? hasCondition(productImages, query.has) : undefined,
   );
   const column = { img_id: productImages.imgId, updated_at: productImages.updatedAt }[query.sort_by];

@@ -53,11 +53,6 @@ export function matchParts(match: string): { text: string; marked: boolean }[] {
   return parts;
 }
 
-/** `%` and `_` in a user's words are literal characters, not LIKE wildcards. */
-export function likePattern(words: string): string {
-  return `%${words.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
-
 /** The analysis player at a moment (app/(dashboard)/analyses/[id] reads `?t=`). */
 export function analysisHref(jobId: string, time: number): string {
   return `/analyses/${jobId}?t=${Math.max(0, Math.round(time * 10) / 10)}`;

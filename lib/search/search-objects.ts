@@ -1,8 +1,9 @@
 import { and, desc, eq, ilike, or, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { events, jobs, videos } from "@/lib/db/schema";
+import { containsPattern } from "@/lib/db/like";
 import { listableJobs, type Caller } from "@/lib/jobs";
-import { analysisHref, likePattern, MARK_END, MARK_START, type SearchHit } from "./hits";
+import { analysisHref, MARK_END, MARK_START, type SearchHit } from "./hits";
 
 /**
  * Objects by class: the events of the caller's analyses whose class (or zone) contains the
@@ -32,7 +33,7 @@ export async function searchObjects(db: Db, caller: Caller, words: string, limit
         eq(jobs.kind, "analyze"),
         scope,
         sql`${events.reviewVerdict} is distinct from 'false_positive'`,
-        or(ilike(events.label, likePattern(wanted)), ilike(events.zone, likePattern(wanted))),
+        or(ilike(events.label, containsPattern(wanted)), ilike(events.zone, containsPattern(wanted))),
       ),
     )
     .orderBy(desc(events.confidence), events.jobId, events.bestTimestamp)

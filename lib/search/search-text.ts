@@ -1,8 +1,9 @@
 import { and, eq, sql } from "drizzle-orm";
 import { selectRows, type Db } from "@/lib/db/client";
 import { jobs } from "@/lib/db/schema";
+import { containsPattern } from "@/lib/db/like";
 import { listableJobs, type Caller } from "@/lib/jobs";
-import { analysisHref, likePattern, MARK_END, MARK_START, type SearchHit } from "./hits";
+import { analysisHref, MARK_END, MARK_START, type SearchHit } from "./hits";
 
 /**
  * Text seen on screen: the lines OCR read in the caller's analyses (analysis_frames.extras.ocr,
@@ -22,7 +23,7 @@ export async function searchText(db: Db, caller: Caller, words: string, limit = 
         join jobs on jobs.id = f.job_id
         left join videos v on v.id = jobs.video_id
         cross join lateral jsonb_array_elements(case when jsonb_typeof(f.extras->'ocr') = 'array' then f.extras->'ocr' else '[]'::jsonb end) as line
-        where ${and(eq(jobs.kind, "analyze"), scope)} and line->>'text' ilike ${likePattern(wanted)}
+        where ${and(eq(jobs.kind, "analyze"), scope)} and line->>'text' ilike ${containsPattern(wanted)}
         order by f.job_id, line->>'text', f.timestamp
         limit ${limit}`,
   );

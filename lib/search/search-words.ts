@@ -43,7 +43,7 @@ export async function searchWords(db: Db, caller: Caller, words: string, limit =
         cross join lateral jsonb_array_elements(case when jsonb_typeof(jobs.result_payload->'transcript'->'segments') = 'array'
                                                      then jobs.result_payload->'transcript'->'segments' else '[]'::jsonb end) as segment
         where ${and(eq(jobs.kind, "transcribe"), eq(jobs.status, "completed"), scope)}
-          and to_tsvector('english', coalesce(jobs.result_payload->'transcript'->>'text', '')) @@ query
+          and to_tsvector(${config}, coalesce(jobs.result_payload->'transcript'->>'text', '')) @@ query
           and to_tsvector(${config}, segment->>'text') @@ query
         order by rank desc, jobs.id, time
         limit ${limit}`,

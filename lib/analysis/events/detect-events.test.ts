@@ -4,13 +4,13 @@ import {
   defaultEventRules,
   detectEvents,
   eventRulesSchema,
-  insidePolygon,
   overlapOf,
   type ActivityEvent,
   type TrackedDetection,
   type TrackedFrame,
   type Zone,
 } from "./detect-events";
+import { insidePolygon } from "../zone-geometry";
 
 const fps = 5;
 const person = (trackId: number, x = 100, score = 0.9): TrackedDetection => ({ label: "person", score, trackId, box: { x, y: 100, width: 100, height: 250 } });

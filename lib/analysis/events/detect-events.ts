@@ -2,9 +2,6 @@ import { z } from "zod";
 import type { Box } from "@/lib/tracking/bytetrack";
 import { insidePolygon, MAX_ZONE_NAME_LENGTH, MAX_ZONE_POINTS, MAX_ZONES, MIN_ZONE_POINTS } from "@/lib/analysis/zone-geometry";
 
-/** The zones' test for a person's feet lives with the rest of the zone geometry. */
-export { insidePolygon };
-
 /**
  * Activity events for cabin monitoring: rules over tracked detections. Each rule marks the
  * sampled frames where it holds; runs of such frames (gaps up to `mergeGapSeconds` bridged)
