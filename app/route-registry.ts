@@ -112,7 +112,7 @@ export const routeRegistry: RegisteredRoute[] = [
   {
     path: "/api/jobs/{job_id}/thumbnails/{second}",
     module: apiJobsJobIdThumbnailsSecondRoute,
-    doc: { summary: "A small frame at a whole second, for scrubbing (JPEG)", tags: browser, produces: "image/jpeg" },
+    doc: { summary: "The frame at a whole second (JPEG): 160 wide for scrubbing, or at most 960 wide with `size=frame`", tags: browser, produces: "image/jpeg" },
   },
   { path: "/api/jobs/{job_id}/export", module: apiJobsJobIdExportRoute, doc: { summary: "Every event as a JSON or CSV download", tags: browser } },
   {

@@ -212,7 +212,7 @@ export function AnalysisViewer({ jobId, sourceUrl, events, geometry, canReview, 
         </aside>
       </div>
 
-      <ZonesPanel jobId={jobId} zones={zones} events={events} frameSrc={sourceUrl} mayRunAgain={mayRunAgain} />
+      <ZonesPanel jobId={jobId} zones={zones} events={events} mayRunAgain={mayRunAgain} />
 
       <ExportsPanel jobId={jobId} />
 

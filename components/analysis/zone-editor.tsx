@@ -55,14 +55,15 @@ export function ZoneOverlay({ zones, aspect, className = "" }: { zones: Zone[]; 
 
 /**
  * Draws, names and edits zones over one frame of a video (`frameSrc`: the chosen file before a
- * run, the job's playable copy after one). Press "Draw a new zone", then click or tap the frame
+ * run; after one, a `still` frame of the job's video from the server, since a second <video> of
+ * the player's own source can wait behind the player's download of the same URL). Press "Draw a new zone", then click or tap the frame
  * to add corners; tap the first corner, or "Finish zone", to close it. Corners can be dragged
  * (pointer events, so mouse, pen and touch alike) and deleted; each zone is named in the list.
  * With the keyboard: in the frame, the arrows move the cursor and Enter adds a corner while
  * drawing; otherwise [ and ] choose a corner, the arrows move it and Delete removes it.
  * Coordinates are shares of the frame (lib/analysis/zone-geometry.ts), as the payload's `zones`.
  */
-export function ZoneEditor({ frameSrc, zones, onChange, idPrefix }: { frameSrc: string | null; zones: Zone[]; onChange: (next: Zone[]) => void; idPrefix: string }) {
+export function ZoneEditor({ frameSrc, still = false, zones, onChange, idPrefix }: { frameSrc: string | null; still?: boolean; zones: Zone[]; onChange: (next: Zone[]) => void; idPrefix: string }) {
   const area = useRef<HTMLDivElement>(null);
   const [aspect, setAspect] = useState(16 / 9);
   const [frameFailed, setFrameFailed] = useState<string | null>(null);
@@ -217,7 +218,23 @@ export function ZoneEditor({ frameSrc, zones, onChange, idPrefix }: { frameSrc: 
         style={{ aspectRatio: aspect }}
         data-testid="zone-canvas"
       >
-        {frameSrc && !frameError && (
+        {frameSrc && !frameError && still && (
+          // eslint-disable-next-line @next/next/no-img-element -- the job's own frame from our API, fetched with the caller's session
+          <img
+            key={frameSrc}
+            src={frameSrc}
+            alt=""
+            className="pointer-events-none absolute inset-0 h-full w-full"
+            data-testid="zone-frame"
+            aria-hidden="true"
+            onLoad={(event) => {
+              const image = event.currentTarget;
+              if (image.naturalWidth > 0 && image.naturalHeight > 0) setAspect(image.naturalWidth / image.naturalHeight);
+            }}
+            onError={() => setFrameFailed(frameSrc)}
+          />
+        )}
+        {frameSrc && !frameError && !still && (
           <video
             key={frameSrc}
             src={frameSrc}

@@ -29,7 +29,7 @@ function countByZone(events: ViewerEvent[]): Map<string, Record<(typeof zoneEven
  * again) with only `zones` changed. The new analysis opens when it is queued. Only a browser or
  * account that may re-run the job (`mayRunAgain`) is offered the editor; the re-run checks again.
  */
-export function ZonesPanel({ jobId, zones, events, frameSrc, mayRunAgain }: { jobId: string; zones: Zone[]; events: ViewerEvent[]; frameSrc: string; mayRunAgain: boolean }) {
+export function ZonesPanel({ jobId, zones, events, mayRunAgain }: { jobId: string; zones: Zone[]; events: ViewerEvent[]; mayRunAgain: boolean }) {
   const router = useRouter();
   const [editing, setEditing] = useState(false);
   const [draft, setDraft] = useState<Zone[]>(zones);
@@ -90,7 +90,8 @@ export function ZonesPanel({ jobId, zones, events, frameSrc, mayRunAgain }: { jo
       {editing && (
         <form id="zones-rerun-form" onSubmit={runAgain} className="mt-4 space-y-4 border-t border-slate-100 pt-4">
           <ZoneEditor
-            frameSrc={frameSrc}
+            frameSrc={`/api/jobs/${jobId}/thumbnails/1?size=frame`}
+            still
             zones={draft}
             onChange={(next) => {
               setDraft(next);

@@ -266,6 +266,7 @@ for (const viewport of viewports) {
       expect((await page.request.get(`/api/jobs/${jobId}/export?format=xml`)).status()).toBe(400);
       const thumb = await page.request.get(`/api/jobs/${jobId}/thumbnails/3`);
       expect(thumb.headers()["content-type"]).toBe("image/jpeg");
+      expect((await page.request.get(`/api/jobs/${jobId}/thumbnails/3?size=huge`)).status()).toBe(400);
 
       // The annotated video: made on request with progress, then a decoded frame shows the box.
       await page.getByTestId("annotate-start").click();

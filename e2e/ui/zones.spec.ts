@@ -57,8 +57,10 @@ async function drawnCorners(canvas: Locator): Promise<number> {
   return canvas.getByTestId("zone-corner").count();
 }
 
+/** The editor's frame shows: the chosen file's <video> before a run, the server's still after one. */
 async function waitForFrame(page: Page) {
-  await expect.poll(() => page.getByTestId("zone-frame").evaluate((v: HTMLVideoElement) => v.readyState >= 2 && v.videoWidth > 0), { timeout: 30_000 }).toBe(true);
+  const shown = (frame: HTMLVideoElement | HTMLImageElement) => (frame instanceof HTMLImageElement ? frame.complete && frame.naturalWidth > 0 : frame.readyState >= 2 && frame.videoWidth > 0);
+  await expect.poll(() => page.getByTestId("zone-frame").evaluate(shown), { timeout: 30_000 }).toBe(true);
 }
 
 async function waitCompleted(page: Page) {
@@ -172,6 +174,8 @@ for (const [name, viewport] of [["desktop", { width: 1366, height: 900 }], ["pho
     // Edit them: the zone moves to the right half and is renamed; an empty name is refused first.
     await page.getByRole("button", { name: "Edit zones and run again" }).click();
     await waitForFrame(page);
+    // The server's still of the job's video at its own width (vtest: 768), not the scrubbing one.
+    expect(await page.getByTestId("zone-frame").evaluate((frame: HTMLImageElement) => frame.naturalWidth)).toBe(768);
     const editor = page.getByTestId("zone-canvas");
     await editor.scrollIntoViewIfNeeded();
     await expect(page.getByTestId("zone-row")).toHaveCount(1);

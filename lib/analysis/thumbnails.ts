@@ -9,8 +9,9 @@ import { takeSnapshot } from "@/lib/media/snapshot";
 import { jobMediaDir } from "@/lib/storage/layout";
 import { analysisGeometry } from "./list-detections";
 
-/** Width of a scrubbing thumbnail; the height follows the video. */
-const SCRUB_WIDTH = 160;
+/** Widths of a frame at a whole second: a scrubbing thumbnail, and a still to draw zones on. */
+export const FRAME_WIDTHS = { small: 160, frame: 960 } as const;
+export type FrameSize = keyof typeof FRAME_WIDTHS;
 /** Height of a track's picture (the crop of its most confident box). */
 const TRACK_HEIGHT = 128;
 
@@ -22,16 +23,19 @@ async function cached(file: string, make: () => Promise<unknown>): Promise<strin
 }
 
 /**
- * The frame at whole second `second` of the job's video, small: made once on first request and
- * kept in the job's media folder (thumbs/), so scrubbing costs one ffmpeg seek per second.
+ * The frame at whole second `second` of the job's video, small for scrubbing or larger (at most
+ * 960 wide, never enlarged) for the zone editor: made once on first request and kept in the job's
+ * media folder (thumbs/), so scrubbing costs one ffmpeg seek per second.
  */
-export async function scrubThumbnail(job: Job, video: string, second: number): Promise<string> {
-  const { duration } = analysisGeometry(job);
+export async function scrubThumbnail(job: Job, video: string, second: number, size: FrameSize = "small"): Promise<string> {
+  const { duration, width: videoWidth } = analysisGeometry(job);
   if (duration > 0 && second > Math.ceil(duration)) throw new AppError("not_found", `No frame at ${second} s: the video is ${duration.toFixed(1)} s long`);
-  const file = path.join(jobMediaDir(job.id), "thumbs", `s-${String(second).padStart(5, "0")}.jpg`);
+  const prefix = size === "small" ? "s" : "f";
+  const file = path.join(jobMediaDir(job.id), "thumbs", `${prefix}-${String(second).padStart(5, "0")}.jpg`);
   // The last second may hold no frame at its start: step back a little from the end.
   const at = duration > 0 ? Math.min(second, Math.max(0, duration - 0.2)) : second;
-  return cached(file, () => takeSnapshot({ input: video, at, output: file, width: SCRUB_WIDTH, quality: 5 }));
+  const width = videoWidth > 0 ? Math.min(FRAME_WIDTHS[size], videoWidth) : FRAME_WIDTHS[size];
+  return cached(file, () => takeSnapshot({ input: video, at, output: file, width, quality: size === "small" ? 5 : 3 }));
 }
 
 /** A track's picture: its most confident box cut out of that frame, with a little margin. */
