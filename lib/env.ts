@@ -22,6 +22,17 @@ const schema = z.object({
   /** on: a reverse proxy in front sets X-Forwarded-Host and X-Forwarded-Proto, and they are believed; off: they are dropped. */
   TRUST_PROXY: onOff.default("off"),
   DATA_DIR: z.string().default("./data"),
+  /**
+   * Where media lives (lib/storage/object-store.ts): unset, the data folder on local disk;
+   * `s3://bucket/prefix`, an S3-compatible store at S3_ENDPOINT (AWS itself when unset) in
+   * S3_REGION, with the AWS SDK's usual credentials (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, ...).
+   */
+  STORAGE_URL: z
+    .string()
+    .regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/[A-Za-z0-9!_.*'()\/-]*)?$/, "expected s3://bucket or s3://bucket/prefix")
+    .optional(),
+  S3_ENDPOINT: z.string().url().optional(),
+  S3_REGION: z.string().default("us-east-1"),
   DATABASE_URL: z.string().optional(),
   /** Redis for live updates between web replicas (pub/sub); unset: PostgreSQL LISTEN/NOTIFY with DATABASE_URL, in-process with PGlite. */
   REDIS_URL: z.string().optional(),
