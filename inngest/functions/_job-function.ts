@@ -6,6 +6,8 @@ import { isAppError } from "@/lib/errors";
 import { appendJobLog, ownerCaller, reportProgress, setJobStatus } from "@/lib/jobs";
 import type { JobKind } from "@/lib/job-kinds";
 import { hasOneSource, parseJobPayload, sourceOf, type JobPayload, type SingleSourceKind } from "@/lib/jobs/payloads";
+import { fetchJobMedia, localVideoFile, publishJobMedia, releaseJobMedia } from "@/lib/storage/job-media";
+import { usesObjectStorage } from "@/lib/storage/object-store";
 import { resolveSource, type ResolvedSource } from "@/lib/videos/resolve-source";
 import { inngest } from "../client";
 import { jobCancelRequested, jobRequestedEvents } from "../events";
@@ -66,6 +68,7 @@ export function jobFunction<K extends JobKind>(
         // status and log. Its step, seeing the row cancelled, stops with "Job was cancelled",
         // and that failure can reach onFailure when the engine had not cancelled the run yet
         // (Inngest's cloud takes the cancel event asynchronously).
+        await releaseJobMedia(jobId).catch(() => undefined);
         const failed = await setJobStatus(database, jobId, "failed", { errorMessage: error.message });
         if (failed) await appendJobLog(database, jobId, `Failed: ${error.message}`, "error");
         await cleanUp?.(jobId);
@@ -84,7 +87,7 @@ export function jobFunction<K extends JobKind>(
         if (!job) throw new NonRetriableError(`Job ${jobId} not found`);
         try {
           const payload = parseJobPayload(kind, job.payload);
-          const source = hasOneSource(kind) ? await resolveSource(database, await ownerCaller(database, job.ownerId), sourceOf(kind, payload as JobPayload<typeof kind>)) : null;
+          const source = hasOneSource(kind) ? await resolveSource(database, await ownerCaller(database, job.ownerId), sourceOf(kind, payload as JobPayload<typeof kind>), jobId) : null;
           return { payload: payload as Record<string, unknown>, source };
         } catch (error) {
           throw nonRetriable(error);
@@ -99,10 +102,11 @@ export function jobFunction<K extends JobKind>(
         jobId,
         payload: started.payload as unknown as JobPayload<K>,
         source: started.source as JobContext<K>["source"],
-        step: step as unknown as JobContext<K>["step"],
+        step: withStoredMedia(step, jobId, started.source) as unknown as JobContext<K>["step"],
         progress,
       });
       await step.run("finish", async () => {
+        await releaseJobMedia(jobId);
         const database = await db();
         await appendJobLog(database, jobId, `Completed ${kind}`);
         await setJobStatus(database, jobId, "completed", { resultPayload: result });
@@ -110,6 +114,28 @@ export function jobFunction<K extends JobKind>(
       return result;
     },
   );
+}
+
+/**
+ * The step tools a kind's function gets: with object storage (STORAGE_URL) each step first
+ * fetches what other hosts published of the job's media and its video, when this host lacks
+ * them, and publishes what it made when it ends, failed or not (files are written whole, so a
+ * failed step's finished files are good). So any worker may run any step. On local disk the
+ * tools are Inngest's own.
+ */
+function withStoredMedia(step: GetStepTools<typeof inngest>, jobId: string, source: ResolvedSource | null): GetStepTools<typeof inngest> {
+  if (!usesObjectStorage()) return step;
+  const run = ((id: string, fn: () => Promise<unknown>) =>
+    step.run(id, async () => {
+      await fetchJobMedia(jobId);
+      if (source) await localVideoFile(source.media, jobId);
+      try {
+        return await fn();
+      } finally {
+        await publishJobMedia(jobId);
+      }
+    })) as GetStepTools<typeof inngest>["run"];
+  return { ...step, run };
 }
 
 /** A domain error about the input will not go away on a retry. */

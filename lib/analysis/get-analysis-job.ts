@@ -6,8 +6,9 @@ import type { Db } from "@/lib/db/client";
 import { videos, type Job } from "@/lib/db/schema";
 import { AppError, isAppError } from "@/lib/errors";
 import { getJobOrThrow, type Caller } from "@/lib/jobs";
+import { findJobMedia, mediaInfo, storedPath } from "@/lib/storage/job-media";
 import { jobMediaDir } from "@/lib/storage/layout";
-import { resolveInside } from "@/lib/storage/resolve-inside";
+import { jobMediaKey, usesObjectStorage } from "@/lib/storage/object-store";
 
 /**
  * An analysis job as contracts/cabin-events.md sees it: anything else, or a job the caller may
@@ -41,25 +42,22 @@ export async function getOwnedAnalysisJobOrThrow(db: Db, caller: Caller, jobId: 
   return job;
 }
 
-/** A file the job produced, resolved inside its media folder (escapes and misses are file_missing). */
+/**
+ * A file the job produced, as a media path (lib/storage/job-media.ts): resolved inside its media
+ * folder on disk, or its object in the store (escapes and misses are file_missing).
+ */
 export async function jobMediaFile(db: Db, caller: Caller, jobId: string, name: string): Promise<string> {
   const job = await findAnalysisJob(db, caller, jobId);
   if (!job) throw new AppError("not_found", "not_found");
-  const dir = jobMediaDir(job.id);
-  const exists = await stat(dir).then((s) => s.isDirectory(), () => false);
-  if (!exists) throw new AppError("not_found", "no_assets");
-  return resolveInside(dir, name, {
-    mustExist: true,
-    invalid: { kind: "not_found", message: "file_missing" },
-    missing: { kind: "not_found", message: "file_missing" },
-  });
+  if (!usesObjectStorage() && !(await stat(jobMediaDir(job.id)).then((s) => s.isDirectory(), () => false))) throw new AppError("not_found", "no_assets");
+  return findJobMedia(job.id, name, { kind: "not_found", message: "file_missing" });
 }
 
-/** The video the job analysed: its web-playable proxy once made, else the original. */
+/** The video the job analysed (a media path): its web-playable proxy once made, else the original. */
 export async function jobSourceFile(db: Db, caller: Caller, jobId: string): Promise<string> {
   const job = await getAnalysisJobOrThrow(db, caller, jobId);
-  const proxy = path.join(jobMediaDir(job.id), proxyFileName);
-  if (await stat(proxy).then((s) => s.isFile(), () => false)) return proxy;
+  const proxy = usesObjectStorage() ? storedPath(jobMediaKey(job.id, proxyFileName)) : path.join(jobMediaDir(job.id), proxyFileName);
+  if (await mediaInfo(proxy)) return proxy;
   const [video] = job.videoId ? await db.select({ path: videos.path }).from(videos).where(eq(videos.id, job.videoId)) : [];
   if (!video) throw new AppError("not_found", "file_missing");
   return video.path;

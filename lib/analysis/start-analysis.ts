@@ -6,6 +6,7 @@ import { AppError } from "@/lib/errors";
 import { createJob, type Caller } from "@/lib/jobs";
 import type { VideoProbe } from "@/lib/media/probe";
 import { validateVideo } from "@/lib/media/validate";
+import { mediaInfo } from "@/lib/storage/job-media";
 import type { checkedVideoSchema } from "@/lib/videos/payload-fields";
 import { analysisOptionsSchema, type AnalysisPayload } from "./job-kinds";
 
@@ -44,7 +45,8 @@ export async function startAnalysis(
   input: { video: Video; probe: VideoProbe; tripId: string | null; options: AnalysisOptions; priority?: number; clientId?: string | null },
 ): Promise<Job> {
   const { probe } = input;
-  const file = await stat(input.video.path);
+  const file = await mediaInfo(input.video.path);
+  if (!file) throw new AppError("not_found", "Video file not found");
   // The video is named by its id only: the job function finds its file (lib/videos/resolve-source.ts).
   const payload: AnalysisPayload = {
     ...input.options,

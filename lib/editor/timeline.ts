@@ -39,7 +39,7 @@ export async function resolveTimeline(
       : segment.video_name
         ? { video_name: segment.video_name }
         : null;
-    const source = reference ? await resolveSource(database, caller, reference) : main;
+    const source = reference ? await resolveSource(database, caller, reference, jobId) : main;
     const info = await summary(source);
     if (!info.video) throw new AppError("bad_request", `Segment ${index + 1}: the video has no picture`);
     const duration = info.duration_seconds ?? 0;

@@ -123,7 +123,7 @@ async function videoFile(db: Db, jobId: string, ownerId: string | null, payload:
     return { file: path.join(jobMediaDir(jobId), relative), local: relative };
   }
   const reference = video.source_asset_id !== undefined ? { source_asset_id: video.source_asset_id } : { video_name: video.video_name! };
-  const resolved = await resolveSource(db, await ownerCaller(db, ownerId), reference);
+  const resolved = await resolveSource(db, await ownerCaller(db, ownerId), reference, jobId);
   return { file: resolved.file, local: null };
 }
 

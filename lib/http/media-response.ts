@@ -1,7 +1,10 @@
 import { open, type FileHandle, stat } from "node:fs/promises";
 import type { ServerResponse } from "node:http";
 import path from "node:path";
+import { Readable } from "node:stream";
 import { AppError } from "@/lib/errors";
+import { storedKey } from "@/lib/storage/job-media";
+import { objectStore } from "@/lib/storage/object-store";
 
 /**
  * The one way Framewise answers with a file: job media, uploads, exports. Streams from disk
@@ -192,6 +195,24 @@ export async function serveFile(request: Request, absolutePath: string, options:
   } finally {
     if (!body) await handle.close().catch(() => undefined);
   }
+}
+
+/**
+ * Answers `request` with media named by its media path (lib/storage/job-media.ts): a file on
+ * disk through serveFile; a `store:<key>` object from the object store, with the same statuses
+ * and headers, its bytes streamed from the store's own ranged read. A missing object is
+ * AppError("not_found"), an unreachable store AppError("unavailable") (503).
+ */
+export async function serveMedia(request: Request, mediaPath: string, options: ServeFileOptions = {}): Promise<Response> {
+  const key = storedKey(mediaPath);
+  if (!key) return serveFile(request, mediaPath, options);
+  const store = await objectStore();
+  const object = await store.stat(key);
+  if (!object) throw new AppError("not_found", options.notFoundMessage ?? "file_missing");
+  const response = buildResponse(request, key, object.size, object.modifiedMs, options);
+  if (response.length === 0) return new Response(null, { status: response.status, headers: response.headers });
+  const body = await store.read(key, { start: response.start, end: response.end });
+  return new Response(Readable.toWeb(body) as ReadableStream<Uint8Array>, { status: response.status, headers: response.headers });
 }
 
 interface PlannedResponse {

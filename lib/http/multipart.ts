@@ -4,6 +4,9 @@ import busboy from "busboy";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { declaredLength, fileTooLargeMessage, MULTIPART_OVERHEAD_BYTES, uploadLimitBytes } from "./limits";
+import { randomUUID } from "node:crypto";
+import { removeVideoFile, storedKey, storedPath } from "@/lib/storage/job-media";
+import { objectStore, uploadKey, usesObjectStorage } from "@/lib/storage/object-store";
 import { removeQuietly, tempPath, writeStreamToFile } from "@/lib/storage/write-file";
 
 export interface UploadedFile {
@@ -11,7 +14,11 @@ export interface UploadedFile {
   field: string;
   /** The client's file name, sanitised; never use it as a path without resolveInside. */
   filename: string;
-  /** Absolute path of the stored bytes under DATA_DIR/tmp; the caller moves or removes it. */
+  /**
+   * Absolute path of the stored bytes under DATA_DIR/tmp, or with `toStore` and object storage
+   * `store:uploads/<name>` (lib/storage/job-media.ts); the caller keeps or discards it
+   * (discardUpload).
+   */
   path: string;
   size: number;
   sha256: string;
@@ -36,6 +43,11 @@ export interface ParseMultipartOptions {
   dataDir?: string;
   /** Seconds without a byte before the upload is ended; defaults to UPLOAD_IDLE_SECONDS. */
   idleSeconds?: number;
+  /**
+   * Videos to keep: with object storage (STORAGE_URL) each file streams straight into the store
+   * as a multipart upload under uploads/, never a copy on this host's disk.
+   */
+  toStore?: boolean;
 }
 
 const CONTROL_CHARS = /\p{Cc}/gu; // U+0000-001F and U+007F-009F
@@ -66,6 +78,18 @@ function extensionOf(filename: string): string {
   return dot > 0 ? filename.slice(dot) : "";
 }
 
+/** The extension a stored name keeps: a short plain one, lower case, or none. */
+function storedExtension(filename: string): string {
+  const extension = extensionOf(filename);
+  return /^\.[A-Za-z0-9]{1,8}$/.test(extension) ? extension.toLowerCase() : "";
+}
+
+/** Removes an uploaded file nobody keeps: the temporary file, or the stored object. */
+export async function discardUpload(filePath: string): Promise<void> {
+  if (storedKey(filePath)) await removeVideoFile(filePath).catch(() => undefined);
+  else await removeQuietly(filePath);
+}
+
 /**
  * Parses a multipart/form-data request as it streams in. Text fields are collected; each file
  * part is written straight to DATA_DIR/tmp with its SHA-256 computed on the way, so memory use
@@ -78,6 +102,7 @@ function extensionOf(filename: string): string {
 export async function parseMultipart(request: Request, options: ParseMultipartOptions = {}): Promise<MultipartResult> {
   const maxFileBytes = options.maxFileBytes ?? uploadLimitBytes();
   const { maxFiles = 4, maxFields = 50, maxFieldBytes = 64 * 1024, fileFields, dataDir, idleSeconds = env().UPLOAD_IDLE_SECONDS } = options;
+  const store = options.toStore && usesObjectStorage() ? await objectStore() : null;
   const tooLargeMessage = fileTooLargeMessage(maxFileBytes);
 
   const contentType = request.headers.get("content-type") ?? "";
@@ -144,7 +169,7 @@ export async function parseMultipart(request: Request, options: ParseMultipartOp
       clearTimeout(idle);
       void Promise.allSettled(writes).then(async () => {
         if (failure) {
-          await Promise.all(written.map((file) => removeQuietly(file)));
+          await Promise.all(written.map((file) => discardUpload(file)));
           reject(failure);
         } else {
           resolve({ fields, files });
@@ -166,14 +191,16 @@ export async function parseMultipart(request: Request, options: ParseMultipartOp
         return fail(new AppError("bad_request", `Unexpected file field ${field}`));
       }
       const filename = sanitizeFilename(info.filename);
-      const target = tempPath(extensionOf(filename), dataDir);
+      const limits = { maxBytes: maxFileBytes, tooLargeMessage, signal: abortWrites.signal };
+      const key = store ? uploadKey(`${randomUUID()}${storedExtension(filename)}`) : null;
+      const target = key ? storedPath(key) : tempPath(extensionOf(filename), dataDir);
       written.push(target);
       // Errors on the part reach the write below through pipeline; this keeps a late one
       // (after the write settled) from becoming an uncaught exception.
       stream.on("error", () => undefined);
-      const write = writeStreamToFile(target, stream, { maxBytes: maxFileBytes, tooLargeMessage, signal: abortWrites.signal }).then(
+      const write = (store && key ? store.write(key, stream, limits) : writeStreamToFile(target, stream, limits)).then(
         (result) => {
-          files.push({ field, filename, path: result.path, size: result.size, sha256: result.sha256, mimeType: info.mimeType });
+          files.push({ field, filename, path: target, size: result.size, sha256: result.sha256, mimeType: info.mimeType });
         },
         (error: unknown) => {
           stream.resume();

@@ -5,11 +5,10 @@ import type { AuthUser } from "@/lib/auth/users";
 import { db } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
-import { removeQuietly } from "@/lib/storage/write-file";
 import { clientAddress } from "./client-address";
 import { errorResponse } from "./errors";
 import { bodyTooLargeMessage, declaredLength, jsonDepthExceeds, jsonLimitBytes, MAX_JSON_DEPTH } from "./limits";
-import { parseMultipart, type ParseMultipartOptions, type UploadedFile } from "./multipart";
+import { discardUpload, parseMultipart, type ParseMultipartOptions, type UploadedFile } from "./multipart";
 import { consumeRateLimit, rateLimitHeaders, type RateLimitState } from "./rate-limit";
 import { uploadSubject, withUploadSlot } from "./upload-slots";
 
@@ -41,7 +40,7 @@ export type InputMode = "json" | "form" | "multipart";
 
 export type FormInput = { fields: Record<string, string>; files: UploadedFile[] };
 
-export type MultipartOptions = Pick<ParseMultipartOptions, "fileFields" | "maxFiles" | "maxFields" | "maxFieldBytes" | "maxFileBytes">;
+export type MultipartOptions = Pick<ParseMultipartOptions, "fileFields" | "maxFiles" | "maxFields" | "maxFieldBytes" | "maxFileBytes" | "toStore">;
 
 export type RouteOptions<P, Q, B, I extends InputMode = "json"> = {
   auth: AuthMode;
@@ -126,7 +125,7 @@ export function route<
           try {
             return await run(form);
           } catch (error) {
-            await Promise.all(form.files.map((file) => removeQuietly(file.path)));
+            await Promise.all(form.files.map((file) => discardUpload(file.path)));
             throw error;
           }
         });

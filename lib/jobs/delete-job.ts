@@ -3,6 +3,7 @@ import path from "node:path";
 import { and, eq, ne, or, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { jobs, videos, type Job } from "@/lib/db/schema";
+import { discardJobMedia, removeVideoFile } from "@/lib/storage/job-media";
 import { storageLayout } from "@/lib/storage/layout";
 import type { Caller } from "./caller";
 import { cancelJob } from "./cancel-job";
@@ -22,7 +23,7 @@ export type DeletedJob = { id: string; kind: Job["kind"]; removedVideo: boolean 
 /**
  * Deletes a job the caller may change (lib/jobs/caller.ts `canChange`), of any kind: a job that is still
  * running is cancelled first; then its rows (results, logs, frames, features: they cascade
- * from the job), its folder under DATA_DIR/jobs, and the uploaded video it registered itself
+ * from the job), its folder under DATA_DIR/jobs or its objects in the store, and the uploaded video it registered itself
  * (the job's `videoId`) when no other job uses that video. A server video (VIDEO_INPUT_DIR)
  * is never touched, and a video other jobs name stays.
  */
@@ -38,12 +39,16 @@ export async function deleteJob(db: Db, caller: Caller, jobId: string, options: 
   await db.delete(jobs).where(eq(jobs.id, job.id));
   publishJobDeleted(job);
   const folder = jobFolder(job.id);
-  await rm(folder, { recursive: true, force: true });
+  const removeMedia = async () => {
+    await rm(folder, { recursive: true, force: true });
+    await discardJobMedia(job.id);
+  };
+  await removeMedia();
   const removedVideo = job.videoId ? await removeOwnUpload(db, job.videoId, job.id) : false;
 
   if (wasRunning) {
     await new Promise((resolve) => setTimeout(resolve, options.graceMs ?? STOP_GRACE_MS));
-    await rm(folder, { recursive: true, force: true });
+    await removeMedia();
   }
   return { id: job.id, kind: job.kind, removedVideo };
 }
@@ -69,9 +74,6 @@ async function removeOwnUpload(db: Db, videoId: string, jobId: string): Promise<
     .limit(1);
   if (other) return false;
   await db.delete(videos).where(eq(videos.id, videoId));
-  // Only a file inside uploads/ is ours to remove.
-  const uploads = storageLayout().uploads;
-  const relative = path.relative(uploads, path.resolve(video.path));
-  if (relative && !relative.startsWith("..") && !path.isAbsolute(relative)) await rm(video.path, { force: true });
+  await removeVideoFile(video.path);
   return true;
 }

@@ -1,11 +1,11 @@
 import { eq } from "drizzle-orm";
-import { mkdir, rm } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import { NonRetriableError } from "inngest";
 import path from "node:path";
 import { db, type Db } from "@/lib/db/client";
 import { jobs } from "@/lib/db/schema";
 import { jobMediaDir } from "@/lib/storage/layout";
-import { resolveInside } from "@/lib/storage/resolve-inside";
+import { discardJobMedia, findJobMedia } from "@/lib/storage/job-media";
 import type { Caller } from "./caller";
 import { getJobOrThrow } from "./get-job";
 
@@ -32,11 +32,7 @@ const editorTypes: Record<string, string> = {
  */
 export async function jobFileOrThrow(database: Db, caller: Caller, jobId: string, name: string): Promise<{ file: string; contentType?: string }> {
   const job = await getJobOrThrow(database, caller, jobId);
-  const file = await resolveInside(jobMediaDir(job.id), name, {
-    mustExist: true,
-    invalid: { kind: "not_found", message: `File ${name} not found` },
-    missing: { kind: "not_found", message: `File ${name} not found` },
-  });
+  const file = await findJobMedia(job.id, name, { kind: "not_found", message: `File ${name} not found` });
   return { file, contentType: editorTypes[path.extname(file).toLowerCase()] };
 }
 
@@ -71,7 +67,7 @@ export async function cancellable<T>(jobId: string, work: (signal: AbortSignal) 
     // An AbortError (lib/media/ffmpeg.ts FfmpegAbortError and the like) is a stop the signal
     // caused, even where the check had not yet seen the row.
     if (controller.signal.aborted || (error instanceof Error && error.name === "AbortError")) {
-      await rm(jobMediaDir(jobId), { recursive: true, force: true }).catch(() => undefined);
+      await discardJobMedia(jobId).catch(() => undefined);
       throw new NonRetriableError("Job was cancelled");
     }
     throw error;

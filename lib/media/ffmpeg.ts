@@ -22,9 +22,18 @@ import { produceFileAtomic } from "@/lib/storage/write-file";
 export type FfprobeData = ffmpeg.FfprobeData;
 export type FfmpegCommand = ffmpeg.FfmpegCommand;
 
-/** Paths are passed as `file:` URLs so that a name can never be read as a protocol or option. */
+/**
+ * Paths are passed as `file:` URLs so that a name can never be read as a protocol or option. An
+ * http(s) URL (a presigned read of the object store, lib/storage/object-store.ts) passes as it
+ * is: only our own code makes those.
+ */
 export function ffmpegInput(filePath: string): string {
-  return `file:${path.resolve(filePath)}`;
+  return isRemoteInput(filePath) ? filePath : `file:${path.resolve(filePath)}`;
+}
+
+/** An input our object store made (a presigned http(s) GET), not a path. */
+export function isRemoteInput(input: string): boolean {
+  return /^https?:\/\//i.test(input);
 }
 
 export class FfmpegError extends Error {

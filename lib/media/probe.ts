@@ -1,6 +1,6 @@
 import { open, stat } from "node:fs/promises";
 import { AppError } from "@/lib/errors";
-import { type FfprobeData, runFfprobe } from "./ffmpeg";
+import { type FfprobeData, isRemoteInput, runFfprobe } from "./ffmpeg";
 import { containerFromFormat, isImageFormat } from "./formats";
 
 export interface AudioStreamInfo {
@@ -89,18 +89,25 @@ function rotationOf(stream: Stream | undefined): number {
  * like a video but cannot be probed is corrupt, anything else is not a video at all.
  */
 export async function looksLikeVideoContainer(filePath: string): Promise<boolean> {
+  if (isRemoteInput(filePath)) {
+    const answer = await fetch(filePath, { headers: { Range: "bytes=0-15" } });
+    return startsLikeVideo(Buffer.from(await answer.arrayBuffer()).subarray(0, 16));
+  }
   const handle = await open(filePath, "r");
   try {
     const header = Buffer.alloc(16);
     const { bytesRead } = await handle.read(header, 0, 16, 0);
-    const bytes = header.subarray(0, bytesRead);
-    if (bytes.length >= 8 && ["ftyp", "moov", "mdat", "wide", "free", "skip"].includes(bytes.toString("latin1", 4, 8))) return true;
-    if (bytes.length >= 12 && bytes.toString("latin1", 0, 4) === "RIFF" && bytes.toString("latin1", 8, 11) === "AVI") return true;
-    if (bytes.length >= 4 && bytes.readUInt32BE(0) === 0x1a45dfa3) return true; // EBML: mkv/webm
-    return false;
+    return startsLikeVideo(header.subarray(0, bytesRead));
   } finally {
     await handle.close();
   }
+}
+
+function startsLikeVideo(bytes: Buffer): boolean {
+  if (bytes.length >= 8 && ["ftyp", "moov", "mdat", "wide", "free", "skip"].includes(bytes.toString("latin1", 4, 8))) return true;
+  if (bytes.length >= 12 && bytes.toString("latin1", 0, 4) === "RIFF" && bytes.toString("latin1", 8, 11) === "AVI") return true;
+  if (bytes.length >= 4 && bytes.readUInt32BE(0) === 0x1a45dfa3) return true; // EBML: mkv/webm
+  return false;
 }
 
 /**
@@ -148,12 +155,13 @@ async function countVideoPackets(filePath: string): Promise<number | null> {
  */
 export async function probeVideo(filePath: string, options: ProbeOptions = {}): Promise<VideoProbe> {
   const { countFrames = "auto" } = options;
-  const info = await stat(filePath).catch((error: NodeJS.ErrnoException) => {
+  // A stored upload (a presigned read) was checked for emptiness as it was written.
+  const info = isRemoteInput(filePath) ? null : await stat(filePath).catch((error: NodeJS.ErrnoException) => {
     if (error.code === "ENOENT" || error.code === "ENOTDIR") throw new AppError("not_found", "Video file not found");
     throw error;
   });
-  if (!info.isFile()) throw new AppError("bad_request", "File is not a video", { code: "not_a_video" });
-  if (info.size === 0) throw new AppError("bad_request", "Video file is empty", { code: "empty_video" });
+  if (info && !info.isFile()) throw new AppError("bad_request", "File is not a video", { code: "not_a_video" });
+  if (info?.size === 0) throw new AppError("bad_request", "Video file is empty", { code: "empty_video" });
 
   let raw: FfprobeData;
   try {
@@ -218,7 +226,7 @@ export async function probeVideo(filePath: string, options: ProbeOptions = {}): 
     frameCountSource,
     declaredFrameCount,
     bitRate: numberOrNull(format.bit_rate) ?? numberOrNull(video?.bit_rate),
-    fileSize: numberOrNull(format.size) ?? info.size,
+    fileSize: numberOrNull(format.size) ?? info?.size ?? 0,
     hasVideo: Boolean(video),
     isImage: isImageFormat(formatName),
     audio,

@@ -1,10 +1,9 @@
-import path from "node:path";
 import { and, desc, eq, inArray } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { jobs, type Job } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
 import { canSee, type Caller } from "@/lib/jobs";
-import { jobMediaDir } from "@/lib/storage/layout";
+import { findJobMedia } from "@/lib/storage/job-media";
 import { processTypes, type ProcessType } from "./process-status";
 
 const FILE_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -53,7 +52,7 @@ export async function processedFileOrThrow(db: Db, caller: Caller, name: string,
   const job = await getProcessJobOrThrow(db, caller, match[1], processType);
   const result = job.resultPayload as { file_name?: string } | null;
   if (job.status !== "completed" || result?.file_name !== name) throw fileNotFound();
-  return path.join(jobMediaDir(job.id), name);
+  return findJobMedia(job.id, name, { kind: "not_found", message: "File not found" });
 }
 
 /**

@@ -1,4 +1,3 @@
-import { stat } from "node:fs/promises";
 import { z } from "zod";
 import type { Db } from "@/lib/db/client";
 import type { Job, Video } from "@/lib/db/schema";
@@ -7,6 +6,7 @@ import { MAX_SAMPLE_FPS } from "@/lib/inference/worker-protocol";
 import { createJob, type Caller } from "@/lib/jobs";
 import { reframeAspects, type ReframePayload } from "@/lib/reframer/job-kinds";
 import type { VideoProbe } from "@/lib/media/probe";
+import { mediaInfo } from "@/lib/storage/job-media";
 
 /** The optional form fields of POST /process (contracts/reframer.md §3). */
 export const reframeOptionsSchema = z.object({
@@ -27,7 +27,8 @@ export function parseReframeOptions(fields: Record<string, string>): ReframeOpti
 /** Queues the reframing of a registered video as a `reframe` job, sampled at 5 fps unless asked otherwise. */
 export async function startReframe(db: Db, caller: Caller, input: { video: Video; probe: VideoProbe; options: ReframeOptions }): Promise<Job> {
   const { video, probe, options } = input;
-  const file = await stat(video.path);
+  const file = await mediaInfo(video.path);
+  if (!file) throw new AppError("not_found", "Video file not found");
   const payload: ReframePayload = {
     videoId: video.id,
     duration: probe.duration,

@@ -83,21 +83,21 @@ describe.each(testDatabases)("resolveSource on %s", (kind) => {
     const { video: anonymousVideo } = await m.register.registerServerVideo(handle.db, anonymousCaller, file, "clip.mp4");
 
     for (const caller of [callerFor(alice), callerFor(admin), await ownerCaller(handle.db, alice.id), await ownerCaller(handle.db, admin.id)]) {
-      expect(await m.resolve.resolveSource(handle.db, caller, { source_asset_id: video.id })).toEqual({ file, name: "clip.mp4", videoId: video.id });
+      expect(await m.resolve.resolveSource(handle.db, caller, { source_asset_id: video.id }, "job-1")).toEqual({ file, media: file, name: "clip.mp4", videoId: video.id });
     }
     for (const caller of [callerFor(bob), anonymousCaller, await ownerCaller(handle.db, null)]) {
-      expect(await refusal(m.resolve.resolveSource(handle.db, caller, { source_asset_id: video.id }))).toEqual({ kind: "not_found", message: `Source asset ${video.id} not found` });
+      expect(await refusal(m.resolve.resolveSource(handle.db, caller, { source_asset_id: video.id }, "job-1"))).toEqual({ kind: "not_found", message: `Source asset ${video.id} not found` });
     }
-    expect((await m.resolve.resolveSource(handle.db, callerFor(bob), { source_asset_id: anonymousVideo.id })).videoId).toBe(anonymousVideo.id);
-    expect(await refusal(m.resolve.resolveSource(handle.db, callerFor(alice), { source_asset_id: "asset_456" }))).toEqual({ kind: "not_found", message: "Source asset asset_456 not found" });
+    expect((await m.resolve.resolveSource(handle.db, callerFor(bob), { source_asset_id: anonymousVideo.id }, "job-1")).videoId).toBe(anonymousVideo.id);
+    expect(await refusal(m.resolve.resolveSource(handle.db, callerFor(alice), { source_asset_id: "asset_456" }, "job-1"))).toEqual({ kind: "not_found", message: "Source asset asset_456 not found" });
   });
 
   it("resolves a name inside VIDEO_INPUT_DIR and refuses escapes, links out and unusable names", async () => {
-    expect(await m.resolve.resolveSource(handle.db, anonymousCaller, { video_name: "clip.mp4" })).toEqual({ file: path.join(inputDir, "clip.mp4"), name: "clip.mp4", videoId: null });
+    expect(await m.resolve.resolveSource(handle.db, anonymousCaller, { video_name: "clip.mp4" }, "job-1")).toEqual({ file: path.join(inputDir, "clip.mp4"), media: path.join(inputDir, "clip.mp4"), name: "clip.mp4", videoId: null });
     const invalid = { kind: "bad_request", message: "Invalid video selection" };
     for (const name of ["../secret.mp4", "/etc/passwd", "escape.mp4", "x".repeat(10_000) + ".mp4", "a\0.mp4", "..\\secret.mp4"]) {
-      expect(await refusal(m.resolve.resolveSource(handle.db, anonymousCaller, { video_name: name })), name.slice(0, 40)).toEqual(invalid);
+      expect(await refusal(m.resolve.resolveSource(handle.db, anonymousCaller, { video_name: name }, "job-1")), name.slice(0, 40)).toEqual(invalid);
     }
-    expect(await refusal(m.resolve.resolveSource(handle.db, anonymousCaller, { video_name: "missing.mp4" }))).toEqual({ kind: "not_found", message: "Video file not found: missing.mp4" });
+    expect(await refusal(m.resolve.resolveSource(handle.db, anonymousCaller, { video_name: "missing.mp4" }, "job-1"))).toEqual({ kind: "not_found", message: "Video file not found: missing.mp4" });
   });
 });

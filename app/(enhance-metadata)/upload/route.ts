@@ -16,7 +16,7 @@ const fields = z.looseObject({
 });
 
 export const POST = route(
-  { auth: "anonymousApi", input: "multipart", body: fields, multipart: { fileFields: ["file"], maxFiles: 1 } },
+  { auth: "anonymousApi", input: "multipart", body: fields, multipart: { fileFields: ["file"], maxFiles: 1, toStore: true } },
   async ({ ctx, body, form: { files } }) => {
     const file = files.find((candidate) => candidate.field === "file");
     if (!file) throw new AppError("bad_request", "File is not a video");

@@ -5,7 +5,7 @@ import { route } from "@/lib/http/route";
 import { parseReframeOptions, reframeOptionsSchema, startReframe } from "@/lib/reframer/start-reframe";
 import { registerUpload } from "@/lib/videos/register-video";
 
-export const POST = route({ auth: "apiKey", input: "multipart", multipart: { fileFields: ["file"], maxFiles: 1 }, doc: { fields: reframeOptionsSchema } }, async ({ ctx, form }) => {
+export const POST = route({ auth: "apiKey", input: "multipart", multipart: { fileFields: ["file"], maxFiles: 1, toStore: true }, doc: { fields: reframeOptionsSchema } }, async ({ ctx, form }) => {
   const options = parseReframeOptions(form.fields);
   const file = form.files.find((candidate) => candidate.field === "file");
   if (!file) throw new AppError("bad_request", "No file uploaded (multipart field 'file')");

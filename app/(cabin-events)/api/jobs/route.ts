@@ -9,7 +9,7 @@ import { route } from "@/lib/http/route";
 import { registerUpload } from "@/lib/videos/register-video";
 
 export const POST = route(
-  { auth: "anonymousApi", input: "multipart", multipart: { fileFields: ["cvvrFile"], maxFiles: 1 } },
+  { auth: "anonymousApi", input: "multipart", multipart: { fileFields: ["cvvrFile"], maxFiles: 1, toStore: true } },
   async ({ request, ctx, form: { fields, files } }) => {
     const tripId = fields.tripId?.trim();
     if (!tripId) throw new AppError("bad_request", "tripId is required");

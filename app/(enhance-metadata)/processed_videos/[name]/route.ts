@@ -2,10 +2,10 @@
 // "Processing Flow" 6): the enhanced video, with Range.
 import { z } from "zod";
 import { db } from "@/lib/db/client";
-import { serveFile } from "@/lib/http/media-response";
+import { serveMedia } from "@/lib/http/media-response";
 import { route } from "@/lib/http/route";
 import { processedFileOrThrow } from "@/lib/processing/find-process-job";
 
 export const GET = route({ auth: "anonymousApi", params: z.object({ name: z.string() }) }, async ({ request, ctx, params }) =>
-  serveFile(request, await processedFileOrThrow(await db(), ctx, params.name, "video_enhancement"), { notFoundMessage: "File not found" }),
+  serveMedia(request, await processedFileOrThrow(await db(), ctx, params.name, "video_enhancement"), { notFoundMessage: "File not found" }),
 );

@@ -2,7 +2,7 @@
 // (an addition to contracts/editor-jobs.md).
 import { z } from "zod";
 import { db } from "@/lib/db/client";
-import { serveFile } from "@/lib/http/media-response";
+import { serveMedia } from "@/lib/http/media-response";
 import { route } from "@/lib/http/route";
 import { jobFileOrThrow } from "@/lib/jobs/job-files";
 
@@ -10,7 +10,7 @@ const params = z.object({ job_id: z.string(), name: z.string() });
 
 const handler = route({ auth: "anonymousApi", params }, async ({ request, ctx, params }) => {
   const { file, contentType } = await jobFileOrThrow(await db(), ctx, params.job_id, params.name);
-  return serveFile(request, file, { contentType });
+  return serveMedia(request, file, { contentType });
 });
 
 export const GET = handler;

@@ -2,13 +2,13 @@
 import { z } from "zod";
 import { jobSourceFile } from "@/lib/analysis/get-analysis-job";
 import { db } from "@/lib/db/client";
-import { serveFile } from "@/lib/http/media-response";
+import { serveMedia } from "@/lib/http/media-response";
 import { route } from "@/lib/http/route";
 
 const params = z.object({ job_id: z.string() });
 
 const handler = route({ auth: "anonymousApi", params }, async ({ request, ctx, params }) =>
-  serveFile(request, await jobSourceFile(await db(), ctx, params.job_id)),
+  serveMedia(request, await jobSourceFile(await db(), ctx, params.job_id)),
 );
 
 export const GET = handler;

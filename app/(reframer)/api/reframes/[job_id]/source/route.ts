@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
-import { serveFile } from "@/lib/http/media-response";
+import { serveMedia } from "@/lib/http/media-response";
 import { route } from "@/lib/http/route";
 import { getReframeJob } from "@/lib/reframer/job";
 import { getVideoOrThrow } from "@/lib/videos/get-video";
@@ -13,7 +13,7 @@ const handler = route({ auth: "session", params }, async ({ request, ctx, params
   const database = await db();
   const job = await getReframeJob(database, ctx, params.job_id);
   if (!job.videoId) throw new AppError("not_found", "Video not found");
-  return serveFile(request, (await getVideoOrThrow(database, ctx, job.videoId)).path);
+  return serveMedia(request, (await getVideoOrThrow(database, ctx, job.videoId)).path);
 });
 
 export const GET = handler;

@@ -2,13 +2,13 @@
 import { z } from "zod";
 import { jobMediaFile } from "@/lib/analysis/get-analysis-job";
 import { db } from "@/lib/db/client";
-import { serveFile } from "@/lib/http/media-response";
+import { serveMedia } from "@/lib/http/media-response";
 import { route } from "@/lib/http/route";
 
 const params = z.object({ job_id: z.string(), filename: z.array(z.string()).min(1) });
 
 const handler = route({ auth: "anonymousApi", params }, async ({ request, ctx, params }) =>
-  serveFile(request, await jobMediaFile(await db(), ctx, params.job_id, params.filename.join("/"))),
+  serveMedia(request, await jobMediaFile(await db(), ctx, params.job_id, params.filename.join("/"))),
 );
 
 export const GET = handler;

@@ -5,7 +5,7 @@ import { z } from "zod";
 import { getAnalysisJobOrThrow, jobSourceFile } from "@/lib/analysis/get-analysis-job";
 import { FRAME_WIDTHS, type FrameSize, scrubThumbnail } from "@/lib/analysis/thumbnails";
 import { db } from "@/lib/db/client";
-import { serveFile } from "@/lib/http/media-response";
+import { serveMedia } from "@/lib/http/media-response";
 import { route } from "@/lib/http/route";
 
 const params = z.object({ job_id: z.string(), second: z.coerce.number().int().min(0).max(24 * 3600) });
@@ -15,5 +15,5 @@ export const GET = route({ auth: "anonymousApi", params, query }, async ({ reque
   const database = await db();
   const job = await getAnalysisJobOrThrow(database, ctx, params.job_id);
   const file = await scrubThumbnail(job, await jobSourceFile(database, ctx, job.id), params.second, query.size);
-  return serveFile(request, file, { cacheControl: "private, max-age=3600" });
+  return serveMedia(request, file, { cacheControl: "private, max-age=3600" });
 });
