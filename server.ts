@@ -14,6 +14,7 @@ import { startLocalWorker, type LocalWorker } from "@/lib/inference/local-worker
 import { workerHealth } from "@/lib/inference/worker-client";
 import { serveBackups } from "@/lib/db/backup";
 import { closeDatabase, database } from "@/lib/db/client";
+import { startOrphanMediaSweep } from "@/lib/jobs/sweep-orphan-media";
 import { env } from "@/lib/env";
 import { admitWaiting } from "@/lib/jobs/admission";
 import { requeueQueuedJobs } from "@/lib/jobs/requeue-queued-jobs";
@@ -26,6 +27,7 @@ import { actionNamesFrom, screenServerAction } from "@/lib/http/server-actions";
 import { addResponseHeaders, dropUntrustedForwarding } from "@/lib/http/response-headers";
 import { keepContentLength } from "@/lib/http/media-response";
 import { closeWhenBodyUnread, methodNotAllowedAsJson, refuseForbiddenMethod, refuseOversizedBody } from "@/lib/http/node-request";
+import { objectStore, usesObjectStorage } from "@/lib/storage/object-store";
 import { startStorageSweep } from "@/lib/storage/sweep";
 import { sweepSharedState } from "@/lib/http/upload-slots";
 import { handleHubUpgrade, isHubPath } from "@/lib/ws/upgrade";
@@ -51,6 +53,16 @@ attachBus(bus);
 console.log(`[framewise] live updates: ${bus?.kind ?? "in-process"}`);
 // Files a crash left half-written; with PGlite this process alone owns DATA_DIR, so all of them.
 await startStorageSweep({ exclusive: handle.driver === "pglite" });
+// With object storage (STORAGE_URL): the store must answer before anything is accepted, and
+// objects nobody names (a lost delete, a dead upload) go once a day old.
+if (usesObjectStorage()) {
+  await (await objectStore()).check().catch(() => {
+    console.error("[framewise] the object store at STORAGE_URL does not answer: check S3_ENDPOINT, the bucket and the credentials");
+    process.exit(1);
+  });
+  console.log("[framewise] media in object storage (STORAGE_URL)");
+  startOrphanMediaSweep(async () => handle.db);
+}
 // Lapsed upload slots and rate-limit windows past use: any replica may sweep them, now and every 10 minutes.
 const sweepShared = () => void sweepSharedState(handle.db).catch((error: unknown) => console.warn("[framewise] sweeping upload slots and rate limits failed:", error));
 sweepShared();

@@ -7,6 +7,8 @@
 #                                      S3 answers, prints the environment the app needs
 #   bash scripts/s3-server.sh stop     stops what `start` started
 #   bash scripts/s3-server.sh run      the same in the foreground until stopped (test runners)
+#   bash scripts/s3-server.sh serve    like run, but outlives the server: a test may stop and
+#                                      start it (`stop`, `start`) while the runner holds this
 #   bash scripts/s3-server.sh env      prints the environment the app needs (no server started)
 #
 # Why SeaweedFS: of the S3 servers this machine can get (MinIO and SeaweedFS as Go modules, Ceph's
@@ -166,12 +168,21 @@ run_server() {
   exit 1
 }
 
+# Foreground until TERM, whatever the server does meanwhile; TERM stops it.
+serve_server() {
+  start_server >/dev/null
+  trap 'stop_server; exit 0' TERM INT HUP
+  echo "s3-server: running on http://127.0.0.1:$PORT (pid $(cat "$DIR/server.pid")); held until TERM"
+  while true; do sleep 1; done
+}
+
 DETACH=setsid
 case "${1:-}" in
   path) binary_path ;;
   start) start_server ;;
   stop) stop_server ;;
   run) DETACH="" run_server ;;
+  serve) serve_server ;;
   env) print_env ;;
-  *) echo "usage: $0 path|start|stop|run|env" >&2; exit 2 ;;
+  *) echo "usage: $0 path|start|stop|run|serve|env" >&2; exit 2 ;;
 esac

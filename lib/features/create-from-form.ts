@@ -6,10 +6,10 @@ import { AppError } from "@/lib/errors";
 import type { FormInput } from "@/lib/http/route";
 import type { Caller } from "@/lib/jobs";
 import { parseJsonText } from "@/lib/http/route";
-import { ensureStorageLayout } from "@/lib/storage/layout";
-import { moveFile, removeQuietly } from "@/lib/storage/write-file";
+import { discardUpload } from "@/lib/http/multipart";
 import { registerUpload } from "@/lib/videos/register-video";
 import { sniffMedia } from "./fetch-url";
+import { stageImage } from "./staged-images";
 
 /**
  * The multipart variant of `POST /jobs/?job_type=extract_features`: a `payload` field with the
@@ -18,7 +18,6 @@ import { sniffMedia } from "./fetch-url";
  * staged in DATA_DIR/uploads/feature-images and named in the product's `uploaded_images`; a
  * product not in the payload is added). Answers the payload for createJob.
  */
-export const FEATURE_IMAGE_DIR = "feature-images";
 
 export async function featurePayloadFromForm(db: Db, caller: Caller, form: FormInput): Promise<Record<string, unknown>> {
   const payload = (form.fields.payload ? parseJsonText(form.fields.payload) : {}) as Record<string, unknown>;
@@ -26,7 +25,6 @@ export async function featurePayloadFromForm(db: Db, caller: Caller, form: FormI
   for (const key of ["fps", "scene_threshold"] as const) if (form.fields[key] !== undefined) payload[key] = Number(form.fields[key]);
   const products = Array.isArray(payload.products) ? (payload.products as Record<string, unknown>[]) : [];
   const videos = Array.isArray(payload.videos) ? (payload.videos as Record<string, unknown>[]) : [];
-  const { uploads } = await ensureStorageLayout();
   const staged: string[] = [];
   try {
     for (const file of form.files) {
@@ -42,15 +40,13 @@ export async function featurePayloadFromForm(db: Db, caller: Caller, form: FormI
       await handle.read(head, 0, 64, 0).finally(() => handle.close());
       if (sniffMedia(head) !== "image") throw new AppError("unsupported_media", `${file.filename} is not an image`);
       const name = `upload_${randomUUID()}${path.extname(file.filename).toLowerCase().replace(/[^.a-z0-9]/g, "").slice(0, 9) || ".img"}`;
-      const target = path.join(uploads, FEATURE_IMAGE_DIR, name);
-      await moveFile(file.path, target);
-      staged.push(target);
+      staged.push(await stageImage(file.path, name));
       let product = products.find((candidate) => candidate.product_id === match[1]);
       if (!product) products.push((product = { product_id: match[1], images: [] }));
       product.uploaded_images = [...((product.uploaded_images as string[] | undefined) ?? []), name];
     }
   } catch (error) {
-    await Promise.all(staged.map((file) => removeQuietly(file)));
+    await Promise.all(staged.map((file) => discardUpload(file)));
     throw error;
   }
   return { ...payload, products, videos };

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { copyFile, mkdir, rm, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { and, asc, eq, getTableColumns, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
@@ -9,10 +9,10 @@ import { AppError } from "@/lib/errors";
 import { ownerCaller } from "@/lib/jobs";
 import type { ExtractFeaturesPayload } from "./job-kinds";
 import { publicMessage } from "@/lib/public-message";
-import { jobMediaDir, storageLayout } from "@/lib/storage/layout";
+import { jobMediaDir } from "@/lib/storage/layout";
 import { resolveSource } from "@/lib/videos/resolve-source";
 import { collectImage, collectVideoUrl } from "./collect";
-import { FEATURE_IMAGE_DIR } from "./create-from-form";
+import { dropStagedImage, fetchStagedImage } from "./staged-images";
 import { detectorViews, joinEmbeddings, type DetectorView } from "./cnn";
 import { extractPictureFeatures, type FeatureKind, type PictureFeatures } from "./compute";
 import { frameObjectMasks } from "./frame-objects";
@@ -87,10 +87,7 @@ export async function collectProductImage(db: Db, jobId: string, imgId: string):
       // Staged by the multipart request (create-from-form.ts); copied so a retried step finds it again.
       const name = path.basename(image.source.slice("upload:".length));
       relative = `products/${image.productId}/${imgId.slice(imgId.lastIndexOf("_") + 1)}${path.extname(name)}`;
-      await mkdir(path.join(mediaDir, "products", image.productId), { recursive: true });
-      await copyFile(path.join(storageLayout().uploads, FEATURE_IMAGE_DIR, name), path.join(mediaDir, relative)).catch(() => {
-        throw new AppError("not_found", "the uploaded image is gone");
-      });
+      await fetchStagedImage(name, path.join(mediaDir, relative));
     } else {
       const n = imgId.slice(imgId.lastIndexOf("_") + 1);
       relative = await collectImage(image.source, mediaDir, `products/${image.productId}/${n}`);
@@ -110,8 +107,7 @@ export async function collectProductImage(db: Db, jobId: string, imgId: string):
  */
 export async function dropStagedImages(payload: ExtractFeaturesPayload): Promise<number> {
   const names = payload.products.flatMap((product) => product.uploaded_images ?? []);
-  const dir = path.join(storageLayout().uploads, FEATURE_IMAGE_DIR);
-  const removed = await Promise.all(names.map((name) => rm(path.join(dir, path.basename(name))).then(() => true, () => false)));
+  const removed = await Promise.all(names.map((name) => dropStagedImage(name)));
   return removed.filter(Boolean).length;
 }
 

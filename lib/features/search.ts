@@ -1,12 +1,10 @@
-import { readFile } from "node:fs/promises";
-import path from "node:path";
 import { and, desc, eq, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { selectRows, type Db } from "@/lib/db/client";
 import { CNN_EMBEDDING_DIMENSIONS, EMBEDDING_DIMENSIONS, JOINT_EMBEDDING_DIMENSIONS, jobs, productImages } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
 import { canSee, type Caller } from "@/lib/jobs";
-import { jobMediaDir } from "@/lib/storage/layout";
+import { readJobMedia } from "@/lib/storage/job-media";
 import { decodeKeypointBlob, type Keypoints } from "./keypoint-blob";
 import { openCv } from "@/lib/media/opencv";
 import { cosine, parseVector, vectorMode, vectorValue } from "./vectors";
@@ -79,7 +77,7 @@ async function queryImages(db: Db, caller: Caller, body: z.infer<typeof searchBo
         jobId,
         imgId: row.imgId,
         embedding: parseVector(row.emb)!,
-        keypoints: row.kp ? decodeKeypointBlob(await readFile(path.join(jobMediaDir(jobId), row.kp))) : null,
+        keypoints: row.kp ? decodeKeypointBlob(await readJobMedia(jobId, row.kp)) : null,
       })),
   );
 }
@@ -186,7 +184,7 @@ export async function rankFrames(db: Db, images: QueryImage[], options: { video_
     for (const candidate of await candidates(db, jobId, image.embedding, body.video_id, body.embedding)) {
       let verified: Awaited<ReturnType<typeof verify>> = { inliers: 0 };
       if (body.rerank && image.keypoints && candidate.kp_blob_path) {
-        const frame = decodeKeypointBlob(await readFile(path.join(jobMediaDir(jobId), candidate.kp_blob_path)));
+        const frame = decodeKeypointBlob(await readJobMedia(jobId, candidate.kp_blob_path));
         verified = await verify(image.keypoints, frame);
       }
       const inliers = verified.inliers >= MIN_INLIERS ? verified.inliers : 0;

@@ -4,6 +4,7 @@ import { pingDatabase } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import type { Caller } from "@/lib/jobs/caller";
 import { freeDiskSpace } from "@/lib/storage/disk-space";
+import { objectStore, usesObjectStorage } from "@/lib/storage/object-store";
 
 export function appInfo() {
   return { app: env().APP_NAME, environment: env().NODE_ENV };
@@ -12,11 +13,21 @@ export function appInfo() {
 /**
  * `GET /health`: `ok`, or `degraded` (still 200, as the diagnostics contract answers it) when
  * the server cannot do its work: the database does not read (pingDatabase reads its tables),
- * or less free disk under DATA_DIR than MIN_FREE_DISK_MB.
+ * or less free disk under DATA_DIR than MIN_FREE_DISK_MB, or the object store (STORAGE_URL) does
+ * not answer.
  */
 export async function health(): Promise<{ status: "ok" | "degraded"; app: string; environment: string }> {
-  const [database, disk] = await Promise.all([pingDatabase(), freeDiskSpace()]);
-  return { status: database.connected && !disk.low ? "ok" : "degraded", ...appInfo() };
+  const [database, disk, storage] = await Promise.all([pingDatabase(), freeDiskSpace(), storagePart()]);
+  return { status: database.connected && !disk.low && (storage?.ok ?? true) ? "ok" : "degraded", ...appInfo() };
+}
+
+/** The object store, when media lives in one: does its bucket answer? */
+async function storagePart() {
+  if (!usesObjectStorage()) return null;
+  const ok = await objectStore()
+    .then((store) => store.check())
+    .then(() => true, () => false);
+  return { name: "storage", ok, details: { kind: "s3" } };
 }
 
 async function diskPart() {
@@ -58,7 +69,8 @@ async function checkParts() {
       probe().catch((error: unknown) => ({ name: "probe", ok: false, details: { error: String(error) } })),
     ),
   );
-  return [{ name: "database", ok: database.connected, details: database as Record<string, unknown> }, await diskPart(), ...parts];
+  const storage = await storagePart();
+  return [{ name: "database", ok: database.connected, details: database as Record<string, unknown> }, await diskPart(), ...(storage ? [storage] : []), ...parts];
 }
 
 /** Every part with all it knows (worker URLs, errors): for admins and the server itself. */

@@ -1,10 +1,10 @@
-import { createReadStream } from "node:fs";
-import { access } from "node:fs/promises";
+import path from "node:path";
 import { createInterface } from "node:readline";
 import { and, asc, eq, gte, isNotNull, lt } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { analysisFrames, detections, tracks, type Job } from "@/lib/db/schema";
 import { contractClassOf } from "@/lib/framing/classes";
+import { openJobMedia } from "@/lib/storage/job-media";
 import { reframeFiles } from "./files";
 import { trackName } from "./measure";
 
@@ -74,13 +74,13 @@ export async function* resultsJson(db: Db, job: Job, options: ResultsOptions): A
 
   // segmentation_masks: {"<frame>": [{track_id, class, mask_rle, mask_area_pixels}]}
   yield `,"segmentation_masks":{`;
-  const { masks } = reframeFiles(job.id);
-  if (await access(masks).then(() => true, () => false)) {
+  const masks = await openJobMedia(job.id, path.basename(reframeFiles(job.id).masks));
+  if (masks) {
     const labels = new Map((await db.select({ trackId: tracks.trackId, label: tracks.label }).from(tracks).where(eq(tracks.jobId, job.id))).map((t) => [trackName(t.trackId), t.label]));
     let frame = -1;
     let firstFrame = true;
     let firstInFrame = true;
-    for await (const line of createInterface({ input: createReadStream(masks), crlfDelay: Infinity })) {
+    for await (const line of createInterface({ input: masks, crlfDelay: Infinity })) {
       if (!line.trim()) continue;
       const mask = JSON.parse(line) as { frame: number; track_id: string; class: string; mask_rle: string; mask_area_pixels: number };
       let text = "";

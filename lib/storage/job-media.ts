@@ -1,5 +1,7 @@
+import { createReadStream } from "node:fs";
 import { mkdir, readdir, rm, stat } from "node:fs/promises";
 import path from "node:path";
+import type { Readable } from "node:stream";
 import { jobMediaDir, storageLayout } from "./layout";
 import { AppError } from "@/lib/errors";
 import { checkKey, jobMediaKey, objectStore, usesObjectStorage } from "./object-store";
@@ -181,4 +183,25 @@ export async function findJobMedia(jobId: string, name: string, missing: { kind:
 export async function discardJobMedia(jobId: string): Promise<void> {
   await rm(usesObjectStorage() ? path.dirname(jobMediaDir(jobId)) : jobMediaDir(jobId), { recursive: true, force: true });
   if (usesObjectStorage()) await (await objectStore()).removeAll(jobMediaKey(jobId));
+}
+
+/**
+ * A file of a job's media for the web process to read as it streams: from the store, or from
+ * the media folder on disk; null when there is none.
+ */
+export async function openJobMedia(jobId: string, name: string): Promise<Readable | null> {
+  if (usesObjectStorage()) {
+    const store = await objectStore();
+    const key = jobMediaKey(jobId, name);
+    return (await store.stat(key)) ? store.read(key) : null;
+  }
+  const file = path.join(jobMediaDir(jobId), name);
+  return (await stat(file).then((info) => info.isFile(), () => false)) ? createReadStream(file) : null;
+}
+
+/** A small file of a job's media, whole (a keypoint blob); AppError "not_found" when missing. */
+export async function readJobMedia(jobId: string, name: string): Promise<Buffer> {
+  const stream = await openJobMedia(jobId, name);
+  if (!stream) throw new AppError("not_found", "file_missing");
+  return Buffer.concat(await stream.toArray());
 }
