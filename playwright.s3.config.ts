@@ -50,7 +50,8 @@ export default defineConfig({
       url: `http://127.0.0.1:${s3Port}/`,
       timeout: 600_000,
       reuseExistingServer: false,
-      gracefulShutdown: { signal: "SIGTERM", timeout: 10_000 },
+      // The script stops SeaweedFS on TERM (it runs in a session of its own): time for that.
+      gracefulShutdown: { signal: "SIGTERM", timeout: 30_000 },
       stdout: "ignore",
       stderr: "pipe",
       env: serverEnv,

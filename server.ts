@@ -56,10 +56,17 @@ await startStorageSweep({ exclusive: handle.driver === "pglite" });
 // With object storage (STORAGE_URL): the store must answer before anything is accepted, and
 // objects nobody names (a lost delete, a dead upload) go once a day old.
 if (usesObjectStorage()) {
-  await (await objectStore()).check().catch(() => {
-    console.error("[framewise] the object store at STORAGE_URL does not answer: check S3_ENDPOINT, the bucket and the credentials");
-    process.exit(1);
-  });
+  // A store started beside this server may take a few seconds to answer.
+  const store = await objectStore();
+  for (let attempt = 1; ; attempt++) {
+    const answered = await store.check().then(() => true, () => false);
+    if (answered) break;
+    if (attempt === 30) {
+      console.error("[framewise] the object store at STORAGE_URL does not answer: check S3_ENDPOINT, the bucket and the credentials");
+      process.exit(1);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
   console.log("[framewise] media in object storage (STORAGE_URL)");
   startOrphanMediaSweep(async () => handle.db);
 }

@@ -4,6 +4,10 @@
 # inference workers, all sharing one DATA_DIR. What production runs on several hosts, here on one.
 #
 #   bash scripts/cluster.sh up       # starts what is not running; prints one line per part
+#   bash scripts/cluster.sh up --storage s3
+#                                    # the same with media in object storage: a SeaweedFS
+#                                    # (scripts/s3-server.sh) on CLUSTER_S3_PORT (base + 30), and
+#                                    # each replica on a data folder of its own: nothing shared
 #   bash scripts/cluster.sh status   # each part: up or down
 #   bash scripts/cluster.sh down     # stops only what `up` started
 #   bash scripts/cluster.sh reset    # down, then its data folder and databases are removed
@@ -27,6 +31,8 @@ db_name="${CLUSTER_DB:-framewise_cluster}"
 host=127.0.0.1
 front_url="http://$host:$base"
 web_ports=($((base + 1)) $((base + 2)))
+s3_port="${CLUSTER_S3_PORT:-$((base + 30))}"
+storage="${CLUSTER_STORAGE:-local}"
 worker_ports=($((base + 11)) $((base + 12)))
 log() { echo "cluster: $*" >&2; }
 
@@ -150,9 +156,16 @@ up() {
   done
   for i in 0 1; do wait_http "worker-$((i + 1))" "${worker_urls[$i]}/healthz" 120; done
 
+  # Object storage: the store's variables for every replica, and a data folder of its own each.
+  local storage_env=() replica_data=("$data" "$data")
+  if [ "$storage" = s3 ]; then
+    mapfile -t storage_env < <(S3_PORT="$s3_port" S3_DIR="$state/s3" bash scripts/s3-server.sh start)
+    replica_data=("$data/web-1" "$data/web-2")
+    touch "$state/s3-started"
+  fi
   for i in 0 1; do
     start "web-$((i + 1))" env NODE_ENV=production HOST="$host" PORT="${web_ports[$i]}" \
-      DATA_DIR="$data" DATABASE_URL="$database_url" REDIS_URL="$redis_url" \
+      DATA_DIR="${replica_data[$i]}" DATABASE_URL="$database_url" REDIS_URL="$redis_url" "${storage_env[@]}" \
       WORKER_URLS="$(IFS=,; echo "${worker_urls[*]}")" TRUST_PROXY=on PUBLIC_URL="$front_url" \
       AUTH_SECRET="$(cat "$state/auth-secret")" \
       INNGEST_DEV=0 INNGEST_BASE_URL="http://$host:$inngest_port" \
@@ -179,6 +192,10 @@ status() {
 down() {
   local name
   for name in front web-1 web-2 worker-1 worker-2 inngest redis; do stop_part "$name"; done
+  if [ -f "$state/s3-started" ]; then
+    S3_PORT="$s3_port" S3_DIR="$state/s3" bash scripts/s3-server.sh stop
+    rm -f "$state/s3-started"
+  fi
   if [ -f "$state/postgres-started" ]; then
     bash scripts/postgres.sh stop
     rm -f "$state/postgres-started"
@@ -189,12 +206,19 @@ down() {
 # reset: down, then the data folder and both databases go (the e2e suite starts from nothing).
 reset() {
   down
-  rm -rf "$data"
+  rm -rf "$data" "$state/s3"
   local admin="postgres://postgres@$host:${FRAMEWISE_PG_PORT:-55432}/postgres"
   if pg_isready -q -h "$host" -p "${FRAMEWISE_PG_PORT:-55432}"; then
     psql "$admin" -qc "drop database if exists $db_name with (force)" -c "drop database if exists ${db_name}_inngest with (force)" >&2
   fi
 }
+
+if [ "${2:-}" = --storage ]; then
+  case "${3:-}" in
+    s3 | local) storage="$3" ;;
+    *) echo "usage: $0 up [--storage s3|local]" >&2; exit 2 ;;
+  esac
+fi
 
 case "${1:-}" in
   up) up ;;

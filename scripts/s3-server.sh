@@ -80,7 +80,8 @@ MASTER_PORT=$((PORT + 1))
 VOLUME_PORT=$((PORT + 2))
 FILER_PORT=$((PORT + 3))
 
-running() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+# Running, and still our server: a stale pid file's number may belong to another process by now.
+running() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null && grep -qa "weed" "/proc/$(cat "$1")/cmdline" 2>/dev/null; }
 
 print_env() {
   echo "STORAGE_URL=s3://$BUCKET/media"
@@ -98,28 +99,22 @@ EOF
   chmod 600 "$DIR/s3.json"
 }
 
+# A signed request, as the app makes them (curl's own SigV4).
+signed() {
+  curl -s -o /dev/null -w '%{http_code}' --aws-sigv4 "aws:amz:us-east-1:s3" --user "$ACCESS_KEY:$SECRET_KEY" "$@" || true
+}
+
 wait_ready() {
   for _ in $(seq 1 120); do
-    # 403 without a signature: the gateway is up and checking identities; then the master must
-    # have elected itself before the shell can make the bucket.
-    if [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/" || true)" = 403 ] \
-      && curl -sf "http://127.0.0.1:$MASTER_PORT/cluster/status" | grep -q '"IsLeader":true' \
-      && make_bucket; then
-      return 0
-    fi
+    # Ready when our identity may list the bucket: the gateway has loaded its identities and the
+    # filer answers. The bucket is made first (a second PUT of it is a harmless 409).
+    signed -X PUT "http://127.0.0.1:$PORT/$BUCKET" >/dev/null
+    if [ "$(signed "http://127.0.0.1:$PORT/$BUCKET?list-type=2&max-keys=1")" = 200 ]; then return 0; fi
     running "$DIR/server.pid" || { log "exited; last lines of $DIR/server.log:"; tail -20 "$DIR/server.log" >&2; return 1; }
     sleep 0.5
   done
   log "not ready on port $PORT after 60 s; see $DIR/server.log"
   return 1
-}
-
-make_bucket() {
-  local bin
-  bin="$(binary_path)"
-  # Made once; on a restart it exists already and the create says so.
-  echo "s3.bucket.create -name $BUCKET" | timeout 20 "$bin" shell -master="127.0.0.1:$MASTER_PORT" >/dev/null 2>&1 || true
-  echo "s3.bucket.list" | timeout 20 "$bin" shell -master="127.0.0.1:$MASTER_PORT" 2>/dev/null | grep -q "^  $BUCKET\b"
 }
 
 start_server() {

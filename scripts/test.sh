@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test: type check, lint (ESLint, dependency rules), unit + integration (PGlite and PostgreSQL), the API fuzzer
-# (schemathesis) and Playwright e2e against the production build. Installs whatever is missing first (scripts/setup.sh) and starts
+# (schemathesis) and Playwright e2e against the production build, on local disk and with media in a real S3 server. Installs whatever is missing first (scripts/setup.sh) and starts
 # a PostgreSQL of its own (scripts/postgres.sh), so it works on a fresh machine. Ends with one line: "N passed, N failed".
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,6 +23,13 @@ echo "== the Inngest server binary (scripts/inngest-server.sh path), in the back
 bash scripts/inngest-server.sh path > .cache/reports/inngest-binary.log 2>&1 &
 inngest_binary=$!
 
+# The S3-compatible server (SeaweedFS) for the object-storage tests: a `weed` on PATH, or built
+# once from its Go module into ~/.cache/framewise (about 5 minutes on 2 cores; then instant).
+# Waited for before vitest, whose storage tests start it.
+echo "== the S3 server binary (scripts/s3-server.sh path), in the background"
+bash scripts/s3-server.sh path > .cache/reports/s3-binary.log 2>&1 &
+s3_binary=$!
+
 echo "== type check"
 npx tsc --noEmit || status=1
 
@@ -34,6 +41,15 @@ npm run lint || status=1
 echo "== production build"
 npx next build || status=1
 
+echo "== the S3 server binary"
+if wait "$s3_binary"; then
+  tail -1 .cache/reports/s3-binary.log
+else
+  cat .cache/reports/s3-binary.log
+  echo "could not find or build the S3 server: the object-storage tests below fail" >&2
+  status=1
+fi
+
 echo "== unit and integration tests, and every bench:* in its --smoke mode (vitest)"
 # bench:cluster's smoke runs on its own below, once the Inngest server binary is there.
 npx vitest run --exclude scripts/bench-smoke-cluster.test.ts --reporter=default --reporter=json --outputFile.json=.cache/reports/vitest.json || status=1
@@ -43,6 +59,9 @@ bash scripts/fuzz-api.sh || status=1
 
 echo "== end-to-end tests (playwright, chromium)"
 PLAYWRIGHT_JSON_OUTPUT_NAME=.cache/reports/playwright.json npx playwright test --reporter=list,json || status=1
+
+echo "== end-to-end tests with media in object storage: the five contracts' main flows against a real SeaweedFS"
+PLAYWRIGHT_JSON_OUTPUT_NAME=.cache/reports/playwright-s3.json npx playwright test -c playwright.s3.config.ts --reporter=list,json || status=1
 
 echo "== the Inngest server binary"
 if wait "$inngest_binary"; then
@@ -65,7 +84,7 @@ INNGEST_E2E_STORE=postgres PLAYWRIGHT_JSON_OUTPUT_NAME=.cache/reports/playwright
 echo "== end-to-end tests against scripts/cluster.sh: two replicas behind a front, two workers, the Inngest server on PostgreSQL and Redis"
 PLAYWRIGHT_JSON_OUTPUT_NAME=.cache/reports/playwright-cluster.json npx playwright test -c playwright.cluster.config.ts --reporter=list,json || status=1
 
-node scripts/test-summary.mjs .cache/reports/vitest.json .cache/reports/vitest-cluster.json .cache/reports/playwright.json \
+node scripts/test-summary.mjs .cache/reports/vitest.json .cache/reports/vitest-cluster.json .cache/reports/playwright.json .cache/reports/playwright-s3.json \
   .cache/reports/playwright-inngest.json .cache/reports/playwright-inngest-postgres.json \
   .cache/reports/playwright-cluster.json || status=1
 exit $status
