@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
 import { mkdir, rename, rm } from "node:fs/promises";
 import path from "node:path";
@@ -156,7 +156,8 @@ export class S3Store implements ObjectStore {
 
   async download(key: string, file: string, options: { signal?: AbortSignal } = {}): Promise<void> {
     await mkdir(path.dirname(file), { recursive: true });
-    const partial = `${file}.${process.pid}.download`;
+    // Hidden and unique: two steps may fetch the same file at once, and publishing skips it.
+    const partial = path.join(path.dirname(file), `.${path.basename(file)}.${randomUUID().slice(0, 8)}.part`);
     try {
       await pipeline(await this.read(key), createWriteStream(partial), { signal: options.signal });
       await rename(partial, file);

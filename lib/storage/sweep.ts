@@ -37,6 +37,7 @@ export async function sweepStaleFiles(options: { dataDir?: string; olderThanMs: 
   // jobs/<id>/media/<sub folders>: a few levels; tmp/ holds only files being written.
   await visit(layout.jobs, isPartialFileName, 6);
   await visit(layout.uploads, isPartialFileName, 2);
+  await visit(layout.work, isPartialFileName, 8);
   await visit(layout.tmp, () => true, 2);
   return removed;
 }

@@ -24,9 +24,9 @@ function chunks(count: number, size: number): Readable {
 }
 
 describe("storage layout", () => {
-  it("puts uploads, jobs and tmp under DATA_DIR", () => {
+  it("puts uploads, jobs, tmp and the object-storage working copies under DATA_DIR", () => {
     const layout = storageLayout("/data");
-    expect(layout).toEqual({ root: "/data", uploads: "/data/uploads", jobs: "/data/jobs", tmp: "/data/tmp" });
+    expect(layout).toEqual({ root: "/data", uploads: "/data/uploads", jobs: "/data/jobs", tmp: "/data/tmp", work: "/data/work" });
     expect(jobMediaDir("job_123-abc", "/data")).toBe("/data/jobs/job_123-abc/media");
     expect(path.dirname(tempPath(".mp4", "/data"))).toBe("/data/tmp");
     expect(tempPath(".mp4/../x", "/data")).not.toContain("..");
