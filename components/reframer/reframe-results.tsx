@@ -27,8 +27,9 @@ export function ReframeResults({ jobId }: { jobId: string }) {
     const load = async () => {
       const response = await fetch(`/api/reframes/${jobId}/results`);
       if (response.status === 202) {
-        const job = (await response.json()) as { progress_percent: number; current_step: string };
-        setState(`${job.current_step} (${job.progress_percent}%)`);
+        const job = (await response.json()) as { status: string; progress_percent: number; current_step: string; error_message?: string };
+        if (job.status === "failed") return setState(`The reframe did not finish: ${job.error_message ?? "it failed"}`);
+        setState(job.status === "queued" ? "Waiting for its turn…" : `Reframing: ${job.current_step} (${job.progress_percent}%)`);
         if (!stop) setTimeout(load, 2000);
         return;
       }
@@ -88,7 +89,13 @@ export function ReframeResults({ jobId }: { jobId: string }) {
     return () => cancelAnimationFrame(handle);
   }, [results]);
 
-  if (!results) return <p className="text-sm text-slate-500" data-testid="reframe-state">{state}</p>;
+  if (!results)
+    return (
+      <div className="space-y-2">
+        <h1 className="text-2xl font-semibold tracking-tight">Reframe</h1>
+        <p className="text-sm text-slate-600" role="status" data-testid="reframe-state">{state}</p>
+      </div>
+    );
   const seek = (frame: number) => {
     if (video.current) video.current.currentTime = frame / results.metadata.fps;
   };
@@ -96,14 +103,21 @@ export function ReframeResults({ jobId }: { jobId: string }) {
     <div className="space-y-6" data-testid="reframe-results">
       <h1 className="text-2xl font-semibold tracking-tight">Reframe</h1>
       <div className="flex flex-wrap items-start gap-4">
-        <div className="relative" style={{ width: 640, maxWidth: "100%" }}>
-          <video ref={video} src={`/api/reframes/${jobId}/source`} controls className="w-full rounded-lg" data-testid="source-video" />
-          <canvas ref={canvas} className="pointer-events-none absolute left-0 top-0 w-full" data-testid="overlay" />
-        </div>
+        <figure className="m-0" style={{ width: 640, maxWidth: "100%" }}>
+          <div className="relative">
+            <video ref={video} src={`/api/reframes/${jobId}/source`} controls className="w-full rounded-lg" data-testid="source-video" />
+            <canvas ref={canvas} className="pointer-events-none absolute left-0 top-0 w-full" data-testid="overlay" />
+          </div>
+          <figcaption className="mt-1 text-sm text-slate-600" data-testid="source-caption">source</figcaption>
+        </figure>
         {results.reframe && (
-          <video src={`/api/reframes/${jobId}/reframed`} controls className="rounded-lg" style={{ height: 480 }} data-testid="reframed-video" />
+          <figure className="m-0 max-w-full">
+            <video src={`/api/reframes/${jobId}/reframed`} controls className="max-w-full rounded-lg" style={{ height: 480 }} data-testid="reframed-video" />
+            <figcaption className="mt-1 text-sm text-slate-600" data-testid="reframed-caption">reframed</figcaption>
+          </figure>
         )}
       </div>
+      <p className="text-sm text-slate-600">Boxes and shaded masks over the source mark what was tracked; the colours match the tracks below. Click a scene or a track to jump to it.</p>
       <section>
         <h2 className="mb-2 font-medium">Scenes</h2>
         <div className="relative flex gap-2 overflow-x-auto" data-testid="scenes">
