@@ -7,11 +7,9 @@ import { formFromOptions, optionsFromForm, type OptionsForm } from "@/lib/analys
 import { zoneProblems, zonesToSend, type Zone } from "@/lib/analysis/zone-geometry";
 import { AnalysisOptionsFields } from "./analysis-options";
 import { ZoneEditor } from "./zone-editor";
-import { DropZone } from "@/components/upload/drop-zone";
+import { DropZone, VIDEO_ACCEPT } from "@/components/upload/drop-zone";
 import { detailOf, percentOf, sendForm } from "@/components/upload/send-form";
 import { UploadProgress } from "@/components/upload/upload-progress";
-
-const accepted = [".mp4", ".mov", ".mkv", ".avi"];
 
 type Upload = { loaded: number; total: number } | null;
 
@@ -89,11 +87,6 @@ export function UploadForm() {
 
   function choose(candidate: File | undefined) {
     if (!candidate) return;
-    const extension = candidate.name.slice(candidate.name.lastIndexOf(".")).toLowerCase();
-    if (!accepted.includes(extension)) {
-      setError(`Unsupported video type: choose an ${accepted.join(", ")} file`);
-      return;
-    }
     setError(null);
     setFile(candidate);
     if (frameSrc) URL.revokeObjectURL(frameSrc);
@@ -128,9 +121,10 @@ export function UploadForm() {
       <DropZone
         label="Video file"
         hint="MP4, MOV, MKV or AVI · at least 1 s and 320×240"
-        accept={accepted.join(",") + ",video/*"}
+        accept={VIDEO_ACCEPT}
         files={file ? [file] : []}
         onChoose={(files) => choose(files[0])}
+        onRefuse={setError}
       />
       <LabelField id="upload-label" value={label} onChange={setLabel} fallback={file ? labelFromFileName(file.name) : null} />
       <OptionsDisclosure value={options} onChange={setOptions} idPrefix="upload" />

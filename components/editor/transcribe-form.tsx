@@ -2,7 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { DropZone } from "@/components/upload/drop-zone";
+import { DropZone, VIDEO_ACCEPT } from "@/components/upload/drop-zone";
 import { detailOf, percentOf, sendForm, startErrorInWords } from "@/components/upload/send-form";
 import { FormError, UploadProgress } from "@/components/upload/upload-progress";
 import { startEditorJob } from "./editor-job";
@@ -34,7 +34,7 @@ export function TranscribeForm() {
 
   return (
     <form onSubmit={submit} className="space-y-5 rounded-xl border border-slate-200 bg-white p-6 shadow-sm" data-testid="transcribe-form">
-      <DropZone label="Video file" hint="MP4, MOV, MKV or AVI with speech in English" accept=".mp4,.mov,.mkv,.avi,video/*" files={file ? [file] : []} onChoose={([chosen]) => setFile(chosen)} />
+      <DropZone label="Video file" hint="MP4, MOV, MKV or AVI with speech in English" accept={VIDEO_ACCEPT} files={file ? [file] : []} onChoose={([chosen]) => (setFile(chosen), setError(null))} onRefuse={setError} />
       {percent !== null && <UploadProgress percent={percent} label={percent < 100 ? "Uploading…" : "Starting…"} />}
       <FormError message={error} />
       <button disabled={percent !== null} className="w-full rounded-md bg-brand-600 px-4 py-2 font-medium text-white hover:bg-brand-700 disabled:opacity-60">

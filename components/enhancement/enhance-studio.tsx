@@ -3,7 +3,7 @@
 import { useEffect, useRef, useState } from "react";
 import { ENHANCE_PRESETS, type EnhancePreset } from "@/lib/media/enhance-presets";
 import type { VideoMetadata } from "@/lib/media/metadata";
-import { DropZone } from "@/components/upload/drop-zone";
+import { DropZone, VIDEO_ACCEPT } from "@/components/upload/drop-zone";
 import { detailOf, percentOf, sendForm, startErrorInWords } from "@/components/upload/send-form";
 import { UploadProgress } from "@/components/upload/upload-progress";
 
@@ -107,7 +107,7 @@ export function EnhanceStudio() {
   return (
     <div className="space-y-6">
       <form onSubmit={upload} className="space-y-5 rounded-xl border border-slate-200 bg-white p-6 shadow-sm">
-        <DropZone label="Video file" hint="MP4, MOV, MKV or AVI" accept=".mp4,.mov,.mkv,.avi,video/*" files={file ? [file] : []} onChoose={([chosen]) => setFile(chosen)} />
+        <DropZone label="Video file" hint="MP4, MOV, MKV or AVI" accept={VIDEO_ACCEPT} files={file ? [file] : []} onChoose={([chosen]) => (setFile(chosen), setError(null))} onRefuse={setError} />
         <div className="flex flex-wrap items-end gap-4">
           <label className="text-sm">
             <span className="block font-medium">Preset</span>

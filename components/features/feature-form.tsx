@@ -2,7 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { DropZone } from "@/components/upload/drop-zone";
+import { DropZone, VIDEO_ACCEPT } from "@/components/upload/drop-zone";
 import { detailOf, percentOf, sendForm, startErrorInWords } from "@/components/upload/send-form";
 import { FormError, UploadProgress } from "@/components/upload/upload-progress";
 
@@ -108,7 +108,7 @@ export function FeatureForm() {
           <h2 className="text-lg font-medium">Videos</h2>
           <p className="text-sm text-slate-600">Where to look. Frames are taken from each video and compared with the products.</p>
         </div>
-        <DropZone label="Video files" what="videos" multiple hint="MP4, MOV, MKV or AVI" accept=".mp4,.mov,.mkv,.avi,video/*" files={videos} onChoose={setVideos} testId="video-drop-zone" inputTestId="video-files" />
+        <DropZone label="Video files" what="videos" multiple hint="MP4, MOV, MKV or AVI" accept={VIDEO_ACCEPT} files={videos} onChoose={(files) => (setVideos(files), setError(null))} onRefuse={setError} testId="video-drop-zone" inputTestId="video-files" />
         <div className="text-sm">
           <label htmlFor="video-addresses" className="block font-medium">Or video web addresses <span className="font-normal text-slate-600">(one a line)</span></label>
           <textarea id="video-addresses" rows={2} value={videoAddresses} onChange={(e) => setVideoAddresses(e.target.value)} placeholder="https://videos.example/ad.mp4" className={textArea} />

@@ -2,7 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { DropZone } from "@/components/upload/drop-zone";
+import { DropZone, VIDEO_ACCEPT } from "@/components/upload/drop-zone";
 import { detailOf, percentOf, sendForm, startErrorInWords } from "@/components/upload/send-form";
 import { FormError, UploadProgress } from "@/components/upload/upload-progress";
 
@@ -39,7 +39,7 @@ export function ReframeForm() {
 
   return (
     <form onSubmit={submit} className="space-y-5 rounded-xl border border-slate-200 bg-white p-6 shadow-sm" data-testid="reframe-form">
-      <DropZone label="Video file" hint="MP4, MOV, MKV or AVI · at least 1 s and 320×240" accept=".mp4,.mov,.mkv,.avi,video/*" files={file ? [file] : []} onChoose={([chosen]) => setFile(chosen)} />
+      <DropZone label="Video file" hint="MP4, MOV, MKV or AVI · at least 1 s and 320×240" accept={VIDEO_ACCEPT} files={file ? [file] : []} onChoose={([chosen]) => (setFile(chosen), setError(null))} onRefuse={setError} />
       <fieldset>
         <legend className="text-sm font-medium">New shape</legend>
         <div className="mt-2 grid grid-cols-2 gap-2 sm:grid-cols-4">

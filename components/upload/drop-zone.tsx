@@ -3,6 +3,16 @@
 import { useId, useRef, useState } from "react";
 import { formatBytes } from "@/lib/format";
 
+/** The video files every form takes (lib/media/formats.ts's list; that module is the server's). */
+const VIDEO_EXTENSIONS = [".mp4", ".m4v", ".mov", ".mkv", ".avi"];
+export const VIDEO_ACCEPT = `${VIDEO_EXTENSIONS.join(",")},video/*`;
+
+/** A file a video form cannot take, said in words before anything is uploaded; null when it can. */
+export function videoFileProblem(file: File): string | null {
+  const extension = file.name.slice(file.name.lastIndexOf(".")).toLowerCase();
+  return VIDEO_EXTENSIONS.includes(extension) ? null : `“${file.name}” is not a video we can read: choose an MP4, MOV, MKV or AVI file`;
+}
+
 /**
  * The drop zone every upload form shares (Analyse, Reframe, Enhance, Transcribe, Extract
  * features): a button (Tab to it, Enter or Space opens the file chooser) over a labelled file
@@ -15,6 +25,7 @@ export function DropZone({
   accept,
   files,
   onChoose,
+  onRefuse,
   multiple = false,
   what = "a video",
   testId = "drop-zone",
@@ -26,6 +37,8 @@ export function DropZone({
   accept: string;
   files: File[];
   onChoose: (files: File[]) => void;
+  /** Told when a chosen file is refused (a video zone takes video files only); nothing is chosen then. */
+  onRefuse?: (problem: string) => void;
   multiple?: boolean;
   what?: string;
   testId?: string;
@@ -35,8 +48,10 @@ export function DropZone({
   const input = useRef<HTMLInputElement>(null);
   const id = useId();
   const chosen = (list: FileList | null | undefined) => {
-    const picked = Array.from(list ?? []);
-    if (picked.length) onChoose(multiple ? picked : picked.slice(0, 1));
+    const picked = Array.from(list ?? []).slice(0, multiple ? undefined : 1);
+    const problem = accept === VIDEO_ACCEPT ? picked.map(videoFileProblem).find(Boolean) : null;
+    if (problem) onRefuse?.(problem);
+    else if (picked.length) onChoose(picked);
   };
   return (
     <div
