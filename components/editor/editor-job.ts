@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, useState } from "react";
+import { usePolled } from "@/components/use-polled";
 
 /** GET /jobs/{job_id} (contracts/editor-jobs.md) as the browser reads it. */
 export type EditorJob = {
@@ -26,23 +26,7 @@ export function jobWords(job: EditorJob | null): string {
 
 /** Follows an editor job (the contract has no push: it is polled) until it finishes. */
 export function useEditorJob(jobId: string): EditorJob | null {
-  const [job, setJob] = useState<EditorJob | null>(null);
-  const done = job !== null && finished.includes(job.status);
-  useEffect(() => {
-    if (done) return;
-    let stop = false;
-    const poll = async () => {
-      const response = await fetch(`/jobs/${jobId}`).catch(() => null);
-      if (!stop && response?.ok) setJob((await response.json()) as EditorJob);
-    };
-    void poll();
-    const timer = setInterval(() => void poll(), 1500);
-    return () => {
-      stop = true;
-      clearInterval(timer);
-    };
-  }, [jobId, done]);
-  return job;
+  return usePolled<EditorJob>(`/jobs/${jobId}`, (job) => finished.includes(job.status), 1500).value;
 }
 
 /** Starts an editor job (POST /jobs/?job_type=...) and answers its id, or an error in words. */

@@ -3,8 +3,8 @@
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { DropZone, VIDEO_ACCEPT } from "@/components/upload/drop-zone";
-import { detailOf, percentOf, sendForm, startErrorInWords } from "@/components/upload/send-form";
-import { FormError, UploadProgress } from "@/components/upload/upload-progress";
+import { useUpload } from "@/components/upload/use-upload";
+import { UploadFooter } from "@/components/upload/upload-progress";
 
 type Product = { key: number; name: string; files: File[]; addresses: string };
 
@@ -29,8 +29,7 @@ export function FeatureForm() {
   const [videos, setVideos] = useState<File[]>([]);
   const [videoAddresses, setVideoAddresses] = useState("");
   const [fps, setFps] = useState("1");
-  const [percent, setPercent] = useState<number | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { percent, error, setError, send } = useUpload("the extraction");
   const change = (key: number, patch: Partial<Product>) => setProducts((list) => list.map((product) => (product.key === key ? { ...product, ...patch } : product)));
 
   async function submit(event: React.FormEvent) {
@@ -51,12 +50,8 @@ export function FeatureForm() {
     form.append("payload", JSON.stringify(payload));
     given.forEach((product, index) => product.files.forEach((file) => form.append(`image:${ids[index]}`, file)));
     videos.forEach((file) => form.append("video", file));
-    setError(null);
-    setPercent(0);
-    const { status, body } = await sendForm("/jobs/?job_type=extract_features", form, (loaded, total) => setPercent(percentOf(loaded, total)));
-    if (status === 202 && typeof body?.id === "string") return router.push(`/features/${body.id}`);
-    setPercent(null);
-    setError(startErrorInWords(status, detailOf(body), "the extraction"));
+    const body = await send("/jobs/?job_type=extract_features", form, 202);
+    if (body) router.push(`/features/${String(body.id)}`);
   }
 
   return (
@@ -119,11 +114,7 @@ export function FeatureForm() {
           <p id="feature-fps-hint" className="mt-1 text-slate-600">A frame is also taken at every cut between shots.</p>
         </div>
       </section>
-      {percent !== null && <UploadProgress percent={percent} />}
-      <FormError message={error} />
-      <button disabled={percent !== null} className="w-full rounded-md bg-brand-600 px-4 py-2 font-medium text-white hover:bg-brand-700 disabled:opacity-60">
-        {percent !== null ? "Uploading…" : "Start extracting"}
-      </button>
+      <UploadFooter percent={percent} error={error} action="Start extracting" />
     </form>
   );
 }

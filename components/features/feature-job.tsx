@@ -1,38 +1,17 @@
 "use client";
 
-import { useEffect, useState } from "react";
+import { usePolled } from "@/components/use-polled";
 import { FeatureReview, type Focus } from "./feature-review";
-import { getJson, phaseWords, type Status } from "./review-types";
+import { phaseWords, type Status } from "./review-types";
 
 /**
  * A feature-extraction job for its owner: its progress in words while it runs (polling
  * GET /status/{job_id}, the contract has no push), then its review with the search by picture.
  */
 export function FeatureJob({ jobId, focus }: { jobId: string; focus: Focus | null }) {
-  const [status, setStatus] = useState<Status | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const finished = status?.phase === "completed" || status?.phase === "failed";
+  const { value: status, error } = usePolled<Status>(`/status/${jobId}`, ({ phase }) => phase === "completed" || phase === "failed");
 
-  useEffect(() => {
-    if (finished) return;
-    let stop = false;
-    const poll = async () => {
-      try {
-        const next = await getJson<Status>(`/status/${jobId}`);
-        if (!stop) setStatus(next);
-      } catch (cause) {
-        if (!stop) setError((cause as Error).message);
-      }
-    };
-    void poll();
-    const timer = setInterval(() => void poll(), 2000);
-    return () => {
-      stop = true;
-      clearInterval(timer);
-    };
-  }, [jobId, finished]);
-
-  if (finished) return <FeatureReview jobId={jobId} focus={focus} />;
+  if (status?.phase === "completed" || status?.phase === "failed") return <FeatureReview jobId={jobId} focus={focus} />;
   return (
     <div className="space-y-3">
       <h1 className="text-2xl font-semibold tracking-tight">Feature extraction</h1>

@@ -3,8 +3,8 @@
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { DropZone, VIDEO_ACCEPT } from "@/components/upload/drop-zone";
-import { detailOf, percentOf, sendForm, startErrorInWords } from "@/components/upload/send-form";
-import { FormError, UploadProgress } from "@/components/upload/upload-progress";
+import { useUpload } from "@/components/upload/use-upload";
+import { UploadFooter } from "@/components/upload/upload-progress";
 
 const shapes = [
   { aspect: "9:16", name: "Tall (9:16)", hint: "phones, stories" },
@@ -19,8 +19,7 @@ export function ReframeForm() {
   const [file, setFile] = useState<File | null>(null);
   const [aspect, setAspect] = useState<string>("9:16");
   const [fps, setFps] = useState("5");
-  const [percent, setPercent] = useState<number | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { percent, error, setError, send } = useUpload("the reframe");
 
   async function submit(event: React.FormEvent) {
     event.preventDefault();
@@ -29,12 +28,8 @@ export function ReframeForm() {
     form.append("aspect", aspect);
     form.append("fps", fps);
     form.append("file", file);
-    setError(null);
-    setPercent(0);
-    const { status, body } = await sendForm("/api/reframes", form, (loaded, total) => setPercent(percentOf(loaded, total)));
-    if (status === 200 && typeof body?.job_id === "string") return router.push(`/reframes/${body.job_id}`);
-    setPercent(null);
-    setError(startErrorInWords(status, detailOf(body), "the reframe"));
+    const body = await send("/api/reframes", form, 200);
+    if (body) router.push(`/reframes/${String(body.job_id)}`);
   }
 
   return (
@@ -61,11 +56,7 @@ export function ReframeForm() {
         <input id="reframe-fps" type="number" min={1} max={30} step={1} value={fps} onChange={(e) => setFps(e.target.value)} aria-describedby="reframe-fps-hint" className="mt-1 w-28 rounded-md border border-slate-300 px-3 py-2" />
         <p id="reframe-fps-hint" className="mt-1 text-slate-600">More is finer but slower. 5 suits most videos.</p>
       </div>
-      {percent !== null && <UploadProgress percent={percent} />}
-      <FormError message={error} />
-      <button disabled={percent !== null} className="w-full rounded-md bg-brand-600 px-4 py-2 font-medium text-white hover:bg-brand-700 disabled:opacity-60">
-        {percent !== null ? "Uploading…" : "Upload and reframe"}
-      </button>
+      <UploadFooter percent={percent} error={error} action="Upload and reframe" />
     </form>
   );
 }

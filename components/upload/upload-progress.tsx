@@ -22,3 +22,16 @@ export function FormError({ message, testId = "upload-error" }: { message: strin
     </p>
   );
 }
+
+/** The end of an upload form: the bar while sending, the error, and the submit button (busy while sending). */
+export function UploadFooter({ percent, error, action }: { percent: number | null; error: string | null; action: string }) {
+  return (
+    <>
+      {percent !== null && <UploadProgress percent={percent} label={percent < 100 ? "Uploading…" : "Starting…"} />}
+      <FormError message={error} />
+      <button disabled={percent !== null} className="w-full rounded-md bg-brand-600 px-4 py-2 font-medium text-white hover:bg-brand-700 disabled:opacity-60">
+        {percent !== null ? "Uploading…" : action}
+      </button>
+    </>
+  );
+}

@@ -1,21 +1,17 @@
-import { requireSignedIn } from "@/app/require-signed-in";
 import { TranscribeForm } from "@/components/editor/transcribe-form";
+import { FormPage } from "../../form-page";
 
 export const metadata = { title: "Transcribe & edit · Framewise" };
 
 /** Upload a video to transcribe; its transcript page is the editor. */
-export default async function NewTranscriptPage() {
-  await requireSignedIn("/transcripts/new");
+export default function NewTranscriptPage() {
   return (
-    <div className="max-w-3xl space-y-6">
-      <div>
-        <h1 className="text-2xl font-semibold tracking-tight">Transcribe & edit</h1>
-        <p className="mt-1 text-sm text-slate-600">
-          Framewise writes down what is said, word by word. Then click words to hear them, cut a clip from a phrase, make a captioned video in any shape, and export
-          subtitles.
-        </p>
-      </div>
+    <FormPage
+      path="/transcripts/new"
+      title="Transcribe & edit"
+      intro="Framewise writes down what is said, word by word. Then click words to hear them, cut a clip from a phrase, make a captioned video in any shape, and export subtitles."
+    >
       <TranscribeForm />
-    </div>
+    </FormPage>
   );
 }
