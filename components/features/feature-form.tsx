@@ -4,15 +4,10 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { DropZone, VIDEO_ACCEPT } from "@/components/upload/drop-zone";
 import { useUpload } from "@/components/upload/use-upload";
+import { productIdOf } from "@/lib/features/product-id";
 import { UploadFooter } from "@/components/upload/upload-progress";
 
 type Product = { key: number; name: string; files: File[]; addresses: string };
-
-/** A product's id from its name: letters, digits, '-', as the API takes them (lib/features/job-kinds.ts). */
-export function productIdOf(name: string, index: number): string {
-  const slug = name.toLowerCase().normalize("NFKD").replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 64);
-  return slug || `product-${index + 1}`;
-}
 
 const lines = (text: string) => text.split(/\s+/).map((line) => line.trim()).filter(Boolean);
 
