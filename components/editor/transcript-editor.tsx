@@ -29,20 +29,37 @@ const shapes = [
 
 const exportNames: Record<string, string> = { srt: "Subtitles (SRT)", vtt: "Subtitles (WebVTT)", txt: "Text", json: "Words with times (JSON)" };
 
-/** One edit: its progress, then its video and a download. */
+/** The files an edit makes, in words (result_payload.files keys of generate_clip, render and export). */
+const fileNames: Record<string, string> = {
+  clip: "Download the clip",
+  video: "Download the video",
+  mp4: "Video (MP4)",
+  mkv: "Video (MKV)",
+  mov: "Video (MOV)",
+  edl: "Cut list for editing software (EDL)",
+  scenes_csv: "Scenes (CSV)",
+  zip: "Everything (ZIP)",
+};
+
+/** One edit: its progress, then its video and its files to download. */
 function EditCard({ edit }: { edit: Edit }) {
   const job = useEditorJob(edit.id);
-  const video = job?.status === "completed" ? (job.result_payload?.files?.clip ?? job.result_payload?.files?.clip_1 ?? job.result_payload?.files?.video) : undefined;
+  const files = job?.status === "completed" ? (job.result_payload?.files ?? {}) : {};
+  const video = files.clip ?? files.clip_1 ?? files.video;
   return (
     <li className="space-y-2 rounded-lg border border-slate-200 bg-white p-3" data-testid="edit">
       <p className="text-sm font-medium">{edit.title}</p>
       <p className="text-sm text-slate-600" role="status" data-testid="edit-status">{jobWords(job)}</p>
-      {video && (
-        <>
-          <video src={video} controls preload="metadata" className="max-h-80 max-w-full rounded bg-black" data-testid="edit-video" />
-          <a href={video} download className="text-sm text-brand-700 underline">Download</a>
-        </>
-      )}
+      {video && <video src={video} controls preload="metadata" className="max-h-80 max-w-full rounded bg-black" data-testid="edit-video" />}
+      <ul className="flex flex-wrap gap-x-4 gap-y-1 text-sm">
+        {Object.entries(files)
+          .filter(([kind]) => fileNames[kind] || /^clip_\d+$/.test(kind))
+          .map(([kind, url]) => (
+            <li key={kind}>
+              <a href={url} download className="text-brand-700 underline">{fileNames[kind] ?? `Download clip ${kind.slice(5)}`}</a>
+            </li>
+          ))}
+      </ul>
     </li>
   );
 }
@@ -75,6 +92,7 @@ export function TranscriptEditor({
   const [aspect, setAspect] = useState("");
   const [captions, setCaptions] = useState(true);
   const [onlyPhrase, setOnlyPhrase] = useState(false);
+  const [container, setContainer] = useState("mp4");
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -166,9 +184,28 @@ export function TranscriptEditor({
             </ul>
           </section>
         )}
-        <section className="space-y-2 rounded-xl border border-slate-200 bg-white p-4 shadow-sm" data-testid="exports">
-          <h2 className="font-medium">Export the transcript</h2>
-          <ul className="space-y-1 text-sm">
+        <section className="space-y-3 rounded-xl border border-slate-200 bg-white p-4 shadow-sm" data-testid="exports">
+          <h2 className="font-medium">Export</h2>
+          <div className="flex flex-wrap items-end gap-2 text-sm">
+            <div>
+              <label htmlFor="export-container" className="block font-medium">The video as</label>
+              <select id="export-container" value={container} onChange={(e) => setContainer(e.target.value)} className="mt-1 rounded-md border border-slate-300 bg-white px-3 py-2">
+                {["mp4", "mkv", "mov"].map((value) => (
+                  <option key={value} value={value}>{value.toUpperCase()}</option>
+                ))}
+              </select>
+            </div>
+            <button
+              type="button"
+              disabled={busy}
+              onClick={() => void start("export", { formats: [container, "edl", "scenes_csv"] }, `Export: the video as ${container.toUpperCase()}, its cut list and scenes`)}
+              className="rounded-md border border-slate-300 px-3 py-2 hover:bg-slate-50 disabled:opacity-60"
+            >
+              Export the video and its cuts
+            </button>
+          </div>
+          <h3 className="text-sm font-medium">The transcript</h3>
+          <ul className="space-y-1 text-sm" data-testid="transcript-exports">
             {Object.entries(exportNames)
               .filter(([kind]) => files[kind])
               .map(([kind, name]) => (

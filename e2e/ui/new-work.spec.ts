@@ -5,6 +5,7 @@ import path from "node:path";
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { skipWithoutSharedMedia } from "../../lib/media/test-media";
 import { makeSpeech } from "../../lib/speech/test-speech";
+import { serveFolder } from "../file-server";
 import { e2eVideoDir, sharedVtest } from "../global-setup";
 import { sweep, type Finding } from "./a11y-sweep";
 import { signUp } from "./helpers";
@@ -27,6 +28,8 @@ const sizes = [["desktop", desktop], ["phone", phone]] as const;
 const password = "a long enough password";
 let work = "";
 let state = "";
+/** The test's folder over HTTP: products and videos by web address. */
+let served: { base: string; close: () => Promise<void> } | undefined;
 const errors: string[] = [];
 const findings: Finding[] = [];
 
@@ -62,6 +65,7 @@ test.beforeAll(async ({ browser }) => {
   ffmpeg("-ss", "4", "-i", path.join(work, "street.mp4"), "-frames:v", "1", "-vf", "crop=260:260:250:120", path.join(work, "walkers.jpg"));
   const speech = await makeSpeech(work, { video: true, sentences: [{ voice: "slt", text: "the quick brown fox jumps over the lazy dog" }] });
   fs.copyFileSync(speech.video!, path.join(work, "speech.mp4"));
+  served = await serveFolder(work);
   const context = await browser.newContext({ viewport: desktop });
   const page = await context.newPage();
   await signUp(page, `new-work-${Date.now()}@example.com`, password);
@@ -70,7 +74,8 @@ test.beforeAll(async ({ browser }) => {
   await context.close();
 });
 
-test.afterAll(() => {
+test.afterAll(async () => {
+  await served?.close();
   if (work) fs.rmSync(work, { recursive: true, force: true });
 });
 
@@ -169,7 +174,7 @@ test("Reframe: upload, then the results page with tracks, masks, scenes, source 
 
 let featureJob = "";
 
-test("Extract features: pictures and a video uploaded, then the review page", async ({ browser }) => {
+test("Extract features: pictures uploaded and by web address, a video uploaded, then the review page", async ({ browser }) => {
   test.setTimeout(360_000);
   const page = await userPage(browser, phone);
   await page.goto("/features/new");
@@ -177,6 +182,9 @@ test("Extract features: pictures and a video uploaded, then the review page", as
   await expect(page.getByTestId("upload-error")).toHaveText("Add a product picture or a video first");
   await page.getByLabel("Name").fill("Walkers");
   await page.getByTestId("product-files-0").setInputFiles(path.join(work, "walkers.jpg"));
+  await page.getByRole("button", { name: "Add another product" }).click();
+  await page.getByLabel("Name").nth(1).fill("Walkers online");
+  await page.getByLabel(/Or picture web addresses/).nth(1).fill(`${served!.base}/walkers.jpg`);
   await page.getByTestId("video-files").setInputFiles(path.join(work, "street.mp4"));
   await page.getByLabel(/Or video web addresses/).fill("not an address");
   await page.getByRole("button", { name: "Start extracting" }).click();
@@ -188,8 +196,8 @@ test("Extract features: pictures and a video uploaded, then the review page", as
   featureJob = page.url().split("/").pop()!;
   await expect(page.getByTestId("feature-review")).toBeVisible({ timeout: 300_000 });
   await expect(page.getByTestId("review-status")).toContainText("Done");
-  await expect(page.getByTestId("review-status")).toContainText("1 products");
-  await expect(page.getByTestId("image-grid").getByTestId("feature-card")).toHaveCount(1);
+  await expect(page.getByTestId("review-status")).toContainText("2 products");
+  await expect(page.getByTestId("image-grid").getByTestId("feature-card")).toHaveCount(2);
   await expect.poll(() => page.getByTestId("frame-grid").getByTestId("feature-card").count()).toBeGreaterThan(3);
   await shootBoth(page, "features-review");
   await page.context().close();
@@ -281,7 +289,16 @@ test("Transcribe & edit: words to click, a clip of a phrase, a 9:16 video with c
   const response = await page.request.get((await srt.getAttribute("href"))!);
   expect(response.status()).toBe(200);
   expect(await response.text()).toContain("-->");
-  await expect(page.getByTestId("exports").getByRole("link")).toHaveCount(4);
+  await expect(page.getByTestId("transcript-exports").getByRole("link")).toHaveCount(4);
+  // The video exported in another container with its cut list, all in one ZIP as well.
+  await page.getByLabel("The video as").selectOption("mkv");
+  await page.getByRole("button", { name: "Export the video and its cuts" }).click();
+  await expect(edits).toHaveCount(3);
+  await expect(edits.first().getByTestId("edit-status")).toHaveText("Ready", { timeout: 120_000 });
+  for (const name of ["Video (MKV)", "Cut list for editing software (EDL)", "Scenes (CSV)", "Everything (ZIP)"]) {
+    const href = (await edits.first().getByRole("link", { name }).getAttribute("href"))!;
+    expect((await page.request.get(href)).status(), name).toBe(200);
+  }
   await shootBoth(page, "transcript-editor", phone);
   // On a phone too, a word is a button that seeks.
   await words.nth(0).scrollIntoViewIfNeeded();
