@@ -5,17 +5,12 @@ import { TranscriptPlayer, type Phrase } from "@/components/search/transcript-pl
 import { FormError } from "@/components/upload/upload-progress";
 import type { EditorSourceRef } from "@/lib/editor/get-transcript-job";
 import { jobWords, startEditorJob, useEditorJob } from "./editor-job";
+import { formatTime } from "@/components/analysis/format";
 
 type Word = { word: string; start: number; end: number };
 type Segment = { start: number; end: number; text: string };
 /** An edit started from this page: a clip of a phrase or a rendered video. */
 type Edit = { id: string; title: string };
-
-/** Seconds as m:ss.s. */
-function clock(seconds: number): string {
-  const minutes = Math.floor(seconds / 60);
-  return `${minutes}:${(seconds - minutes * 60).toFixed(1).padStart(4, "0")}`;
-}
 
 /** A little air around a phrase, so its first and last sounds are not cut. */
 const PAD = 0.2;
@@ -127,7 +122,7 @@ export function TranscriptEditor({
             <>
               <p className="break-words" data-testid="phrase-text">“{text}”</p>
               <p className="text-sm text-slate-600">
-                {clock(span.start)} – {clock(span.end)}
+                {formatTime(span.start)} – {formatTime(span.end)}
               </p>
               <div className="flex flex-wrap gap-2">
                 <button type="button" disabled={busy} onClick={() => void start("generate_clip", { start: span.start, end: span.end }, `Clip: “${text}”`)} className="rounded-md bg-brand-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-700 disabled:opacity-60">

@@ -5,6 +5,7 @@ import { AssetCard } from "./asset-card";
 import { hasWords, PAGE, phaseWords, type Asset, type FrameObject, type Hit, type Listed, type Urls, type Video } from "./review-types";
 import { useProductSearch, useReviewData } from "./use-review-data";
 import { HAS, useReviewView } from "./use-review-view";
+import { formatTime } from "@/components/analysis/format";
 
 /**
  * Review of one feature-extraction job (issue 13 §7), for admins: the job's product images and
@@ -74,24 +75,18 @@ function Timelines({ videos, hits, selected, onSelect }: { videos: Video[]; hits
 /** A frame to open the review at (a hit of /search by picture), with its moment in seconds. */
 export type Focus = { frameId: string; time: number | null };
 
-/** Seconds as m:ss.s. */
-function moment(seconds: number): string {
-  const minutes = Math.floor(seconds / 60);
-  return `${minutes}:${(seconds - minutes * 60).toFixed(1).padStart(4, "0")}`;
-}
-
 /** The frame a search hit opened, big, with its video and moment; scrolled into view once its picture is known. */
 function FocusedFrame({ focus, src, videos }: { focus: Focus; src: string | undefined; videos: Video[] }) {
   const video = videos.find((candidate) => focus.frameId.startsWith(`${candidate.video_id}_`));
   return (
     <section className="space-y-2 rounded-xl border border-brand-500 bg-white p-4 shadow-sm" data-testid="focused-frame" ref={(element) => void (src && element?.scrollIntoView({ block: "center" }))}>
       <h2 className="font-medium">
-        The moment you opened{focus.time !== null ? `: ${moment(focus.time)}` : ""}
+        The moment you opened{focus.time !== null ? `: ${formatTime(focus.time)}` : ""}
         {video ? ` in ${video.title ?? video.video_id}` : ""}
       </h2>
       {src ? (
         // eslint-disable-next-line @next/next/no-img-element -- the job's own frame from our API, fetched with the caller's session
-        <img src={src} alt={`Frame at ${focus.time !== null ? moment(focus.time) : focus.frameId}`} className="w-full max-w-xl rounded" />
+        <img src={src} alt={`Frame at ${focus.time !== null ? formatTime(focus.time) : focus.frameId}`} className="w-full max-w-xl rounded" />
       ) : (
         <p className="text-sm text-slate-600">Loading the frame…</p>
       )}

@@ -1,6 +1,7 @@
 "use client";
 
 import { useEffect, useRef, useState } from "react";
+import { formatTime } from "@/components/analysis/format";
 
 type Box = { x: number; y: number; width: number; height: number };
 type Results = {
@@ -96,6 +97,8 @@ export function ReframeResults({ jobId }: { jobId: string }) {
         <p className="text-sm text-slate-600" role="status" data-testid="reframe-state">{state}</p>
       </div>
     );
+  /** Frames as the times a person reads on the player. */
+  const span = (start: number, end: number) => `${formatTime(start / results.metadata.fps)}–${formatTime(end / results.metadata.fps)}`;
   const seek = (frame: number) => {
     if (video.current) video.current.currentTime = frame / results.metadata.fps;
   };
@@ -112,7 +115,7 @@ export function ReframeResults({ jobId }: { jobId: string }) {
         </figure>
         {results.reframe && (
           <figure className="m-0 max-w-full">
-            <video src={`/api/reframes/${jobId}/reframed`} controls className="max-w-full rounded-lg" style={{ height: 480 }} data-testid="reframed-video" />
+            <video src={`/api/reframes/${jobId}/reframed`} controls className="h-auto w-full rounded-lg sm:h-[480px] sm:w-auto" data-testid="reframed-video" />
             <figcaption className="mt-1 text-sm text-slate-600" data-testid="reframed-caption">reframed</figcaption>
           </figure>
         )}
@@ -123,8 +126,8 @@ export function ReframeResults({ jobId }: { jobId: string }) {
         <div className="relative flex gap-2 overflow-x-auto" data-testid="scenes">
           {results.scenes.map((scene) => (
             <button key={scene.scene_number} onClick={() => seek(scene.start_frame)} className="min-w-56 rounded-lg border border-slate-200 bg-white p-3 text-left text-sm shadow-sm hover:border-slate-400">
-              <div className="font-medium">Scene {scene.scene_number} · importance {scene.importance}</div>
-              <div className="text-xs text-slate-500">frames {scene.start_frame}-{scene.end_frame}</div>
+              <div className="font-medium">Scene {scene.scene_number} · {span(scene.start_frame, scene.end_frame)}</div>
+              <div className="text-xs text-slate-600">importance {scene.importance} of 10</div>
               <p className="mt-1">{scene.description}</p>
             </button>
           ))}
@@ -136,7 +139,7 @@ export function ReframeResults({ jobId }: { jobId: string }) {
           {Object.entries(results.tracking).map(([id, track]) => (
             <li key={id}>
               <button onClick={() => seek(track.start_frame)} className="w-full rounded border border-slate-200 bg-white px-2 py-1 text-left" style={{ borderLeft: `4px solid ${colourOf(id)}` }}>
-                {id} · {track.label ?? track.class} · frames {track.start_frame}-{track.end_frame} · {Math.round(track.avg_confidence * 100)}%
+                {id} · {track.label ?? track.class} · {span(track.start_frame, track.end_frame)} · {Math.round(track.avg_confidence * 100)}% sure
               </button>
             </li>
           ))}

@@ -1,13 +1,8 @@
 import Link from "next/link";
 import { matchParts, type HitSource, type SearchHit } from "@/lib/search/hits";
+import { formatTime } from "@/components/analysis/format";
 
 const sourceNames: Record<HitSource, string> = { objects: "Object", words: "Spoken", text: "On screen", image: "Looks like it" };
-
-/** Seconds as m:ss.s, the way the players show a moment. */
-export function moment(seconds: number): string {
-  const minutes = Math.floor(seconds / 60);
-  return `${minutes}:${(seconds - minutes * 60).toFixed(1).padStart(4, "0")}`;
-}
 
 /** One hit: its picture, what matched with the matched words highlighted, the video and the moment; the whole card opens the player there. */
 export function HitCard({ hit }: { hit: SearchHit }) {
@@ -21,7 +16,7 @@ export function HitCard({ hit }: { hit: SearchHit }) {
       )}
       <div className="space-y-1 p-3">
         <p className="text-xs font-medium uppercase tracking-wide text-slate-600">
-          {sourceNames[hit.source]} · at {moment(hit.time)}
+          {sourceNames[hit.source]} · at {formatTime(hit.time)}
         </p>
         <p className="break-words" data-testid="search-hit-match">
           {matchParts(hit.match).map((part, index) =>
