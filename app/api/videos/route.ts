@@ -5,7 +5,7 @@ import { AppError } from "@/lib/errors";
 import { route } from "@/lib/http/route";
 import { registerUpload } from "@/lib/videos/register-video";
 
-export const POST = route({ auth: "session", input: "multipart", multipart: { fileFields: ["file"], maxFiles: 1 } }, async ({ ctx, form }) => {
+export const POST = route({ auth: "session", input: "multipart", multipart: { fileFields: ["file"], maxFiles: 1, toStore: true } }, async ({ ctx, form }) => {
   const file = form.files.find((candidate) => candidate.field === "file");
   if (!file) throw new AppError("bad_request", "Choose a video first");
   const { video, probe } = await registerUpload(await db(), ctx, file);
