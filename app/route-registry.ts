@@ -26,8 +26,10 @@ import * as apiJobsRoute from "./(cabin-events)/api/jobs/route";
 import * as apiJobsServerVideosRoute from "./(cabin-events)/api/jobs/server-videos/route";
 import * as apiJobsStartRoute from "./(cabin-events)/api/jobs/start/route";
 import * as apiNotFoundRoute from "./api/not-found/route";
+import * as apiVideosRoute from "./api/videos/route";
 import * as apiReframesJobIdReframedRoute from "./(reframer)/api/reframes/[job_id]/reframed/route";
 import * as apiReframesJobIdResultsRoute from "./(reframer)/api/reframes/[job_id]/results/route";
+import * as apiReframesRoute from "./(reframer)/api/reframes/route";
 import * as apiReframesJobIdSourceRoute from "./(reframer)/api/reframes/[job_id]/source/route";
 import * as docsAssetsFileRoute from "./docs/assets/[file]/route";
 import * as featuresProductImagesImgIdRoute from "./(feature-extraction)/features/product-images/[img_id]/route";
@@ -186,6 +188,8 @@ export const routeRegistry: RegisteredRoute[] = [
     doc: { summary: "The reframed video, with Range", tags: reframer, produces: "video/mp4", responses: { 206: "Partial content" } },
   },
   { path: "/videos", module: videosRoute, doc: { summary: "The caller's videos, newest first", tags: reframer } },
+  { path: "/api/videos", module: apiVideosRoute, doc: { summary: "Upload a video for the signed-in browser; answers its id (source_asset_id)", tags: browser } },
+  { path: "/api/reframes", module: apiReframesRoute, doc: { summary: "POST /process for the signed-in browser: upload a video and reframe it", tags: browser } },
   { path: "/api/reframes/{job_id}/results", module: apiReframesJobIdResultsRoute, doc: { summary: "GET /results/{job_id} for the signed-in owner", tags: browser } },
   {
     path: "/api/reframes/{job_id}/source",

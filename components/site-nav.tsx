@@ -8,13 +8,20 @@ import { signInHref } from "@/lib/auth/return-to";
 import "./zod-without-eval";
 
 type NavUser = { email: string; isAdmin: boolean } | null;
-type NavLink = { href: string; label: string };
+/** `also`: other pages the link stands for (New stands for every form that starts work). */
+type NavLink = { href: string; label: string; also?: (pathname: string) => boolean };
+
+/** The pages that start work, all reached from New (app/(dashboard)/new). */
+const startsWork = (pathname: string) => /^\/[a-z]+\/new$/.test(pathname) || pathname === "/enhancement";
 
 /** A link is current on its own page and, for sections, on the pages under it (/analyses/123 marks Analyses). */
 function isCurrent(pathname: string, href: string, links: NavLink[]): boolean {
   if (pathname === href) return true;
+  const link = links.find((candidate) => candidate.href === href);
+  if (link?.also?.(pathname)) return true;
+  if (links.some((other) => other.href !== href && other.also?.(pathname))) return false;
   if (!pathname.startsWith(`${href}/`)) return false;
-  // /analyses/new has its own link: it is not also "Analyses".
+  // A section whose page has a link of its own under it does not also mark that page.
   return !links.some((other) => other.href !== href && other.href.startsWith(`${href}/`) && (pathname === other.href || pathname.startsWith(`${other.href}/`)));
 }
 
@@ -30,10 +37,9 @@ export function SiteNav({ user }: { user: NavUser }) {
   const panelId = useId();
 
   const links: NavLink[] = [
-    { href: "/analyses/new", label: "Analyse" },
+    { href: "/new", label: "New", also: startsWork },
     { href: "/analyses", label: "Analyses" },
     ...(user ? [{ href: "/review", label: "Review" }, { href: "/search", label: "Search" }] : []),
-    { href: "/enhancement", label: "Enhance" },
     ...(user ? [{ href: "/keys", label: "API keys" }] : []),
     ...(user?.isAdmin ? [{ href: "/admin", label: "Admin" }] : []),
     { href: "/docs", label: "API docs" },

@@ -1,15 +1,15 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useEffect, useRef, useState } from "react";
-import { formatBytes } from "@/lib/format";
+import { useEffect, useState } from "react";
 import { formErrorInWords, labelFromFileName, labelToSend, MAX_LABEL_LENGTH } from "@/lib/analysis/form-words";
 import { formFromOptions, optionsFromForm, type OptionsForm } from "@/lib/analysis/options-form";
 import { zoneProblems, zonesToSend, type Zone } from "@/lib/analysis/zone-geometry";
 import { AnalysisOptionsFields } from "./analysis-options";
 import { ZoneEditor } from "./zone-editor";
-
-const accepted = [".mp4", ".mov", ".mkv", ".avi"];
+import { DropZone, VIDEO_ACCEPT } from "@/components/upload/drop-zone";
+import { detailOf, percentOf, sendForm } from "@/components/upload/send-form";
+import { UploadProgress } from "@/components/upload/upload-progress";
 
 type Upload = { loaded: number; total: number } | null;
 
@@ -71,14 +71,12 @@ function LabelField({ id, value, onChange, fallback }: { id: string; value: stri
 
 /**
  * Upload with a real progress bar (XHR upload events), or pick a video already on the server.
- * The drop zone is a button (Tab to it, Enter or Space opens the file chooser) over a labelled
- * file input, so a keyboard alone can upload; dropping a file on it works as well.
+ * The drop zone is the one every upload form shares (components/upload/drop-zone.tsx).
  */
 export function UploadForm() {
   const router = useRouter();
   const [file, setFile] = useState<File | null>(null);
   const [label, setLabel] = useState("");
-  const [dragging, setDragging] = useState(false);
   const [upload, setUpload] = useState<Upload>(null);
   const [error, setError] = useState<string | null>(null);
   const [options, setOptions] = useState<OptionsForm>(() => formFromOptions());
@@ -86,15 +84,9 @@ export function UploadForm() {
   const [zonesOpen, setZonesOpen] = useState(false);
   // The chosen file as a URL the zone editor's <video> shows a frame of; freed when replaced.
   const [frameSrc, setFrameSrc] = useState<string | null>(null);
-  const input = useRef<HTMLInputElement>(null);
 
   function choose(candidate: File | undefined) {
     if (!candidate) return;
-    const extension = candidate.name.slice(candidate.name.lastIndexOf(".")).toLowerCase();
-    if (!accepted.includes(extension)) {
-      setError(`Unsupported video type: choose an ${accepted.join(", ")} file`);
-      return;
-    }
     setError(null);
     setFile(candidate);
     if (frameSrc) URL.revokeObjectURL(frameSrc);
@@ -113,65 +105,27 @@ export function UploadForm() {
     form.append("tripId", labelToSend(label, file.name));
     form.append("options", JSON.stringify({ ...optionsFromForm(options), zones: zonesToSend(zones) }));
     form.append("cvvrFile", file);
-    const request = new XMLHttpRequest();
-    request.open("POST", "/api/jobs");
-    request.upload.onprogress = (progress) => setUpload({ loaded: progress.loaded, total: progress.total || file.size });
-    request.onload = () => {
-      const body = safeJson(request.responseText);
-      if (request.status === 200 && body?.job_id) router.push(`/analyses/${body.job_id}`);
-      else {
-        setUpload(null);
-        setError(formErrorInWords(request.status, body?.detail));
-      }
-    };
-    request.onerror = () => {
-      setUpload(null);
-      setError("The connection dropped during the upload: check the network and try again");
-    };
     setError(null);
     setUpload({ loaded: 0, total: file.size });
-    request.send(form);
+    void sendForm("/api/jobs", form, (loaded, total) => setUpload({ loaded, total: total || file.size })).then(({ status, body }) => {
+      if (status === 200 && typeof body?.job_id === "string") return router.push(`/analyses/${body.job_id}`);
+      setUpload(null);
+      setError(status === 0 ? "The connection dropped during the upload: check the network and try again" : formErrorInWords(status, detailOf(body)));
+    });
   }
 
-  const percent = upload ? Math.round((upload.loaded / Math.max(1, upload.total)) * 100) : 0;
+  const percent = upload ? percentOf(upload.loaded, upload.total) : 0;
   return (
     <form onSubmit={submit} className="space-y-5 rounded-xl border border-slate-200 bg-white p-6 shadow-sm">
       <h2 className="text-lg font-medium">Upload a video</h2>
-      <div
-        onDragOver={(e) => {
-          e.preventDefault();
-          setDragging(true);
-        }}
-        onDragLeave={() => setDragging(false)}
-        onDrop={(e) => {
-          e.preventDefault();
-          setDragging(false);
-          choose(e.dataTransfer.files[0]);
-        }}
-      >
-        <button
-          type="button"
-          onClick={() => input.current?.click()}
-          data-testid="drop-zone"
-          aria-describedby="drop-zone-hint"
-          className={`flex w-full cursor-pointer flex-col items-center justify-center rounded-lg border-2 border-dashed px-6 py-10 text-center transition outline-none focus-visible:border-brand-600 focus-visible:ring-4 focus-visible:ring-brand-500/30 ${
-            dragging ? "border-brand-500 bg-brand-50" : "border-slate-300 hover:border-slate-400"
-          }`}
-        >
-          <svg aria-hidden viewBox="0 0 24 24" className="h-10 w-10 text-slate-500" fill="none" stroke="currentColor" strokeWidth="1.5">
-            <path d="M12 16V4m0 0-4 4m4-4 4 4M4 16v2a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2v-2" />
-          </svg>
-          {file ? (
-            <span className="mt-3 font-medium" data-testid="chosen-file">{file.name} <span className="text-slate-500">({formatBytes(file.size)})</span></span>
-          ) : (
-            <span className="mt-3 text-slate-600">Drop a video here, or <span className="font-medium text-brand-700">choose a file</span></span>
-          )}
-          <span id="drop-zone-hint" className="mt-1 text-xs text-slate-500">MP4, MOV, MKV or AVI · at least 1 s and 320×240</span>
-        </button>
-        <label htmlFor="upload-video-file" className="sr-only">Video file</label>
-        {/* The button above is the one tab stop; the input stays in the page for the chooser and for labels. */}
-        <input id="upload-video-file" ref={input} type="file" name="cvvrFile" tabIndex={-1} accept={accepted.join(",") + ",video/*"} className="sr-only" data-testid="file-input" onChange={(e) => choose(e.target.files?.[0])} />
-      </div>
+      <DropZone
+        label="Video file"
+        hint="MP4, MOV, MKV or AVI · at least 1 s and 320×240"
+        accept={VIDEO_ACCEPT}
+        files={file ? [file] : []}
+        onChoose={(files) => choose(files[0])}
+        onRefuse={setError}
+      />
       <LabelField id="upload-label" value={label} onChange={setLabel} fallback={file ? labelFromFileName(file.name) : null} />
       <OptionsDisclosure value={options} onChange={setOptions} idPrefix="upload" />
       <ZonesDisclosure
@@ -185,17 +139,7 @@ export function UploadForm() {
         open={zonesOpen}
         onToggle={setZonesOpen}
       />
-      {upload && (
-        <div>
-          <div className="flex justify-between text-xs text-slate-500">
-            <span>Uploading…</span>
-            <span data-testid="upload-percent">{percent}%</span>
-          </div>
-          <div className="mt-1 h-2 overflow-hidden rounded-full bg-slate-100" role="progressbar" aria-label="Upload progress" aria-valuenow={percent} aria-valuemin={0} aria-valuemax={100}>
-            <div className="h-full rounded-full bg-brand-600 transition-[width]" style={{ width: `${percent}%` }} />
-          </div>
-        </div>
-      )}
+      {upload && <UploadProgress percent={percent} />}
       {error && <p className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700" data-testid="upload-error">{error}</p>}
       <button disabled={!!upload} className="w-full rounded-md bg-brand-600 px-4 py-2 font-medium text-white hover:bg-brand-700 disabled:opacity-60">
         {upload ? "Uploading…" : "Upload and analyse"}
@@ -261,12 +205,4 @@ export function ServerVideoPicker() {
       )}
     </form>
   );
-}
-
-function safeJson(text: string): { job_id?: string; detail?: string } | null {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return null;
-  }
 }

@@ -3,6 +3,9 @@
 import { useEffect, useRef, useState } from "react";
 import { ENHANCE_PRESETS, type EnhancePreset } from "@/lib/media/enhance-presets";
 import type { VideoMetadata } from "@/lib/media/metadata";
+import { DropZone, VIDEO_ACCEPT } from "@/components/upload/drop-zone";
+import { detailOf, percentOf, sendForm, startErrorInWords } from "@/components/upload/send-form";
+import { UploadProgress } from "@/components/upload/upload-progress";
 
 const PROCESSES = [
   { type: "video_enhancement", label: "Video enhancement" },
@@ -94,41 +97,31 @@ export function EnhanceStudio() {
     form.append("client_id", clientId.current);
     form.append("preset", preset);
     form.append("file", file);
-    const request = new XMLHttpRequest();
-    request.open("POST", "/upload");
-    request.upload.onprogress = (progress) => progress.lengthComputable && setUploadPercent(Math.round((progress.loaded / progress.total) * 100));
-    request.onload = () => {
-      setUploadPercent(null);
-      const body = JSON.parse(request.responseText || "{}");
-      if (request.status === 200) setFileId(body.file_id);
-      else setError(body.detail ?? `Upload failed (${request.status})`);
-    };
-    request.onerror = () => {
-      setUploadPercent(null);
-      setError("Upload failed: the server could not be reached");
-    };
-    request.send(form);
+    setUploadPercent(0);
+    const { status, body } = await sendForm("/upload", form, (loaded, total) => setUploadPercent(percentOf(loaded, total)));
+    setUploadPercent(null);
+    if (status === 200 && typeof body?.file_id === "string") setFileId(body.file_id);
+    else setError(startErrorInWords(status, detailOf(body), "the enhancement"));
   }
 
   return (
     <div className="space-y-6">
-      <form onSubmit={upload} className="flex flex-wrap items-end gap-4 rounded-lg border border-slate-200 bg-white p-4">
-        <label className="text-sm">
-          <span className="block text-slate-600">Video</span>
-          <input type="file" accept="video/*" aria-label="Video file" onChange={(event) => setFile(event.target.files?.[0] ?? null)} />
-        </label>
-        <label className="text-sm">
-          <span className="block text-slate-600">Preset</span>
-          <select aria-label="Preset" value={preset} onChange={(event) => setPreset(event.target.value as EnhancePreset)} className="rounded-md border border-slate-300 px-2 py-1">
-            {ENHANCE_PRESETS.map((name) => (
-              <option key={name} value={name}>{name}</option>
-            ))}
-          </select>
-        </label>
-        <button disabled={!file || uploadPercent !== null} className="rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700 disabled:opacity-50">
-          Upload and enhance
-        </button>
-        {uploadPercent !== null && <Bar label="Uploading" percent={uploadPercent} testId="upload-progress" />}
+      <form onSubmit={upload} className="space-y-5 rounded-xl border border-slate-200 bg-white p-6 shadow-sm">
+        <DropZone label="Video file" hint="MP4, MOV, MKV or AVI" accept={VIDEO_ACCEPT} files={file ? [file] : []} onChoose={([chosen]) => (setFile(chosen), setError(null))} onRefuse={setError} />
+        <div className="flex flex-wrap items-end gap-4">
+          <label className="text-sm">
+            <span className="block font-medium">Preset</span>
+            <select aria-label="Preset" value={preset} onChange={(event) => setPreset(event.target.value as EnhancePreset)} className="mt-1 rounded-md border border-slate-300 px-2 py-1.5">
+              {ENHANCE_PRESETS.map((name) => (
+                <option key={name} value={name}>{name}</option>
+              ))}
+            </select>
+          </label>
+          <button disabled={!file || uploadPercent !== null} className="flex-1 rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700 disabled:opacity-50">
+            Upload and enhance
+          </button>
+        </div>
+        {uploadPercent !== null && <UploadProgress percent={uploadPercent} />}
       </form>
 
       {error && <p role="alert" className="rounded-md bg-red-50 p-3 text-sm text-red-700">{error}</p>}
@@ -143,7 +136,7 @@ export function EnhanceStudio() {
                   <span className="font-medium">{label}</span>
                   <span data-testid={`status-${type}`}>{state.status}</span>
                 </div>
-                <Bar percent={state.progress} />
+                <Bar percent={state.progress} label={`${label} progress`} />
                 {state.error && <p className="mt-2 text-sm text-red-700">{state.error}</p>}
               </div>
             );
@@ -160,7 +153,7 @@ export function EnhanceStudio() {
             <thead><tr className="text-left text-slate-500"><th>figure</th><th>before</th><th>after</th></tr></thead>
             <tbody>
               {(["sharpness", "noise", "mean_luma", "contrast"] as const).map((key) => (
-                <tr key={key}><td>{key.replace("_", " ")}</td><td>{enhancement.before[key]}</td><td>{enhancement.after[key]}</td></tr>
+                <tr key={key}><td>{key === "mean_luma" ? "brightness" : key}</td><td>{enhancement.before[key]}</td><td>{enhancement.after[key]}</td></tr>
               ))}
             </tbody>
           </table>
@@ -205,11 +198,10 @@ export function EnhanceStudio() {
   );
 }
 
-function Bar({ percent, label, testId }: { percent: number; label?: string; testId?: string }) {
+function Bar({ percent, label }: { percent: number; label: string }) {
   return (
-    <div className="mt-2 min-w-48 flex-1" data-testid={testId}>
-      {label && <span className="text-xs text-slate-500">{label} {percent}%</span>}
-      <div className="h-2 rounded bg-slate-100" role="progressbar" aria-valuenow={percent} aria-valuemin={0} aria-valuemax={100}>
+    <div className="mt-2 min-w-48 flex-1">
+      <div className="h-2 rounded bg-slate-100" role="progressbar" aria-label={label} aria-valuenow={percent} aria-valuemin={0} aria-valuemax={100}>
         <div className="h-2 rounded bg-brand-600 transition-all" style={{ width: `${percent}%` }} />
       </div>
     </div>

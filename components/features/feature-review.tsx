@@ -2,9 +2,10 @@
 
 import { useRef } from "react";
 import { AssetCard } from "./asset-card";
-import { PAGE, type Asset, type FrameObject, type Hit, type Listed, type Urls, type Video } from "./review-types";
+import { hasWords, PAGE, phaseWords, type Asset, type FrameObject, type Hit, type Listed, type Urls, type Video } from "./review-types";
 import { useProductSearch, useReviewData } from "./use-review-data";
 import { HAS, useReviewView } from "./use-review-view";
+import { formatTime } from "@/components/analysis/format";
 
 /**
  * Review of one feature-extraction job (issue 13 §7), for admins: the job's product images and
@@ -71,7 +72,29 @@ function Timelines({ videos, hits, selected, onSelect }: { videos: Video[]; hits
   );
 }
 
-export function FeatureReview({ jobId }: { jobId: string }) {
+/** A frame to open the review at (a hit of /search by picture), with its moment in seconds. */
+export type Focus = { frameId: string; time: number | null };
+
+/** The frame a search hit opened, big, with its video and moment; scrolled into view once its picture is known. */
+function FocusedFrame({ focus, src, videos }: { focus: Focus; src: string | undefined; videos: Video[] }) {
+  const video = videos.find((candidate) => focus.frameId.startsWith(`${candidate.video_id}_`));
+  return (
+    <section className="space-y-2 rounded-xl border border-brand-500 bg-white p-4 shadow-sm" data-testid="focused-frame" ref={(element) => void (src && element?.scrollIntoView({ block: "center" }))}>
+      <h2 className="font-medium">
+        The moment you opened{focus.time !== null ? `: ${formatTime(focus.time)}` : ""}
+        {video ? ` in ${video.title ?? video.video_id}` : ""}
+      </h2>
+      {src ? (
+        // eslint-disable-next-line @next/next/no-img-element -- the job's own frame from our API, fetched with the caller's session
+        <img src={src} alt={`Frame at ${focus.time !== null ? formatTime(focus.time) : focus.frameId}`} className="w-full max-w-xl rounded" />
+      ) : (
+        <p className="text-sm text-slate-600">Loading the frame…</p>
+      )}
+    </section>
+  );
+}
+
+export function FeatureReview({ jobId, focus = null }: { jobId: string; focus?: Focus | null }) {
   const view = useReviewView();
   const { has, videoId, sortBy, order, imageOffset, frameOffset } = view.filters;
   const { layers } = view;
@@ -103,11 +126,12 @@ export function FeatureReview({ jobId }: { jobId: string }) {
         </div>
         {status && (
           <p className="text-sm text-slate-600" data-testid="review-status">
-            <span className="rounded-full bg-slate-100 px-2 py-0.5 font-medium">{status.phase}</span> {status.percent}% · {status.counts.products} products · {status.counts.images} images · {status.counts.videos} videos · {status.counts.frames} frames
+            <span className="rounded-full bg-slate-100 px-2 py-0.5 font-medium">{phaseWords[status.phase] ?? status.phase}</span> {status.percent}% · {status.counts.products} products · {status.counts.images} images · {status.counts.videos} videos · {status.counts.frames} frames
           </p>
         )}
       </header>
       {error && <p className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-700" data-testid="review-error">{error}</p>}
+      {focus && <FocusedFrame focus={focus} src={frameSources.get(focus.frameId)} videos={videos} />}
 
       {status && status.failed_items.length > 0 && (
         <section className="rounded-xl border border-amber-200 bg-amber-50/60 p-4" data-testid="failed-items">
@@ -123,10 +147,10 @@ export function FeatureReview({ jobId }: { jobId: string }) {
       )}
 
       <section className="flex flex-wrap items-end gap-3 rounded-xl border border-slate-200 bg-white p-4 shadow-sm" data-testid="review-filters">
-        <Select label="has" value={has} testId="filter-has" options={HAS.map((value) => ({ value, label: value }))} onChange={view.chooseHas} />
-        <Select label="video" value={videoId} testId="filter-video" options={[{ value: "", label: "all videos" }, ...videos.map((video) => ({ value: video.video_id, label: video.title ?? video.video_id }))]} onChange={view.chooseVideo} />
-        <Select label="frames by" value={sortBy} testId="filter-sort" options={["ts", "frame_id", "updated_at"].map((value) => ({ value, label: value }))} onChange={view.setSortBy} />
-        <Select label="order" value={order} testId="filter-order" options={["asc", "desc"].map((value) => ({ value, label: value }))} onChange={view.setOrder} />
+        <Select label="Show items with" value={has} testId="filter-has" options={HAS.map((value) => ({ value, label: hasWords[value] ?? value }))} onChange={view.chooseHas} />
+        <Select label="Video" value={videoId} testId="filter-video" options={[{ value: "", label: "all videos" }, ...videos.map((video) => ({ value: video.video_id, label: video.title ?? video.video_id }))]} onChange={view.chooseVideo} />
+        <Select label="Sort frames by" value={sortBy} testId="filter-sort" options={[["ts", "time in the video"], ["frame_id", "frame name"], ["updated_at", "last measured"]].map(([value, label]) => ({ value, label }))} onChange={view.setSortBy} />
+        <Select label="Order" value={order} testId="filter-order" options={[["asc", "first to last"], ["desc", "last to first"]].map(([value, label]) => ({ value, label }))} onChange={view.setOrder} />
         <fieldset className="flex gap-3 text-sm text-slate-700">
           {(["mask", "keypoints", "boxes"] as const).map((layer) => (
             <label key={layer} className="flex items-center gap-1">

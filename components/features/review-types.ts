@@ -17,3 +17,15 @@ export async function getJson<T>(url: string): Promise<T> {
   if (!response.ok) throw new Error((body as { detail?: string }).detail ?? `HTTP ${response.status}`);
   return body as T;
 }
+
+/** The phases of GET /status/{job_id} in words. */
+export const phaseWords: Record<string, string> = {
+  collecting: "Collecting the pictures and videos",
+  frame_extraction: "Taking frames from the videos",
+  feature_extraction: "Measuring each picture and frame",
+  completed: "Done",
+  failed: "Stopped",
+};
+
+/** What each `has` filter keeps, in words. */
+export const hasWords: Record<string, string> = { any: "anything", segment: "a mask", embedding: "a likeness signature", keypoints: "matching points", none: "nothing measured" };

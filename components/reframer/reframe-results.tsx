@@ -1,6 +1,7 @@
 "use client";
 
 import { useEffect, useRef, useState } from "react";
+import { formatTime } from "@/components/analysis/format";
 
 type Box = { x: number; y: number; width: number; height: number };
 type Results = {
@@ -27,8 +28,9 @@ export function ReframeResults({ jobId }: { jobId: string }) {
     const load = async () => {
       const response = await fetch(`/api/reframes/${jobId}/results`);
       if (response.status === 202) {
-        const job = (await response.json()) as { progress_percent: number; current_step: string };
-        setState(`${job.current_step} (${job.progress_percent}%)`);
+        const job = (await response.json()) as { status: string; progress_percent: number; current_step: string; error_message?: string };
+        if (job.status === "failed") return setState(`The reframe did not finish: ${job.error_message ?? "it failed"}`);
+        setState(job.status === "queued" ? "Waiting for its turn…" : `Reframing: ${job.current_step} (${job.progress_percent}%)`);
         if (!stop) setTimeout(load, 2000);
         return;
       }
@@ -88,7 +90,15 @@ export function ReframeResults({ jobId }: { jobId: string }) {
     return () => cancelAnimationFrame(handle);
   }, [results]);
 
-  if (!results) return <p className="text-sm text-slate-500" data-testid="reframe-state">{state}</p>;
+  if (!results)
+    return (
+      <div className="space-y-2">
+        <h1 className="text-2xl font-semibold tracking-tight">Reframe</h1>
+        <p className="text-sm text-slate-600" role="status" data-testid="reframe-state">{state}</p>
+      </div>
+    );
+  /** Frames as the times a person reads on the player. */
+  const span = (start: number, end: number) => `${formatTime(start / results.metadata.fps)}–${formatTime(end / results.metadata.fps)}`;
   const seek = (frame: number) => {
     if (video.current) video.current.currentTime = frame / results.metadata.fps;
   };
@@ -96,21 +106,28 @@ export function ReframeResults({ jobId }: { jobId: string }) {
     <div className="space-y-6" data-testid="reframe-results">
       <h1 className="text-2xl font-semibold tracking-tight">Reframe</h1>
       <div className="flex flex-wrap items-start gap-4">
-        <div className="relative" style={{ width: 640, maxWidth: "100%" }}>
-          <video ref={video} src={`/api/reframes/${jobId}/source`} controls className="w-full rounded-lg" data-testid="source-video" />
-          <canvas ref={canvas} className="pointer-events-none absolute left-0 top-0 w-full" data-testid="overlay" />
-        </div>
+        <figure className="m-0" style={{ width: 640, maxWidth: "100%" }}>
+          <div className="relative">
+            <video ref={video} src={`/api/reframes/${jobId}/source`} controls className="w-full rounded-lg" data-testid="source-video" />
+            <canvas ref={canvas} className="pointer-events-none absolute left-0 top-0 w-full" data-testid="overlay" />
+          </div>
+          <figcaption className="mt-1 text-sm text-slate-600" data-testid="source-caption">source</figcaption>
+        </figure>
         {results.reframe && (
-          <video src={`/api/reframes/${jobId}/reframed`} controls className="rounded-lg" style={{ height: 480 }} data-testid="reframed-video" />
+          <figure className="m-0 max-w-full">
+            <video src={`/api/reframes/${jobId}/reframed`} controls className="h-auto w-full rounded-lg sm:h-[480px] sm:w-auto" data-testid="reframed-video" />
+            <figcaption className="mt-1 text-sm text-slate-600" data-testid="reframed-caption">reframed</figcaption>
+          </figure>
         )}
       </div>
+      <p className="text-sm text-slate-600">Boxes and shaded masks over the source mark what was tracked; the colours match the tracks below. Click a scene or a track to jump to it.</p>
       <section>
         <h2 className="mb-2 font-medium">Scenes</h2>
         <div className="relative flex gap-2 overflow-x-auto" data-testid="scenes">
           {results.scenes.map((scene) => (
             <button key={scene.scene_number} onClick={() => seek(scene.start_frame)} className="min-w-56 rounded-lg border border-slate-200 bg-white p-3 text-left text-sm shadow-sm hover:border-slate-400">
-              <div className="font-medium">Scene {scene.scene_number} · importance {scene.importance}</div>
-              <div className="text-xs text-slate-500">frames {scene.start_frame}-{scene.end_frame}</div>
+              <div className="font-medium">Scene {scene.scene_number} · {span(scene.start_frame, scene.end_frame)}</div>
+              <div className="text-xs text-slate-600">importance {scene.importance} of 10</div>
               <p className="mt-1">{scene.description}</p>
             </button>
           ))}
@@ -122,7 +139,7 @@ export function ReframeResults({ jobId }: { jobId: string }) {
           {Object.entries(results.tracking).map(([id, track]) => (
             <li key={id}>
               <button onClick={() => seek(track.start_frame)} className="w-full rounded border border-slate-200 bg-white px-2 py-1 text-left" style={{ borderLeft: `4px solid ${colourOf(id)}` }}>
-                {id} · {track.label ?? track.class} · frames {track.start_frame}-{track.end_frame} · {Math.round(track.avg_confidence * 100)}%
+                {id} · {track.label ?? track.class} · {span(track.start_frame, track.end_frame)} · {Math.round(track.avg_confidence * 100)}% sure
               </button>
             </li>
           ))}

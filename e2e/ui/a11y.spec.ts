@@ -1,10 +1,10 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Browser, type BrowserContext, type Page } from "@playwright/test";
 import { e2eVideoDir } from "../global-setup";
 import { e2eAdminEmail } from "../../playwright.config";
 import { signUp } from "./helpers";
+import { sweep, type Finding } from "./a11y-sweep";
 
 // Issue 15 item 7: every main page at a phone's and a desktop's size, with no sideways scroll
 // and no serious or critical axe-core violation; the collapsing nav and its current-page mark;
@@ -36,33 +36,6 @@ async function signIn(page: Page, email: string, secret: string): Promise<void> 
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(secret);
   await page.getByRole("button", { name: "Sign in" }).click();
-}
-
-type Finding = { page: string; viewport: Viewport; problem: string };
-
-/** Sideways scroll and axe's serious/critical findings for the page as it stands, plus its screenshot. */
-async function sweep(page: Page, name: string, viewport: Viewport): Promise<Finding[]> {
-  const findings: Finding[] = [];
-  const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.scrollingElement!.scrollWidth, innerWidth: window.innerWidth }));
-  if (scrollWidth > innerWidth) {
-    // Name the outermost elements that stick out, so that the finding says where to look.
-    const culprits = await page.evaluate(() => {
-      const wide = [...document.querySelectorAll("body *")].filter((element) => element.getBoundingClientRect().right > window.innerWidth + 1);
-      return wide
-        .filter((element) => !wide.includes(element.parentElement!))
-        .slice(0, 3)
-        .map((element) => `${element.tagName.toLowerCase()}.${[...element.classList].slice(0, 4).join(".")} (${Math.round(element.getBoundingClientRect().right)}px)`);
-    });
-    findings.push({ page: name, viewport, problem: `scrolls sideways: ${scrollWidth}px wide in ${innerWidth}px; sticking out: ${culprits.join(", ")}` });
-  }
-  const { violations } = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
-  for (const violation of violations) {
-    if (violation.impact !== "serious" && violation.impact !== "critical") continue;
-    const where = violation.nodes.slice(0, 8).map((node) => `${node.target.join(" ")}${node.failureSummary ? ` (${node.failureSummary.split("\n").slice(1).join(" ").trim()})` : ""}`);
-    findings.push({ page: name, viewport, problem: `${violation.id} [${violation.impact}] x${violation.nodes.length}: ${where.join("; ")}` });
-  }
-  await page.screenshot({ path: `${screens}/a11y-${name}-${viewport}.png`, fullPage: true });
-  return findings;
 }
 
 async function contextAt(browser: Browser, viewport: Viewport) {
@@ -133,6 +106,10 @@ test("every main page: no sideways scroll at 390 px, no serious axe violations, 
       ["home", "/"],
       ["analyses", "/analyses"],
       ["analyses-new", "/analyses/new"],
+      ["new", "/new"],
+      ["reframes-new", "/reframes/new"],
+      ["features-new", "/features/new"],
+      ["transcripts-new", "/transcripts/new"],
       ["analysis", analysisPath],
       ["review", "/review"],
       ["search", "/search?q=person&kind=everything"],
@@ -223,7 +200,8 @@ test("the nav collapses behind a disclosure button on phones and marks the curre
   await desktop.goto("/analyses/new");
   const desktopNav = desktop.getByRole("navigation", { name: "Main" });
   await expect(desktop.getByRole("button", { name: "Menu" })).toBeHidden();
-  await expect(desktopNav.getByRole("link", { name: "Analyse", exact: true })).toHaveAttribute("aria-current", "page");
+  // Every form that starts work belongs to New.
+  await expect(desktopNav.getByRole("link", { name: "New", exact: true })).toHaveAttribute("aria-current", "page");
   await expect(desktopNav.getByRole("link", { name: "Analyses", exact: true })).not.toHaveAttribute("aria-current", "page");
   await desktop.screenshot({ path: `${screens}/nav-desktop.png` });
   await desktop.context().close();

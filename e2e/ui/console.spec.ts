@@ -380,7 +380,7 @@ test("no page logs a console error: every main page, signed out, signed in and a
   await expect(page.getByTestId("controls-status")).toHaveText("cancelled");
   const finished = (await (await page.request.post("/api/jobs/start", { form: { tripId: "console finished", videoName: "pattern.mp4" }, maxRetries: 2 })).json()).job_id as string;
   await expect.poll(async () => (await (await page.request.get(`/api/jobs/${finished}`)).json()).done, { timeout: 180_000 }).toBe(true);
-  for (const url of ["/", "/analyses", "/analyses/new", `/analyses/${finished}`, `/analyses/${running}`, "/review", "/search?q=person", "/keys", "/account/password", "/enhancement", "/docs"]) await visit(page, url);
+  for (const url of ["/", "/analyses", "/analyses/new", `/analyses/${finished}`, `/analyses/${running}`, "/review", "/search?q=person", "/keys", "/account/password", "/enhancement", "/new", "/reframes/new", "/features/new", "/transcripts/new", "/docs"]) await visit(page, url);
 
   const admin = await adminPage(browser);
   watch(admin);

@@ -71,7 +71,7 @@ test.describe("feature review", () => {
     await page.goto("/admin/features");
     await page.getByRole("link", { name: jobId }).click();
     await expect(page).toHaveURL(new RegExp(`/admin/features/${jobId}$`));
-    await expect(page.getByTestId("review-status")).toContainText("completed");
+    await expect(page.getByTestId("review-status")).toContainText("Done");
 
     // The unreachable image, with its reason.
     await expect(page.getByTestId("failed-items")).toContainText("p_walkers_img_1");

@@ -7,6 +7,7 @@ import { canSee, type Caller } from "@/lib/jobs";
 import { readJobMedia } from "@/lib/storage/job-media";
 import { decodeKeypointBlob, type Keypoints } from "./keypoint-blob";
 import { openCv } from "@/lib/media/opencv";
+import { fileUrl } from "./serializers";
 import { cosine, parseVector, vectorMode, vectorValue } from "./vectors";
 
 /**
@@ -39,7 +40,7 @@ export const CANDIDATES = 60;
 export const EF_SEARCH = 2 * CANDIDATES;
 export const MIN_INLIERS = 8;
 
-export type SearchHit = { frame_id: string; video_id: string; ts: number; score: number; similarity: number; inliers: number; box?: { x: number; y: number; width: number; height: number } };
+export type SearchHit = { frame_id: string; video_id: string; ts: number; url: string | null; score: number; similarity: number; inliers: number; box?: { x: number; y: number; width: number; height: number } };
 
 export type EmbeddingColumn = z.infer<typeof searchBody>["embedding"];
 
@@ -82,7 +83,7 @@ async function queryImages(db: Db, caller: Caller, body: z.infer<typeof searchBo
   );
 }
 
-type Candidate = { frame_id: string; video_id: string; ts: number; kp_blob_path: string | null; similarity: number };
+type Candidate = { frame_id: string; video_id: string; ts: number; local_path: string | null; kp_blob_path: string | null; similarity: number };
 
 async function candidates(db: Db, jobId: string, query: number[], videoId: string | undefined, column: EmbeddingColumn): Promise<Candidate[]> {
   const videoFilter = videoId ? sql`and video_id = ${videoId}` : sql``;
@@ -94,7 +95,7 @@ async function candidates(db: Db, jobId: string, query: number[], videoId: strin
       await tx.execute(sql.raw(`set local hnsw.ef_search = ${EF_SEARCH}`));
       return selectRows<Omit<Candidate, "similarity"> & { distance: number }>(
         tx,
-        sql`select frame_id, video_id, ts, kp_blob_path, ${name} <=> ${vector} as distance from video_frames
+        sql`select frame_id, video_id, ts, local_path, kp_blob_path, ${name} <=> ${vector} as distance from video_frames
             where job_id = ${jobId} and ${name} is not null ${videoFilter} order by ${name} <=> ${vector} limit ${CANDIDATES}`,
       );
     });
@@ -102,10 +103,10 @@ async function candidates(db: Db, jobId: string, query: number[], videoId: strin
   }
   const rows = await selectRows<Omit<Candidate, "similarity"> & { emb: unknown }>(
     db,
-    sql`select frame_id, video_id, ts, kp_blob_path, ${name} as emb from video_frames where job_id = ${jobId} and ${name} is not null ${videoFilter}`,
+    sql`select frame_id, video_id, ts, local_path, kp_blob_path, ${name} as emb from video_frames where job_id = ${jobId} and ${name} is not null ${videoFilter}`,
   );
   return rows
-    .map((row) => ({ frame_id: row.frame_id, video_id: row.video_id, ts: Number(row.ts), kp_blob_path: row.kp_blob_path, similarity: cosine(query, parseVector(row.emb)!) }))
+    .map((row) => ({ frame_id: row.frame_id, video_id: row.video_id, ts: Number(row.ts), local_path: row.local_path, kp_blob_path: row.kp_blob_path, similarity: cosine(query, parseVector(row.emb)!) }))
     .sort((a, b) => b.similarity - a.similarity)
     .slice(0, CANDIDATES);
 }
@@ -192,6 +193,8 @@ export async function rankFrames(db: Db, images: QueryImage[], options: { video_
         frame_id: candidate.frame_id,
         video_id: candidate.video_id,
         ts: candidate.ts,
+        // Beyond issue 13's shape: the frame's picture, for the hits' thumbnails.
+        url: fileUrl(jobId, candidate.local_path),
         score: Math.round((inliers + candidate.similarity) * 10_000) / 10_000,
         similarity: Math.round(candidate.similarity * 10_000) / 10_000,
         inliers,

@@ -57,3 +57,29 @@ export function matchParts(match: string): { text: string; marked: boolean }[] {
 export function analysisHref(jobId: string, time: number): string {
   return `/analyses/${jobId}?t=${Math.max(0, Math.round(time * 10) / 10)}`;
 }
+
+/** A feature job's review opened at one of its frames (app/(dashboard)/features/[job_id] reads `?frame=&t=`). */
+export function featureFrameHref(jobId: string, frameId: string, time: number): string {
+  return `/features/${jobId}?${new URLSearchParams({ frame: frameId, t: String(Math.max(0, Math.round(time * 10) / 10)) })}`;
+}
+
+/** One frame POST /features/search/image found (lib/features/search.ts's hit). */
+export type FrameHit = { frame_id: string; video_id: string; ts: number; url: string | null; score: number; similarity: number; inliers: number };
+
+/**
+ * A frame found by picture as a search hit: what matched says how sure the match is in words
+ * (matching points found and checked, or only a likeness), the title names its video.
+ */
+export function imageHit(jobId: string, hit: FrameHit, videoTitle: string | null): SearchHit {
+  const likeness = `${Math.round(Math.max(0, hit.similarity) * 100)}% alike`;
+  return {
+    source: "image",
+    jobId,
+    time: hit.ts,
+    match: hit.inliers ? `${MARK_START}Same product${MARK_END}: ${hit.inliers} matching points, ${likeness}` : likeness,
+    title: videoTitle ?? hit.video_id,
+    thumbnail: hit.url,
+    href: featureFrameHref(jobId, hit.frame_id, hit.ts),
+    score: hit.score,
+  };
+}

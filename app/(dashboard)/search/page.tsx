@@ -1,10 +1,13 @@
-import Link from "next/link";
 import { redirect } from "next/navigation";
 import { signInHref } from "@/lib/auth/return-to";
 import { currentUser } from "@/lib/auth/session";
 import { db } from "@/lib/db/client";
-import { callerFor } from "@/lib/jobs";
-import { matchParts, type HitSource, type SearchHit } from "@/lib/search/hits";
+import { callerFor, listJobs } from "@/lib/jobs";
+import { ImageSearch, type SearchableJob } from "@/components/search/image-search";
+import { formatDateTime } from "@/lib/format";
+import type { Job } from "@/lib/db/schema";
+import { HitCard } from "@/components/search/hit-card";
+import type { SearchHit } from "@/lib/search/hits";
 import { searchByWords, wordSources, type WordSource } from "@/lib/search/search-everything";
 
 export const metadata = { title: "Search · Framewise" };
@@ -14,14 +17,6 @@ type Search = { q?: string | string[]; kind?: string | string[] };
 const one = (value: string | string[] | undefined) => (typeof value === "string" ? value : undefined);
 
 const kindNames: Record<WordSource | "everything", string> = { everything: "Everything", objects: "Objects", words: "Words spoken", text: "Text seen" };
-const sourceNames: Record<HitSource, string> = { objects: "Object", words: "Spoken", text: "On screen", image: "Image" };
-
-/** Seconds as m:ss.s, the way the players show a moment. */
-function moment(seconds: number): string {
-  const minutes = Math.floor(seconds / 60);
-  return `${minutes}:${(seconds - minutes * 60).toFixed(1).padStart(4, "0")}`;
-}
-
 /**
  * Search across everything the signed-in user may list (an admin: everyone's): objects by
  * class, words spoken in transcripts, text read on screen. The words and the kind travel in
@@ -36,7 +31,11 @@ export default async function SearchPage({ searchParams }: { searchParams: Promi
   const asked = one(search.kind);
   const kind = (["everything", ...wordSources] as const).find((k) => k === asked) ?? "everything";
   if (!user) redirect(signInHref(query ? `/search?${new URLSearchParams({ q: query, kind })}` : "/search"));
-  const hits = query ? await searchByWords(await db(), callerFor(user), kind, query) : [];
+  const database = await db();
+  const [hits, featureJobs] = await Promise.all([
+    query ? searchByWords(database, callerFor(user), kind, query) : Promise.resolve([]),
+    listJobs(database, callerFor(user), { kind: "extract_features", status: "completed", limit: 50 }),
+  ]);
 
   return (
     <div className="space-y-6">
@@ -44,7 +43,7 @@ export default async function SearchPage({ searchParams }: { searchParams: Promi
         <h1 className="text-2xl font-semibold tracking-tight">Search</h1>
         <p className="mt-1 text-sm text-slate-600">
           Find moments in {user.role === "admin" ? "every analysis and transcript on this server" : "your analyses and transcripts"}: objects by class, words spoken, text seen on
-          screen.
+          screen. Or find a product in your videos by its picture.
         </p>
       </div>
       <form role="search" action="/search" method="get" className="flex flex-wrap items-end gap-3">
@@ -80,8 +79,23 @@ export default async function SearchPage({ searchParams }: { searchParams: Promi
         </button>
       </form>
       {query ? <SearchResults hits={hits} query={query} /> : null}
+      <section className="space-y-3 border-t border-slate-200 pt-6" aria-labelledby="by-picture">
+        <h2 id="by-picture" className="text-lg font-medium">
+          Search by picture
+        </h2>
+        <ImageSearch jobs={featureJobs.map(searchableJob)} />
+      </section>
     </div>
   );
+}
+
+/** A feature extraction as the picture search offers it: its products' names and when it ran. */
+function searchableJob(job: Job): SearchableJob {
+  const products = Array.isArray(job.payload.products) ? (job.payload.products as { product_id?: unknown; title?: unknown }[]) : [];
+  const names = products.map((product) => String(product.title ?? product.product_id)).slice(0, 3);
+  const videos = Array.isArray(job.payload.videos) ? job.payload.videos.length : 0;
+  const what = [names.length ? names.join(", ") + (products.length > 3 ? "…" : "") : null, `${videos} ${videos === 1 ? "video" : "videos"}`].filter(Boolean).join(" · ");
+  return { id: job.id, label: `${what} (${formatDateTime(job.createdAt)})` };
 }
 
 /** The hits as cards, or a sentence saying there are none. */
@@ -100,36 +114,5 @@ function SearchResults({ hits, query }: { hits: SearchHit[]; query: string }) {
         ))}
       </ul>
     </section>
-  );
-}
-
-/** One hit: its picture, what matched with the matched words highlighted, the video and the moment; the whole card opens the player there. */
-function HitCard({ hit }: { hit: SearchHit }) {
-  return (
-    <Link href={hit.href} className="block h-full overflow-hidden rounded-lg border border-slate-200 bg-white hover:border-brand-500" data-testid="search-hit">
-      {hit.thumbnail ? (
-        // eslint-disable-next-line @next/next/no-img-element -- a job file behind the session, not a static asset
-        <img src={hit.thumbnail} alt="" loading="lazy" className="aspect-video w-full bg-slate-900 object-cover" />
-      ) : (
-        <div className="flex aspect-video w-full items-center justify-center bg-slate-100 text-sm text-slate-600">Speech</div>
-      )}
-      <div className="space-y-1 p-3">
-        <p className="text-xs font-medium uppercase tracking-wide text-slate-600">
-          {sourceNames[hit.source]} · at {moment(hit.time)}
-        </p>
-        <p className="break-words" data-testid="search-hit-match">
-          {matchParts(hit.match).map((part, index) =>
-            part.marked ? (
-              <mark key={index} className="rounded bg-amber-100 px-0.5 text-slate-900">
-                {part.text}
-              </mark>
-            ) : (
-              <span key={index}>{part.text}</span>
-            ),
-          )}
-        </p>
-        <p className="truncate text-sm text-slate-600">{hit.title}</p>
-      </div>
-    </Link>
   );
 }
