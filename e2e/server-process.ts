@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import http from "node:http";
 
 /**
  * The e2e server seen from outside, through /proc: which process listens on the test port and
@@ -66,4 +67,33 @@ export function sampleServerRss(baseURL: string): { snapshot: () => RssFigures; 
       return snapshot();
     },
   };
+}
+
+export type StreamedAnswer = { status: number; headers: http.IncomingHttpHeaders; body: string };
+
+/**
+ * A chunked POST whose body the caller writes as it goes, with no Content-Length (the server can
+ * only count). `answer` settles once the server has answered, which may be before the body is
+ * all sent (a refusal mid-way): `answered()` says so, and a write error after it is ignored.
+ */
+export function postChunked(baseURL: string, path: string, contentType: string): { request: http.ClientRequest; answer: Promise<StreamedAnswer>; answered: () => boolean } {
+  const { hostname, port } = new URL(baseURL);
+  let done = false;
+  const request = http.request({ hostname, port, path, method: "POST", headers: { "Content-Type": contentType, "Transfer-Encoding": "chunked" } });
+  const answer = new Promise<StreamedAnswer>((resolve, reject) => {
+    request.on("response", (response) => {
+      done = true;
+      let body = "";
+      response.setEncoding("utf8");
+      response.on("data", (text: string) => (body += text));
+      response.on("end", () => {
+        resolve({ status: response.statusCode ?? 0, headers: response.headers, body });
+        request.destroy();
+      });
+    });
+    request.on("error", (error) => {
+      if (!done) reject(error);
+    });
+  });
+  return { request, answer, answered: () => done };
 }

@@ -10,8 +10,7 @@
 # The binary: the `inngest` on PATH when there is one (how users with internet get it: the npm
 # `inngest-cli` package or a release download); otherwise the pinned version of the Go module
 # github.com/inngest/inngest is built into a cache folder outside the clone, once, so every clone
-# on this machine reuses it. `go install …/cmd@v` is refused (the module's go.mod has a replace
-# directive), hence the download-copy-build below.
+# on this machine reuses it (scripts/lib/go-server.sh).
 #
 # `start` and `run` read (all optional):
 #   INNGEST_PORT            API and event intake port (8288); the connect gateway takes PORT+1
@@ -37,36 +36,18 @@ CACHE_DIR="${XDG_CACHE_HOME:-$HOME/.cache}/framewise/inngest-${INNGEST_VERSION}"
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 
 log() { echo "inngest-server: $*" >&2; }
+# shellcheck source=lib/go-server.sh
+. "$ROOT/scripts/lib/go-server.sh"
+
+# internal/embeddocs embeds website/pages/docs/*, a git submodule the module zip lacks; the server
+# tolerates empty docs, go:embed needs one file to match.
+add_empty_docs() {
+  mkdir -p internal/embeddocs/website/pages/docs
+  echo "Docs are not part of this build." > internal/embeddocs/website/pages/docs/README.md
+}
 
 build_binary() {
-  local bin="$CACHE_DIR/inngest"
-  if [ -x "$bin" ]; then echo "$bin"; return; fi
-  command -v go >/dev/null || { log "no inngest on PATH and no Go to build ${MODULE}@${INNGEST_VERSION}"; exit 1; }
-  mkdir -p "$CACHE_DIR"
-  # One build at a time: a second caller waits for the first instead of building again.
-  exec 9>"$CACHE_DIR/.lock"
-  flock 9
-  if [ -x "$bin" ]; then echo "$bin"; return; fi
-  log "building ${MODULE}@${INNGEST_VERSION} into $CACHE_DIR (once; long on few cores)"
-  local started=$SECONDS src
-  src="$(cd "$CACHE_DIR" && go mod download -json "${MODULE}@${INNGEST_VERSION}" \
-    | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')"
-  [ -d "$src" ] || { log "go mod download gave no source folder"; exit 1; }
-  # The module cache is read-only; the build needs a copy it may change.
-  rm -rf "$CACHE_DIR/src"
-  cp -r "$src" "$CACHE_DIR/src"
-  chmod -R u+w "$CACHE_DIR/src"
-  # The zip keeps vendor/modules.txt without the packages, which would force -mod=vendor.
-  rm -rf "$CACHE_DIR/src/vendor"
-  # internal/embeddocs embeds website/pages/docs/*, a git submodule the module zip lacks; the
-  # server tolerates empty docs, go:embed needs one file to match.
-  mkdir -p "$CACHE_DIR/src/internal/embeddocs/website/pages/docs"
-  echo "Docs are not part of this build." > "$CACHE_DIR/src/internal/embeddocs/website/pages/docs/README.md"
-  (cd "$CACHE_DIR/src" && CGO_ENABLED=0 GOFLAGS=-mod=mod go build -trimpath -o "$bin.tmp" ./cmd)
-  mv "$bin.tmp" "$bin"
-  rm -rf "$CACHE_DIR/src"
-  log "built in $((SECONDS - started)) s"
-  echo "$bin"
+  build_go_binary "$MODULE" "$INNGEST_VERSION" ./cmd "$CACHE_DIR/inngest" add_empty_docs
 }
 
 binary_path() {
@@ -170,29 +151,13 @@ start_server() {
 }
 
 stop_server() {
-  if running "$DIR/server.pid"; then
-    local pid
-    pid="$(cat "$DIR/server.pid")"
-    kill -TERM "$pid"
-    for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
-    if kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid"; fi
-  fi
-  rm -f "$DIR/server.pid"
+  stop_pid_file "$DIR/server.pid"
   stop_redis
 }
 
 # Foreground: the server's log on stdout, and a TERM or INT (a test runner ending) stops the
 # server and its Redis.
-run_server() {
-  start_server >/dev/null
-  trap 'stop_server; exit 0' TERM INT HUP
-  trap stop_server EXIT
-  echo "inngest-server: running on http://127.0.0.1:$PORT (pid $(cat "$DIR/server.pid"))"
-  tail -n +1 -f "$DIR/server.log" --pid "$(cat "$DIR/server.pid")" &
-  while running "$DIR/server.pid"; do sleep 1; done
-  log "the server exited"
-  exit 1
-}
+run_server() { run_foreground inngest-server "http://127.0.0.1:$PORT"; }
 
 DETACH=setsid
 case "${1:-}" in

@@ -19,7 +19,7 @@
 #
 # The binary: the `weed` on PATH when there is one (a release download, for users with internet);
 # otherwise the pinned version of github.com/seaweedfs/seaweedfs built into a cache folder outside
-# the clone, once, so every clone on this machine reuses it.
+# the clone, once, so every clone on this machine reuses it (scripts/lib/go-server.sh).
 #
 # `start` and `run` read (all optional):
 #   S3_PORT          the S3 port on 127.0.0.1 (8333); the master, volume server and filer take
@@ -37,32 +37,11 @@ CACHE_DIR="${XDG_CACHE_HOME:-$HOME/.cache}/framewise/seaweedfs-${SEAWEEDFS_VERSI
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 
 log() { echo "s3-server: $*" >&2; }
+# shellcheck source=lib/go-server.sh
+. "$ROOT/scripts/lib/go-server.sh"
 
 build_binary() {
-  local bin="$CACHE_DIR/weed"
-  if [ -x "$bin" ]; then echo "$bin"; return; fi
-  command -v go >/dev/null || { log "no weed on PATH and no Go to build ${MODULE}@${SEAWEEDFS_VERSION}"; exit 1; }
-  mkdir -p "$CACHE_DIR"
-  # One build at a time: a second caller waits for the first instead of building again.
-  exec 9>"$CACHE_DIR/.lock"
-  flock 9
-  if [ -x "$bin" ]; then echo "$bin"; return; fi
-  log "building ${MODULE}@${SEAWEEDFS_VERSION} into $CACHE_DIR (once; about 5 minutes on 2 cores)"
-  local started=$SECONDS src
-  src="$(cd "$CACHE_DIR" && go mod download -json "${MODULE}@${SEAWEEDFS_VERSION}" \
-    | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')"
-  [ -d "$src" ] || { log "go mod download gave no source folder"; exit 1; }
-  # `go install …@v` is refused (the module's go.mod has replace directives), and the module
-  # cache is read-only: build a writable copy.
-  rm -rf "$CACHE_DIR/src"
-  cp -r "$src" "$CACHE_DIR/src"
-  chmod -R u+w "$CACHE_DIR/src"
-  rm -rf "$CACHE_DIR/src/vendor"
-  (cd "$CACHE_DIR/src" && CGO_ENABLED=0 GOFLAGS=-mod=mod go build -trimpath -o "$bin.tmp" ./weed)
-  mv "$bin.tmp" "$bin"
-  rm -rf "$CACHE_DIR/src"
-  log "built in $((SECONDS - started)) s"
-  echo "$bin"
+  build_go_binary "$MODULE" "$SEAWEEDFS_VERSION" ./weed "$CACHE_DIR/weed"
 }
 
 binary_path() {
@@ -141,27 +120,12 @@ start_server() {
 }
 
 stop_server() {
-  if running "$DIR/server.pid"; then
-    local pid
-    pid="$(cat "$DIR/server.pid")"
-    kill -TERM "$pid"
-    for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
-    if kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid"; fi
-  fi
-  rm -f "$DIR/server.pid"
+  running "$DIR/server.pid" || { rm -f "$DIR/server.pid"; return 0; }
+  stop_pid_file "$DIR/server.pid"
 }
 
 # Foreground: the server's log on stdout, and a TERM or INT (a test runner ending) stops it.
-run_server() {
-  start_server >/dev/null
-  trap 'stop_server; exit 0' TERM INT HUP
-  trap stop_server EXIT
-  echo "s3-server: running on http://127.0.0.1:$PORT (pid $(cat "$DIR/server.pid"))"
-  tail -n +1 -f "$DIR/server.log" --pid "$(cat "$DIR/server.pid")" &
-  while running "$DIR/server.pid"; do sleep 1; done
-  log "the server exited"
-  exit 1
-}
+run_server() { run_foreground s3-server "http://127.0.0.1:$PORT"; }
 
 # Foreground until TERM, whatever the server does meanwhile; TERM stops it.
 serve_server() {

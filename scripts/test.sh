@@ -15,6 +15,19 @@ export TEST_POSTGRES_URL
 mkdir -p .cache/reports
 status=0
 
+# wait_for_binary <what> <pid> <log> <consequence>: waits for a background `path` (a binary found
+# or built); a failure shows its log and fails the run.
+wait_for_binary() {
+  echo "== $1 binary"
+  if wait "$2"; then
+    tail -1 "$3"
+  else
+    cat "$3"
+    echo "could not find or build $1: $4" >&2
+    status=1
+  fi
+}
+
 # The Inngest server for the Inngest-mode e2e runs: an `inngest` on PATH, or built once from its
 # Go module into ~/.cache/framewise (17 min on a loaded 2-core box; then instant). Built in the
 # background while the checks below run; waited for before the Inngest-mode runs, and a failure
@@ -41,14 +54,7 @@ npm run lint || status=1
 echo "== production build"
 npx next build || status=1
 
-echo "== the S3 server binary"
-if wait "$s3_binary"; then
-  tail -1 .cache/reports/s3-binary.log
-else
-  cat .cache/reports/s3-binary.log
-  echo "could not find or build the S3 server: the object-storage tests below fail" >&2
-  status=1
-fi
+wait_for_binary "the S3 server" "$s3_binary" .cache/reports/s3-binary.log "the object-storage tests below fail"
 
 echo "== unit and integration tests, and every bench:* in its --smoke mode (vitest)"
 # bench:cluster's smoke runs on its own below, once the Inngest server binary is there.
@@ -63,14 +69,7 @@ PLAYWRIGHT_JSON_OUTPUT_NAME=.cache/reports/playwright.json npx playwright test -
 echo "== end-to-end tests with media in object storage: the five contracts' main flows against a real SeaweedFS"
 PLAYWRIGHT_JSON_OUTPUT_NAME=.cache/reports/playwright-s3.json npx playwright test -c playwright.s3.config.ts --reporter=list,json || status=1
 
-echo "== the Inngest server binary"
-if wait "$inngest_binary"; then
-  tail -1 .cache/reports/inngest-binary.log
-else
-  cat .cache/reports/inngest-binary.log
-  echo "could not find or build the Inngest server: the Inngest-mode runs below fail" >&2
-  status=1
-fi
+wait_for_binary "the Inngest server" "$inngest_binary" .cache/reports/inngest-binary.log "the Inngest-mode runs below fail"
 
 echo "== bench:cluster --smoke (vitest): scripts/cluster.sh with the real Inngest server, about 1 minute"
 npx vitest run scripts/bench-smoke-cluster.test.ts --reporter=default --reporter=json --outputFile.json=.cache/reports/vitest-cluster.json || status=1

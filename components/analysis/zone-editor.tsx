@@ -193,6 +193,14 @@ export function ZoneEditor({ frameSrc, still = false, zones, onChange, idPrefix 
   }
 
   const frameError = frameSrc !== null && frameFailed === frameSrc;
+  // What the still and the video frame share: under the zones, out of the way of pointers.
+  const frameProps = {
+    src: frameSrc ?? undefined,
+    className: "pointer-events-none absolute inset-0 h-full w-full",
+    "data-testid": "zone-frame",
+    "aria-hidden": true,
+    onError: () => setFrameFailed(frameSrc),
+  };
   const drawingZone = drawing === null ? null : zones[drawing];
   return (
     <div className="space-y-3" data-testid="zone-editor">
@@ -222,35 +230,27 @@ export function ZoneEditor({ frameSrc, still = false, zones, onChange, idPrefix 
           // eslint-disable-next-line @next/next/no-img-element -- the job's own frame from our API, fetched with the caller's session
           <img
             key={frameSrc}
-            src={frameSrc}
+            {...frameProps}
             alt=""
-            className="pointer-events-none absolute inset-0 h-full w-full"
-            data-testid="zone-frame"
-            aria-hidden="true"
             onLoad={(event) => {
               const image = event.currentTarget;
               if (image.naturalWidth > 0 && image.naturalHeight > 0) setAspect(image.naturalWidth / image.naturalHeight);
             }}
-            onError={() => setFrameFailed(frameSrc)}
           />
         )}
         {frameSrc && !frameError && !still && (
           <video
             key={frameSrc}
-            src={frameSrc}
+            {...frameProps}
             muted
             playsInline
             preload="auto"
-            className="pointer-events-none absolute inset-0 h-full w-full"
-            data-testid="zone-frame"
-            aria-hidden="true"
             onLoadedMetadata={(event) => {
               const video = event.currentTarget;
               if (video.videoWidth > 0 && video.videoHeight > 0) setAspect(video.videoWidth / video.videoHeight);
               // A frame a second in (or halfway through a shorter video): past a black first frame.
               if (Number.isFinite(video.duration)) video.currentTime = Math.min(1, video.duration / 2);
             }}
-            onError={() => setFrameFailed(frameSrc)}
           />
         )}
         <svg viewBox={`0 0 ${width} ${height}`} className="absolute inset-0 h-full w-full" aria-hidden="true">

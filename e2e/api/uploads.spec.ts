@@ -1,11 +1,10 @@
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
-import http from "node:http";
 import net from "node:net";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
 import { allowedOrigin, e2eDataDir } from "../../playwright.config";
-import { listeningPid, rssMb } from "../server-process";
+import { listeningPid, postChunked, rssMb } from "../server-process";
 
 /**
  * Uploads at real sizes against the production build (issue 10, items 1 and 2): a 75 MB,
@@ -40,7 +39,6 @@ function tmpFiles(): string[] {
   return fs.readdirSync(tmpDir, { withFileTypes: true }).filter((entry) => entry.isFile()).map((entry) => entry.name);
 }
 
-type Answer = { status: number; headers: http.IncomingHttpHeaders; body: string };
 
 test.describe.configure({ mode: "serial" });
 
@@ -83,8 +81,7 @@ test("a 75 MB, 5-minute H.264 upload streams through POST /api/jobs and is analy
 
 test("600 MB streamed chunked is refused with 413 at the limit while the server's RSS stays flat", async ({ baseURL }) => {
   test.setTimeout(180_000);
-  const { hostname, port } = new URL(baseURL!);
-  const pid = listeningPid(Number(port));
+  const pid = listeningPid(Number(new URL(baseURL!).port));
   const startRss = rssMb(pid);
   let peakRss = startRss;
   const sampler = setInterval(() => {
@@ -95,39 +92,20 @@ test("600 MB streamed chunked is refused with 413 at the limit while the server'
   const chunk = Buffer.alloc(MB);
   for (let index = 0; index < chunk.length; index++) chunk[index] = (index * 131 + 17) & 0xff;
   let sent = 0;
-  const answer = await new Promise<Answer>((resolve, reject) => {
-    let answered = false;
-    const request = http.request({
-      hostname, port, path: "/api/jobs", method: "POST",
-      // No Content-Length: the only way the server can know is by counting.
-      headers: { "Content-Type": `multipart/form-data; boundary=${boundary}`, "Transfer-Encoding": "chunked" },
-    });
-    request.on("response", (response) => {
-      answered = true;
-      let body = "";
-      response.setEncoding("utf8");
-      response.on("data", (text: string) => (body += text));
-      response.on("end", () => {
-        resolve({ status: response.statusCode ?? 0, headers: response.headers, body });
-        request.destroy();
-      });
-    });
-    // The server closes the connection after its answer: a write after that may fail.
-    request.on("error", (error) => {
-      if (!answered) reject(error);
-    });
-    request.write(`--${boundary}\r\nContent-Disposition: form-data; name="tripId"\r\n\r\nTRIP-600\r\n`);
-    request.write(`--${boundary}\r\nContent-Disposition: form-data; name="cvvrFile"; filename="huge.mp4"\r\nContent-Type: video/mp4\r\n\r\n`);
-    const pump = () => {
-      // Generated as it goes, one reused megabyte: never the whole body in memory.
-      while (!answered && sent < 600 * MB) {
-        sent += chunk.length;
-        if (!request.write(chunk)) return void request.once("drain", pump);
-      }
-      if (!answered) request.end(`\r\n--${boundary}--\r\n`);
-    };
-    pump();
-  });
+  // No Content-Length: the only way the server can know is by counting.
+  const { request, answer: answering, answered } = postChunked(baseURL!, "/api/jobs", `multipart/form-data; boundary=${boundary}`);
+  request.write(`--${boundary}\r\nContent-Disposition: form-data; name="tripId"\r\n\r\nTRIP-600\r\n`);
+  request.write(`--${boundary}\r\nContent-Disposition: form-data; name="cvvrFile"; filename="huge.mp4"\r\nContent-Type: video/mp4\r\n\r\n`);
+  const pump = () => {
+    // Generated as it goes, one reused megabyte: never the whole body in memory.
+    while (!answered() && sent < 600 * MB) {
+      sent += chunk.length;
+      if (!request.write(chunk)) return void request.once("drain", pump);
+    }
+    if (!answered()) request.end(`\r\n--${boundary}--\r\n`);
+  };
+  pump();
+  const answer = await answering;
   clearInterval(sampler);
 
   test.info().annotations.push({ type: "rss", description: `start ${startRss.toFixed(0)} MB, peak ${peakRss.toFixed(0)} MB; ${(sent / MB).toFixed(0)} MB sent before the answer` });

@@ -1,13 +1,12 @@
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
-import http from "node:http";
 import path from "node:path";
 import { ListMultipartUploadsCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
 import { expect, test } from "@playwright/test";
 import { s3Bucket, s3Credentials, s3Dir, s3Port } from "../../playwright.s3.config";
 import { e2eVideoDir } from "../global-setup";
 import { MB, realSizeVideo } from "../real-size-video";
-import { sampleServerRss } from "../server-process";
+import { postChunked, sampleServerRss, type StreamedAnswer } from "../server-process";
 
 /**
  * What only object storage can show (playwright.s3.config.ts runs the contracts' main flows
@@ -36,48 +35,30 @@ function filesUnder(folder: string): string[] {
   return fs.readdirSync(folder, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile()).map((entry) => path.relative(folder, path.join(entry.parentPath, entry.name)));
 }
 
-type Answer = { status: number; body: string };
-
 /**
  * Posts `file` to /api/jobs as a chunked multipart body read from disk as it goes; `onSent`
  * hears how many bytes are out (and may stop the store).
  */
-function postVideo(baseURL: string, file: string, onSent: (sent: number) => void = () => undefined): Promise<Answer & { sent: number }> {
-  const { hostname, port } = new URL(baseURL);
+async function postVideo(baseURL: string, file: string, onSent: (sent: number) => void = () => undefined): Promise<StreamedAnswer> {
   const boundary = "----framewise-s3";
+  const { request, answer, answered } = postChunked(baseURL, "/api/jobs", `multipart/form-data; boundary=${boundary}`);
+  request.write(`--${boundary}\r\nContent-Disposition: form-data; name="tripId"\r\n\r\nS3\r\n`);
+  request.write(`--${boundary}\r\nContent-Disposition: form-data; name="cvvrFile"; filename="${path.basename(file)}"\r\nContent-Type: video/mp4\r\n\r\n`);
   let sent = 0;
-  return new Promise((resolve, reject) => {
-    let answered = false;
-    const request = http.request({ hostname, port, path: "/api/jobs", method: "POST", headers: { "Content-Type": `multipart/form-data; boundary=${boundary}`, "Transfer-Encoding": "chunked" } });
-    request.on("response", (response) => {
-      answered = true;
-      let body = "";
-      response.setEncoding("utf8");
-      response.on("data", (text: string) => (body += text));
-      response.on("end", () => {
-        resolve({ status: response.statusCode ?? 0, body, sent });
-        request.destroy();
-      });
-    });
-    request.on("error", (error) => {
-      if (!answered) reject(error);
-    });
-    request.write(`--${boundary}\r\nContent-Disposition: form-data; name="tripId"\r\n\r\nS3\r\n`);
-    request.write(`--${boundary}\r\nContent-Disposition: form-data; name="cvvrFile"; filename="${path.basename(file)}"\r\nContent-Type: video/mp4\r\n\r\n`);
-    const source = fs.createReadStream(file, { highWaterMark: MB });
-    source.on("data", (chunk) => {
-      if (answered) return source.destroy();
-      sent += chunk.length;
-      onSent(sent);
-      if (!request.write(chunk)) {
-        source.pause();
-        request.once("drain", () => source.resume());
-      }
-    });
-    source.on("end", () => {
-      if (!answered) request.end(`\r\n--${boundary}--\r\n`);
-    });
+  const source = fs.createReadStream(file, { highWaterMark: MB });
+  source.on("data", (chunk) => {
+    if (answered()) return source.destroy();
+    sent += chunk.length;
+    onSent(sent);
+    if (!request.write(chunk)) {
+      source.pause();
+      request.once("drain", () => source.resume());
+    }
   });
+  source.on("end", () => {
+    if (!answered()) request.end(`\r\n--${boundary}--\r\n`);
+  });
+  return answer;
 }
 
 test("object storage: after every contract's flow the data folder holds no media, only its database and keys", async () => {
