@@ -13,8 +13,9 @@ export const e2eAdminEmail = "admin@e2e.example";
 export default defineConfig({
   testDir: "e2e",
   // Inngest mode's own specs need the Inngest server (playwright.inngest.config.ts runs them), the
-  // cluster's need scripts/cluster.sh (playwright.cluster.config.ts).
-  testIgnore: ["inngest/**", "cluster/**"],
+  // cluster's need scripts/cluster.sh (playwright.cluster.config.ts), object storage's a real S3
+  // server (playwright.s3.config.ts).
+  testIgnore: ["inngest/**", "cluster/**", "s3/**"],
   globalSetup: "./e2e/global-setup.ts",
   timeout: 120_000,
   expect: { timeout: 15_000 },
