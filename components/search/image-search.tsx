@@ -5,7 +5,7 @@ import { useState } from "react";
 import { DropZone } from "@/components/upload/drop-zone";
 import { detailOf, sendForm } from "@/components/upload/send-form";
 import { FormError } from "@/components/upload/upload-progress";
-import { imageHit, type FrameHit, type SearchHit } from "@/lib/search/hits";
+import { bestImageHits, imageHit, type FrameHit, type SearchHit } from "@/lib/search/hits";
 import { HitCard } from "./hit-card";
 
 export type SearchableJob = { id: string; label: string };
@@ -20,13 +20,21 @@ function searchErrorInWords(status: number, detail: string | undefined): string 
   return detail && status < 500 ? detail : "The search failed: try again in a moment";
 }
 
+/** The choice that searches every feature extraction listed. */
+const ALL = "all";
+
+/** How many frames a search shows, over all the extractions searched. */
+const SHOWN = 12;
+
 /**
  * Search by product picture (issue 25 item 5): a picture is compared with every frame of the
- * chosen feature extraction (POST /features/search/image: the same vector search as the API,
- * then checked by matching points); each hit shows its frame and opens the review there.
+ * feature extractions the caller may see, all of them or the one chosen (POST
+ * /features/search/image per extraction: the same vector search as the API, then checked by
+ * matching points); the hits of all are merged, best first, and each shows its frame and opens
+ * the review there.
  */
 export function ImageSearch({ jobs }: { jobs: SearchableJob[] }) {
-  const [jobId, setJobId] = useState(jobs[0]?.id ?? "");
+  const [jobId, setJobId] = useState(jobs.length > 1 ? ALL : (jobs[0]?.id ?? ""));
   const [picture, setPicture] = useState<File | null>(null);
   const [preview, setPreview] = useState<string | null>(null);
   const [hits, setHits] = useState<SearchHit[] | null>(null);
@@ -51,23 +59,31 @@ export function ImageSearch({ jobs }: { jobs: SearchableJob[] }) {
   async function search(event: React.FormEvent) {
     event.preventDefault();
     if (!picture) return setError("Choose a picture first");
-    const form = new FormData();
-    form.set("job_id", jobId);
-    form.set("limit", "12");
-    form.set("image", picture);
     setBusy(true);
     setError(null);
-    const { status, body } = await sendForm("/features/search/image", form, () => {});
-    if (status !== 200) {
-      setBusy(false);
-      return setError(searchErrorInWords(status, detailOf(body)));
+    const searched = jobId === ALL ? jobs.map((job) => job.id) : [jobId];
+    const found: { hit: FrameHit; jobId: string }[] = [];
+    for (const id of searched) {
+      const form = new FormData();
+      form.set("job_id", id);
+      form.set("limit", String(SHOWN));
+      form.set("image", picture);
+      const { status, body } = await sendForm("/features/search/image", form, () => {});
+      if (status !== 200) {
+        setBusy(false);
+        return setError(searchErrorInWords(status, detailOf(body)));
+      }
+      for (const hit of (body?.items ?? []) as FrameHit[]) found.push({ hit, jobId: id });
     }
-    const items = (body?.items ?? []) as FrameHit[];
-    const videos = await fetch(`/jobs/${jobId}/videos?limit=100`)
-      .then(async (response) => (response.ok ? ((await response.json()) as { items: { video_id: string; title: string | null }[] }).items : []))
-      .catch(() => []);
-    const titles = new Map(videos.map((video) => [video.video_id, video.title]));
-    setHits(items.map((hit) => imageHit(jobId, hit, titles.get(hit.video_id) ?? null)));
+    const best = bestImageHits(found, SHOWN);
+    const titles = new Map<string, string | null>();
+    for (const id of new Set(best.map((found) => found.jobId))) {
+      const videos = await fetch(`/jobs/${id}/videos?limit=100`)
+        .then(async (response) => (response.ok ? ((await response.json()) as { items: { video_id: string; title: string | null }[] }).items : []))
+        .catch(() => []);
+      for (const video of videos) titles.set(`${id}/${video.video_id}`, video.title);
+    }
+    setHits(best.map(({ hit, jobId: id }) => imageHit(id, hit, titles.get(`${id}/${hit.video_id}`) ?? null)));
     setBusy(false);
   }
 
@@ -83,13 +99,14 @@ export function ImageSearch({ jobs }: { jobs: SearchableJob[] }) {
           <div>
             <label htmlFor="image-search-job" className="block text-sm font-medium text-slate-700">In the videos of</label>
             <select id="image-search-job" value={jobId} onChange={(e) => setJobId(e.target.value)} className="mt-1 w-full rounded-md border border-slate-300 bg-white px-3 py-2">
+              {jobs.length > 1 && <option value={ALL}>All your feature extractions ({jobs.length})</option>}
               {jobs.map((job) => (
                 <option key={job.id} value={job.id}>{job.label}</option>
               ))}
             </select>
           </div>
           <button type="submit" disabled={busy} className="rounded-md bg-brand-600 px-4 py-2 font-medium text-white hover:bg-brand-700 disabled:opacity-60">
-            {busy ? "Searching…" : "Search by picture"}
+            {busy ? (jobId === ALL ? `Searching ${jobs.length} extractions…` : "Searching…") : "Search by picture"}
           </button>
         </div>
       </form>

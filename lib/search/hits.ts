@@ -83,3 +83,11 @@ export function imageHit(jobId: string, hit: FrameHit, videoTitle: string | null
     score: hit.score,
   };
 }
+
+/**
+ * The hits of a picture searched in several feature extractions as one list: best first by the
+ * API's score (matching points checked, then likeness), at most `shown`.
+ */
+export function bestImageHits(found: { jobId: string; hit: FrameHit }[], shown: number): { jobId: string; hit: FrameHit }[] {
+  return [...found].sort((a, b) => b.hit.score - a.hit.score).slice(0, shown);
+}
