@@ -4,6 +4,7 @@ import { and, eq, ne, or, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { jobs, videos, type Job } from "@/lib/db/schema";
 import { discardJobMedia, removeVideoFile } from "@/lib/storage/job-media";
+import { usesObjectStorage } from "@/lib/storage/object-store";
 import { storageLayout } from "@/lib/storage/layout";
 import type { Caller } from "./caller";
 import { cancelJob } from "./cancel-job";
@@ -40,8 +41,9 @@ export async function deleteJob(db: Db, caller: Caller, jobId: string, options: 
   publishJobDeleted(job);
   const folder = jobFolder(job.id);
   const removeMedia = async () => {
-    await rm(folder, { recursive: true, force: true });
-    await discardJobMedia(job.id);
+    // A step still running may be writing into the folder as it goes: rm retries ENOTEMPTY.
+    await rm(folder, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
+    if (usesObjectStorage()) await discardJobMedia(job.id);
   };
   await removeMedia();
   const removedVideo = job.videoId ? await removeOwnUpload(db, job.videoId, job.id) : false;

@@ -74,7 +74,7 @@ export async function releaseJobMedia(jobId: string): Promise<void> {
   try {
     await publishJobMedia(jobId);
   } finally {
-    await rm(path.dirname(folder), { recursive: true, force: true });
+    await rm(path.dirname(folder), { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
     for (const file of published.keys()) if (file.startsWith(folder + path.sep)) published.delete(file);
   }
 }
@@ -181,7 +181,8 @@ export async function findJobMedia(jobId: string, name: string, missing: { kind:
 
 /** Removes everything of a job's media: this host's working folder and, with a store, its objects. */
 export async function discardJobMedia(jobId: string): Promise<void> {
-  await rm(usesObjectStorage() ? path.dirname(jobMediaDir(jobId)) : jobMediaDir(jobId), { recursive: true, force: true });
+  // A step still running may be writing into the folder as it goes: rm retries ENOTEMPTY.
+  await rm(usesObjectStorage() ? path.dirname(jobMediaDir(jobId)) : jobMediaDir(jobId), { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
   if (usesObjectStorage()) await (await objectStore()).removeAll(jobMediaKey(jobId));
 }
 
