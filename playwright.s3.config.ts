@@ -5,7 +5,7 @@ import base from "./playwright.config";
  * The five contracts' main flows again with media in object storage: a real SeaweedFS
  * (scripts/s3-server.sh, S3 with SigV4 credentials) and the app with STORAGE_URL pointing at it,
  * so uploads stream into the store, jobs publish their media there and every media route reads
- * it back. e2e/s3/*.spec.ts then checks what only object storage can show: nothing under the
+ * it back, and the inference worker reads by presigned URL alone (WORKER_MEDIA=url). e2e/s3/*.spec.ts then checks what only object storage can show: nothing under the
  * data folder's media, a 500 MB upload without the web process growing, the store stopped
  * mid-upload. `npm run build` must have run.
  */
@@ -73,6 +73,10 @@ export default defineConfig({
         S3_REGION: "us-east-1",
         // e2e/s3/storage.spec.ts's 8-minute upload is refused for its length after it is stored.
         ANONYMOUS_MAX_VIDEO_MINUTES: "5",
+        // The worker is handed presigned URLs and may read no file of this host (a folder that
+        // does not exist is its only root), as a worker on another host would be.
+        WORKER_MEDIA: "url",
+        WORKER_ALLOWED_ROOTS: `${dataDir}-worker-reads-nothing-here`,
       },
     },
   ],

@@ -92,6 +92,12 @@ const schema = z.object({
   ENGINE_POLL_MS: z.coerce.number().int().positive().default(5000),
   ENGINE_MAX_IN_FLIGHT: z.coerce.number().int().positive().default(8),
   WORKER_URLS: csv,
+  /**
+   * How workers are handed media: `path`, a file of this host's data folder (the spawned worker,
+   * or one that mounts the same folder); `url` (needs STORAGE_URL), a presigned GET of the object
+   * store, and an upscale's presigned PUT, for workers that share no folder with this host.
+   */
+  WORKER_MEDIA: z.enum(["path", "url"]).default("path"),
   WORKER_DEVICE: z.enum(["auto", "cpu", "cuda"]).default("auto"),
   WORKER_PORT: z.coerce.number().int().min(0).max(65535).default(0),
   /** OpenAI-compatible speech to text (`<base>/v1/audio/transcriptions`); unset: pocketsphinx here. */
@@ -115,7 +121,7 @@ const schema = z.object({
     .string()
     .regex(/^[+-](0\d|1[0-4]):[0-5]\d$/, "expected an offset like +07:00")
     .default("+07:00"),
-});
+}).refine((values) => values.WORKER_MEDIA !== "url" || values.STORAGE_URL, { message: "WORKER_MEDIA=url needs STORAGE_URL: presigned URLs come from the object store", path: ["WORKER_MEDIA"] });
 
 export type Env = z.infer<typeof schema> & { dataDir: string; modelsDir: string };
 

@@ -6,8 +6,9 @@
 #   bash scripts/cluster.sh up       # starts what is not running; prints one line per part
 #   bash scripts/cluster.sh up --storage s3
 #                                    # the same with media in object storage: a SeaweedFS
-#                                    # (scripts/s3-server.sh) on CLUSTER_S3_PORT (base + 30), and
-#                                    # each replica on a data folder of its own: nothing shared
+#                                    # (scripts/s3-server.sh) on CLUSTER_S3_PORT (base + 30), each
+#                                    # replica and worker on a data folder of its own, and workers
+#                                    # sent presigned URLs (WORKER_MEDIA=url): nothing shared
 #   bash scripts/cluster.sh status   # each part: up or down
 #   bash scripts/cluster.sh down     # stops only what `up` started
 #   bash scripts/cluster.sh reset    # down, then its data folder and databases are removed
@@ -149,20 +150,24 @@ up() {
   start front npx tsx scripts/cluster/front.ts --host "$host" --port "$base" \
     --upstream "http://$host:${web_ports[0]}" --upstream "http://$host:${web_ports[1]}"
 
+  # Object storage: the store's variables for every replica and worker, and a data folder of its
+  # own each; the workers are sent presigned URLs (WORKER_MEDIA=url) and read no replica's folder.
+  local storage_env=() replica_data=("$data" "$data") worker_data=("$data" "$data")
+  if [ "$storage" = s3 ]; then
+    mapfile -t storage_env < <(S3_PORT="$s3_port" S3_DIR="$state/s3" bash scripts/s3-server.sh start)
+    storage_env+=(WORKER_MEDIA=url)
+    replica_data=("$data/web-1" "$data/web-2")
+    worker_data=("$data/worker-1" "$data/worker-2")
+    touch "$state/s3-started"
+  fi
+
   local worker_urls=()
   for i in 0 1; do
-    start "worker-$((i + 1))" env DATA_DIR="$data" WORKER_HOST="$host" WORKER_PORT="${worker_ports[$i]}" npm run -s worker
+    start "worker-$((i + 1))" env DATA_DIR="${worker_data[$i]}" "${storage_env[@]}" WORKER_HOST="$host" WORKER_PORT="${worker_ports[$i]}" npm run -s worker
     worker_urls+=("http://$host:${worker_ports[$i]}")
   done
   for i in 0 1; do wait_http "worker-$((i + 1))" "${worker_urls[$i]}/healthz" 120; done
 
-  # Object storage: the store's variables for every replica, and a data folder of its own each.
-  local storage_env=() replica_data=("$data" "$data")
-  if [ "$storage" = s3 ]; then
-    mapfile -t storage_env < <(S3_PORT="$s3_port" S3_DIR="$state/s3" bash scripts/s3-server.sh start)
-    replica_data=("$data/web-1" "$data/web-2")
-    touch "$state/s3-started"
-  fi
   for i in 0 1; do
     start "web-$((i + 1))" env NODE_ENV=production HOST="$host" PORT="${web_ports[$i]}" \
       DATA_DIR="${replica_data[$i]}" DATABASE_URL="$database_url" REDIS_URL="$redis_url" "${storage_env[@]}" \

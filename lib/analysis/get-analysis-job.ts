@@ -1,14 +1,13 @@
 import { stat } from "node:fs/promises";
-import path from "node:path";
 import { proxyFileName } from "./event-media";
 import { eq } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { videos, type Job } from "@/lib/db/schema";
 import { AppError, isAppError } from "@/lib/errors";
 import { getJobOrThrow, type Caller } from "@/lib/jobs";
-import { findJobMedia, mediaInfo, storedPath } from "@/lib/storage/job-media";
+import { findJobMedia } from "@/lib/storage/job-media";
 import { jobMediaDir } from "@/lib/storage/layout";
-import { jobMediaKey, usesObjectStorage } from "@/lib/storage/object-store";
+import { usesObjectStorage } from "@/lib/storage/object-store";
 
 /**
  * An analysis job as contracts/cabin-events.md sees it: anything else, or a job the caller may
@@ -56,8 +55,11 @@ export async function jobMediaFile(db: Db, caller: Caller, jobId: string, name: 
 /** The video the job analysed (a media path): its web-playable proxy once made, else the original. */
 export async function jobSourceFile(db: Db, caller: Caller, jobId: string): Promise<string> {
   const job = await getAnalysisJobOrThrow(db, caller, jobId);
-  const proxy = usesObjectStorage() ? storedPath(jobMediaKey(job.id, proxyFileName)) : path.join(jobMediaDir(job.id), proxyFileName);
-  if (await mediaInfo(proxy)) return proxy;
+  const proxy = await findJobMedia(job.id, proxyFileName, { kind: "not_found", message: "file_missing" }).catch((error: unknown) => {
+    if (isAppError(error) && error.kind === "not_found") return null;
+    throw error;
+  });
+  if (proxy) return proxy;
   const [video] = job.videoId ? await db.select({ path: videos.path }).from(videos).where(eq(videos.id, job.videoId)) : [];
   if (!video) throw new AppError("not_found", "file_missing");
   return video.path;

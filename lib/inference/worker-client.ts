@@ -14,6 +14,7 @@ import {
   type WorkerFrame,
   type WorkerImageLine,
 } from "./worker-protocol";
+import { workerMedia, workerOutput } from "./worker-media";
 
 /**
  * Talks to the inference worker (workers/inference): the spawned local one, or the hosts in
@@ -175,7 +176,8 @@ export class WorkerRequestError extends Error {
 }
 
 export async function* analyzeRange(request: AnalyzeRangeRequest, signal?: AbortSignal): AsyncGenerator<WorkerFrame> {
-  yield* onSomeWorker((url) => streamRange(url, request, signal));
+  const { inputs } = await workerMedia([request.path]);
+  yield* onSomeWorker((url) => streamRange(url, { ...request, path: inputs[0] }, signal));
 }
 
 function streamRange(url: string, request: AnalyzeRangeRequest, signal?: AbortSignal): AsyncGenerator<WorkerFrame> {
@@ -318,7 +320,10 @@ async function* ndjsonLines(body: ReadableStream<Uint8Array>): AsyncGenerator<st
 
 /** POST /v1/images on a free worker: one result per path, in order (lib/reframer/masks.ts). */
 export async function* analyzeImages(paths: string[], tasks: ImagesRequestInput["tasks"], signal?: AbortSignal): AsyncGenerator<WorkerImageLine> {
-  yield* onSomeWorker((url) => streamLines(`${url}/v1/images`, { paths, tasks } satisfies ImagesRequestInput, imageLineSchema, signal));
+  const media = await workerMedia(paths);
+  for await (const line of onSomeWorker((url) => streamLines(`${url}/v1/images`, { paths: media.inputs, tasks } satisfies ImagesRequestInput, imageLineSchema, signal))) {
+    yield { ...line, path: media.fileOf(line.path) };
+  }
 }
 
 /**
@@ -334,9 +339,11 @@ export async function upscaleOnWorker(request: UpscaleRequestInput, onProgress?:
   const inTurn = [...urls.slice(shared.turn), ...urls.slice(0, shared.turn)];
   const url = inTurn.sort((a, b) => Number(stateOf(a).down) - Number(stateOf(b).down) || stateOf(a).inFlight - stateOf(b).inFlight)[0];
   let result: UpscaleResult | undefined;
+  const { inputs } = await workerMedia([request.path]);
+  const sent = { ...request, path: inputs[0], output: await workerOutput(request.output) };
   const leave = occupy(url);
   try {
-    for await (const line of streamLines(`${url}/v1/upscale`, request, upscaleLineSchema, signal)) {
+    for await (const line of streamLines(`${url}/v1/upscale`, sent, upscaleLineSchema, signal)) {
       if ("upscaled" in line) result = line.upscaled;
       else onProgress?.(line.frame, line.total);
     }

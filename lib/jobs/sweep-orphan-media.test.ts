@@ -37,7 +37,7 @@ async function keysOf(store: ObjectStore, prefix: string): Promise<string[]> {
 }
 
 describe("the object store's orphan sweep", () => {
-  it("removes the media of jobs whose rows are gone and uploads no video names, once a day old; the rest stays", async () => {
+  it("removes the media of jobs whose rows are gone, uploads no video names and workers' scratch copies, once a day old; the rest stays", async () => {
     const store = server.store(`sweep-${randomUUID()}`);
     const job = await createJob(handle.db, { user: null, isAdmin: false, queueKey: "ip:10.0.0.9" }, { kind: "ingest", payload: { video_name: "a.mp4" } });
     const gone = randomUUID();
@@ -46,14 +46,16 @@ describe("the object store's orphan sweep", () => {
     await put(store, `jobs/${gone}/media/clips/event-001.mp4`);
     await put(store, "uploads/kept.mp4");
     await put(store, "uploads/orphan.mp4");
+    await put(store, `scratch/${randomUUID()}/mask-input.png`);
     await handle.db.insert(videos).values({ filename: "kept.mp4", path: storedPath("uploads/kept.mp4"), source: "upload" });
 
     // Fresh objects stay whatever their state: a job or an upload may be mid-write.
-    expect(await sweepOrphanMedia(handle.db, { store })).toEqual({ jobs: 0, uploads: 0, multipartUploads: 0 });
+    expect(await sweepOrphanMedia(handle.db, { store })).toEqual({ jobs: 0, uploads: 0, scratch: 0, multipartUploads: 0 });
     // A day and more later, only what nobody names goes.
     const later = Date.now() + 2 * 24 * 3600 * 1000;
-    expect(await sweepOrphanMedia(handle.db, { store, now: later })).toEqual({ jobs: 1, uploads: 1, multipartUploads: 0 });
+    expect(await sweepOrphanMedia(handle.db, { store, now: later })).toEqual({ jobs: 1, uploads: 1, scratch: 1, multipartUploads: 0 });
     expect(await keysOf(store, "jobs/")).toEqual([`jobs/${job.id}/media/event-001.jpg`]);
     expect(await keysOf(store, "uploads/")).toEqual(["uploads/kept.mp4"]);
+    expect(await keysOf(store, "scratch/")).toEqual([]);
   });
 });

@@ -144,7 +144,35 @@ export async function localVideoFile(videoPath: string, jobId: string, options: 
   const file = path.join(path.dirname(jobMediaDir(jobId)), "sources", path.basename(key));
   const [here, there] = await Promise.all([stat(file).catch(() => null), store.stat(key)]);
   if (there && here?.size !== there.size) await store.download(key, file, options);
+  sourceCopies.set(file, key);
+  if (sourceCopies.size > 256) sourceCopies.delete(sourceCopies.keys().next().value!);
   return file;
+}
+
+/** The stored video each local source copy was fetched from (storedCopyOf). */
+const sourceCopies = new Map<string, string>();
+
+/**
+ * The object a file of this host's working folder is in the store as, so a worker on another
+ * host can be sent there: a job's source (the copy localVideoFile fetched) or a file of a job's
+ * media, published now when it is not yet. Null for any other file, and on local disk.
+ */
+export async function storedCopyOf(file: string): Promise<string | null> {
+  if (!usesObjectStorage()) return null;
+  const source = sourceCopies.get(file);
+  if (source) return source;
+  const relative = path.relative(storageLayout().work, file).split(path.sep);
+  if (relative[0] !== "jobs" || relative[2] !== "media" || relative.length < 4) return null;
+  const jobId = relative[1];
+  const info = await stat(file).catch(() => null);
+  if (!info?.isFile()) return null;
+  const key = jobMediaKey(jobId, relative.slice(3).join("/"));
+  const version = `${info.size}:${info.mtimeMs}`;
+  if (published.get(file) !== version) {
+    await (await objectStore()).upload(key, file);
+    published.set(file, version);
+  }
+  return key;
 }
 
 /** Where ffmpeg in the web process reads a media path: the file, or a presigned GET. */

@@ -77,6 +77,10 @@ export class LocalStore implements ObjectStore {
     return this.fileOf(key);
   }
 
+  async outputUrl(key: string): Promise<string> {
+    return this.fileOf(key);
+  }
+
   async check(): Promise<void> {
     await mkdir(this.root, { recursive: true });
   }

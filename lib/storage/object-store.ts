@@ -35,6 +35,11 @@ export interface ObjectStore {
    * that lasts `seconds`, so a worker on another host needs no shared folder.
    */
   inputUrl(key: string, seconds?: number): Promise<string>;
+  /**
+   * Where a worker writes `key` whole: the file itself on local disk; on S3 a presigned PUT that
+   * lasts `seconds` (one request, so at most the store's single-PUT size, 5 GB on AWS).
+   */
+  outputUrl(key: string, seconds?: number): Promise<string>;
   /** Throws AppError "unavailable" when the store cannot be reached (health, start-up). */
   check(): Promise<void>;
 }

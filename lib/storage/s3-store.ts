@@ -64,6 +64,9 @@ export class S3Store implements ObjectStore {
       // A store that does not answer fails the request in seconds instead of holding it.
       requestHandler: { connectionTimeout: 5_000, requestTimeout: 120_000 },
       maxAttempts: 3,
+      // Checksums only where S3 requires them: a presigned PUT would otherwise carry the checksum
+      // of an empty body, and a worker's upload through it would be refused.
+      requestChecksumCalculation: "WHEN_REQUIRED",
     });
     return new S3Store(client, url.hostname, prefix ? `${prefix}/` : "");
   }
@@ -203,6 +206,10 @@ export class S3Store implements ObjectStore {
 
   async inputUrl(key: string, seconds = INPUT_URL_SECONDS): Promise<string> {
     return getSignedUrl(this.client, new GetObjectCommand({ Bucket: this.bucket, Key: this.objectKey(key) }), { expiresIn: seconds });
+  }
+
+  async outputUrl(key: string, seconds = INPUT_URL_SECONDS): Promise<string> {
+    return getSignedUrl(this.client, new PutObjectCommand({ Bucket: this.bucket, Key: this.objectKey(key) }), { expiresIn: seconds });
   }
 
   async check(): Promise<void> {

@@ -1,6 +1,7 @@
 import os from "node:os";
 import path from "node:path";
 import { z } from "zod";
+import { allowedMediaPrefixes } from "./remote-media";
 
 /**
  * The worker's configuration: the only place the worker (and scripts/models.ts) reads
@@ -17,6 +18,14 @@ const schema = z.object({
   MODELS_DIR: z.string().default("./models"),
   /** Roots a request path must resolve inside; default DATA_DIR and VIDEO_INPUT_DIR. */
   WORKER_ALLOWED_ROOTS: csv,
+  /**
+   * Prefixes of the URLs a request may name instead of a path (a worker on another host, sent
+   * presigned URLs by a web side with WORKER_MEDIA=url); the store of STORAGE_URL at S3_ENDPOINT
+   * is always one of them.
+   */
+  WORKER_ALLOWED_URLS: csv.pipe(z.array(z.string().url())),
+  STORAGE_URL: z.string().optional(),
+  S3_ENDPOINT: z.string().url().optional(),
   WORKER_DEVICE: z.enum(["auto", "cpu", "cuda"]).default("auto"),
   WORKER_HOST: z.string().default("127.0.0.1"),
   WORKER_PORT: z.coerce.number().int().min(0).max(65535).default(0),
@@ -38,7 +47,7 @@ const schema = z.object({
   WORKER_MAX_IMAGES: z.coerce.number().int().min(1).default(64),
 });
 
-export type WorkerEnv = z.infer<typeof schema> & { modelsDir: string; calibrationDir: string; allowedRoots: string[] };
+export type WorkerEnv = z.infer<typeof schema> & { modelsDir: string; calibrationDir: string; allowedRoots: string[]; allowedUrls: string[] };
 
 export function loadWorkerEnv(source: NodeJS.ProcessEnv = process.env): WorkerEnv {
   const parsed = schema.safeParse(source);
@@ -55,5 +64,6 @@ export function loadWorkerEnv(source: NodeJS.ProcessEnv = process.env): WorkerEn
     modelsDir: path.resolve(data.MODELS_DIR),
     calibrationDir: path.resolve(data.MODELS_CALIBRATION_DIR),
     allowedRoots: roots.map((root) => path.resolve(root)),
+    allowedUrls: allowedMediaPrefixes(data),
   };
 }

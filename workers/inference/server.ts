@@ -24,10 +24,13 @@ import { analyzeRequestSchema, DEFAULT_THRESHOLDS, imagesRequestSchema, TASKS, u
 import { MAX_UPSCALE_INPUT_PIXELS, MAX_UPSCALE_INPUT_SIZE } from "@/lib/inference/upscale-limit";
 import { chooseDetector, modelFiles, type DetectorChoice } from "./models/registry";
 import { parseBody, resolveAllowedOutput, resolveAllowedPath } from "./request";
+import { checkMediaUrl, download, isMediaUrl, scratchFolder, uploadTo } from "./remote-media";
 import { runUpscaleWorker } from "@/workers/upscale/launch";
 import { modelsFor } from "./tasks/analyze";
 
 const MAX_BODY_BYTES = 1024 * 1024;
+/** The largest picture a request may name by URL. */
+const MAX_IMAGE_BYTES = 64 * 1024 * 1024;
 
 export type WorkerOptions = {
   /** Variables layered over process.env (tests point roots and ports here). */
@@ -141,6 +144,8 @@ const probes = new Map<string, { stamp: string; info: VideoStreamInfo }>();
 const rememberedProbes = 32;
 
 async function probeRemembered(file: string, hint?: SourceHint): Promise<VideoStreamInfo> {
+  // A presigned URL names one object for a while: the web side's probe of it stands.
+  if (isMediaUrl(file)) return hint ? { width: hint.width, height: hint.height, fps: hint.fps, duration: hint.duration } : probeVideoStream(file);
   const { size, mtimeMs } = await stat(file);
   // The caller's probe of this very file (same size, same modification time) saves ours: one
   // ffprobe per job, on the web side. A file that changed since is probed here again.
@@ -161,14 +166,14 @@ async function probeRemembered(file: string, hint?: SourceHint): Promise<VideoSt
 async function analyze(deps: Deps, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const started = Date.now();
   const body = parseBody(analyzeRequestSchema, await readJson(req));
-  const file = await resolveAllowedPath(body.path, deps.env.allowedRoots);
+  const file = await resolveInput(deps, body.path);
   const info = await probeRemembered(file, body.source).catch((error: unknown) => {
-    throw new AppError("bad_request", isAppError(error) ? error.message : `cannot read ${body.path}`);
+    throw new AppError("bad_request", isAppError(error) ? error.message : `cannot read ${nameOf(body.path)}`);
   });
   const start = body.start ?? 0;
   if (!(info.duration > 0)) {
     // Some streams (live captures, broken indexes) carry no duration: only an explicit range works.
-    if (body.end === undefined) throw new AppError("bad_request", `${body.path} has no known duration: give end`);
+    if (body.end === undefined) throw new AppError("bad_request", `${nameOf(body.path)} has no known duration: give end`);
     info.duration = body.end;
   }
   // One source frame of slack: callers derive ranges from a probe that may round the duration.
@@ -193,21 +198,46 @@ async function analyze(deps: Deps, req: IncomingMessage, res: ServerResponse): P
 async function images(deps: Deps, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const started = Date.now();
   const body = parseBody(imagesRequestSchema(deps.env.WORKER_MAX_IMAGES), await readJson(req));
-  const files: { requested: string; file: string }[] = [];
-  for (const requested of body.paths) {
-    const file = await resolveAllowedPath(requested, deps.env.allowedRoots);
-    // A binary PPM is read without ffmpeg (lib/media/ppm.ts); anything else must probe as a picture.
-    if (!(await looksLikePpm(file).catch(() => false))) {
-      await probeVideoStream(file).catch(() => {
-        throw new AppError("bad_request", `not an image: ${requested}`);
-      });
+  // Pictures named by URL are fetched into a folder of this request's own first: they are small,
+  // and a PPM is read from disk.
+  const scratch = body.paths.some(isMediaUrl) ? await scratchFolder() : undefined;
+  try {
+    const files: { requested: string; file: string }[] = [];
+    for (const [index, requested] of body.paths.entries()) {
+      let file = await resolveInput(deps, requested);
+      if (scratch && isMediaUrl(file)) {
+        const local = path.join(scratch.folder, `${index}${path.extname(new URL(file).pathname).slice(0, 8)}`);
+        await download(file, local, MAX_IMAGE_BYTES);
+        file = local;
+      }
+      // A binary PPM is read without ffmpeg (lib/media/ppm.ts); anything else must probe as a picture.
+      if (!(await looksLikePpm(file).catch(() => false))) {
+        await probeVideoStream(file).catch(() => {
+          throw new AppError("bad_request", `not an image: ${nameOf(requested)}`);
+        });
+      }
+      files.push({ requested, file });
     }
-    files.push({ requested, file });
+    await stream(res, started, "images", toAsync(files), inFlight(deps.env), async ({ requested, file }) => ({
+      path: requested,
+      ...(await deps.pool.analyze(await decodeImage(file), body.tasks, body.thresholds)),
+    }));
+  } finally {
+    await scratch?.remove();
   }
-  await stream(res, started, "images", toAsync(files), inFlight(deps.env), async ({ requested, file }) => ({
-    path: requested,
-    ...(await deps.pool.analyze(await decodeImage(file), body.tasks, body.thresholds)),
-  }));
+}
+
+/** A request's media: a URL under the allowed prefixes, or a path inside the allowed roots. */
+async function resolveInput(deps: Deps, requested: string): Promise<string> {
+  return isMediaUrl(requested) ? checkMediaUrl(requested, deps.env.allowedUrls) : resolveAllowedPath(requested, deps.env.allowedRoots);
+}
+
+/**
+ * How an error names a request's media: a URL by its file name alone (its query holds a
+ * signature, its host is the store's, and the message may reach a user).
+ */
+function nameOf(requested: string): string {
+  return isMediaUrl(requested) ? path.posix.basename(new URL(requested).pathname) : requested;
 }
 
 /**
@@ -219,11 +249,13 @@ async function images(deps: Deps, req: IncomingMessage, res: ServerResponse): Pr
 async function upscale(deps: Deps, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const started = Date.now();
   const body = parseBody(upscaleRequestSchema, await readJson(req));
-  const file = await resolveAllowedPath(body.path, deps.env.allowedRoots);
-  const output = await resolveAllowedOutput(body.output, deps.env.allowedRoots);
-  if (output === file) throw new AppError("bad_request", "output must not be the input");
+  const file = await resolveInput(deps, body.path);
+  // An output URL (a presigned PUT) gets the video once it is whole, from a file of this worker's own.
+  const outputUrl = isMediaUrl(body.output) ? checkMediaUrl(body.output, deps.env.allowedUrls) : undefined;
+  const output = outputUrl ? undefined : await resolveAllowedOutput(body.output, deps.env.allowedRoots);
+  if (output === file || outputUrl === file) throw new AppError("bad_request", "output must not be the input");
   const info = await probeRemembered(file, body.source).catch((error: unknown) => {
-    throw new AppError("bad_request", isAppError(error) ? error.message : `cannot read ${body.path}`);
+    throw new AppError("bad_request", isAppError(error) ? error.message : `cannot read ${nameOf(body.path)}`);
   });
   const even = (value: number) => Math.max(2, value - (value % 2));
   const width = even(info.width);
@@ -237,18 +269,23 @@ async function upscale(deps: Deps, req: IncomingMessage, res: ServerResponse): P
   res.on("close", () => {
     if (!res.writableFinished) gone.abort();
   });
+  const scratch = outputUrl ? await scratchFolder() : undefined;
   try {
+    const written = output ?? path.join(scratch!.folder, `upscaled${path.extname(new URL(outputUrl!).pathname).slice(0, 8)}`);
     const result = await runUpscaleWorker(
-      { input: file, output, format: body.format, scale: body.scale, width, height, fps: info.fps, frameCount: Math.max(1, Math.round(info.duration * info.fps)), hasAudio: body.has_audio, modelsDir: deps.env.modelsDir },
+      { input: file, output: written, format: body.format, scale: body.scale, width, height, fps: info.fps, frameCount: Math.max(1, Math.round(info.duration * info.fps)), hasAudio: body.has_audio, modelsDir: deps.env.modelsDir },
       (frame, total) => void write(res, `${JSON.stringify({ frame, total })}\n`),
       gone.signal,
     );
+    if (outputUrl) await uploadTo(outputUrl, written);
     await write(res, `${JSON.stringify({ upscaled: result })}\n`);
     res.end(`${JSON.stringify({ done: true, frames: result.frames, ms: Date.now() - started })}\n`);
   } catch (error) {
     if (gone.signal.aborted) return;
     logError(error);
     res.end(`${JSON.stringify({ done: false, error: publicMessage(error) })}\n`);
+  } finally {
+    await scratch?.remove();
   }
 }
 
@@ -326,15 +363,16 @@ function fail(res: ServerResponse, error: unknown): void {
     return;
   }
   if (isAppError(error) && error.kind !== "internal" && error.kind !== "unavailable") {
-    sendJson(res, error.kind === "payload_too_large" ? 413 : 400, { detail: error.message });
+    sendJson(res, error.kind === "payload_too_large" ? 413 : 400, { detail: publicMessage(error) });
     return;
   }
   logError(error);
   sendJson(res, 500, { detail: "internal error" });
 }
 
+/** An error as the caller reads it: media URLs (ffmpeg quotes them) by their file names alone. */
 function publicMessage(error: unknown): string {
-  return isAppError(error) ? error.message : "internal error";
+  return isAppError(error) ? error.message.replace(/https?:\/\/[^\s:]+(:\d+)?[^\s:]*/gi, nameOf) : "internal error";
 }
 
 function logError(error: unknown): void {
