@@ -8,6 +8,7 @@ import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
 import { createReadStream, existsSync } from "node:fs";
 import { copyFile, mkdir, readFile, rename, stat, writeFile } from "node:fs/promises";
+import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { conversions } from "@/workers/convert/specs";
@@ -177,6 +178,9 @@ async function produce(
   return entry;
 }
 
+/** Quantized models this machine made, shared by its clones (like the Go servers' binaries). */
+const QUANTIZED_CACHE_DIR = path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), ".cache"), "framewise", "quantized");
+
 /** The int8 model from its float model's file (already built or checked above). */
 async function produceQuantized(
   artifact: Artifact,
@@ -191,7 +195,18 @@ async function produceQuantized(
   const target = path.join(modelsDir, file);
   const temp = `${target}.partial`;
   const started = Date.now();
-  await quantizeDetector(path.join(modelsDir, base.file), temp, calibrationDir);
+  // Made once per machine for this float model and this quantizer (its script, pins and
+  // calibration media): a fresh clone copies it instead of spending minutes quantizing again.
+  const cached = path.join(QUANTIZED_CACHE_DIR, `${quantizer}-${base.sha256.slice(0, 16)}-${file}`);
+  const hit = existsSync(cached);
+  if (hit) {
+    await copyFile(cached, temp);
+  } else {
+    await quantizeDetector(path.join(modelsDir, base.file), temp, calibrationDir);
+    await mkdir(QUANTIZED_CACHE_DIR, { recursive: true });
+    await copyFile(temp, `${cached}.partial`);
+    await rename(`${cached}.partial`, cached);
+  }
   await rename(temp, target);
   const entry: ManifestEntry = {
     file,
@@ -205,7 +220,7 @@ async function produceQuantized(
     from_sha256: base.sha256,
     quantization: QUANTIZATION_SUMMARY,
   };
-  log("quantize", artifact.id, `${file} sha256 ${entry.sha256.slice(0, 12)} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  log("quantize", artifact.id, `${file} sha256 ${entry.sha256.slice(0, 12)} (${((Date.now() - started) / 1000).toFixed(1)} s${hit ? ", from this machine's cache" : ""})`);
   return entry;
 }
 

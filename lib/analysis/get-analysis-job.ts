@@ -5,7 +5,7 @@ import type { Db } from "@/lib/db/client";
 import { videos, type Job } from "@/lib/db/schema";
 import { AppError, isAppError } from "@/lib/errors";
 import { getJobOrThrow, type Caller } from "@/lib/jobs";
-import { findJobMedia } from "@/lib/storage/job-media";
+import { findJobMedia, mediaInfo } from "@/lib/storage/job-media";
 import { jobMediaDir } from "@/lib/storage/layout";
 import { usesObjectStorage } from "@/lib/storage/object-store";
 
@@ -59,7 +59,7 @@ export async function jobSourceFile(db: Db, caller: Caller, jobId: string): Prom
     if (isAppError(error) && error.kind === "not_found") return null;
     throw error;
   });
-  if (proxy) return proxy;
+  if (proxy && (await mediaInfo(proxy))) return proxy;
   const [video] = job.videoId ? await db.select({ path: videos.path }).from(videos).where(eq(videos.id, job.videoId)) : [];
   if (!video) throw new AppError("not_found", "file_missing");
   return video.path;

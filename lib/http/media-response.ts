@@ -3,7 +3,7 @@ import type { ServerResponse } from "node:http";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { AppError } from "@/lib/errors";
-import { storedKey } from "@/lib/storage/job-media";
+import { findJobMedia, storedKey } from "@/lib/storage/job-media";
 import { objectStore } from "@/lib/storage/object-store";
 
 /**
@@ -213,6 +213,11 @@ export async function serveMedia(request: Request, mediaPath: string, options: S
   if (response.length === 0) return new Response(null, { status: response.status, headers: response.headers });
   const body = await store.read(key, { start: response.start, end: response.end });
   return new Response(Readable.toWeb(body) as ReadableStream<Uint8Array>, { status: response.status, headers: response.headers });
+}
+
+/** Answers with one file of a job's media (findJobMedia), `notFound` the detail of a 404. */
+export async function serveJobMedia(request: Request, jobId: string, name: string, notFound: string, options: ServeFileOptions = {}): Promise<Response> {
+  return serveMedia(request, await findJobMedia(jobId, name, { kind: "not_found", message: notFound }), { ...options, notFoundMessage: notFound });
 }
 
 interface PlannedResponse {

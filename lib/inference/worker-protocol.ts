@@ -140,7 +140,11 @@ export const sourceHintSchema = z
   .refine((hint) => hint.width * hint.height <= MAX_HINT_PIXELS, { message: `more than ${MAX_HINT_PIXELS} pixels`, path: ["width"] });
 export type SourceHint = z.infer<typeof sourceHintSchema>;
 
-/** POST /v1/analyze: one range of one video, sampled at `fps`. */
+/**
+ * POST /v1/analyze: one range of one video, sampled at `fps`. Media here and in the requests below
+ * is a path inside the worker's allowed roots, or a presigned URL under its allowed prefixes
+ * (workers/inference/remote-media.ts).
+ */
 export const analyzeRequestSchema = z
   .object({
     path: z.string().min(1),
@@ -195,9 +199,10 @@ export type WorkerImageLine = z.infer<typeof imageLineSchema>;
 
 /**
  * POST /v1/upscale: the AI upscale (ESRGAN-slim, workers/upscale) of one whole video on the
- * worker, frame by frame, written to `output` (a new file inside the worker's allowed roots,
- * as `path` is; the web side and the worker share DATA_DIR as they do for /v1/analyze). The
- * stream: one progress line at most every 250 ms, then the result line, then the done line.
+ * worker, frame by frame, written to `output`: a new file inside the worker's allowed roots, as
+ * `path` is, when the two share DATA_DIR; or a presigned PUT under the worker's allowed URLs
+ * (WORKER_MEDIA=url), sent the video once it is whole. The stream: one progress line at most
+ * every 250 ms, then the result line, then the done line.
  */
 export const UPSCALE_FORMATS = ["mp4", "mov", "matroska", "avi"] as const;
 export const upscaleRequestSchema = z.object({

@@ -7,6 +7,7 @@ import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resetEnvForTests } from "@/lib/env";
 import { fetchJobMedia, findJobMedia, localVideoFile, madeOnce, mediaInfo, publishJobMedia, readJobMedia, releaseJobMedia, storedPath } from "./job-media";
+import { serveJobMedia } from "@/lib/http/media-response";
 import { jobMediaDir } from "./layout";
 import { objectStore, resetObjectStoreForTests } from "./object-store";
 import { startTestS3Server, type TestS3Server } from "./testing";
@@ -67,7 +68,10 @@ describe("a job's media in object storage", () => {
     expect(found).toBe(storedPath(`jobs/${jobId}/media/export.zip`));
     expect((await readJobMedia(jobId, "shots.json")).toString()).toBe("[1,2]");
     await expect(findJobMedia(jobId, "../../uploads/x.mp4", { kind: "not_found", message: "File not found" })).rejects.toMatchObject({ message: "File not found" });
-    await expect(findJobMedia(jobId, "missing.jpg", { kind: "not_found", message: "File not found" })).rejects.toMatchObject({ message: "File not found" });
+    // A missing object is found missing once, by the answer itself, with the lookup's message.
+    await expect(serveJobMedia(new Request("http://app/"), jobId, "missing.jpg", "File not found")).rejects.toMatchObject({ kind: "not_found", message: "File not found" });
+    const answer = await serveJobMedia(new Request("http://app/", { headers: { range: "bytes=1-2" } }), jobId, "export.zip", "File not found");
+    expect([answer.status, await answer.text()]).toEqual([206, "ip"]);
   });
 
   it("makes a file on request once, keeps it only in the store, and fetches a stored video into the job's folder", async () => {

@@ -192,19 +192,17 @@ export async function removeVideoFile(videoPath: string): Promise<void> {
 
 /**
  * One file of a job's media as a media path: its object in the store, or the file inside its
- * media folder on disk (resolveInside: no escapes, no links out). Absent or invalid names throw
- * `missing`.
+ * media folder on disk (resolveInside: no escapes, no links out). Invalid names, and files absent
+ * on disk, throw `missing`. An object is not looked up here: serveMedia, which every answer goes
+ * through, does that once and must be given the same not-found message.
  */
 export async function findJobMedia(jobId: string, name: string, missing: { kind: "not_found"; message: string }): Promise<string> {
   if (!usesObjectStorage()) return resolveInside(jobMediaDir(jobId), name, { mustExist: true, invalid: missing, missing });
-  let found: string;
   try {
-    found = storedPath(jobMediaKey(jobId, name));
+    return storedPath(jobMediaKey(jobId, name));
   } catch {
     throw new AppError(missing.kind, missing.message);
   }
-  if (!(await mediaInfo(found))) throw new AppError(missing.kind, missing.message);
-  return found;
 }
 
 /** Removes everything of a job's media: this host's working folder and, with a store, its objects. */

@@ -2,17 +2,16 @@
 import { z } from "zod";
 import { db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
-import { serveMedia } from "@/lib/http/media-response";
+import { serveJobMedia } from "@/lib/http/media-response";
 import { route } from "@/lib/http/route";
 import { getReframeJob } from "@/lib/reframer/job";
-import { findJobMedia } from "@/lib/storage/job-media";
 
 const params = z.object({ job_id: z.string() });
 
 const handler = route({ auth: "apiKey", params }, async ({ request, ctx, params }) => {
   const job = await getReframeJob(await db(), ctx, params.job_id);
   if (job.status !== "completed" || !(job.resultPayload as { reframe?: unknown } | null)?.reframe) throw new AppError("not_found", "Reframed video not found");
-  return serveMedia(request, await findJobMedia(job.id, "reframed.mp4", { kind: "not_found", message: "Reframed video not found" }));
+  return serveJobMedia(request, job.id, "reframed.mp4", "Reframed video not found");
 });
 
 export const GET = handler;

@@ -3,15 +3,14 @@
 import { z } from "zod";
 import { db } from "@/lib/db/client";
 import { getFeatureJobOrThrow } from "@/lib/features/queries";
-import { serveMedia } from "@/lib/http/media-response";
+import { serveJobMedia } from "@/lib/http/media-response";
 import { route } from "@/lib/http/route";
-import { findJobMedia } from "@/lib/storage/job-media";
 
 const params = z.object({ job_id: z.string(), path: z.array(z.string()).min(1) });
 
 const handler = route({ auth: "anonymousApi", params }, async ({ request, ctx, params }) => {
   const job = await getFeatureJobOrThrow(await db(), ctx, params.job_id);
-  return serveMedia(request, await findJobMedia(job.id, params.path.join("/"), { kind: "not_found", message: "File not found" }));
+  return serveJobMedia(request, job.id, params.path.join("/"), "File not found");
 });
 
 export const GET = handler;

@@ -10,7 +10,7 @@ const params = z.object({ job_id: z.string(), name: z.string() });
 
 const handler = route({ auth: "anonymousApi", params }, async ({ request, ctx, params }) => {
   const { file, contentType } = await jobFileOrThrow(await db(), ctx, params.job_id, params.name);
-  return serveMedia(request, file, { contentType });
+  return serveMedia(request, file, { contentType, notFoundMessage: `File ${params.name} not found` });
 });
 
 export const GET = handler;
