@@ -63,9 +63,16 @@ export async function scratchFolder(): Promise<{ folder: string; remove(): Promi
   return { folder, remove: () => rm(folder, { recursive: true, force: true }) };
 }
 
-/** Copies a URL's body into `file` as it streams, at most `maxBytes`. */
+/** How long fetching one picture may take: a store that stops answering fails the request. */
+const DOWNLOAD_TIMEOUT_MS = 60_000;
+
+/**
+ * Copies a URL's body into `file` as it streams, at most `maxBytes`. Redirects are refused: they
+ * could lead out of the allowed prefixes.
+ */
 export async function download(url: string, file: string, maxBytes: number): Promise<void> {
-  const response = await fetch(url).catch(() => {
+  const signal = AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS);
+  const response = await fetch(url, { redirect: "error", signal }).catch(() => {
     throw new AppError("bad_request", "media URL could not be reached");
   });
   if (response.status === 404) throw new AppError("not_found", "media URL: no such object");
@@ -75,7 +82,9 @@ export async function download(url: string, file: string, maxBytes: number): Pro
     size += chunk.length;
     if (size > maxBytes) counted.destroy(new AppError("payload_too_large", `media over ${maxBytes} bytes`));
   });
-  await pipeline(counted, createWriteStream(file));
+  await pipeline(counted, createWriteStream(file), { signal }).catch((error: unknown) => {
+    throw signal.aborted ? new AppError("bad_request", "media URL answered too slowly") : error;
+  });
 }
 
 /** Sends a finished file to a presigned PUT, streamed from disk with its length. */
@@ -86,6 +95,7 @@ export async function uploadTo(url: string, file: string): Promise<void> {
     headers: { "content-length": String(size) },
     body: Readable.toWeb(createReadStream(file)) as unknown as BodyInit,
     duplex: "half",
+    redirect: "error",
   } as RequestInit);
   await response.body?.cancel();
   if (!response.ok) throw new AppError("internal", `the upscaled video could not be stored (${response.status})`);
