@@ -2,8 +2,6 @@ import { db } from "@/lib/db/client";
 import { makeEventMedia, makeJobProxy } from "@/lib/analysis/event-media";
 import { findEvents } from "@/lib/analysis/find-events";
 import { detectAndTrack } from "@/lib/analysis/detect-and-track";
-import type { DetectionPlan } from "@/lib/analysis/detect-chunk";
-import { env } from "@/lib/env";
 import { analysisTracking } from "@/lib/analysis/track-job";
 import { appendJobLog, reportProgress } from "@/lib/jobs";
 import { jobFunction } from "./_job-function";
@@ -16,28 +14,22 @@ import { jobFunction } from "./_job-function";
  */
 export default jobFunction("analyze-video", "analyze", async ({ jobId, payload: options, source, step }) => {
   // The file is the job's registered video (payload.videoId), resolved for its owner in the
-  // start step: the payload itself names no path. The web-playable proxy is encoded beside other
-  // steps and awaited (its failure thrown) before the media step. With remote workers (WORKER_URLS)
-  // this host idles while they detect, so it is encoded meanwhile. A spawned worker shares this
-  // host's cores: the proxy then waits for detection and runs beside tracking and events. Encoded
-  // beside the spawned worker, even at nice 19, it slowed detection by more than it takes alone
-  // (bench:analysis, vtest.avi, 2 cores: detection 1.22x the floor with it, 1.05x without).
+  // start step: the payload itself names no path. The web-playable proxy is encoded while the
+  // chunks are analysed; it is awaited (and its failure thrown) before the media step.
   let proxyStep: Promise<string> | undefined;
-  const startProxy = (plan: DetectionPlan) => {
-    proxyStep = step.run("proxy", async () => {
-      const proxy = await makeJobProxy(jobId, source.file, { duration: plan.duration });
-      await appendJobLog(await db(), jobId, "Made a web-playable copy of the video");
-      return proxy;
-    });
-    proxyStep.catch(() => undefined);
-  };
-  const remoteWorkers = env().WORKER_URLS.length > 0;
   const { plan, frames, detections, tracked } = await detectAndTrack(step, jobId, source.file, {
     ...options,
     thresholds: { detect: options.detectThreshold },
     chunkStep: "analyze-chunk",
     tracking: (plan) => analysisTracking({ ...options, fps: plan.fps }, plan),
-    ...(remoteWorkers ? { onPlan: startProxy } : { onDetected: startProxy }),
+    onPlan: (plan) => {
+      proxyStep = step.run("proxy", async () => {
+        const proxy = await makeJobProxy(jobId, source.file, { duration: plan.duration });
+        await appendJobLog(await db(), jobId, "Made a web-playable copy of the video");
+        return proxy;
+      });
+      proxyStep.catch(() => undefined);
+    },
   });
 
   const eventCount = await step.run("events", async () => {

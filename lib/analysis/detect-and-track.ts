@@ -17,10 +17,8 @@ export type DetectAndTrackOptions = {
   /** Names the chunk steps: `${chunkStep}-${i + 1}`. Step ids are memo keys: never rename one. */
   chunkStep: string;
   tracking: (plan: DetectionPlan) => VideoTrackerOptions;
-  /** Called once the plan is known, before the chunk steps start. */
+  /** Called once the plan is known, before the chunk steps start (analyze starts its proxy step here). */
   onPlan?: (plan: DetectionPlan) => void;
-  /** Called once every chunk is detected, before the track step starts. */
-  onDetected?: (plan: DetectionPlan) => void;
 };
 
 /**
@@ -66,7 +64,6 @@ export async function detectAndTrack(
   );
   const frames = chunkResults.reduce((sum, r) => sum + r.frames, 0);
   const detections = chunkResults.reduce((sum, r) => sum + r.detections, 0);
-  options.onDetected?.(plan);
 
   const tracked = await step.run("track", async () => {
     const database = await db();

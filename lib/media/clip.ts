@@ -126,8 +126,7 @@ export async function makeClip(options: MakeClipOptions): Promise<ClipResult> {
  */
 export async function makeProxy(options: { input: string; output: string; probe?: ClipSource; keyframeInterval?: number; preset?: string; crf?: number; threads?: number; niceness?: number; signal?: AbortSignal }): Promise<ClipResult> {
   const probe = options.probe ?? (await probeVideo(options.input));
-  // It is made beside other work (detection on remote workers, tracking and events here), so it
-  // is made as cheaply as looks right:
+  // It is made while the detector needs both cores, so it is made as cheaply as looks right:
   // ultrafast (half the CPU of veryfast) at CRF 26, with no difference to see at 2x zoom from
   // CRF 23. On vtest.avi (medians of 5 runs): 2.18 CPU-s at CRF 23 with x264's default threads,
   // 1.59 at CRF 26 with one thread, 1.81 with two. Two threads all the same, at nice 19: they
