@@ -3,8 +3,7 @@ import { stat } from "node:fs/promises";
 import path from "node:path";
 import { env } from "@/lib/env";
 import { isRemoteInput } from "@/lib/media/ffmpeg";
-import { storageLayout } from "@/lib/storage/layout";
-import { storedCopyOf } from "@/lib/storage/job-media";
+import { storedCopyOf, workFileKey } from "@/lib/storage/job-media";
 import { checkKey, objectStore, type ObjectStore } from "@/lib/storage/object-store";
 
 /**
@@ -59,7 +58,7 @@ async function scratchCopy(store: ObjectStore, file: string): Promise<string> {
  */
 export async function workerOutput(file: string): Promise<string> {
   if (!workerMediaByUrl()) return file;
-  const relative = path.relative(storageLayout().work, file).split(path.sep);
-  if (relative[0] !== "jobs" || relative[2] !== "media") throw new Error("a worker's output by URL must be a file of a job's media");
-  return (await objectStore()).outputUrl(checkKey(relative.join("/")));
+  const key = workFileKey(file);
+  if (!key) throw new Error("a worker's output by URL must be a file of a job's media");
+  return (await objectStore()).outputUrl(key);
 }

@@ -161,18 +161,23 @@ export async function storedCopyOf(file: string): Promise<string | null> {
   if (!usesObjectStorage()) return null;
   const source = sourceCopies.get(file);
   if (source) return source;
-  const relative = path.relative(storageLayout().work, file).split(path.sep);
-  if (relative[0] !== "jobs" || relative[2] !== "media" || relative.length < 4) return null;
-  const jobId = relative[1];
+  const key = workFileKey(file);
+  if (!key) return null;
   const info = await stat(file).catch(() => null);
   if (!info?.isFile()) return null;
-  const key = jobMediaKey(jobId, relative.slice(3).join("/"));
   const version = `${info.size}:${info.mtimeMs}`;
   if (published.get(file) !== version) {
     await (await objectStore()).upload(key, file);
     published.set(file, version);
   }
   return key;
+}
+
+/** The job media key a file of this host's working folder is published as; null for any other file. */
+export function workFileKey(file: string): string | null {
+  const relative = path.relative(storageLayout().work, file).split(path.sep);
+  if (relative[0] !== "jobs" || relative[2] !== "media" || relative.length < 4) return null;
+  return jobMediaKey(relative[1], relative.slice(3).join("/"));
 }
 
 /** Where ffmpeg in the web process reads a media path: the file, or a presigned GET. */
