@@ -7,6 +7,7 @@ import http from "node:http";
 import path from "node:path";
 import next from "next";
 import { actionArguments } from "@/app/action-arguments";
+import { pollingRoutes } from "@/app/polling-routes";
 import { orchestrationMode, startJobRun } from "@/inngest/client";
 import { handleEngineRequest, orchestrationProbe, startLocalEngine, stopLocalEngine } from "@/inngest/engine";
 import { syncWithInngestServer } from "@/inngest/sync-app";
@@ -26,6 +27,7 @@ import { refuseOddTarget } from "@/lib/http/request-target";
 import { actionNamesFrom, screenServerAction } from "@/lib/http/server-actions";
 import { addResponseHeaders, dropUntrustedForwarding } from "@/lib/http/response-headers";
 import { keepContentLength } from "@/lib/http/media-response";
+import { serveDirect } from "@/lib/http/direct-routes";
 import { closeWhenBodyUnread, methodNotAllowedAsJson, refuseForbiddenMethod, refuseOversizedBody } from "@/lib/http/node-request";
 import { objectStore, usesObjectStorage } from "@/lib/storage/object-store";
 import { startStorageSweep } from "@/lib/storage/sweep";
@@ -107,6 +109,8 @@ server.on("request", (request, response) => {
   if (refuseOddTarget(request, response)) return;
   closeWhenBodyUnread(request, response);
   methodNotAllowedAsJson(response);
+  // Polling a job: the route's own handler, without Next's router (lib/http/direct-routes.ts).
+  if (serveDirect(pollingRoutes, request, response)) return;
   // The local engine's event API (`/e/*`) is not a Next route: the Inngest client posts there.
   if (handleEngineRequest(request, response)) return;
   // A cross-origin or malformed server-action call is the caller's fault (403/400), where Next answers 500.

@@ -194,10 +194,15 @@ function contextFor(user: AuthUser, apiKeyId: string | null): RequestContext {
 async function sessionUser(request: Request): Promise<AuthUser | null> {
   // No session cookie, no session: next-auth is not asked (an anonymous poller's requests then
   // skip its token handling altogether).
-  if (!SESSION_COOKIE.test(request.headers.get("cookie") ?? "")) return null;
+  if (!hasSessionCookie(request.headers.get("cookie") ?? "")) return null;
   // Loaded lazily: next-auth needs Next's request scope, which only route handlers have.
   const { currentUser } = await import("@/lib/auth/session");
   return currentUser();
+}
+
+/** Whether a Cookie header carries next-auth's session cookie (or a chunk of it). */
+export function hasSessionCookie(cookie: string): boolean {
+  return SESSION_COOKIE.test(cookie);
 }
 
 /** next-auth's session cookie, over http or https, whole or in chunks (`.0`, `.1`...). */
