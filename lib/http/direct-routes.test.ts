@@ -44,6 +44,15 @@ describe("directPath", () => {
     }
   });
 
+  it("matches under the prefixes given, and under no other", () => {
+    const prefixed = directPath("/jobs/:job_id", ["/editor", "/feature-extraction"]);
+    expect(prefixed.exec(`/editor/jobs/${id}`)?.groups).toEqual({ job_id: id });
+    expect(prefixed.test(`/feature-extraction/jobs/${id}`)).toBe(true);
+    expect(prefixed.test(`/jobs/${id}`)).toBe(true);
+    expect(prefixed.test(`/cabin/jobs/${id}`)).toBe(false);
+    expect(prefixed.test(`/editor/editor/jobs/${id}`)).toBe(false);
+  });
+
   it("takes the template's other characters literally", () => {
     expect(directPath("/a.b/:job_id").test(`/axb/${id}`)).toBe(false);
   });

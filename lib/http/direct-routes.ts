@@ -24,10 +24,15 @@ const GZIP_FROM_BYTES = 1024;
 
 const UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
 
-/** `/job/:job_id` → a pattern whose `job_id` group is a canonical UUID, query string allowed. */
-export function directPath(template: string): RegExp {
-  const body = template.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(/:([a-z_]+)/g, `(?<$1>${UUID})`);
-  return new RegExp(`^${body}(?:\\?.*)?$`);
+/**
+ * `/job/:job_id` → a pattern whose `job_id` group is a canonical UUID, query string allowed,
+ * also under any of `prefixes` (the contracts' own prefixes, which Next rewrites away).
+ */
+export function directPath(template: string, prefixes: readonly string[] = []): RegExp {
+  const literal = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const body = literal(template).replace(/:([a-z_]+)/g, `(?<$1>${UUID})`);
+  const prefix = prefixes.length ? `(?:${prefixes.map(literal).join("|")})?` : "";
+  return new RegExp(`^${prefix}${body}(?:\\?.*)?$`);
 }
 
 /** True when the request is answered here (or is being); false leaves it to Next. */
