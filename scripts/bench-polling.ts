@@ -114,11 +114,11 @@ try {
   await refusedToOthers();
 
   // Every route under the full load once before anything is counted: first requests load its
-  // bundle, and the JIT warms to it.
+  // bundle, and the JIT warms to it. (Not in --smoke, whose figures nobody reads.)
   const health: Target = { name: "/health", path: "/health", keyed: false };
   const all = [health, ...targets];
   const measure = (target: Target, ms: number) => measureLoad(base, target.path, { connections, durationMs: ms, headers: target.keyed ? headers : {}, serverPid: server.process.pid });
-  for (const target of all) await measure(target, Math.min(durationMs, 1000));
+  if (!values.smoke) for (const target of all) await measure(target, Math.min(durationMs, 1000));
   // Rounds of /health then each route, `durationMs` each: the load of a shared box drifts, and
   // a route measured minutes after /health would be compared with another box.
   const runs = new Map<Target, LoadResult[]>(all.map((target) => [target, []]));
