@@ -1,5 +1,6 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import net from "node:net";
 import zlib from "node:zlib";
 import { describe, expect, it, vi } from "vitest";
 import { z } from "zod";
@@ -80,6 +81,22 @@ describe("serveDirect", () => {
       }
       // A cookie that is not the session's changes nothing.
       expect((await fetch(`${base}/jobs/${id}`, { headers: { cookie: "theme=dark" } })).headers.get("x-answer")).toBe("direct");
+    });
+  });
+
+  it("answers whatever the Host header says, never with a 500", async () => {
+    await withServer(routes, async (base) => {
+      const { port } = new URL(base);
+      for (const host of ["bad host", "[::1", "a:b:c", ""]) {
+        const head = await new Promise<string>((resolve, reject) => {
+          const socket = net.connect(Number(port), "127.0.0.1", () => socket.write(`GET /jobs/${id} HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`));
+          let text = "";
+          socket.on("data", (chunk: Buffer) => (text += chunk.toString("latin1")));
+          socket.on("close", () => resolve(text.split("\r\n")[0]));
+          socket.on("error", reject);
+        });
+        expect(head, host).not.toMatch(/ 500 /);
+      }
     });
   });
 
