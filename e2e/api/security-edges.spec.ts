@@ -102,10 +102,10 @@ test("a browser gets the styled 404 page in the app's layout", async ({ page }) 
 });
 
 /** One raw HTTP/1.1 exchange, for request lines that no client library writes; the answer's head and body. */
-async function rawRequest(baseURL: string, head: string): Promise<{ status: number; headers: string; body: string }> {
+async function rawRequest(baseURL: string, head: string, host?: string): Promise<{ status: number; headers: string; body: string }> {
   const { hostname, port } = new URL(baseURL);
   const text = await new Promise<string>((resolve, reject) => {
-    const socket = net.connect(Number(port), hostname, () => socket.end(`${head}\r\nHost: ${hostname}:${port}\r\nConnection: close\r\n\r\n`));
+    const socket = net.connect(Number(port), hostname, () => socket.end(`${head}\r\nHost: ${host ?? `${hostname}:${port}`}\r\nConnection: close\r\n\r\n`));
     let received = "";
     socket.on("data", (chunk) => (received += chunk.toString("latin1")));
     socket.on("end", () => resolve(received));
@@ -121,6 +121,16 @@ test("an absolute-form request line is refused, never redirected to the host it 
     expect(answer.status, target).toBe(400);
     expect(answer.headers, target).not.toContain("evil.example");
     expect(JSON.parse(answer.body), target).toEqual({ detail: "Request target must be a path" });
+  }
+});
+
+test("a Host header that is no host is a 400 in {detail}, where Next answered pages and routes 500", async ({ baseURL }) => {
+  for (const host of ["bad host", "[::1", "a:b:c"]) {
+    for (const target of ["/", "/docs", "/health", "/api/jobs/00000000-0000-4000-8000-000000000000"]) {
+      const answer = await rawRequest(baseURL!, `GET ${target} HTTP/1.1`, host);
+      expect(answer.status, `${target} with Host ${host}`).toBe(400);
+      expect(JSON.parse(answer.body)).toEqual({ detail: "Invalid Host header" });
+    }
   }
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { requestTargetProblem } from "./request-target";
+import { hostProblem, requestTargetProblem } from "./request-target";
 
 describe("requestTargetProblem", () => {
   it("refuses an absolute-form target instead of taking its host", () => {
@@ -17,5 +17,16 @@ describe("requestTargetProblem", () => {
     expect(requestTargetProblem("/api/inngest?fnId=a&stepId=b")).toBeNull();
     expect(requestTargetProblem("/cabin/api/jobs")).toBeNull();
     expect(requestTargetProblem("/api/inngestion")).toBeNull();
+  });
+});
+
+describe("hostProblem", () => {
+  it("refuses a Host header that makes no URL, and takes every usual one", () => {
+    for (const host of ["bad host", "[::1", "a:b:c", "example.com:port", "x/y", "a@b", "x?y"]) {
+      expect(hostProblem(host), host).toEqual({ status: 400, detail: "Invalid Host header" });
+    }
+    for (const host of [undefined, "localhost", "127.0.0.1:3000", "[::1]:3000", "framewise.example.com", "xn--bcher-kva.example", "localhost:80"]) {
+      expect(hostProblem(host), host).toBeNull();
+    }
   });
 });

@@ -51,9 +51,19 @@ function isEnginePath(path: string): boolean {
   return path === ENGINE_PATH || path.startsWith(`${ENGINE_PATH}/`);
 }
 
-/** Answers a problem target in the contracts' envelope; true when it did. */
+/**
+ * A Host header that is no host and port (`bad host`, `[::1`, `a:b:c`, `x/y`): Next builds each request's URL
+ * from it and answered such a request 500 ("Invalid URL") on every page. RFC 9112 (3.2): 400.
+ */
+export function hostProblem(host: string | undefined): { status: number; detail: string } | null {
+  // A path, query, fragment or credentials in it would parse, as part of another URL than meant.
+  if (host === undefined || (!/[\s/?#@\\]/.test(host) && URL.canParse(`http://${host}/`))) return null;
+  return { status: 400, detail: "Invalid Host header" };
+}
+
+/** Answers a problem target or Host header in the contracts' envelope; true when it did. */
 export function refuseOddTarget(request: IncomingMessage, response: ServerResponse): boolean {
-  const problem = requestTargetProblem(request.url);
+  const problem = requestTargetProblem(request.url) ?? hostProblem(request.headers.host);
   if (!problem) return false;
   const body = JSON.stringify({ detail: problem.detail });
   response.writeHead(problem.status, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(body) });
