@@ -1,7 +1,7 @@
 import net from "node:net";
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { openDatabase } from "./client";
+import { openDatabase, selectRows } from "./client";
 import { isDatabaseUnavailable } from "./unavailable";
 
 /** A port nobody listens on: bound, then closed. */
@@ -26,12 +26,20 @@ describe("isDatabaseUnavailable", () => {
   it.skipIf(!postgresUrl)("a connection the server ends, and a server that is not there, are both unavailability", async () => {
     const handle = await openDatabase({ url: postgresUrl });
     const admin = handle.db;
-    // A second connection of ours, then the server ends it as a shutdown would (57P01).
+    // A second connection of ours, then the server ends it as a shutdown would (57P01), while
+    // a query runs on it: a query sent after the end could go out on a fresh connection instead.
     const { default: postgres } = await import("postgres");
     const victim = postgres(postgresUrl!, { max: 1, onnotice: () => {} });
     const [{ pid }] = await victim<{ pid: number }[]>`select pg_backend_pid() as pid`;
+    const running = victim`select pg_sleep(30)`.catch((error: unknown) => error);
+    for (let i = 0; ; i++) {
+      const [row] = await selectRows<{ active: boolean }>(admin, sql`select state = 'active' as active from pg_stat_activity where pid = ${pid}`);
+      if (row?.active) break;
+      if (i > 200) throw new Error("the query never started");
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
     await admin.execute(sql`select pg_terminate_backend(${pid})`);
-    const cut = await victim`select 1`.catch((error: unknown) => error);
+    const cut = await running;
     await victim.end({ timeout: 1 });
     await handle.close();
     expect(isDatabaseUnavailable(cut)).toBe(true);
